@@ -1,0 +1,203 @@
+"""Records passed between the stages: crawl -> store -> parse/classify -> index -> CLI.
+
+They are plain dataclasses so every stage can be tested without the others, and so a
+record survives a round trip through JSON in the SQLite store (``to_dict``/``from_dict``).
+Field order of ``ExportRow`` is the CSV column order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+MODALITIES = ("kap", "adjunctive-referral", "infusion-only", "unclear", "not-a-provider")
+PROVIDER_MODALITIES = MODALITIES[:4]
+SERVICES = (
+    "iv-infusion",
+    "im-injection",
+    "esketamine-nasal",
+    "oral-sublingual",
+    "at-home",
+    "kap-individual",
+    "kap-group",
+    "psychotherapy",
+    "integration",
+)
+CONDITIONS = (
+    "depression",
+    "anxiety",
+    "ptsd",
+    "ocd",
+    "bipolar",
+    "chronic-pain",
+    "suicidal-ideation",
+    "migraine",
+    "fibromyalgia",
+    "substance-use",
+    "eating-disorder",
+)
+
+# Where on a page a block of text sat. Navigation and footers repeat on every page and
+# carry menus and addresses, not offers, so classification weighs them differently.
+REGIONS = ("main", "header", "nav", "footer", "aside")
+
+# What kind of page a URL is; a blog post or news article weighs less than a services page.
+PAGE_KINDS = (
+    "home",
+    "services",
+    "about",
+    "team",
+    "contact",
+    "locations",
+    "faq",
+    "pricing",
+    "blog",
+    "news",
+    "other",
+)
+
+
+class Record:
+    """JSON round trip shared by the records below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):  # noqa: ANN206 - returns cls
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        kwargs = {k: v for k, v in data.items() if k in known}
+        for f in fields(cls):  # type: ignore[arg-type]
+            nested = _NESTED.get((cls.__name__, f.name))
+            if nested and f.name in kwargs:
+                kwargs[f.name] = [nested.from_dict(x) for x in kwargs[f.name]]
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class TextBlock(Record):
+    """One paragraph, list item, heading or table cell of visible text."""
+
+    text: str
+    region: str = "main"  # one of REGIONS
+    tag: str = "p"  # the HTML element it came from: p, li, h1..h6, td, div, ...
+    heading: str = ""  # the nearest heading above it, for context
+
+
+@dataclass
+class Page(Record):
+    """Everything later stages need from one fetched page; produced by crawler.parse.
+
+    The DOM is read once; nothing downstream touches HTML again.
+    """
+
+    url: str
+    kind: str = "other"  # one of PAGE_KINDS
+    title: str = ""
+    lang: str = ""
+    blocks: list[TextBlock] = field(default_factory=list)
+    structured: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD / microdata objects
+    meta: dict[str, str] = field(default_factory=dict)  # og:site_name, og:title, description...
+    logo_alts: list[str] = field(default_factory=list)
+    tel_links: list[str] = field(default_factory=list)  # href of tel: links, as written
+    mailto_links: list[str] = field(default_factory=list)  # address part of mailto: links
+    problems: list[str] = field(default_factory=list)  # e.g. "broken-json-ld": counted in stats
+
+
+@dataclass
+class Location(Record):
+    """One office. Empty strings where the site does not say."""
+
+    street: str = ""
+    city: str = ""
+    state: str = ""  # two-letter USPS code
+    zip: str = ""  # five digits
+    phone: str = ""  # formatted "(505) 555-0134"
+    name: str = ""  # the office's own name when the site gives one
+    source: str = ""  # "json-ld", "microdata", "text"
+    url: str = ""  # page it was read from
+
+
+@dataclass
+class Contacts(Record):
+    """Who the site is and how to reach it; produced by crawler.contacts."""
+
+    name: str = ""
+    locations: list[Location] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)  # formatted, main number first
+    emails: list[str] = field(default_factory=list)
+    serves_states: list[str] = field(default_factory=list)  # telehealth / at-home coverage
+
+
+@dataclass
+class Evidence(Record):
+    """A sentence that moved a decision, the page it is on, and what it said."""
+
+    text: str
+    url: str
+    supports: str  # e.g. "kap", "adjunctive-referral", "medical-ketamine", "against:kap", "service:iv-infusion"
+    weight: float = 0.0
+
+
+@dataclass
+class Decision(Record):
+    """The classification of one site; produced by crawler.classify."""
+
+    modality: str
+    confidence: float
+    services: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Clinic(Record):
+    """One site as the directory lists it: what the index holds and search returns."""
+
+    site: str  # host without www., the clinic's unique id
+    website: str  # scheme://host/
+    name: str
+    modality: str
+    confidence: float
+    services: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    serves_states: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    last_crawled: str = ""  # ISO 8601 UTC
+    pages: int = 0
+
+
+@dataclass
+class ExportRow(Record):
+    """One CSV row: a clinic at one location. Field order is the column order."""
+
+    name: str
+    modality: str
+    services: str
+    conditions: str
+    street: str
+    city: str
+    state: str
+    zip: str
+    phone: str
+    email: str
+    website: str
+    confidence: float
+    evidence: str
+    evidence_url: str
+    last_crawled: str
+    serves_states: str = ""
+    distance_miles: str = ""
+    stale: str = ""
+
+
+_NESTED: dict[tuple[str, str], type[Record]] = {
+    ("Page", "blocks"): TextBlock,
+    ("Contacts", "locations"): Location,
+    ("Decision", "evidence"): Evidence,
+    ("Clinic", "locations"): Location,
+    ("Clinic", "evidence"): Evidence,
+}

@@ -1,0 +1,322 @@
+"""HTML -> Page: pure functions, one BeautifulSoup parse per page.
+
+Structured data (JSON-LD, microdata) is read first, text second, as alltheplaces does.
+Text comes out as blocks that remember where they sat (main text, nav, footer...), so
+classification can tell an offer in the body from a menu label, and contact extraction
+can find the address that only appears in the footer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from crawler.items import Page, TextBlock
+
+# Elements whose text is never shown to a reader.
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
+# Elements that start a new block of text.
+_BLOCK_TAGS = frozenset(
+    "p li h1 h2 h3 h4 h5 h6 td th dd dt blockquote address figcaption caption pre "
+    "div section article main header footer nav aside ul ol dl table tr form label "
+    "button summary details option".split()
+)
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
+_REGION_HINTS = (
+    ("footer", re.compile(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
+    ("nav", re.compile(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
+    ("aside", re.compile(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal|banner)", re.I)),
+    ("header", re.compile(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)", re.I)),
+)
+_WS = re.compile(r"\s+")
+
+# URL path words -> page kind, most specific first.
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("news", ("news", "press", "radio", "programs", "podcast", "podcasts", "magazine", "media", "stories")),
+    ("blog", ("blog", "blogs", "post", "posts", "article", "articles", "insights", "journal", "resources", "learn", "library")),
+    ("faq", ("faq", "faqs", "questions", "frequently-asked-questions")),
+    ("contact", ("contact", "contact-us", "book", "appointment", "appointments", "schedule")),
+    ("team", ("team", "staff", "providers", "our-providers", "people", "clinicians", "our-team", "meet-the-team", "bio")),
+    ("locations", ("locations", "location", "offices", "office", "find-us", "directions")),
+    ("pricing", ("pricing", "prices", "cost", "costs", "fees", "insurance", "payment")),
+    ("about", ("about", "about-us", "our-story", "who-we-are", "mission", "approach")),
+    ("services", ("services", "service", "treatments", "treatment", "ketamine", "therapy", "therapies", "kap",
+                  "infusion", "infusions", "spravato", "esketamine", "programs", "program", "conditions",
+                  "what-we-treat", "process", "our-process", "how-it-works", "safety")),
+)
+_ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportage", "socialmediaposting"}
+
+
+def parse_page(html: str | bytes, url: str) -> Page:
+    """Read one HTML page into a Page. Never raises on malformed input."""
+    soup = BeautifulSoup(html, "lxml")
+    problems: list[str] = []
+    structured = _json_ld(soup, problems) + _microdata(soup)
+    meta = _meta(soup)
+    title = _clean(soup.title.get_text(" ")) if soup.title else ""
+    html_tag = soup.find("html")
+    lang = str(html_tag.get("lang", "")) if isinstance(html_tag, Tag) else ""
+    tel_links, mailto_links = _contact_links(soup)
+    logo_alts = _logo_alts(soup)
+    for tag in soup.find_all(_INVISIBLE):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    return Page(
+        url=url,
+        kind=page_kind(url, structured),
+        title=title,
+        lang=lang,
+        blocks=_blocks(soup),
+        structured=structured,
+        meta=meta,
+        logo_alts=logo_alts,
+        tel_links=tel_links,
+        mailto_links=mailto_links,
+        problems=problems,
+    )
+
+
+def parse_text(text: str, url: str) -> Page:
+    """Read a plain-text document (a saved article, a pasted page) into a Page.
+
+    Blank lines separate blocks; a short line without final punctuation is a heading.
+    """
+    blocks: list[TextBlock] = []
+    heading = ""
+    for chunk in re.split(r"\n\s*\n", text):
+        for line in chunk.splitlines():
+            line = _clean(line)
+            if not line:
+                continue
+            if len(line) < 80 and not line.endswith((".", "!", "?", ":", ";", ",")):
+                heading = line
+                blocks.append(TextBlock(line, "main", "h2", heading))
+            else:
+                blocks.append(TextBlock(line, "main", "p", heading))
+    title = blocks[0].text if blocks else ""
+    return Page(url=url, kind=page_kind(url, []), title=title, blocks=blocks)
+
+
+def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
+    """Guess what kind of page a URL is from its path (and an Article JSON-LD type)."""
+    for obj in structured or []:
+        types = {t.lower() for t in _types(obj)}
+        if types & {"newsarticle", "reportage"}:
+            return "news"
+        if types & _ARTICLE_TYPES:
+            return "blog"
+    path = urlsplit(url).path.lower()
+    stem = re.sub(r"\.(html?|php|aspx?)$", "", path).strip("/")
+    if stem in ("", "index", "home", "default"):
+        return "home"
+    words = set(re.split(r"[/_.]+", stem))
+    words |= {w for seg in list(words) for w in seg.split("-")}
+    words |= set(stem.split("/"))
+    for kind, keys in _KIND_WORDS:
+        if words & set(keys):
+            return kind
+    if re.search(r"/20\d\d/\d\d/", path):
+        return "blog"
+    return "other"
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    value = obj.get("@type", [])
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def _json_ld(soup: BeautifulSoup, problems: list[str]) -> list[dict[str, Any]]:
+    """All JSON-LD objects on the page, with @graph and top-level lists flattened."""
+    found: list[dict[str, Any]] = []
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        raw = script.string or script.get_text()
+        if not raw or not raw.strip():
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # trailing commas are the commonest hand-written mistake
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw))
+            except ValueError:
+                problems.append("broken-json-ld")
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                if "@type" in item:
+                    found.append(item)
+    return found
+
+
+def _microdata(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Top-level schema.org microdata items as JSON-LD-like dicts."""
+    items: list[dict[str, Any]] = []
+    for scope in soup.find_all(attrs={"itemscope": True}):
+        if scope.find_parent(attrs={"itemscope": True}) is not None:
+            continue
+        items.append(_microdata_item(scope))
+    return items
+
+
+def _microdata_item(scope: Tag) -> dict[str, Any]:
+    itemtype = str(scope.get("itemtype", ""))
+    item: dict[str, Any] = {"@type": itemtype.rstrip("/").rsplit("/", 1)[-1] or "Thing"}
+    stack: list[Tag] = [c for c in scope.children if isinstance(c, Tag)]
+    while stack:
+        node = stack.pop(0)
+        prop = node.get("itemprop")
+        if prop:
+            if node.has_attr("itemscope"):
+                value: Any = _microdata_item(node)
+            else:
+                value = _clean(
+                    str(node.get("content") or node.get("href") or node.get("src") or "")
+                    or node.get_text(" ")
+                )
+            for name in str(prop if isinstance(prop, str) else " ".join(prop)).split():
+                item.setdefault(name, value)
+            if node.has_attr("itemscope"):
+                continue
+        if not node.has_attr("itemscope"):
+            stack[0:0] = [c for c in node.children if isinstance(c, Tag)]
+    return item
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name")
+        content = tag.get("content")
+        if key and content and str(key).lower() in (
+            "og:site_name", "og:title", "og:type", "description", "application-name", "twitter:title"
+        ):
+            meta.setdefault(str(key).lower(), _clean(str(content)))
+    return meta
+
+
+def _contact_links(soup: BeautifulSoup) -> tuple[list[str], list[str]]:
+    tels: list[str] = []
+    mails: list[str] = []
+    for a in soup.find_all("a", href=True):
+        href = str(a["href"]).strip()
+        low = href.lower()
+        if low.startswith("tel:"):
+            label = _clean(a.get_text(" ") + " " + " ".join(a.get("class", [])))
+            value = href[4:].strip()
+            tels.append(f"{value} fax" if "fax" in label.lower() else value)
+        elif low.startswith("mailto:"):
+            mails.append(href[7:].split("?", 1)[0].strip())
+    return _unique(tels), _unique(mails)
+
+
+def _logo_alts(soup: BeautifulSoup) -> list[str]:
+    alts: list[str] = []
+    for img in soup.find_all("img", alt=True):
+        hints = " ".join(
+            [str(img.get("src", "")), " ".join(img.get("class", [])), str(img.get("id", ""))]
+            + [" ".join(p.get("class", [])) + " " + str(p.get("id", "")) for p in img.parents if isinstance(p, Tag)][:3]
+        ).lower()
+        if "logo" in hints or "brand" in hints:
+            alt = _clean(str(img["alt"]))
+            if alt:
+                alts.append(alt)
+    return _unique(alts)
+
+
+def _region_of(tag: Tag) -> str | None:
+    if tag.name in _REGION_TAGS:
+        return _REGION_TAGS[tag.name]
+    role = str(tag.get("role", "")).lower()
+    if role == "navigation":
+        return "nav"
+    if role == "contentinfo":
+        return "footer"
+    if role == "banner":
+        return "header"
+    attrs = " ".join(tag.get("class", []) or []) + " " + str(tag.get("id", ""))
+    if attrs.strip():
+        for region, pattern in _REGION_HINTS:
+            if pattern.search(attrs):
+                return region
+    return None
+
+
+def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
+    """Visible text grouped by its nearest block element, in document order.
+
+    Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
+    """
+    root = soup.body or soup
+    blocks: list[TextBlock] = []
+    heading = ""
+    current: Tag | None = None
+    parts: list[str] = []
+    region_cache: dict[int, str] = {}
+
+    def flush() -> None:
+        nonlocal heading
+        if current is None:
+            return
+        text = _clean(" ".join(parts))
+        if not text:
+            return
+        if current.name in _HEADINGS:
+            heading = text
+        blocks.append(TextBlock(text, _region(current, region_cache), current.name or "div", heading))
+
+    for string in root.find_all(string=True):
+        if not isinstance(string, NavigableString) or isinstance(string, Comment):
+            continue
+        if not string.strip():
+            continue
+        block = string.parent
+        while block is not None and block is not root and block.name not in _BLOCK_TAGS:
+            block = block.parent
+        if block is not current:
+            flush()
+            current, parts = block, []
+        parts.append(str(string))
+    flush()
+    return blocks
+
+
+def _region(tag: Tag, cache: dict[int, str]) -> str:
+    """The outermost page region (header/nav/footer/aside) a tag sits in, else main."""
+    chain: list[Tag] = []
+    node: Any = tag
+    found = "main"
+    while isinstance(node, Tag):
+        if id(node) in cache:
+            found = cache[id(node)]
+            break
+        chain.append(node)
+        node = node.parent
+    # Walk from the outside in: the outermost region wins (a nav inside a footer is footer).
+    for node in reversed(chain):
+        if found == "main":
+            found = _region_of(node) or "main"
+        cache[id(node)] = found
+    return found
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v and v not in seen:
+            seen[v] = None
+    return list(seen)
