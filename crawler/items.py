@@ -201,3 +201,27 @@ _NESTED: dict[tuple[str, str], type[Record]] = {
     ("Clinic", "locations"): Location,
     ("Clinic", "evidence"): Evidence,
 }
+
+
+@dataclass
+class FetchedPage:
+    """What the spider yields for one HTML response; the pipelines parse and store it."""
+
+    url: str
+    site: str
+    status: int
+    body: bytes
+    encoding: str
+    etag: str = ""
+    last_modified: str = ""
+    page: Page | None = None  # filled by the parse pipeline
+    unchanged: bool = False  # same content as last time: not parsed again
+
+
+@dataclass
+class FetchError:
+    """A request that produced no page: kept so the run can report every bad site by reason."""
+
+    url: str
+    site: str
+    reason: str

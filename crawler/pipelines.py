@@ -1,0 +1,99 @@
+"""Item pipelines, in the order they run: parse, then store.
+
+Field problems are counted in the crawl stats (ketadir/problems/<kind>) rather than
+silently dropped, as alltheplaces does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from typing import Any
+
+from crawler.items import FetchedPage, FetchError
+from crawler.parse import parse_page
+from crawler.store import PARSER_VERSION, Store
+
+
+def _store(spider: Any) -> Store:
+    store = getattr(spider, "ketadir_store", None)
+    if store is None:
+        store = Store.open(spider.settings.get("KETADIR_STORE"))
+        spider.ketadir_store = store
+    return store
+
+
+class ParsePipeline:
+    """Parse each new or changed page once; mark identical content as unchanged."""
+
+    def process_item(self, item: Any, spider: Any) -> Any:
+        if not isinstance(item, FetchedPage) or item.unchanged:
+            return item
+        stats = spider.crawler.stats
+        content_hash = hashlib.sha1(item.body).hexdigest()
+        known = _store(spider).page_meta(item.url)
+        if known and known.content_hash == content_hash and known.parser_version == PARSER_VERSION:
+            item.unchanged = True
+            stats.inc_value("ketadir/pages_unchanged")
+            return item
+        item.page = parse_page(item.body.decode(item.encoding or "utf-8", errors="replace"), item.url)
+        for problem in item.page.problems:
+            stats.inc_value(f"ketadir/problems/{problem}")
+        return item
+
+
+class StorePipeline:
+    """Write pages and fetch errors to the store, and show progress on long crawls."""
+
+    def open_spider(self, spider: Any) -> None:
+        self.run_id = spider.settings.getint("KETADIR_RUN_ID") or None
+        self.pages = 0
+        self.errors = 0
+        self.sites: set[str] = set()
+        self.last_progress = 0.0
+
+    def process_item(self, item: Any, spider: Any) -> Any:
+        store = _store(spider)
+        if isinstance(item, FetchError):
+            store.add_fetch_error(self.run_id, item.site, item.url, item.reason)
+            self.errors += 1
+            spider.crawler.stats.inc_value("ketadir/fetch_errors")
+        elif isinstance(item, FetchedPage):
+            if item.unchanged:
+                store.touch_page(item.url, self.run_id)
+            else:
+                assert item.page is not None
+                store.save_page(
+                    url=item.url,
+                    site=item.site,
+                    status=item.status,
+                    body=item.body,
+                    encoding=item.encoding,
+                    content_hash=hashlib.sha1(item.body).hexdigest(),
+                    page=item.page,
+                    etag=item.etag,
+                    last_modified=item.last_modified,
+                    run_id=self.run_id,
+                )
+            self.pages += 1
+            self.sites.add(item.site)
+            self._progress()
+        return item
+
+    def close_spider(self, spider: Any) -> None:
+        self._progress(final=True)
+        store = getattr(spider, "ketadir_store", None)
+        if store is not None:
+            store.close()
+
+    def _progress(self, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self.last_progress < 2.0:
+            return
+        self.last_progress = now
+        print(
+            f"  fetched {self.pages} pages from {len(self.sites)} sites, {self.errors} errors",
+            file=sys.stderr,
+            flush=True,
+        )

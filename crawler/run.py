@@ -1,0 +1,88 @@
+"""Run one crawl in a fresh Python process.
+
+Twisted's reactor cannot be restarted inside a process, so every crawl (including each
+round of `ketadir schedule`) gets its own process: the parent calls `crawl_in_subprocess`,
+which runs `python -m crawler.run CONFIG.json`. This module imports Scrapy only in the child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl process could not run (bad --set value, broken install...)."""
+
+
+def crawl_in_subprocess(
+    store_path: Path,
+    run_id: int,
+    seeds: list[str],
+    max_pages_per_site: int | None = None,
+    overrides: dict[str, str] | None = None,
+) -> None:
+    config = {
+        "store": str(store_path),
+        "run_id": run_id,
+        "seeds": seeds,
+        "max_pages_per_site": max_pages_per_site,
+        "overrides": overrides or {},
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(config, handle)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler.run", handle.name],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    finally:
+        os.unlink(handle.name)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        raise CrawlFailed(lines[-1] if lines else f"crawl process exited with {result.returncode}")
+    if result.stderr:
+        sys.stderr.write(result.stderr)
+
+
+def _settings(config: dict[str, Any]) -> Any:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("settings", priority="project")
+    for name, value in config["overrides"].items():
+        settings.set(name, value, priority="cmdline")
+    settings.set("KETADIR_STORE", config["store"], priority="cmdline")
+    settings.set("KETADIR_RUN_ID", config["run_id"], priority="cmdline")
+    return settings
+
+
+def main(config_path: str) -> int:
+    config = json.loads(Path(config_path).read_text())
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.clinic import ClinicSpider
+    from crawler.store import Store
+
+    process = CrawlerProcess(_settings(config), install_root_handler=True)
+    crawler = process.create_crawler(ClinicSpider)
+    process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    store = Store.open(Path(config["store"]))
+    with store.transaction() as conn:
+        conn.execute("UPDATE runs SET stats=? WHERE id=?", (json.dumps(stats, default=str), config["run_id"]))
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,49 @@
+"""What a "site" is: one clinic website, whatever host spelling a link uses."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+class BadURL(ValueError):
+    """A seed that is not an absolute http(s) URL."""
+
+
+def site_of(url: str) -> str:
+    """The site key of a URL: lower-case host without port or a leading www. (www and apex are one site)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def normalize_seed(raw: str) -> str:
+    """Check a seed URL and give it back in canonical form, or raise BadURL saying what to fix."""
+    text = raw.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        hint = f" (did you mean http://{text}?)" if "://" not in text and "." in text else ""
+        raise BadURL(f"not a web address: {text!r}: URLs start with http:// or https://{hint}")
+    if not parts.hostname or "." not in parts.hostname.strip("."):
+        raise BadURL(f"not a web address: {text!r}: it has no host name")
+    path = parts.path or "/"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def website_of(url: str) -> str:
+    """The root URL a directory lists for a site: scheme://host/ as the site itself spells its host."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
+
+
+def read_seed_file(path: str) -> list[str]:
+    """Seed URLs from a file: one per line, blank lines and # comments allowed."""
+    urls: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            try:
+                urls.append(normalize_seed(line))
+            except BadURL as exc:
+                raise BadURL(f"{path}, line {number}: {exc}") from None
+    return urls

@@ -1,0 +1,143 @@
+"""The clinic spider: stays on each seed's site, prefers pages that describe the practice."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import urldefrag
+
+import scrapy
+from scrapy.http import Response
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+from twisted.python.failure import Failure
+
+from crawler.items import FetchedPage, FetchError
+from crawler.sites import site_of
+from crawler.store import Store
+
+# Pages that say what a clinic offers, where it is and who works there come first; a
+# 25-page budget should not be spent on the blog.
+_PREFERRED = re.compile(
+    r"service|treat|ketamine|therap|kap|infusion|spravato|about|team|staff|provider|contact|"
+    r"location|office|faq|question|pricing|cost|insurance|program|process|what-to-expect|condition",
+    re.I,
+)
+_DEPRIORITISED = re.compile(r"blog|news|post|article|press|podcast|event|tag/|category/|author/|page/\d", re.I)
+_SKIPPED_EXTENSIONS = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+
+
+class ClinicSpider(scrapy.Spider):
+    name = "clinic"
+
+    def __init__(self, seeds: list[str] | str = "", max_pages_per_site: int | str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.seeds = seeds.split(",") if isinstance(seeds, str) else list(seeds)
+        self.seeds = [s for s in self.seeds if s]
+        self._max_pages_arg = max_pages_per_site
+        self.seen: dict[str, set[str]] = {}
+        self.validators: dict[str, tuple[str, str]] = {}
+
+    @property
+    def max_pages(self) -> int:
+        value = self._max_pages_arg or self.settings.getint("KETADIR_MAX_PAGES_PER_SITE", 25)
+        return max(1, int(value))
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        store_path = self.settings.get("KETADIR_STORE")
+        if store_path:
+            store = Store.open(store_path)
+            rows = store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
+            self.validators = {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+            store.close()
+        for url in self.seeds:
+            request = self._request(url, site_of(url), priority=100)
+            if request is not None:
+                yield request
+
+    def parse(self, response: Response, site: str = "") -> Iterator[Any]:
+        site = site or site_of(response.url)
+        if response.status == 304:
+            yield FetchedPage(url=response.url, site=site, status=304, body=b"", encoding="", unchanged=True)
+            return
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if not isinstance(response, scrapy.http.TextResponse) or (
+            content_type and "html" not in content_type and "xml" not in content_type
+        ):
+            self.crawler.stats.inc_value("ketadir/skipped_non_html")
+            return
+        yield FetchedPage(
+            url=response.url,
+            site=site,
+            status=response.status,
+            body=response.body,
+            encoding=response.encoding,
+            etag=response.headers.get(b"ETag", b"").decode("latin-1"),
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
+        )
+        for href in response.xpath("//a/@href").getall():
+            url = urldefrag(response.urljoin(href.strip())).url
+            if not url.startswith(("http://", "https://")) or site_of(url) != site:
+                continue
+            if url.lower().split("?", 1)[0].endswith(_SKIPPED_EXTENSIONS):
+                continue
+            request = self._request(url, site, priority=_priority(url))
+            if request is not None:
+                yield request
+
+    def failed(self, failure: Failure) -> Iterator[FetchError]:
+        request = failure.request  # type: ignore[attr-defined]
+        yield FetchError(url=request.url, site=request.cb_kwargs.get("site", ""), reason=describe_failure(failure))
+
+    def _request(self, url: str, site: str, priority: int) -> scrapy.Request | None:
+        """A request for url unless the site's page budget is spent or url was already queued."""
+        seen = self.seen.setdefault(site, set())
+        if url in seen or len(seen) >= self.max_pages:
+            return None
+        seen.add(url)
+        headers = {}
+        etag, last_modified = self.validators.get(url, ("", ""))
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            cb_kwargs={"site": site},
+            priority=priority,
+            headers=headers,
+            meta={"handle_httpstatus_list": [304]},
+        )
+
+
+def _priority(url: str) -> int:
+    if _DEPRIORITISED.search(url):
+        return -10
+    if _PREFERRED.search(url):
+        return 10
+    return 0
+
+
+def describe_failure(failure: Failure) -> str:
+    """A short reason a person can act on, for the run report."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
+    from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    if isinstance(exc, DNSLookupError):
+        return "host not found"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
+        return "connection lost mid-response"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        return "blocked by robots.txt" if "robots" in text.lower() or not text else f"skipped: {text}"
+    return f"{type(exc).__name__}: {exc}"[:200]

@@ -1,0 +1,341 @@
+"""The SQLite store: everything fetched, every decision, every run and change.
+
+The store is the system of record. The Whoosh index is derived from it and can always be
+rebuilt (`ketadir reindex`), so pages are kept raw (zlib) and parsed (JSON), and clinics
+keep their last decision for change history. WAL mode lets search/export read while a
+crawl writes; each write is its own short transaction so a killed crawl loses at most
+the page in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from crawler.items import Clinic, Page
+
+# Bump when parse.py changes what it extracts: stored pages are then parsed again from
+# their raw HTML on the next refresh instead of being refetched.
+PARSER_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sites (
+    site TEXT PRIMARY KEY,          -- host without www.
+    url TEXT NOT NULL,              -- the seed URL we start from
+    source TEXT NOT NULL DEFAULT '',-- seed file, command line, discovery page
+    first_seen TEXT NOT NULL,
+    last_crawled TEXT,
+    last_status TEXT,               -- ok | error: reason | gone
+    fail_streak INTEGER NOT NULL DEFAULT 0,
+    gone INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    body BLOB NOT NULL,             -- zlib-compressed raw bytes
+    encoding TEXT NOT NULL DEFAULT 'utf-8',
+    parsed TEXT NOT NULL,           -- Page as JSON
+    parser_version INTEGER NOT NULL,
+    run_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
+CREATE TABLE IF NOT EXISTS clinics (
+    site TEXT PRIMARY KEY,
+    record TEXT NOT NULL,           -- Clinic as JSON
+    decided_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    state TEXT NOT NULL DEFAULT 'running',  -- running | finished | interrupted
+    sites INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    changes INTEGER NOT NULL DEFAULT 0,
+    stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS fetch_errors (
+    run_id INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fetch_errors_run ON fetch_errors(run_id);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER,
+    site TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- new | modality | services | conditions | address | phone | gone | back
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
+"""
+
+
+class StoreError(Exception):
+    """The data directory cannot hold a store (not writable, not a database...)."""
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class StoredPage:
+    url: str
+    site: str
+    status: int
+    fetched_at: str
+    content_hash: str
+    etag: str
+    last_modified: str
+    parser_version: int
+
+
+class Store:
+    """One SQLite database file; open it with ``Store.open(path)``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, readonly: bool = False) -> Store:
+        try:
+            if readonly:
+                if not path.exists():
+                    raise StoreError(f"no store at {path}: run `ketadir crawl` first")
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(path, timeout=30)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.conn:
+            yield self.conn
+
+    # --- sites -------------------------------------------------------------------------
+
+    def add_site(self, site: str, url: str, source: str = "") -> bool:
+        """Register a site; returns True when it is new."""
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO sites(site, url, source, first_seen) VALUES (?,?,?,?)",
+                (site, url, source, utcnow()),
+            )
+        return cur.rowcount == 1
+
+    def sites(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM sites ORDER BY site")]
+
+    def site(self, site: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM sites WHERE site=?", (site,)).fetchone()
+        return dict(row) if row else None
+
+    def mark_crawled(self, site: str, status: str, at: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE sites SET last_crawled=?, last_status=? WHERE site=?", (at, status, site)
+            )
+
+    # --- pages -------------------------------------------------------------------------
+
+    def page_meta(self, url: str) -> StoredPage | None:
+        row = self.conn.execute(
+            "SELECT url, site, status, fetched_at, content_hash, etag, last_modified, parser_version "
+            "FROM pages WHERE url=?",
+            (url,),
+        ).fetchone()
+        return StoredPage(**dict(row)) if row else None
+
+    def save_page(
+        self,
+        *,
+        url: str,
+        site: str,
+        status: int,
+        body: bytes,
+        encoding: str,
+        content_hash: str,
+        page: Page,
+        etag: str = "",
+        last_modified: str = "",
+        run_id: int | None = None,
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO pages(url, site, status, fetched_at, content_hash, etag, "
+                "last_modified, body, encoding, parsed, parser_version, run_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    url,
+                    site,
+                    status,
+                    utcnow(),
+                    content_hash,
+                    etag,
+                    last_modified,
+                    zlib.compress(body, 6),
+                    encoding,
+                    json.dumps(page.to_dict(), ensure_ascii=False),
+                    PARSER_VERSION,
+                    run_id,
+                ),
+            )
+
+    def touch_page(self, url: str, run_id: int | None = None) -> None:
+        """Confirm an unchanged page (304, or same content hash) without rewriting it."""
+        with self.conn:
+            self.conn.execute(
+                "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(), run_id, url)
+            )
+
+    def pages_of(self, site: str) -> list[Page]:
+        rows = self.conn.execute(
+            "SELECT parsed FROM pages WHERE site=? AND status < 400 ORDER BY url", (site,)
+        )
+        return [Page.from_dict(json.loads(r["parsed"])) for r in rows]
+
+    def raw_pages_of(self, site: str) -> Iterator[tuple[str, bytes, str, int]]:
+        """(url, raw body, encoding, parser_version) for re-parsing without refetching."""
+        for r in self.conn.execute(
+            "SELECT url, body, encoding, parser_version FROM pages WHERE site=? AND status < 400",
+            (site,),
+        ):
+            yield r["url"], zlib.decompress(r["body"]), r["encoding"], r["parser_version"]
+
+    def replace_parsed(self, url: str, page: Page) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE pages SET parsed=?, parser_version=? WHERE url=?",
+                (json.dumps(page.to_dict(), ensure_ascii=False), PARSER_VERSION, url),
+            )
+
+    def page_count(self, site: str | None = None) -> int:
+        if site:
+            return self.conn.execute("SELECT COUNT(*) FROM pages WHERE site=?", (site,)).fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+
+    def sites_needing_decision(self) -> list[str]:
+        """Sites whose pages changed after their last decision (or that have none yet).
+
+        This is how a crawl killed between fetching and indexing is finished by the next run.
+        """
+        rows = self.conn.execute(
+            "SELECT p.site FROM pages p LEFT JOIN clinics c ON c.site = p.site "
+            "GROUP BY p.site HAVING c.decided_at IS NULL OR MAX(p.fetched_at) > c.decided_at"
+        )
+        return [r[0] for r in rows]
+
+    # --- clinics -----------------------------------------------------------------------
+
+    def clinic(self, site: str) -> Clinic | None:
+        row = self.conn.execute("SELECT record FROM clinics WHERE site=?", (site,)).fetchone()
+        return Clinic.from_dict(json.loads(row["record"])) if row else None
+
+    def clinics(self) -> list[Clinic]:
+        rows = self.conn.execute("SELECT record FROM clinics ORDER BY site")
+        return [Clinic.from_dict(json.loads(r["record"])) for r in rows]
+
+    def save_clinic(self, clinic: Clinic) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO clinics(site, record, decided_at) VALUES (?,?,?)",
+                (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), utcnow()),
+            )
+
+    # --- runs, errors, changes ---------------------------------------------------------
+
+    def start_run(self) -> int:
+        with self.conn:
+            cur = self.conn.execute("INSERT INTO runs(started_at) VALUES (?)", (utcnow(),))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, state: str, **counts: Any) -> None:
+        stats = counts.pop("stats", {})
+        with self.conn:
+            self.conn.execute(
+                "UPDATE runs SET finished_at=?, state=?, sites=?, pages=?, errors=?, changes=?, stats=? "
+                "WHERE id=?",
+                (
+                    utcnow(),
+                    state,
+                    counts.get("sites", 0),
+                    counts.get("pages", 0),
+                    counts.get("errors", 0),
+                    counts.get("changes", 0),
+                    json.dumps(stats, default=str),
+                    run_id,
+                ),
+            )
+
+    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        return dict(row) if row else None
+
+    def add_fetch_error(self, run_id: int | None, site: str, url: str, reason: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO fetch_errors(run_id, site, url, reason) VALUES (?,?,?,?)",
+                (run_id or 0, site, url, reason),
+            )
+
+    def fetch_errors(self, run_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT site, url, reason FROM fetch_errors WHERE run_id=? ORDER BY site, url", (run_id,)
+        )
+        return [dict(r) for r in rows]
+
+    def pages_in_run(self, run_id: int) -> dict[str, int]:
+        rows = self.conn.execute(
+            "SELECT site, COUNT(*) FROM pages WHERE run_id=? GROUP BY site", (run_id,)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def add_change(self, run_id: int | None, site: str, kind: str, detail: dict[str, Any]) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO changes(run_id, site, at, kind, detail) VALUES (?,?,?,?,?)",
+                (run_id, site, utcnow(), kind, json.dumps(detail, ensure_ascii=False)),
+            )
+
+    def changes(self, since: str = "", site: str = "") -> list[dict[str, Any]]:
+        sql = "SELECT * FROM changes WHERE at >= ?"
+        args: list[Any] = [since]
+        if site:
+            sql += " AND site = ?"
+            args.append(site)
+        rows = self.conn.execute(sql + " ORDER BY id", args)
+        return [dict(r, detail=json.loads(r["detail"])) for r in rows]
+
+    def last_crawl_time(self) -> str | None:
+        row = self.conn.execute("SELECT MAX(finished_at) FROM runs WHERE state='finished'").fetchone()
+        return row[0] if row else None

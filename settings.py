@@ -1,0 +1,46 @@
+"""Scrapy settings for ketadir crawls (also used by `scrapy crawl clinic` from the repo root).
+
+Polite by default: robots.txt, AutoThrottle, a per-domain delay and two requests at a time
+per site. `ketadir crawl --set NAME=VALUE` overrides any of these for one run.
+"""
+
+BOT_NAME = "ketadir"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "ketadir/0.1 (+https://github.com/ketadir/ketadir; directory of ketamine providers)"
+ROBOTSTXT_OBEY = True
+
+# Politeness
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Robustness
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 4
+DNS_TIMEOUT = 10
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ParsePipeline": 100,
+    "crawler.pipelines.StorePipeline": 200,
+}
+
+# ketadir's own settings
+KETADIR_MAX_PAGES_PER_SITE = 25
+KETADIR_STORE = None  # path of the SQLite store; set by `ketadir crawl` from --data-dir
+KETADIR_RUN_ID = 0
