@@ -16,23 +16,35 @@ from crawler.parse import parse_page
 from crawler.store import PARSER_VERSION, Store
 
 
-def _store(spider: Any) -> Store:
-    store = getattr(spider, "ketadir_store", None)
-    if store is None:
-        store = Store.open(spider.settings.get("KETADIR_STORE"))
-        spider.ketadir_store = store
-    return store
+class _StorePipelineBase:
+    """Each pipeline holds its own connection to the store named by KETADIR_STORE."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Any:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.store = Store.open(self.crawler.settings.get("KETADIR_STORE"))
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
-class ParsePipeline:
+class ParsePipeline(_StorePipelineBase):
     """Parse each new or changed page once; mark identical content as unchanged."""
 
-    def process_item(self, item: Any, spider: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or item.unchanged:
             return item
-        stats = spider.crawler.stats
+        assert self.store is not None
+        stats = self.crawler.stats
         content_hash = hashlib.sha1(item.body).hexdigest()
-        known = _store(spider).page_meta(item.url)
+        known = self.store.page_meta(item.url)
         if known and known.content_hash == content_hash and known.parser_version == PARSER_VERSION:
             item.unchanged = True
             stats.inc_value("ketadir/pages_unchanged")
@@ -43,28 +55,29 @@ class ParsePipeline:
         return item
 
 
-class StorePipeline:
+class StorePipeline(_StorePipelineBase):
     """Write pages and fetch errors to the store, and show progress on long crawls."""
 
-    def open_spider(self, spider: Any) -> None:
-        self.run_id = spider.settings.getint("KETADIR_RUN_ID") or None
+    def open_spider(self) -> None:
+        super().open_spider()
+        self.run_id = self.crawler.settings.getint("KETADIR_RUN_ID") or None
         self.pages = 0
         self.errors = 0
         self.sites: set[str] = set()
         self.last_progress = 0.0
 
-    def process_item(self, item: Any, spider: Any) -> Any:
-        store = _store(spider)
+    def process_item(self, item: Any) -> Any:
+        assert self.store is not None
         if isinstance(item, FetchError):
-            store.add_fetch_error(self.run_id, item.site, item.url, item.reason)
+            self.store.add_fetch_error(self.run_id, item.site, item.url, item.reason)
             self.errors += 1
-            spider.crawler.stats.inc_value("ketadir/fetch_errors")
+            self.crawler.stats.inc_value("ketadir/fetch_errors")
         elif isinstance(item, FetchedPage):
             if item.unchanged:
-                store.touch_page(item.url, self.run_id)
+                self.store.touch_page(item.url, self.run_id)
             else:
                 assert item.page is not None
-                store.save_page(
+                self.store.save_page(
                     url=item.url,
                     site=item.site,
                     status=item.status,
@@ -81,11 +94,9 @@ class StorePipeline:
             self._progress()
         return item
 
-    def close_spider(self, spider: Any) -> None:
+    def close_spider(self) -> None:
         self._progress(final=True)
-        store = getattr(spider, "ketadir_store", None)
-        if store is not None:
-            store.close()
+        super().close_spider()
 
     def _progress(self, final: bool = False) -> None:
         now = time.monotonic()

@@ -113,7 +113,8 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, readonly: bool = False) -> Store:
+    def open(cls, path: Path | str, readonly: bool = False) -> Store:
+        path = Path(path)
         try:
             if readonly:
                 if not path.exists():
