@@ -1,0 +1,664 @@
+"""ketadir's command line: thin click commands that call the stages.
+
+crawl -> store -> parse/classify -> index -> search/export. Heavy imports (Scrapy,
+Twisted, BeautifulSoup) happen inside the commands that need them, so `ketadir search`
+starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from crawler.items import MODALITIES, SERVICES, CONDITIONS
+
+DEFAULT_MAX_AGE_DAYS = 7
+
+
+# --- one-line errors ------------------------------------------------------------------------
+
+
+class KetadirGroup(click.Group):
+    """Every error is one line on stderr and a non-zero exit; never a traceback."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "ketadir"
+            click.echo(f"Error: {exc.format_message()} (see '{command} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+# --- where things live ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+
+    @property
+    def store(self) -> Path:
+        return self.data_dir / "ketadir.db"
+
+    @property
+    def index(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def reports(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def lock(self) -> Path:
+        return self.data_dir / "crawl.lock"
+
+    def writable(self) -> Paths:
+        """Create the data dir, or explain in one line why it cannot be used."""
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise click.ClickException(f"data dir {self.data_dir} is a file: give --data-dir a directory")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot write to data dir {self.data_dir} ({exc.strerror}): choose another with --data-dir"
+            ) from None
+        return self
+
+    def readable(self) -> Paths:
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise click.ClickException(f"data dir {self.data_dir} is a file: give --data-dir a directory")
+        return self
+
+
+def _default_data_dir() -> str:
+    from platformdirs import user_data_dir
+
+    return user_data_dir("ketadir", appauthor=False)
+
+
+pass_paths = click.make_pass_decorator(Paths)
+
+
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    """Turn the stages' own exceptions into one-line click errors."""
+    from crawler.sites import BadURL
+    from crawler.store import StoreError
+    from index import IndexUnavailable
+
+    try:
+        yield
+    except (BadURL, StoreError, IndexUnavailable) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _store(paths: Paths, readonly: bool = False) -> Any:
+    from crawler.store import Store
+
+    with _errors_as_messages():
+        return Store.open(paths.store, readonly=readonly)
+
+
+# --- shared options -------------------------------------------------------------------------
+
+
+def output_options(formats: tuple[str, ...] = ("table", "json", "csv"), default: str = "table") -> Callable:
+    """--format, shared by every command that prints records (like sqlite-utils)."""
+
+    def decorator(fn: Callable) -> Callable:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default=default,
+            show_default=True,
+            help="How to print the results.",
+        )(fn)
+
+    return decorator
+
+
+def filter_options(fn: Callable) -> Callable:
+    """The search filters, shared by search and export."""
+    options = [
+        click.option("--modality", "-m", multiple=True, type=click.Choice(MODALITIES), help="Repeat for any of several."),
+        click.option("--service", "-s", multiple=True, type=click.Choice(SERVICES), help="Must offer all of these."),
+        click.option("--condition", "-c", multiple=True, type=click.Choice(CONDITIONS), help="Must treat all of these."),
+        click.option("--city", default="", help='City name; forgiving of case and "St."/"Saint", "Ft."/"Fort".'),
+        click.option("--state", default="", help="Two-letter state (or its name); includes telehealth serving it."),
+        click.option("--near", default="", help='A ZIP code or "City, ST": sort by distance from it.'),
+        click.option("--radius", type=float, default=None, help="With --near: miles (default 50)."),
+        click.option("--include-gone", is_flag=True, help="Also list sites that stopped answering."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _query(text: str, modality, service, condition, city, state, near, radius, include_gone, limit, non_providers) -> Any:
+    from crawler.geo import resolve_place, state_code
+    from index.search import SearchQuery
+
+    if radius is not None and radius <= 0:
+        raise click.BadParameter("must be a positive number of miles", param_hint="--radius")
+    if radius is not None and not near:
+        raise click.BadParameter("needs --near ZIP or --near 'City, ST'", param_hint="--radius")
+    point = None
+    if near:
+        try:
+            point = resolve_place(near)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--near") from None
+    code = ""
+    if state:
+        code = state_code(state) or ""
+        if not code:
+            raise click.BadParameter(f"{state!r} is not a US state: use a two-letter code like TX", param_hint="--state")
+    return SearchQuery(
+        text=text,
+        modalities=list(modality),
+        services=list(service),
+        conditions=list(condition),
+        city=city,
+        state=code,
+        near=point,
+        radius_miles=(radius or 50.0) if point else None,
+        limit=limit,
+        include_non_providers=non_providers or "not-a-provider" in modality,
+        include_gone=include_gone,
+    )
+
+
+def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
+    from index.search import search
+
+    if not paths.index.exists():
+        raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first")
+    with _errors_as_messages():
+        return search(paths.index, query)
+
+
+def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> None:
+    from index.export import export_rows, table, write_csv, write_json
+
+    out = out or click.get_text_stream("stdout")
+    if fmt == "json":
+        write_json(results, out)
+    elif fmt == "csv":
+        write_csv((row for r in results for row in export_rows(r)), out)
+    else:
+        if not results:
+            click.echo("No clinics match.", err=True)
+            return
+        near = any("distance_miles" in r for r in results)
+        rows = []
+        for r in results:
+            first = export_rows(r)[0]
+            row = first.to_dict()
+            row["miles"] = first.distance_miles
+            row["stale"] = "stale" if first.stale else ""
+            rows.append(row)
+        columns = ["name", "modality", "city", "state", "phone", "website"]
+        columns += ["miles"] if near else []
+        columns += ["stale"] if any(r["stale"] for r in rows) else []
+        click.echo(table(rows, columns), file=out)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@click.group(cls=KetadirGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    envvar="KETADIR_HOME",
+    type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
+    default=None,
+    help="Where ketadir keeps its store and index (env KETADIR_HOME; default: your user data dir).",
+)
+@click.version_option(package_name="ketadir")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """A directory of ketamine treatment providers, built from their own websites."""
+    ctx.obj = Paths(Path(data_dir or _default_data_dir()).expanduser())
+
+
+main = cli
+
+
+@cli.command()
+@click.argument("urls", nargs=-1)
+@click.option("--seeds", "seed_file", type=click.Path(path_type=Path), help="File of URLs, one per line (# comments).")
+@click.option("--max-pages-per-site", type=click.IntRange(min=1), default=None, help="Page budget per site (default 25).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for this run (like scrapy -s).")
+@pass_paths
+def crawl(paths: Paths, urls: tuple[str, ...], seed_file: Path | None, max_pages_per_site: int | None, overrides: tuple[str, ...]) -> None:
+    """Crawl clinic sites, then parse, classify and index every site touched."""
+    from crawler.sites import normalize_seed, read_seed_file
+
+    seeds: list[tuple[str, str]] = []
+    with _errors_as_messages():
+        if seed_file is not None:
+            if not seed_file.is_file():
+                raise click.ClickException(f"seed file {seed_file} not found: give a file of URLs, one per line")
+            try:
+                seeds += [(url, f"seeds:{seed_file.name}") for url in read_seed_file(str(seed_file))]
+            except (OSError, UnicodeDecodeError) as exc:
+                raise click.ClickException(f"cannot read seed file {seed_file}: {exc}") from None
+        seeds += [(normalize_seed(url), "command line") for url in urls]
+    if not seeds:
+        raise click.UsageError("nothing to crawl: give URLs or --seeds FILE")
+    summary = run_crawl(paths.writable(), seeds, max_pages_per_site, _parse_overrides(overrides))
+    _print_summary(summary)
+
+
+def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        overrides[name.strip()] = value
+    return overrides
+
+
+@contextmanager
+def crawl_lock(paths: Paths) -> Iterator[None]:
+    """One crawl per data dir. The OS drops the lock when its holder dies, so a lock left
+    by a killed crawl is taken over without anyone having to delete a file."""
+    import fcntl
+
+    handle = open(paths.lock, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise click.ClickException(
+            f"another crawl ({holder}) is running on {paths.data_dir}: wait for it to finish"
+        ) from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def run_crawl(
+    paths: Paths,
+    seeds: list[tuple[str, str]],
+    max_pages_per_site: int | None = None,
+    overrides: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The main job: crawl, record outcomes, classify and index. Returns the run summary."""
+    from crawler.refresh import record_outcomes, refresh_sites
+    from crawler.run import CrawlFailed, crawl_in_subprocess
+    from crawler.sites import site_of
+
+    with crawl_lock(paths):
+        store = _store(paths)
+        sites = sorted({site_of(url) for url, _ in seeds})
+        for url, source in seeds:
+            store.add_site(site_of(url), url, source)
+        run_id = store.start_run()
+        click.echo(f"Crawling {len(sites)} sites (run {run_id})...", err=True)
+        try:
+            crawl_in_subprocess(paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides)
+        except CrawlFailed as exc:
+            store.finish_run(run_id, "failed")
+            raise click.ClickException(f"the crawl could not run: {exc}") from None
+        except KeyboardInterrupt:
+            store.finish_run(run_id, "interrupted")
+            raise
+        outcome = record_outcomes(store, run_id, sites)
+        result = refresh_sites(store, sorted(set(store.sites_needing_decision()) | set(outcome.gone)), run_id)
+        _update_index(paths, store, result.clinics)
+        errors = store.fetch_errors(run_id)
+        pages = sum(store.pages_in_run(run_id).values())
+        summary = {
+            "run": run_id,
+            "sites": len(sites),
+            "pages": pages,
+            "errors": len(errors),
+            "changes": result.changes + outcome.changes,
+            "modalities": _count(c.modality for c in store.clinics() if c.site in set(sites)),
+            "failed_sites": _failed_sites(store, sites),
+            "stats": json.loads((store.run(run_id) or {}).get("stats") or "{}"),
+        }
+        store.finish_run(
+            run_id, "finished", sites=len(sites), pages=pages, errors=len(errors),
+            changes=summary["changes"], stats=summary["stats"],
+        )
+        paths.reports.mkdir(exist_ok=True)
+        report = paths.reports / f"run-{run_id:05d}.json"
+        report.write_text(json.dumps({**summary, "fetch_errors": errors}, indent=2, default=str))
+        summary["report"] = str(report)
+        store.close()
+        return summary
+
+
+def _update_index(paths: Paths, store: Any, clinics: list[Any]) -> None:
+    from index.writer import index_writer
+
+    gone = {row["site"] for row in store.sites() if row["gone"]}
+    with _errors_as_messages(), index_writer(paths.index) as writer:
+        for clinic in clinics:
+            writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
+
+
+def _failed_sites(store: Any, sites: list[str]) -> dict[str, str]:
+    failed = {}
+    for site in sites:
+        row = store.site(site)
+        if row and str(row["last_status"] or "").startswith("error"):
+            failed[site] = row["last_status"][len("error: "):]
+    return failed
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    click.echo(
+        f"Run {summary['run']}: {summary['sites']} sites, {summary['pages']} pages, "
+        f"{summary['errors']} fetch errors, {summary['changes']} changes"
+    )
+    if summary["modalities"]:
+        click.echo("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary["modalities"].items()))
+    for site, reason in summary["failed_sites"].items():
+        click.echo(f"  failed: {site}: {reason}")
+    click.echo(f"Report: {summary['report']}")
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--include-non-providers", is_flag=True, help="Also list sites judged not-a-provider.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@output_options()
+@pass_paths
+def search(paths: Paths, query: tuple[str, ...], limit: int, fmt: str, include_non_providers: bool, **filters: Any) -> None:
+    """Search the directory: free text plus filters (modality, service, city, state, --near...)."""
+    q = _query(" ".join(query), **filters, limit=limit, non_providers=include_non_providers)
+    _emit_results(_search(paths.readable(), q), fmt)
+
+
+@cli.command()
+@filter_options
+@click.option("--text", "text", default="", help="Free-text query, as for search.")
+@click.option("--include-non-providers", is_flag=True, help="Also export sites judged not-a-provider.")
+@click.option("--output", "-o", default="-", show_default=True, help="File to write, or - for stdout.")
+@output_options(formats=("csv", "json"), default="csv")
+@pass_paths
+def export(paths: Paths, text: str, include_non_providers: bool, output: str, fmt: str, **filters: Any) -> None:
+    """Export listings as CSV (one row per clinic location) or JSON."""
+    q = _query(text, **filters, limit=None, non_providers=include_non_providers)
+    results = _search(paths.readable(), q)
+    if output == "-":
+        _emit_results(results, fmt)
+        return
+    target = Path(output)
+    tmp = target.with_name(target.name + ".part")
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as handle:
+            _emit_results(results, fmt, handle)
+        tmp.replace(target)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"Wrote {len(results)} clinics to {target}", err=True)
+
+
+@cli.command()
+@click.argument("site")
+@output_options(formats=("text", "json"), default="text")
+@pass_paths
+def show(paths: Paths, site: str, fmt: str) -> None:
+    """Show one clinic: locations, contacts, classification and its evidence."""
+    from crawler.sites import site_of
+
+    key = site_of(site if "://" in site else f"http://{site}/")
+    store = _store(paths.readable(), readonly=True)
+    clinic = store.clinic(key)
+    registered = store.site(key)
+    store.close()
+    if clinic is None:
+        raise click.ClickException(f"{key} is not in the directory: see `ketadir search` for what is")
+    if fmt == "json":
+        from index.export import write_json
+
+        write_json({**clinic.to_dict(), "status": registered}, click.get_text_stream("stdout"))
+        return
+    from index.export import is_stale, terminal_safe
+
+    lines = [
+        f"{clinic.name}  <{clinic.website}>",
+        f"modality: {clinic.modality} (confidence {clinic.confidence:.2f})",
+        f"services: {', '.join(clinic.services) or '-'}",
+        f"conditions: {', '.join(clinic.conditions) or '-'}",
+    ]
+    for loc in clinic.locations:
+        address = ", ".join(p for p in (loc.street, loc.city, f"{loc.state} {loc.zip}".strip()) if p)
+        lines.append(f"location: {address}" + (f"  tel {loc.phone}" if loc.phone else ""))
+    if clinic.serves_states:
+        lines.append(f"serves: {', '.join(clinic.serves_states)}")
+    lines += [f"phone: {p}" for p in clinic.phones] + [f"email: {e}" for e in clinic.emails]
+    stale = " (stale)" if is_stale(clinic.last_crawled) else ""
+    lines.append(f"last crawled: {clinic.last_crawled}{stale}; {clinic.pages} pages")
+    if registered and registered.get("gone"):
+        lines.append(f"status: gone ({registered.get('last_status')})")
+    lines.append("evidence:")
+    for ev in clinic.evidence:
+        lines.append(f"  [{ev.supports}] {ev.text}")
+        lines.append(f"      {ev.url}")
+    click.echo(terminal_safe("\n".join(lines)).replace("\x00", ""))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@output_options(formats=("text", "json"), default="text")
+def classify(sources: tuple[str, ...], fmt: str) -> None:
+    """Classify saved HTML/text files or live URLs without touching the index."""
+    from crawler.classify import classify_site
+
+    outputs = []
+    for source in sources:
+        page = _read_source(source)
+        decision = classify_site([page])
+        outputs.append(
+            {
+                "source": source,
+                "modality": decision.modality,
+                "services": decision.services,
+                "conditions": decision.conditions,
+                "confidence": decision.confidence,
+                "evidence": [{"text": e.text, "url": e.url} for e in decision.evidence],
+            }
+        )
+    if fmt == "json":
+        from index.export import write_json
+
+        write_json(outputs if len(outputs) > 1 else outputs[0], click.get_text_stream("stdout"))
+        return
+    from index.export import terminal_safe
+
+    for out in outputs:
+        click.echo(f"{out['source']}: {out['modality']} (confidence {out['confidence']:.2f})")
+        click.echo(f"  services: {', '.join(out['services']) or '-'}; conditions: {', '.join(out['conditions']) or '-'}")
+        for ev in out["evidence"][:5]:
+            click.echo(terminal_safe(f"  - {ev['text']}"))
+
+
+_MAX_SOURCE_BYTES = 5 * 1024 * 1024
+
+
+def _read_source(source: str) -> Any:
+    """A file or URL as a parsed Page: HTML if it looks like HTML, plain text otherwise."""
+    from crawler.parse import parse_page, parse_text
+
+    if source.startswith(("http://", "https://")):
+        import urllib.request
+
+        try:
+            request = urllib.request.Request(source, headers={"User-Agent": "ketadir/0.1 (classify)"})
+            with urllib.request.urlopen(request, timeout=20) as response:
+                body = response.read(_MAX_SOURCE_BYTES)
+                charset = response.headers.get_content_charset() or "utf-8"
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(f"cannot fetch {source}: {exc}") from None
+        text, url = body.decode(charset, errors="replace"), source
+    elif "://" in source:
+        raise click.ClickException(f"{source}: only http:// and https:// URLs can be fetched")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.ClickException(f"{source}: no such file (give a saved .html/.txt file or an http(s) URL)")
+        try:
+            text = path.read_bytes()[:_MAX_SOURCE_BYTES].decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {source}: {exc.strerror}") from None
+        url = path.resolve().as_uri()
+    if "<html" in text[:2000].lower() or "<body" in text.lower() or "<p" in text[:5000].lower():
+        return parse_page(text, url)
+    return parse_text(text, url)
+
+
+@cli.command()
+@output_options(formats=("text", "json"), default="text")
+@pass_paths
+def stats(paths: Paths, fmt: str) -> None:
+    """Counts by modality, state and service, and when the last crawl finished."""
+    from index.search import count_by
+
+    if not paths.readable().index.exists():
+        raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` first")
+    with _errors_as_messages():
+        data = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
+    last = None
+    if paths.store.exists():
+        store = _store(paths, readonly=True)
+        last = store.last_crawl_time()
+        store.close()
+    data["last_crawl"] = last
+    if fmt == "json":
+        from index.export import write_json
+
+        write_json(data, click.get_text_stream("stdout"))
+        return
+    for field in ("modality", "state", "services"):
+        click.echo(f"{field}:")
+        for key, value in sorted(data[field].items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(f"  {key:<22} {value}")
+    click.echo(f"last crawl: {last or 'never'}")
+
+
+@cli.command()
+@pass_paths
+def reindex(paths: Paths) -> None:
+    """Rebuild the index from the store: re-classify every site without refetching."""
+    from crawler.refresh import refresh_sites
+    from index.writer import index_writer
+
+    store = _store(paths.writable())
+    sites = [row["site"] for row in store.sites()]
+    result = refresh_sites(store, sites)
+    gone = {row["site"] for row in store.sites() if row["gone"]}
+    with _errors_as_messages(), index_writer(paths.index) as writer:
+        writer.clear()
+        for clinic in result.clinics:
+            writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
+    store.close()
+    click.echo(f"Reindexed {len(result.clinics)} clinics ({result.changes} changes recorded)")
+
+
+@cli.command()
+@click.argument("labels", type=click.Path(path_type=Path))
+@output_options(formats=("text", "json"), default="text")
+@pass_paths
+def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
+    """Compare the directory with a hand-labelled CSV (website/host, modality, services...)."""
+    from crawler.evaluate import evaluate as run_evaluation
+    from crawler.evaluate import format_text, load_labels
+
+    if not labels.is_file():
+        raise click.ClickException(f"labels file {labels} not found: give a CSV with host (or website) and modality columns")
+    try:
+        expected = load_labels(labels)
+    except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read labels from {labels}: {exc}") from None
+    store = _store(paths.readable(), readonly=True)
+    predictions = {c.site: c.to_dict() for c in store.clinics()}
+    store.close()
+    report = run_evaluation(expected, predictions)
+    if fmt == "json":
+        from index.export import write_json
+
+        write_json(report.to_dict(), click.get_text_stream("stdout"))
+    else:
+        click.echo(format_text(report))
+
+
+@cli.command()
+@click.option("--data-dir", "demo_dir", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
+              help="Where the demo keeps its own store and index (not your real directory).")
+def demo(demo_dir: Path) -> None:
+    """Serve the bundled sample web on 127.0.0.1, crawl it, and show what the directory holds."""
+    from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+
+    if not SAMPLE_WEB.is_dir():
+        raise click.ClickException(f"sample web not found at {SAMPLE_WEB}: run the demo from a ketadir checkout")
+    paths = Paths(demo_dir.resolve()).writable()
+    with FixtureServer(SAMPLE_WEB) as server:
+        os.environ["http_proxy"] = server.url
+        os.environ.pop("no_proxy", None)
+        click.echo(f"Sample web of {len(server.hosts())} sites served at {server.url} (as an HTTP proxy)")
+        seeds = [(f"http://{host}/", "demo") for host in server.hosts()]
+        summary = run_crawl(paths, seeds, overrides=_FAST_LOCAL_CRAWL)
+    _print_summary(summary)
+    click.echo("\n$ ketadir search --modality kap --city Nashville")
+    _emit_results(_search(paths, _query("", ("kap",), (), (), "Nashville", "", "", None, False, 50, False)), "table")
+    click.echo("\n$ ketadir search --modality infusion-only --state TX")
+    _emit_results(_search(paths, _query("", ("infusion-only",), (), (), "", "TX", "", None, False, 50, False)), "table")
+    export_path = paths.data_dir / "directory.csv"
+    results = _search(paths, _query("", (), (), (), "", "", "", None, False, None, False))
+    with open(export_path, "w", newline="", encoding="utf-8") as handle:
+        _emit_results(results, "csv", handle)
+    click.echo(f"\nCSV export of all {len(results)} providers: {export_path}")
+    click.echo(f"Try: ketadir --data-dir {paths.data_dir} show <site>   (e.g. {results[0]['site'] if results else 'a site'})")
+
+
+# A local fixture web needs no politeness delays; everything else stays as in settings.py.
+_FAST_LOCAL_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Stored pages -> one Clinic per site, with the change history between decisions.
+
+This runs after each crawl (and on `ketadir reindex`): it reads parsed pages from the
+store, re-parses any page stored by an older parser from its raw HTML, extracts contacts,
+classifies, records what changed since the last decision and saves the clinic. It returns
+the clinics so the caller can update the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.classify import classify_site
+from crawler.contacts import extract_contacts
+from crawler.items import Clinic, Page
+from crawler.parse import parse_page
+from crawler.sites import website_of
+from crawler.store import PARSER_VERSION, Store, utcnow
+
+# A site that answers with nothing but errors this many runs in a row is hidden as gone.
+GONE_AFTER_RUNS = 3
+
+
+@dataclass
+class RefreshResult:
+    clinics: list[Clinic] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # sites to hide from default search
+    changes: int = 0
+
+
+def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) -> Clinic:
+    """Decide everything the directory says about one site from its pages."""
+    contacts = extract_contacts(pages, site)
+    decision = classify_site(pages)
+    return Clinic(
+        site=site,
+        website=website,
+        name=contacts.name,
+        modality=decision.modality,
+        confidence=decision.confidence,
+        services=decision.services,
+        conditions=decision.conditions,
+        locations=contacts.locations,
+        phones=contacts.phones,
+        emails=contacts.emails,
+        serves_states=contacts.serves_states,
+        evidence=decision.evidence,
+        last_crawled=last_crawled,
+        pages=len(pages),
+    )
+
+
+def current_pages(store: Store, site: str) -> list[Page]:
+    """The site's stored pages, re-parsed from raw HTML where an older parser read them."""
+    stale = [
+        (url, body, encoding)
+        for url, body, encoding, version in store.raw_pages_of(site)
+        if version != PARSER_VERSION
+    ]
+    for url, body, encoding in stale:
+        store.replace_parsed(url, parse_page(body.decode(encoding or "utf-8", errors="replace"), url))
+    return store.pages_of(site)
+
+
+def refresh_sites(store: Store, sites: list[str], run_id: int | None = None) -> RefreshResult:
+    """Rebuild the clinics of these sites from the store and record what changed."""
+    result = RefreshResult()
+    for site in sorted(set(sites)):
+        pages = current_pages(store, site)
+        if not pages:
+            continue
+        registered = store.site(site)
+        website = website_of(registered["url"] if registered else pages[0].url)
+        last_crawled = (registered or {}).get("last_crawled") or utcnow()
+        clinic = build_clinic(site, website, pages, last_crawled)
+        for kind, detail in diff_clinics(store.clinic(site), clinic):
+            store.add_change(run_id, site, kind, detail)
+            result.changes += 1
+        store.save_clinic(clinic)
+        result.clinics.append(clinic)
+    return result
+
+
+def record_outcomes(store: Store, run_id: int, sites: list[str]) -> RefreshResult:
+    """After a crawl: mark each site crawled or failed, and find sites gone or back.
+
+    A site is gone after GONE_AFTER_RUNS consecutive runs in which no page answered; it
+    stays in the store and history, and comes back when it answers again.
+    """
+    result = RefreshResult()
+    fetched = store.pages_in_run(run_id)
+    errors: dict[str, list[str]] = {}
+    for error in store.fetch_errors(run_id):
+        errors.setdefault(error["site"], []).append(error["reason"])
+    now = utcnow()
+    for site in sites:
+        row = store.site(site)
+        if row is None:
+            continue
+        if fetched.get(site):
+            status = "ok" if site not in errors else f"ok, {len(errors[site])} page errors"
+            with store.transaction() as conn:
+                conn.execute(
+                    "UPDATE sites SET last_crawled=?, last_status=?, fail_streak=0, gone=0 WHERE site=?",
+                    (now, status, site),
+                )
+            if row["gone"]:
+                store.add_change(run_id, site, "back", {})
+                result.changes += 1
+            continue
+        reason = "; ".join(sorted(set(errors.get(site, ["no page answered"]))))
+        streak = row["fail_streak"] + 1
+        gone = streak >= GONE_AFTER_RUNS
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE sites SET last_status=?, fail_streak=?, gone=? WHERE site=?",
+                (f"error: {reason}", streak, int(gone), site),
+            )
+        if gone and not row["gone"]:
+            store.add_change(run_id, site, "gone", {"reason": reason, "failed_runs": streak})
+            result.changes += 1
+        if gone:
+            result.gone.append(site)
+    return result
+
+
+def diff_clinics(old: Clinic | None, new: Clinic) -> list[tuple[str, dict[str, Any]]]:
+    """What a user would want to hear about between two decisions on one site."""
+    if old is None:
+        return [("new", {"modality": new.modality, "name": new.name})]
+    changes: list[tuple[str, dict[str, Any]]] = []
+    if old.modality != new.modality:
+        changes.append(("modality", {"old": old.modality, "new": new.modality}))
+    for kind in ("services", "conditions"):
+        before, after = set(getattr(old, kind)), set(getattr(new, kind))
+        if before != after:
+            changes.append((kind, {"added": sorted(after - before), "removed": sorted(before - after)}))
+    old_addresses = [_address(loc.to_dict()) for loc in old.locations]
+    new_addresses = [_address(loc.to_dict()) for loc in new.locations]
+    if old_addresses != new_addresses:
+        changes.append(("address", {"old": old_addresses, "new": new_addresses}))
+    if old.phones != new.phones:
+        changes.append(("phone", {"old": old.phones, "new": new.phones}))
+    if old.name != new.name:
+        changes.append(("name", {"old": old.name, "new": new.name}))
+    return changes
+
+
+def _address(location: dict[str, Any]) -> str:
+    parts = [location.get("street", ""), location.get("city", ""), location.get("state", ""), location.get("zip", "")]
+    return ", ".join(p for p in parts if p)
