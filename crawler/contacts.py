@@ -1,0 +1,899 @@
+"""A site's parsed pages -> its name, offices, phones, emails and served states.
+
+Structured data (JSON-LD, microdata) is trusted first, then the contact and locations
+pages, then the footer that repeats on every page. Free text is only read where a cheap
+pre-filter finds an address anchor (a state followed by a ZIP, or "City, ST"); those
+candidates go to ``usaddress`` and are checked against the ``zipcodes`` data, so a
+sentence that merely mentions a place does not become an office. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterator
+
+import phonenumbers
+import usaddress
+import zipcodes
+
+from crawler.items import Contacts, Location, Page, TextBlock
+
+STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}
+_CODE_OF_NAME = {name.lower(): code for code, name in STATES.items()}
+_CODE_OF_NAME.update({"washington dc": "DC", "washington d.c.": "DC", "d.c.": "DC"})
+
+# Longest names first so "West Virginia" wins over "Virginia".
+_NAMES_ALT = "|".join(re.escape(n) for n in sorted(STATES.values(), key=len, reverse=True))
+_CODES_ALT = "|".join(STATES)
+_STATE = rf"(?:{_NAMES_ALT}|(?:{_CODES_ALT})(?![a-z]))"
+# "NM 87501", "New Mexico, 87501": the anchor of a full postal address.
+_STATE_ZIP_RE = re.compile(rf"\b(?P<state>{_STATE})\.?,?\s+(?P<zip>\d{{5}})(?:-\d{{4}})?\b")
+# "Santa Fe, NM" / "Eureka, California": a city and state without a ZIP.
+_CITY_STATE_RE = re.compile(
+    rf"(?P<city>[A-Z][A-Za-z.'\-]*(?:[ \t]+(?:[A-Z][A-Za-z.'\-]*|de|del|la|du|of|d'[A-Z]\w+)){{0,4}}),"
+    rf"\s*(?P<state>{_STATE})\b(?!\s*\d)"
+)
+_STATE_WORD_RE = re.compile(rf"\b(?:Washington,?\s+D\.?\s?C\.?|{_NAMES_ALT}|(?:{_CODES_ALT})(?![a-z]))\b")
+# Pre-filter: does a block hold anything place-like at all?
+_PLACE_HINT_RE = re.compile(rf"\b(?:{_NAMES_ALT}|{_CODES_ALT})\b")
+# Where a city and state in running prose is an office rather than a mention.
+_OFFICE_PHRASE_RE = re.compile(
+    r"\b(?:office|offices|clinic|clinics|practice|center|centre|located|based|locations?|visit us|"
+    r"headquartered|find us)\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$",
+    re.I,
+)
+_SEGMENT_BREAK_RE = re.compile(r"[.!?;:]\s+(?=[A-Z0-9])|\s[|·•—–]\s|\s-\s|\b(?:at|is)\s+(?=\d)")
+_ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy|Mt|Ft|[A-Z])$")
+_SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•—–]\s+|\s+-\s+|\s*\|\s*")
+
+_STREET_LABELS = (
+    "AddressNumberPrefix", "AddressNumber", "AddressNumberSuffix", "StreetNamePreDirectional",
+    "StreetNamePreModifier", "StreetNamePreType", "StreetName", "StreetNamePostType",
+    "StreetNamePostDirectional", "StreetNamePostModifier", "OccupancyType", "OccupancyIdentifier",
+    "SubaddressType", "SubaddressIdentifier",
+)
+_BOX_LABELS = ("USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID")
+_SUITE_LINE_RE = re.compile(r"^(?:suite|ste\.?|unit|floor|fl\.?|building|bldg\.?|room|#)\s*\w+", re.I)
+_STREET_LINE_RE = re.compile(r"^\d+[A-Za-z]?\s+\w|^(?:p\.?\s*o\.?\s*box|post office box)\b", re.I)
+
+_ORG_TYPES = {
+    "medicalclinic", "medicalbusiness", "localbusiness", "physician", "organization",
+    "medicalorganization", "hospital", "psychologist", "professionalservice", "healthandbeautybusiness",
+    "dentist", "medicalspecialty", "corporation", "ngo", "store", "place", "healthclub",
+    "daysp", "dayspa", "clinic", "person", "medicaltherapy", "psychiatric",
+}
+_GENERIC_NAMES = {
+    "home", "homepage", "home page", "welcome", "services", "our services", "contact", "contact us",
+    "about", "about us", "blog", "faq", "faqs", "menu", "index", "untitled", "page not found",
+    "locations", "location", "our team", "team", "news", "resources", "book now", "logo", "site logo",
+    "main", "search", "privacy", "privacy policy", "terms", "skip to content", "default",
+}
+_NAME_ABBREVIATIONS_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Jr|Sr|St|Inc|Co|Corp|Ltd|L\.L\.C|P\.C|P\.A|[A-Z])\.", re.I)
+_TITLE_SPLIT_RE = re.compile(r"\s+[|–—\-:·•»]\s+|\s*\|\s*|\s*::\s*|:\s+")
+_COPYRIGHT_RE = re.compile(
+    r"(?:©|\(c\)|&copy;|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
+    r"(?:by\s+)?(?P<name>[^.|·•©]{2,80}?)"
+    r"(?=\s*(?:[.|·•]|all rights|$|,\s*(?:inc|llc|pllc|pc|pa)\b))",
+    re.I,
+)
+
+_PHONE_HINT_RE = re.compile(r"\d{3}\D{0,3}\d{3}\D{0,3}\d{4}")
+_FAX_BEFORE_RE = re.compile(r"(?:\bfax\b|\bfacsimile\b|\bF\b\s*[:.])[^0-9]{0,25}$", re.I)
+_FAX_AFTER_RE = re.compile(r"^\s*\(?\s*(?:fax|facsimile)\b", re.I)
+# National crisis and help lines are quoted on many clinic pages but reach someone else.
+_HOTLINES = {"8002738255", "8006624357", "8007997233", "8006564673", "8009854357", "8779778727"}
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9][\w-]*(?:\.[A-Za-z0-9][\w-]*)+")
+_AT_RE = re.compile(r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+(?=[\w-]+\s*(?:\[|\(|\{|<)?\s*dot\b))\s*", re.I)
+_DOT_RE = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\s+dot\s+)\s*", re.I)
+_OBFUSCATION_HINT_RE = re.compile(r"[\[({<\s]at[\])}>\s]", re.I)
+_FILE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".avif", ".tif", ".tiff")
+_PLACEHOLDER_DOMAINS = {
+    "example.com", "example.org", "example.net", "domain.com", "email.com", "yourdomain.com",
+    "yoursite.com", "website.com", "company.com", "sentry.io", "wixpress.com", "sentry-next.wixpress.com",
+}
+
+_SERVE_RE = re.compile(
+    r"\b(?:serv(?:e|es|ing|ed)|licen[sc]ed|licensure|telehealth|tele-health|telemedicine|virtual(?:ly)?|"
+    r"online|video|remote(?:ly)?|see (?:clients|patients)|work with (?:clients|patients)|residents of|"
+    r"available (?:to|in|throughout|across))\b",
+    re.I,
+)
+_REMOTE_RE = re.compile(
+    r"\b(?:licen[sc]ed|licensure|telehealth|tele-health|telemedicine|virtual(?:ly)?|online|video|remote(?:ly)?|"
+    r"at[- ]home|from (?:the comfort of )?(?:your|their) (?:own )?home)\b",
+    re.I,
+)
+_REGION_QUALIFIER_RE = re.compile(
+    r"\b(?:north|south|east|west|central|upstate|downstate|rural)(?:ern|east|west|eastern|western)?\s+$", re.I
+)
+_NEGATED_SERVE_RE = re.compile(r"\b(?:not|no longer|cannot|can't|unable to)\b[^.]{0,30}\b(?:licensed|serve|see)\b", re.I)
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def extract_contacts(pages: list[Page], site: str) -> Contacts:
+    """Who the site is and how to reach it, from all its parsed pages."""
+    pages = sorted(pages, key=_page_rank)
+    structured_locs, ld_phones, fax_numbers = _structured_contacts(pages)
+    text_locs = _text_locations(pages, fax_numbers)
+    locations = _merge_locations(structured_locs + text_locs)
+    phones = _phones(pages, ld_phones, fax_numbers, locations)
+    return Contacts(
+        name=_site_name(pages, site),
+        locations=locations,
+        phones=phones,
+        emails=_emails(pages),
+        serves_states=_serves_states(pages, has_office=any(loc.city for loc in locations)),
+    )
+
+
+def format_phone(raw: str) -> str | None:
+    """'(505) 555-0134' for a valid US number written any usual way, else None."""
+    digits = _phone_digits(raw)
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if digits else None
+
+
+# ----------------------------------------------------------------------------- phones
+
+
+def _phone_digits(raw: str) -> str | None:
+    """The ten national digits of a valid US number, else None."""
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    return _us_digits(number)
+
+
+def _us_digits(number: phonenumbers.PhoneNumber) -> str | None:
+    if number.country_code != 1 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.region_code_for_number(number) != "US":
+        return None
+    digits = str(number.national_number)
+    return digits if len(digits) == 10 and digits not in _HOTLINES else None
+
+
+@lru_cache(maxsize=65536)
+def _phones_in_text(text: str) -> tuple[tuple[str, bool, int, int], ...]:
+    """(digits, is_fax, start, end) for every US number in a block of text."""
+    if not _PHONE_HINT_RE.search(text):
+        return ()
+    found = []
+    try:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, "US"))
+    except Exception:  # noqa: BLE001 - the matcher must never sink a crawl
+        return ()
+    for match in matches:
+        digits = _us_digits(match.number)
+        if not digits:
+            continue
+        before = text[max(0, match.start - 30) : match.start]
+        after = text[match.end : match.end + 12]
+        is_fax = bool(_FAX_BEFORE_RE.search(before) or _FAX_AFTER_RE.match(after))
+        found.append((digits, is_fax, match.start, match.end))
+    return tuple(found)
+
+
+def _phones(
+    pages: list[Page], ld_phones: list[str], fax_numbers: set[str], locations: list[Location]
+) -> list[str]:
+    """Main number first: JSON-LD telephone, then tel: links, then text by how many pages show it."""
+    ordered: list[str] = list(ld_phones)
+    link_counts: Counter[str] = Counter()
+    text_counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for page in pages:
+        for href in page.tel_links:
+            if href.endswith(" fax"):
+                fax_numbers.add(_phone_digits(href[:-4]) or "")
+                continue
+            digits = _phone_digits(href)
+            if digits:
+                link_counts[digits] += 1
+                first_seen.setdefault(digits, len(first_seen))
+        page_numbers: set[str] = set()
+        for block in page.blocks:
+            for digits, is_fax, _, _ in _phones_in_text(block.text):
+                if is_fax:
+                    fax_numbers.add(digits)
+                else:
+                    page_numbers.add(digits)
+                    first_seen.setdefault(digits, len(first_seen))
+        text_counts.update(page_numbers)
+    ordered += sorted(link_counts, key=lambda d: (-link_counts[d], first_seen[d]))
+    ordered += sorted(text_counts, key=lambda d: (-text_counts[d], first_seen[d]))
+    ordered += [_phone_digits(loc.phone) or "" for loc in locations if loc.phone]
+    result: list[str] = []
+    for digits in ordered:
+        if digits and digits not in fax_numbers:
+            formatted = format_phone(digits)
+            if formatted and formatted not in result:
+                result.append(formatted)
+    return result
+
+
+# ----------------------------------------------------------------------------- emails
+
+
+def _emails(pages: list[Page]) -> list[str]:
+    """mailto: addresses first, then addresses (also obfuscated ones) in the text."""
+    found: list[str] = []
+    for page in pages:
+        found += page.mailto_links
+    counts: Counter[str] = Counter()
+    for page in pages:
+        for text in {b.text for b in page.blocks}:
+            counts.update(_emails_in_text(text))
+    found += sorted(counts, key=lambda e: -counts[e])
+    result: list[str] = []
+    for raw in found:
+        email = _clean_email(raw)
+        if email and email not in result:
+            result.append(email)
+    return result
+
+
+@lru_cache(maxsize=65536)
+def _emails_in_text(text: str) -> tuple[str, ...]:
+    if "@" not in text and not _OBFUSCATION_HINT_RE.search(text):
+        return ()
+    if "@" not in text:
+        text = _DOT_RE.sub(".", _AT_RE.sub("@", text)) if _DOT_RE.search(text) or "@" in _AT_RE.sub("@", text) else text
+    return tuple(_EMAIL_RE.findall(text))
+
+
+def _clean_email(raw: str) -> str | None:
+    email = raw.strip().strip(".,;:<>()[]\"'").lower()
+    if email.startswith("mailto:"):
+        email = email[7:]
+    match = _EMAIL_RE.fullmatch(email)
+    if not match or len(email) > 100:
+        return None
+    domain = email.rsplit("@", 1)[1]
+    if email.endswith(_FILE_SUFFIXES) or domain in _PLACEHOLDER_DOMAINS or domain.endswith(".wixpress.com"):
+        return None
+    if not re.search(r"\.[a-z]{2,}$", domain):
+        return None
+    return email
+
+
+# ----------------------------------------------------------------------------- name
+
+
+def _site_name(pages: list[Page], site: str) -> str:
+    """The most trusted name: sources that agree with each other win over a lone guess."""
+    votes: dict[str, float] = defaultdict(float)
+    shown: dict[str, tuple[float, str]] = {}
+
+    def vote(raw: str, weight: float) -> None:
+        name = _tidy_name(raw)
+        if not name:
+            return
+        key = _name_key(name)
+        votes[key] += weight
+        if key not in shown or weight > shown[key][0]:
+            shown[key] = (weight, name)
+
+    n_pages = max(1, len(pages))
+    header_counts: Counter[str] = Counter()
+    title_part_counts: Counter[str] = Counter()
+    for page in pages:
+        for obj in page.structured:
+            if _is_org(obj) and isinstance(obj.get("name"), str):
+                vote(obj["name"], 5.0 / n_pages + 3.0)
+            elif "website" in {t.lower() for t in _types(obj)} and isinstance(obj.get("name"), str):
+                vote(obj["name"], 2.0)
+        for key in ("og:site_name", "application-name"):
+            if page.meta.get(key):
+                vote(page.meta[key], 4.0 / n_pages + (1.0 if key == "og:site_name" else 0.5))
+        for alt in page.logo_alts:
+            vote(re.sub(r"\s*\b(?:logo|logotype|icon)\b\s*", " ", alt, flags=re.I), 2.0 / n_pages + 1.0)
+        for part in {p for p in _title_parts(page.title)}:
+            title_part_counts[part] += 1
+        for block in page.blocks:
+            if block.region in ("footer", "header") and ("©" in block.text or "copyright" in block.text.lower()):
+                match = _COPYRIGHT_RE.search(block.text)
+                if match:
+                    vote(match.group("name"), 2.0 / n_pages + 1.0)
+        first_header = next((b for b in page.blocks if b.region == "header" and b.tag not in ("li", "a")), None)
+        if first_header is not None:
+            header_counts[first_header.text] += 1
+    for part, count in title_part_counts.items():
+        # A part that recurs across page titles is the brand; the rest are page names.
+        if n_pages == 1 or count >= 2:
+            vote(part, 2.0 * count / n_pages)
+    for text, count in header_counts.items():
+        if count >= 2 or n_pages == 1:
+            vote(text, 1.5 * count / n_pages)
+    if votes:
+        best = max(votes, key=lambda k: (votes[k], shown[k][0]))
+        return shown[best][1]
+    return _name_from_host(site)
+
+
+def _title_parts(title: str) -> list[str]:
+    return [p.strip() for p in _TITLE_SPLIT_RE.split(title or "") if p.strip()]
+
+
+def _tidy_name(raw: str) -> str:
+    name = re.sub(r"\s+", " ", str(raw)).strip(" \t-–—|·•:,.;")
+    low = name.lower()
+    if not name or len(name) < 2 or len(name) > 70 or low in _GENERIC_NAMES:
+        return ""
+    if low.startswith(("welcome to ", "welcome")) and len(name.split()) <= 2:
+        return ""
+    words = name.split()
+    unabbreviated = _NAME_ABBREVIATIONS_RE.sub("", name)
+    if len(words) > 9 or re.search(r"[.!?]\s", unabbreviated) or name.endswith(("!", "?")):
+        return ""
+    if re.fullmatch(r"[\W\d_]+", name) or re.search(r"https?://", low):
+        return ""
+    return name
+
+
+def _name_key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    return re.sub(r"^the ", "", key)
+
+
+def _name_from_host(site: str) -> str:
+    host = (site or "").lower().removeprefix("www.")
+    stem = host.split(".")[0] if "." in host else host
+    words = [w for w in re.split(r"[-_]+", stem) if w]
+    return " ".join(w.capitalize() for w in words) or host
+
+
+# ----------------------------------------------------------------------------- structured data
+
+
+def _types(obj: dict[str, Any]) -> list[str]:
+    value = obj.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return [str(v).rstrip("/").rsplit("/", 1)[-1] for v in values]
+
+
+def _is_org(obj: dict[str, Any]) -> bool:
+    return any(t.lower() in _ORG_TYPES or t.lower().endswith(("clinic", "business", "organization")) for t in _types(obj))
+
+
+def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str], set[str]]:
+    """Locations, telephones (main first) and fax numbers from JSON-LD and microdata."""
+    locations: list[_Candidate] = []
+    phones: list[str] = []
+    faxes: set[str] = set()
+    for page_index, page in enumerate(pages):
+        for obj in page.structured:
+            for owner, depth in _walk(obj):
+                fax = owner.get("faxNumber")
+                for raw in fax if isinstance(fax, list) else [fax]:
+                    if isinstance(raw, str) and _phone_digits(raw):
+                        faxes.add(_phone_digits(raw) or "")
+                phone = _first_phone(owner.get("telephone"))
+                if phone and (depth == 0 or _is_org(owner)):
+                    phones.append(phone)
+                for address in _addresses_of(owner, depth):
+                    loc = _location_from_postal(address)
+                    if loc is None:
+                        continue
+                    loc.phone = format_phone(phone) or "" if phone else ""
+                    name = owner.get("name")
+                    loc.name = name.strip() if isinstance(name, str) and _is_org(owner) else ""
+                    loc.source = "microdata" if owner.get("@source") == "microdata" else "json-ld"
+                    loc.url = page.url
+                    locations.append(_Candidate(loc, (0, page_index, len(locations))))
+            area = obj.get("areaServed")
+            for text in _strings(area):
+                match = _CITY_STATE_RE.fullmatch(text.strip())
+                if match:
+                    loc = _city_state_location(match.group("city"), match.group("state"))
+                    if loc:
+                        loc.source, loc.url = "json-ld", page.url
+                        locations.append(_Candidate(loc, (4, page_index, len(locations))))
+    return locations, phones, faxes
+
+
+def _walk(obj: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every dict in a JSON-LD tree with its depth; iterative so deep data cannot overflow."""
+    stack: list[tuple[Any, int]] = [(obj, depth)]
+    seen = 0
+    while stack and seen < 5000:
+        item, level = stack.pop()
+        seen += 1
+        if isinstance(item, list):
+            stack.extend((x, level) for x in reversed(item))
+        elif isinstance(item, dict):
+            yield item, level
+            for key, value in reversed(list(item.items())):
+                if key in ("address", "@context") or not isinstance(value, (dict, list)):
+                    continue
+                stack.append((value, level + 1))
+
+
+def _addresses_of(owner: dict[str, Any], depth: int) -> list[Any]:
+    """The addresses an object gives; a top-level PostalAddress is its own address."""
+    if depth == 0 and "postaladdress" in {t.lower() for t in _types(owner)}:
+        return [owner]
+    value = owner.get("address")
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, (dict, str))]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [v for k in ("name", "address") for v in _strings(value.get(k))]
+    if isinstance(value, list):
+        return [s for v in value[:60] for s in _strings(v)]
+    return []
+
+
+def _first_phone(value: Any) -> str | None:
+    for raw in value if isinstance(value, list) else [value]:
+        if isinstance(raw, str):
+            digits = _phone_digits(raw)
+            if digits:
+                return digits
+    return None
+
+
+def _location_from_postal(address: Any) -> Location | None:
+    """A schema.org PostalAddress (or an address string) as a Location, validated."""
+    if isinstance(address, str):
+        return _parse_address_text(address.strip()) if _STATE_ZIP_RE.search(address) or _CITY_STATE_RE.search(address) else None
+    street = _text_value(address.get("streetAddress"))
+    city = _text_value(address.get("addressLocality"))
+    region = _text_value(address.get("addressRegion"))
+    postal = _text_value(address.get("postalCode"))
+    country = _text_value(address.get("addressCountry")).lower()
+    if country and country not in ("us", "usa", "united states", "united states of america", "u.s.", "u.s.a."):
+        return None
+    state = _state_code(region)
+    zip_code = postal[:5] if re.match(r"^\d{5}(?:-?\d{4})?$", postal) else ""
+    street = "" if re.fullmatch(r"[\W\d]*", street) else _tidy_street(street)
+    loc = Location(street=street, city=city.strip(" ,"), state=state, zip=zip_code)
+    _validate_zip(loc)
+    if not (loc.city or loc.state or loc.zip):
+        return None
+    if _is_po_box(loc.street):
+        loc.name = "po-box"
+    return loc
+
+
+def _text_value(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return re.sub(r"\s+", " ", str(value or "")).strip()
+
+
+# ----------------------------------------------------------------------------- zip data
+
+
+@dataclass
+class _ZipData:
+    by_zip: dict[str, tuple[str, frozenset[str]]]
+    cities: dict[str, set[str]]  # state -> lower-case city names
+    states_of_city: dict[str, set[str]]
+    zips_of_city: dict[str, Counter[str]]  # lower-case city -> ZIP count per state
+    display: dict[str, str]  # lower-case city -> its usual spelling
+
+
+@lru_cache(maxsize=1)
+def _zip_data() -> _ZipData:
+    """The zipcodes table, indexed once per process, on first use."""
+    by_zip: dict[str, tuple[str, frozenset[str]]] = {}
+    cities: dict[str, set[str]] = defaultdict(set)
+    states_of_city: dict[str, set[str]] = defaultdict(set)
+    display: dict[str, str] = {}
+    zips_of_city: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in zipcodes.list_all():
+        state = row.get("state", "")
+        if state not in STATES:
+            continue
+        names = [row.get("city", "")] + list(row.get("acceptable_cities") or [])
+        lowered = frozenset(n.lower() for n in names if n)
+        by_zip[row["zip_code"]] = (state, lowered)
+        if row.get("city"):
+            zips_of_city[row["city"].lower()][state] += 1
+        for name in names:
+            if name:
+                low = name.lower()
+                cities[state].add(low)
+                states_of_city[low].add(state)
+                display.setdefault(low, name)
+    return _ZipData(by_zip, dict(cities), dict(states_of_city), dict(zips_of_city), display)
+
+
+def _validate_zip(loc: Location) -> None:
+    """Keep a ZIP only if it exists and lies in the stated state; fill a missing state from it."""
+    if not loc.zip:
+        return
+    entry = _zip_data().by_zip.get(loc.zip)
+    if entry is None or (loc.state and entry[0] != loc.state):
+        loc.zip = ""
+        return
+    if not loc.state:
+        loc.state = entry[0]
+
+
+def _known_city(words: list[str], state: str, zip_code: str = "") -> str:
+    """The longest tail of ``words`` that is a city of that state (or of that ZIP)."""
+    data = _zip_data()
+    zip_cities = data.by_zip.get(zip_code, ("", frozenset()))[1]
+    known = data.cities.get(state, set())
+    for start in range(max(0, len(words) - 5), len(words)):
+        candidate = " ".join(words[start:]).strip(" ,.")
+        low = candidate.lower()
+        low_saint = re.sub(r"^st\.? ", "saint ", low)
+        if low in zip_cities or low in known or low_saint in known:
+            return candidate
+    return ""
+
+
+def _state_code(text: str) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip(" .,")
+    if text.upper() in STATES and (text.isupper() or len(text) == 2):
+        return text.upper()
+    return _CODE_OF_NAME.get(text.lower(), "")
+
+
+def _city_state_location(city_text: str, state_text: str) -> Location | None:
+    """A Location from a "City, ST" pair whose city the ZIP data knows in that state."""
+    state = _state_code(state_text)
+    if not state:
+        return None
+    city = _known_city(city_text.split(), state)
+    return Location(city=city, state=state) if city else None
+
+
+# ----------------------------------------------------------------------------- text addresses
+
+
+@dataclass
+class _Candidate:
+    location: Location
+    rank: tuple[int, int, int]  # (source priority, page order, order found): lower comes first
+    po_box: bool = field(default=False)
+
+
+def _page_rank(page: Page) -> int:
+    return {"home": 0, "contact": 1, "locations": 1}.get(page.kind, 2)
+
+
+def _text_locations(pages: list[Page], fax_numbers: set[str]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    seen_footer: set[str] = set()
+    for page_index, page in enumerate(pages):
+        blocks = page.blocks
+        prose_ok = page.kind not in ("blog", "news")
+        for i, block in enumerate(blocks):
+            text = block.text
+            if not _PLACE_HINT_RE.search(text):
+                continue
+            chrome = block.region in ("footer", "header")
+            if chrome:
+                if text in seen_footer:
+                    continue
+                seen_footer.add(text)
+            elif not prose_ok or block.region in ("nav", "aside"):
+                continue
+            priority = 1 if page.kind in ("contact", "locations") and not chrome else (3 if chrome else 2)
+            for loc, end in _locations_in_block(blocks, i):
+                loc.phone = loc.phone or _nearby_phone(blocks, i, end)
+                loc.source, loc.url = "text", page.url
+                found.append(_Candidate(loc, (priority, page_index, len(found))))
+    if not any(c.location.city for c in found):
+        found += _bare_places(pages, len(found))
+    return found
+
+
+def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location, int]]:
+    """Addresses anchored in block i; earlier short blocks may hold the street lines."""
+    text = blocks[i].text
+    results: list[tuple[Location, int]] = []
+    taken_until = 0
+    for match in _STATE_ZIP_RE.finditer(text):
+        start = _segment_start(text, match.start(), taken_until)
+        head = text[start : match.end()]
+        if start == 0 and len(text[: match.start()].strip()) < 40:
+            head = _with_previous_lines(blocks, i, head)
+        loc = _parse_address_text(head)
+        if loc is not None:
+            results.append((loc, match.end()))
+        taken_until = match.end()
+    short = len(text) <= 90
+    for match in _CITY_STATE_RE.finditer(text):
+        if match.start() < taken_until or any(match.start() < end for _, end in results):
+            continue
+        before = text[: match.start()]
+        segment_alone = short or not before.strip() or _SEGMENT_SPLIT_RE.search(before[-4:] or "")
+        if not (segment_alone and short) and not _OFFICE_PHRASE_RE.search(before[-60:]):
+            continue
+        start = _segment_start(text, match.start(), 0)
+        head = text[start : match.end()]
+        if start == 0 and not before.strip():
+            head = _with_previous_lines(blocks, i, head)
+        loc = _parse_address_text(head, need_zip=False)
+        if loc is not None:
+            results.append((loc, match.end()))
+    return results
+
+
+def _segment_start(text: str, anchor: int, floor: int) -> int:
+    """Where the address that ends at ``anchor`` begins: after a sentence or list separator."""
+    window_start = max(floor, anchor - 120)
+    window = text[window_start:anchor]
+    cut = 0
+    for m in _SEGMENT_BREAK_RE.finditer(window):
+        if m.group(0)[0] == "." and _ABBREVIATION_END_RE.search(window[: m.start()]):
+            continue  # "N. Main St. Suite 4": an abbreviation, not a sentence end
+        cut = m.end()
+    return window_start + cut
+
+
+def _with_previous_lines(blocks: list[TextBlock], i: int, head: str) -> str:
+    """Prepend the street/suite lines that a site put in their own elements above the city line."""
+    lines: list[str] = []
+    region = blocks[i].region
+    for j in range(i - 1, max(-1, i - 4), -1):
+        prev = blocks[j]
+        text = prev.text
+        if prev.region != region or len(text) > 80 or _STATE_ZIP_RE.search(text) or _PHONE_HINT_RE.search(text):
+            break
+        if _STREET_LINE_RE.search(text) or _SUITE_LINE_RE.search(text):
+            lines.insert(0, text)
+            continue
+        break
+    return ", ".join(lines + [head]) if lines else head
+
+
+@lru_cache(maxsize=65536)
+def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
+    state_match = None
+    for state_match in _STATE_ZIP_RE.finditer(text):
+        pass
+    zip_code = ""
+    if state_match is not None:
+        zip_code = state_match.group("zip")
+        state = _state_code(state_match.group("state"))
+        before = text[: state_match.start()]
+    else:
+        if need_zip:
+            return None
+        city_match = None
+        for city_match in _CITY_STATE_RE.finditer(text):
+            pass
+        if city_match is None:
+            return None
+        state = _state_code(city_match.group("state"))
+        before = text[: city_match.start("state")]
+    if not state:
+        return None
+    before = before.rstrip(" ,")
+    try:
+        tokens = usaddress.parse(before + (", " if before else "") + STATES[state] + (f" {zip_code}" if zip_code else ""))
+    except Exception:  # noqa: BLE001 - a trained tagger may fail on odd input; then no address
+        tokens = []
+    # Street first, then suite/floor, whichever order the site wrote them in.
+    street_parts = [tok for tok, label in tokens if label in _STREET_LABELS and not label.startswith(("Occupancy", "Subaddress"))]
+    street_parts += [tok for tok, label in tokens if label.startswith(("Occupancy", "Subaddress"))]
+    box_parts = [tok for tok, label in tokens if label in _BOX_LABELS]
+    # The city is the place words just before the state, checked against the ZIP data, since
+    # the tagger sometimes swallows a building name or part of the street into it.
+    tail_words = re.split(r"[\s,]+", before.split(",")[-1].strip()) if before else []
+    tail_words = [w for w in tail_words if w]
+    city = _known_city(tail_words, state, zip_code)
+    if not city and "," in before:
+        city = _known_city([w for w in re.split(r"[\s,]+", before) if w][-5:], state, zip_code)
+    if not city:
+        place = [tok.strip(",") for tok, label in tokens if label == "PlaceName"]
+        if zip_code and 0 < len(place) <= 3 and all(w[:1].isupper() for w in place):
+            city = " ".join(place)
+    if not city and not zip_code:
+        return None
+    street = _tidy_street(" ".join(street_parts)) if any(l == "AddressNumber" for _, l in tokens) else ""
+    if street and city and city.lower() in street.lower():
+        street = re.sub(re.escape(city) + r"\s*$", "", street, flags=re.I).strip(" ,")
+    box = _tidy_street(" ".join(box_parts))
+    loc = Location(street=street or box, city=city, state=state, zip=zip_code)
+    _validate_zip(loc)
+    if loc.city:
+        loc.city = _zip_data().display.get(loc.city.lower(), loc.city) if loc.city.isupper() or loc.city.islower() else loc.city
+    if street == "" and box:
+        loc.name = "po-box"
+    return loc
+
+
+def _parse_address_text(text: str, need_zip: bool = True) -> Location | None:
+    """A postal address from free text, or None; results are cached per text."""
+    loc = _parse_address_cached(re.sub(r"\s+", " ", text).strip()[-300:], need_zip)
+    return None if loc is None else Location(**loc.to_dict())
+
+
+def _tidy_street(street: str) -> str:
+    street = re.sub(r"\s+", " ", street).strip(" ,;")
+    street = re.sub(r"\s+,", ",", street)
+    return street
+
+
+def _is_po_box(street: str) -> bool:
+    return bool(re.match(r"^(?:p\.?\s*o\.?\s*box|post office box)\b", street, re.I))
+
+
+def _nearby_phone(blocks: list[TextBlock], i: int, end: int) -> str:
+    """The phone that sits with an address: later in its block or in the next two blocks."""
+    candidates = [(blocks[i].text, end)] + [(blocks[j].text, 0) for j in range(i + 1, min(len(blocks), i + 3))]
+    for n, (text, offset) in enumerate(candidates):
+        if n and (_STATE_ZIP_RE.search(text) or (_CITY_STATE_RE.search(text) and len(text) < 60)):
+            break
+        for digits, is_fax, start, _ in _phones_in_text(text):
+            if start >= offset and not is_fax:
+                return format_phone(digits) or ""
+    return ""
+
+
+def _bare_places(pages: list[Page], counter: int) -> list[_Candidate]:
+    """A footer/header segment that is only a state ("· Minnesota") or only a city.
+
+    Small practices often sign their footer with just the place; used only when no
+    address or "City, ST" was found anywhere. A bare city must be a known city of exactly
+    one state, so a tagline word that happens to be a town name does not qualify.
+    """
+    found: list[_Candidate] = []
+    for page_index, page in enumerate(pages):
+        for block in page.blocks:
+            if block.region not in ("footer", "header") or len(block.text) > 120:
+                continue
+            segments = [s.strip(" .,") for s in _SEGMENT_SPLIT_RE.split(block.text)]
+            if len(segments) < 2:
+                continue
+            for segment in segments[1:]:
+                state = _CODE_OF_NAME.get(segment.lower(), "")
+                if state and segment[:1].isupper():
+                    loc = Location(state=state, source="text", url=page.url)
+                    found.append(_Candidate(loc, (5, page_index, counter + len(found))))
+            place = segments[-1]
+            if len(segments) != 2 or not re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}", place):
+                continue
+            state = _likely_state(place)
+            if state and place.lower() not in _GENERIC_NAMES:
+                loc = Location(city=_zip_data().display[place.lower()], state=state, source="text", url=page.url)
+                found.append(_Candidate(loc, (5, page_index, counter + len(found))))
+    return found
+
+
+def _likely_state(city: str) -> str:
+    """The state a bare city name means: its only state, or the one holding nearly all its ZIPs."""
+    counts = _zip_data().zips_of_city.get(city.lower())
+    if not counts:
+        return ""
+    ranked = counts.most_common(2)
+    if len(ranked) == 1:
+        return ranked[0][0]
+    (top, n_top), (_, n_next) = ranked
+    return top if n_top >= 5 and n_top >= 4 * n_next else ""
+
+
+def _merge_locations(candidates: list[_Candidate]) -> list[Location]:
+    """Main location first; the same office seen twice becomes one, keeping the fuller fields."""
+    merged: list[Location] = []
+    for cand in sorted(candidates, key=lambda c: c.rank):
+        loc = cand.location
+        if not (loc.city or loc.state):
+            continue
+        twin = next((m for m in merged if _same_place(m, loc)), None)
+        if twin is None:
+            merged.append(loc)
+            continue
+        for name in ("street", "city", "state", "zip", "phone", "name"):
+            if not getattr(twin, name) and getattr(loc, name):
+                setattr(twin, name, getattr(loc, name))
+    has_street = any(m.street and m.name != "po-box" for m in merged)
+    has_city = any(m.city for m in merged)
+    result = []
+    for m in merged:
+        if m.name == "po-box":
+            if has_street:
+                continue
+            m.name = ""
+        if not m.city and has_city:
+            continue  # a bare state adds nothing once a city is known
+        result.append(m)
+    return result
+
+
+def _street_key(street: str) -> str:
+    number = re.match(r"\s*(\d+)", street)
+    return number.group(1) if number else re.sub(r"\W+", "", street.lower())
+
+
+def _same_place(a: Location, b: Location) -> bool:
+    if a.street and b.street:
+        if _street_key(a.street) != _street_key(b.street):
+            return False
+        return (a.zip and a.zip == b.zip) or (a.city.lower() == b.city.lower() and a.state == b.state)
+    if a.city and b.city:
+        return a.city.lower() == b.city.lower() and a.state == b.state
+    if not a.city and not b.city:
+        return a.state == b.state
+    return False
+
+
+# ----------------------------------------------------------------------------- served states
+
+
+def _serves_states(pages: list[Page], has_office: bool) -> list[str]:
+    """States named in sentences about serving, licensure or telehealth, in order of appearance.
+
+    A site with an office of its own "serves" its neighbourhood; for it only remote care and
+    licensure sentences count, since those are what reach beyond the office.
+    """
+    states: list[str] = []
+    for page in pages:
+        for obj in page.structured:
+            for text in _strings(obj.get("areaServed")):
+                code = _CODE_OF_NAME.get(text.strip().lower())
+                if code and code not in states:
+                    states.append(code)
+        if page.kind in ("blog", "news"):
+            continue
+        for text in {b.text: None for b in page.blocks if b.region not in ("nav",)}:
+            for code in _serve_states_in_text(text, has_office):
+                if code not in states:
+                    states.append(code)
+    return states
+
+
+@lru_cache(maxsize=65536)
+def _serve_states_in_text(text: str, has_office: bool) -> tuple[str, ...]:
+    if not _STATE_WORD_RE.search(text) or not _SERVE_RE.search(text):
+        return ()
+    found: list[str] = []
+    wanted = _REMOTE_RE if has_office else _SERVE_RE
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if not wanted.search(sentence) or _NEGATED_SERVE_RE.search(sentence):
+            continue
+        # "City, ST" is a place, not coverage of a whole state.
+        cities = {m.start("state") for m in _CITY_STATE_RE.finditer(sentence)}
+        for match in _STATE_WORD_RE.finditer(sentence):
+            if match.start() in cities or _REGION_QUALIFIER_RE.search(sentence[max(0, match.start() - 16) : match.start()]):
+                continue  # a city's state, or "northern Virginia": not a whole state
+            word = match.group(0)
+            code = "DC" if word.lower().startswith("washington") and "c" in word.lower()[10:] else _state_code(word)
+            if len(word) == 2 and not _looks_like_code_list(sentence, match):
+                continue
+            if code and code not in found:
+                found.append(code)
+    return tuple(found)
+
+
+def _looks_like_code_list(sentence: str, match: re.Match[str]) -> bool:
+    """A bare two-letter code counts only in a list of codes ("CA, OR and WA") or "in CO"."""
+    before = sentence[max(0, match.start() - 8) : match.start()]
+    after = sentence[match.end() : match.end() + 8]
+    near_code = re.search(rf"(?:{_CODES_ALT})\s*(?:,|and|&|or)?\s*$", before) or re.match(
+        rf"^\s*(?:,|and|&|or)\s*(?:and\s+)?(?:{_CODES_ALT})\b", after
+    )
+    return bool(near_code or re.search(r"\b(?:in|across|throughout)\s+$", before))
