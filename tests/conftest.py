@@ -1,0 +1,76 @@
+"""Shared fixtures: the sample web served on 127.0.0.1, and one real crawl of it.
+
+The crawl runs once per test session through the real CLI (Scrapy in its own process,
+reaching the fixture server through http_proxy), so every search/export/show test reads
+a store and an index that a real crawl produced.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import cli
+from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures"
+# Local fixture webs need no politeness delays.
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"]
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("KETADIR_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    path = corpus_dir()
+    if not (path / "dev" / "labels.csv").is_file():
+        pytest.skip(f"reference corpus not found at {path}")
+    return path
+
+
+@contextmanager
+def proxied(server: FixtureServer) -> Iterator[FixtureServer]:
+    """Route this process's (and its children's) HTTP through the fixture server."""
+    saved = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy", "NO_PROXY")}
+    os.environ["http_proxy"] = server.url
+    os.environ.pop("no_proxy", None)
+    os.environ.pop("NO_PROXY", None)
+    try:
+        yield server
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_cli(*args: str, data_dir: Path | None = None) -> Result:
+    prefix = ["--data-dir", str(data_dir)] if data_dir else []
+    return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def sample_server() -> Iterator[FixtureServer]:
+    with FixtureServer(SAMPLE_WEB) as server, proxied(server):
+        yield server
+
+
+@pytest.fixture(scope="session")
+def crawled(sample_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """A data dir holding one real crawl of the whole sample web, and the crawl's CLI result."""
+    data_dir = tmp_path_factory.mktemp("sample-crawl")
+    seeds = data_dir.parent / "sample-seeds.txt"
+    seeds.write_text(
+        "# the sample web\n\n" + "".join(f"http://{host}/\n" for host in sample_server.hosts()), encoding="utf-8"
+    )
+    result = run_cli("crawl", "--seeds", str(seeds), *FAST, data_dir=data_dir)
+    return data_dir, result

@@ -1,0 +1,64 @@
+"""The SQLite store keeps pages, clinics and runs, and knows what still needs deciding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.items import Clinic, Evidence, Location, Page, TextBlock
+from crawler.store import PARSER_VERSION, Store, StoreError
+
+
+def _page(url: str) -> Page:
+    return Page(url=url, kind="home", title="T", blocks=[TextBlock("We offer ketamine infusions.", "main", "p", "")])
+
+
+def test_saved_page_round_trips_parsed_and_raw(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "k.db")
+    store.save_page(url="http://a.test/", site="a.test", status=200, body=b"<p>hi</p>", encoding="utf-8",
+                    content_hash="h1", page=_page("http://a.test/"), etag='"e1"')
+    assert store.pages_of("a.test") == [_page("http://a.test/")]
+    assert list(store.raw_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8", PARSER_VERSION)]
+    meta = store.page_meta("http://a.test/")
+    assert meta is not None and meta.etag == '"e1"' and meta.content_hash == "h1"
+
+
+def test_clinic_round_trips_with_nested_records(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "k.db")
+    clinic = Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=0.9,
+                    locations=[Location(city="Austin", state="TX")], evidence=[Evidence("x", "http://a.test/", "kap", 1.0)])
+    store.save_clinic(clinic)
+    assert store.clinic("a.test") == clinic
+    assert store.clinics() == [clinic]
+
+
+def test_sites_needing_decision_lists_pages_newer_than_the_last_decision(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "k.db")
+    store.save_page(url="http://a.test/", site="a.test", status=200, body=b"", encoding="utf-8",
+                    content_hash="h", page=_page("http://a.test/"))
+    assert store.sites_needing_decision() == ["a.test"]
+    store.save_clinic(Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=1.0))
+    assert store.sites_needing_decision() == []
+
+
+def test_readonly_open_of_missing_store_says_to_crawl_first(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="ketadir crawl"):
+        Store.open(tmp_path / "missing.db", readonly=True)
+
+
+def test_open_on_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "k.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store.open(bogus)
+
+
+def test_wal_mode_lets_a_reader_see_committed_state_while_a_writer_is_open(tmp_path: Path) -> None:
+    writer = Store.open(tmp_path / "k.db")
+    writer.save_clinic(Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=1.0))
+    writer.conn.execute("BEGIN IMMEDIATE")
+    writer.conn.execute("DELETE FROM clinics")
+    reader = Store.open(tmp_path / "k.db", readonly=True)
+    assert [c.site for c in reader.clinics()] == ["a.test"]
+    writer.conn.rollback()
