@@ -1,0 +1,79 @@
+"""What the index holds for one clinic, and how an index directory is opened.
+
+One document per site. Filter fields are lowercase keywords so a filter is an exact term
+lookup; the full Clinic rides along as JSON in ``record`` so search never needs SQLite.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from index import REINDEX_HINT, IndexUnavailable
+
+STATUSES = ("active", "gone")
+
+
+def build_schema() -> Schema:
+    """The schema; its field names are checked on open, so a changed schema asks for reindex."""
+    stemming = StemmingAnalyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),  # site host
+        text=TEXT(analyzer=stemming),  # name, evidence, services, conditions, cities, states
+        name=TEXT(analyzer=stemming, field_boost=2.0),
+        name_sort=ID(sortable=True),  # casefolded name: the order of unranked listings
+        modality=ID(stored=True),
+        services=KEYWORD(commas=True, lowercase=True),
+        conditions=KEYWORD(commas=True, lowercase=True),
+        city=KEYWORD(commas=True, lowercase=True),  # geo.city_key of every office + aliases
+        state=KEYWORD(commas=True, lowercase=True),  # office states + serves_states
+        zip=KEYWORD(commas=True),
+        status=ID(stored=True),  # "active" or "gone"
+        last_crawled=ID(stored=True),
+        points=STORED,  # JSON [[lat, lon] | null per location], computed at index time
+        record=STORED,  # Clinic.to_dict() as JSON
+    )
+
+
+SCHEMA = build_schema()
+
+
+def open_index(index_dir: Path, create: bool = True) -> whoosh_index.FileIndex:
+    """Open the index, creating an empty one when allowed and none exists.
+
+    Raises IndexUnavailable (naming `ketadir reindex`) when it is missing and create is
+    False, unreadable, or built with other fields.
+    """
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return _missing(index_dir, create)
+    try:
+        ix = whoosh_index.open_dir(str(index_dir))
+        stored_fields = set(ix.schema.names())
+    except whoosh_index.EmptyIndexError:  # no TOC file
+        return _missing(index_dir, create)
+    except Exception as error:  # noqa: BLE001 - a garbled TOC fails in many ways; all mean rebuild
+        raise unreadable(index_dir, error) from error
+    if stored_fields != set(SCHEMA.names()):
+        raise IndexUnavailable(
+            f"search index at {index_dir} was built by another ketadir version; {REINDEX_HINT}"
+        )
+    return ix
+
+
+def _missing(index_dir: Path, create: bool) -> whoosh_index.FileIndex:
+    if not create:
+        raise IndexUnavailable(f"no search index at {index_dir}; {REINDEX_HINT}")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(index_dir), SCHEMA)
+
+
+def unreadable(index_dir: Path, error: BaseException) -> IndexUnavailable:
+    """The exception for an index whose files cannot be read back."""
+    return IndexUnavailable(
+        f"search index at {index_dir} is unreadable ({error.__class__.__name__}: {error});"
+        f" {REINDEX_HINT}"
+    )

@@ -1,0 +1,232 @@
+"""Finding clinics: filters and free text folded into one Whoosh query, plain dicts out.
+
+This module is on the CLI's hot path, so it imports only Whoosh, the standard library and
+crawler.items / crawler.geo (whose gazetteer loads only for a place lookup).
+
+Free text is parsed over the text and name fields with AND between words, so
+"ptsd nashville" means both. When no clinic has every word, the same words are searched
+OR'ed, ranked by how many match, and each result carries ``partial_match: True`` so the
+CLI can say so. Filters are exact: several modalities are OR'ed, services and conditions
+are AND'ed (each narrows the list).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+from whoosh.query import And, Every, NullQuery, Or, Query, Term
+from whoosh.searching import Searcher
+
+from crawler import geo
+from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from index.schema import open_index, unreadable
+
+# Errors that mean segment files are damaged or gone, when they surface mid-search.
+_READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError)
+_COUNTABLE_FIELDS = {
+    "modality": "modality",
+    "service": "services",
+    "services": "services",
+    "condition": "conditions",
+    "conditions": "conditions",
+    "state": "state",
+    "city": "city",
+    "zip": "zip",
+    "status": "status",
+}
+_TEXT_FIELDS = ["text", "name"]
+# OR'ed words: a clinic matching more of them ranks higher.
+_ANY_WORD = OrGroup.factory(0.9)
+
+
+@dataclass
+class SearchQuery:
+    """What the user asked for; empty means "no constraint"."""
+
+    text: str = ""
+    modalities: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    city: str = ""  # "st. louis" or "Saint Louis, MO" (a trailing state also filters by state)
+    state: str = ""  # "NM" or "New Mexico"; matches office states and serves_states
+    near: tuple[float, float] | None = None  # (lat, lon), e.g. from geo.resolve_place
+    radius_miles: float | None = None  # only with near
+    limit: int | None = 50  # None: all
+    include_non_providers: bool = True
+    include_gone: bool = False
+
+
+@contextmanager
+def _searcher(index_dir: Path) -> Iterator[Searcher]:
+    """A searcher on the last commit; damaged files become IndexUnavailable."""
+    ix = open_index(Path(index_dir), create=False)
+    try:
+        searcher = ix.searcher()
+    except Exception as error:  # noqa: BLE001 - missing/garbled segments fail in many ways
+        raise unreadable(index_dir, error) from error
+    with searcher:
+        try:
+            yield searcher
+        except _READ_ERRORS as error:
+            raise unreadable(index_dir, error) from error
+
+
+def _checked(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
+    cleaned = [v.strip().lower() for v in values if v.strip()]
+    unknown = [v for v in cleaned if v not in allowed]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; choose from {', '.join(allowed)}")
+    return cleaned
+
+
+def _state_term(state: str) -> Term:
+    code = geo.state_code(state)
+    if code is None:
+        raise ValueError(f"unknown state {state!r}; use a two-letter code like NM or a name")
+    return Term("state", code.lower())
+
+
+def _filters(q: SearchQuery) -> list[Query] | None:
+    """The exact-match clauses of the query; None when they exclude everything."""
+    clauses: list[Query] = []
+    if not q.include_gone:
+        clauses.append(Term("status", "active"))
+    modalities = _checked(q.modalities, MODALITIES, "modality") or list(MODALITIES)
+    if not q.include_non_providers:
+        modalities = [m for m in modalities if m != "not-a-provider"]
+    if not modalities:
+        return None
+    if len(set(modalities)) < len(MODALITIES):
+        clauses.append(Or([Term("modality", m) for m in dict.fromkeys(modalities)]))
+    clauses.extend(Term("services", s) for s in _checked(q.services, SERVICES, "service"))
+    clauses.extend(Term("conditions", c) for c in _checked(q.conditions, CONDITIONS, "condition"))
+    if q.city.strip():
+        city, _, tail = q.city.rpartition(",")
+        if city.strip() and geo.state_code(tail):
+            clauses.append(_state_term(tail))
+        else:
+            city = q.city
+        clauses.append(Term("city", geo.city_key(city)))
+    if q.state.strip():
+        clauses.append(_state_term(q.state))
+    return clauses
+
+
+def _parse_text(text: str, searcher: Searcher, group: type) -> Query | None:
+    """The user's words as a query over text+name; None when nothing searchable is left."""
+    if not text.strip():
+        return None
+    parsed = MultifieldParser(_TEXT_FIELDS, searcher.schema, group=group).parse(text)
+    return None if parsed is NullQuery else parsed
+
+
+def _word_count(query: Query) -> int:
+    return len({text for _, text in query.iter_all_terms()})
+
+
+def _run(
+    searcher: Searcher, clauses: list[Query], limit: int | None, ranked: bool
+) -> list[Any]:
+    query = And(clauses) if clauses else Every()
+    if ranked:
+        return list(searcher.search(query, limit=limit))
+    return list(searcher.search(query, limit=limit, sortedby="name_sort"))
+
+
+def _nearest(points: list[list[float] | None], origin: tuple[float, float]) -> tuple[float, int]:
+    located = [(geo.haversine_miles(origin, tuple(p)), i) for i, p in enumerate(points) if p]
+    return min(located) if located else (float("inf"), -1)
+
+
+def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
+    """Clinics matching q, best first (by distance for near searches, by name with no text).
+
+    Each result is Clinic.to_dict() plus "status", "score" (0.0 when unranked) and
+    "partial_match"; near searches add "distance_miles" (to the nearest office, 0.1 mile)
+    and "nearest_location" (index into "locations"). Raises ValueError for unknown filter
+    values and IndexUnavailable when the index cannot be read.
+    """
+    if q.radius_miles is not None and q.near is None:
+        raise ValueError("a radius needs a place to measure from (near)")
+    if q.limit is not None and q.limit < 1:
+        raise ValueError("limit must be a positive number or None")
+    filters = _filters(q)
+    if filters is None:
+        return []
+    with _searcher(index_dir) as searcher:
+        text_query = _parse_text(q.text, searcher, AndGroup)
+        ranked = text_query is not None
+        limit = None if q.near is not None else q.limit
+        hits = _run(searcher, filters + ([text_query] if ranked else []), limit, ranked)
+        partial = False
+        if not hits and ranked and _word_count(text_query) > 1:
+            any_word = _parse_text(q.text, searcher, _ANY_WORD)
+            hits = _run(searcher, [*filters, any_word], limit, ranked)
+            partial = True
+        results = []
+        for hit in hits:
+            extra: dict[str, Any] = {}
+            if q.near is not None:
+                distance, nearest = _nearest(json.loads(hit["points"]), q.near)
+                if nearest < 0 or (q.radius_miles is not None and distance > q.radius_miles):
+                    continue
+                extra = {"distance_miles": distance, "nearest_location": nearest}
+            record = json.loads(hit["record"])
+            record.update(
+                status=hit["status"],
+                score=float(hit.score) if ranked and hit.score is not None else 0.0,
+                partial_match=partial,
+                **extra,
+            )
+            results.append(record)
+    if q.near is not None:
+        results.sort(key=lambda r: r["distance_miles"])
+        for record in results:
+            record["distance_miles"] = round(record["distance_miles"], 1)
+        results = results[: q.limit] if q.limit is not None else results
+    return results
+
+
+def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> dict[str, int]:
+    """Clinics per value of a field (modality, service, condition, state, city), most first.
+
+    A clinic counts once per value it would be found under: a telehealth provider counts in
+    every state it serves. States are upper-case codes; the rest as indexed.
+    """
+    indexed = _COUNTABLE_FIELDS.get(field_name)
+    if indexed is None:
+        raise ValueError(f"cannot count by {field_name!r}; choose from {', '.join(_COUNTABLE_FIELDS)}")
+    counts: dict[str, int] = {}
+    with _searcher(index_dir) as searcher:
+        active = None if include_gone else set(searcher.docs_for_query(Term("status", "active")))
+        for value in searcher.reader().field_terms(indexed):
+            docs = set(searcher.docs_for_query(Term(indexed, value)))
+            count = len(docs if active is None else docs & active)
+            if count:
+                counts[value.upper() if indexed == "state" else value] = count
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def all_records(index_dir: Path, include_gone: bool = True) -> list[dict[str, Any]]:
+    """Every clinic record (Clinic.to_dict() plus "status"), sorted by name."""
+    with _searcher(index_dir) as searcher:
+        clauses = [] if include_gone else [Term("status", "active")]
+        return [
+            {**json.loads(hit["record"]), "status": hit["status"]}
+            for hit in _run(searcher, clauses, None, ranked=False)
+        ]
+
+
+def get_record(index_dir: Path, site: str) -> dict[str, Any] | None:
+    """One clinic's record (plus "status") by site host, or None."""
+    with _searcher(index_dir) as searcher:
+        stored = searcher.document(id=site)
+    return {**json.loads(stored["record"]), "status": stored["status"]} if stored else None
