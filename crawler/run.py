@@ -72,7 +72,7 @@ def main(config_path: str) -> int:
     from crawler.spiders.clinic import ClinicSpider
     from crawler.store import Store
 
-    process = CrawlerProcess(_settings(config), install_root_handler=True)
+    process = CrawlerProcess(_settings(config))
     crawler = process.create_crawler(ClinicSpider)
     process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
     process.start()
