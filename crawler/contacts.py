@@ -308,7 +308,7 @@ def _site_name(pages: list[Page], site: str) -> str:
                 vote(page.meta[key], 4.0 / n_pages + (1.0 if key == "og:site_name" else 0.5))
         for alt in page.logo_alts:
             vote(re.sub(r"\s*\b(?:logo|logotype|icon)\b\s*", " ", alt, flags=re.I), 2.0 / n_pages + 1.0)
-        for part in {p for p in _title_parts(page.title)}:
+        for part in dict.fromkeys(_title_parts(page.title)):
             title_part_counts[part] += 1
         for block in page.blocks:
             if block.region in ("footer", "header") and ("©" in block.text or "copyright" in block.text.lower()):
@@ -326,6 +326,10 @@ def _site_name(pages: list[Page], site: str) -> str:
         if count >= 2 or n_pages == 1:
             vote(text, 1.5 * count / n_pages)
     if votes:
+        host = _host_stem(site)
+        for key in votes:
+            if _resembles_host(key, host):
+                votes[key] += 1.5  # the domain was chosen to match the name
         best = max(votes, key=lambda k: (votes[k], shown[k][0]))
         return shown[best][1]
     return _name_from_host(site)
@@ -356,11 +360,23 @@ def _name_key(name: str) -> str:
     return re.sub(r"^the ", "", key)
 
 
-def _name_from_host(site: str) -> str:
+def _host_stem(site: str) -> str:
     host = (site or "").lower().removeprefix("www.")
-    stem = host.split(".")[0] if "." in host else host
+    return host.split(".")[0] if "." in host else host
+
+
+def _resembles_host(key: str, host: str) -> bool:
+    """Whether a name and the domain share most of their letters ("Lumin Health" ~ lumin)."""
+    squashed, stem = key.replace(" ", ""), re.sub(r"[^a-z0-9]", "", host)
+    if len(squashed) < 3 or len(stem) < 3:
+        return False
+    return squashed in stem or (stem in squashed and len(stem) >= 0.4 * len(squashed))
+
+
+def _name_from_host(site: str) -> str:
+    stem = _host_stem(site)
     words = [w for w in re.split(r"[-_]+", stem) if w]
-    return " ".join(w.capitalize() for w in words) or host
+    return " ".join(w.capitalize() for w in words) or stem
 
 
 # ----------------------------------------------------------------------------- structured data

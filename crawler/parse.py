@@ -25,15 +25,28 @@ _BLOCK_TAGS = frozenset(
     "div section article main header footer nav aside ul ol dl table tr form label "
     "button summary details option".split()
 )
+# A <br> ends a line: addresses and contact details are usually written one item per line.
+_BREAK = "\x00"
+
+
+class _LineBreak(NavigableString):
+    """Stands in for a <br> while blocks are collected."""
+
+
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
 _REGION_HINTS = (
     ("footer", re.compile(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
     ("nav", re.compile(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
-    ("aside", re.compile(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal|banner)", re.I)),
-    ("header", re.compile(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)", re.I)),
+    # A bare "banner" class is as often a hero image in the body as a cookie notice.
+    ("aside", re.compile(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
+    ("header", re.compile(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
 )
 _WS = re.compile(r"\s+")
+# CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
+_JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+# "Fax:" or "F:" written just before a tel: link.
+_FAX_LABEL = re.compile(r"(\bfax\b|\bfacsimile\b|\bF\s*[:.])\W{0,12}$", re.I)
 
 # URL path words -> page kind, most specific first.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -53,7 +66,18 @@ _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportage", "socialm
 
 
 def parse_page(html: str | bytes, url: str) -> Page:
-    """Read one HTML page into a Page. Never raises on malformed input."""
+    """Read one HTML page into a Page. Never raises on malformed input.
+
+    The pieces below are written not to fail; the last-resort guard keeps one hostile page
+    (absurd nesting, an encoding lxml chokes on) from stopping a whole crawl.
+    """
+    try:
+        return _parse_page(html, url)
+    except (RecursionError, ValueError, TypeError, AttributeError, LookupError, MemoryError):
+        return Page(url=url, kind=page_kind(url, []), problems=["unparsable-html"])
+
+
+def _parse_page(html: str | bytes, url: str) -> Page:
     soup = BeautifulSoup(html, "lxml")
     problems: list[str] = []
     structured = _json_ld(soup, problems) + _microdata(soup)
@@ -139,15 +163,15 @@ def _json_ld(soup: BeautifulSoup, problems: list[str]) -> list[dict[str, Any]]:
     """All JSON-LD objects on the page, with @graph and top-level lists flattened."""
     found: list[dict[str, Any]] = []
     for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
-        raw = script.string or script.get_text()
+        raw = _JSON_WRAPPER.sub("", script.string or script.get_text())
         if not raw or not raw.strip():
             continue
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             try:  # trailing commas are the commonest hand-written mistake
                 data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw))
-            except ValueError:
+            except (ValueError, RecursionError):
                 problems.append("broken-json-ld")
                 continue
         stack = [data]
@@ -164,37 +188,48 @@ def _json_ld(soup: BeautifulSoup, problems: list[str]) -> list[dict[str, Any]]:
 
 
 def _microdata(soup: BeautifulSoup) -> list[dict[str, Any]]:
-    """Top-level schema.org microdata items as JSON-LD-like dicts."""
+    """Top-level schema.org microdata items as JSON-LD-like dicts ("@source": "microdata")."""
     items: list[dict[str, Any]] = []
     for scope in soup.find_all(attrs={"itemscope": True}):
         if scope.find_parent(attrs={"itemscope": True}) is not None:
             continue
-        items.append(_microdata_item(scope))
+        item = _microdata_item(scope)
+        item["@source"] = "microdata"
+        items.append(item)
     return items
 
 
 def _microdata_item(scope: Tag) -> dict[str, Any]:
-    itemtype = str(scope.get("itemtype", ""))
-    item: dict[str, Any] = {"@type": itemtype.rstrip("/").rsplit("/", 1)[-1] or "Thing"}
-    stack: list[Tag] = [c for c in scope.children if isinstance(c, Tag)]
-    while stack:
-        node = stack.pop(0)
-        prop = node.get("itemprop")
-        if prop:
-            if node.has_attr("itemscope"):
-                value: Any = _microdata_item(node)
-            else:
-                value = _clean(
-                    str(node.get("content") or node.get("href") or node.get("src") or "")
-                    or node.get_text(" ")
-                )
-            for name in str(prop if isinstance(prop, str) else " ".join(prop)).split():
-                item.setdefault(name, value)
-            if node.has_attr("itemscope"):
-                continue
-        if not node.has_attr("itemscope"):
-            stack[0:0] = [c for c in node.children if isinstance(c, Tag)]
-    return item
+    """One item with its nested items; iterative, so deep nesting cannot overflow the stack."""
+    root = _new_item(scope)
+    pending: list[tuple[Tag, dict[str, Any]]] = [(scope, root)]
+    while pending:
+        item_scope, item = pending.pop()
+        stack: list[Tag] = [c for c in item_scope.children if isinstance(c, Tag)]
+        while stack:
+            node = stack.pop(0)
+            prop = node.get("itemprop")
+            nested = node.has_attr("itemscope")
+            if prop:
+                if nested:
+                    value: Any = _new_item(node)
+                    pending.append((node, value))
+                else:
+                    value = _clean(
+                        str(node.get("content") or node.get("href") or node.get("src") or "")
+                        or node.get_text(" ")
+                    )
+                for name in str(prop if isinstance(prop, str) else " ".join(prop)).split():
+                    item.setdefault(name, value)
+            if not nested:
+                stack[0:0] = [c for c in node.children if isinstance(c, Tag)]
+    return root
+
+
+def _new_item(scope: Tag) -> dict[str, Any]:
+    itemtype = str(scope.get("itemtype", "")).split()
+    name = itemtype[0].rstrip("/").rsplit("/", 1)[-1] if itemtype else ""
+    return {"@type": name or "Thing"}
 
 
 def _meta(soup: BeautifulSoup) -> dict[str, str]:
@@ -218,10 +253,21 @@ def _contact_links(soup: BeautifulSoup) -> tuple[list[str], list[str]]:
         if low.startswith("tel:"):
             label = _clean(a.get_text(" ") + " " + " ".join(a.get("class", [])))
             value = href[4:].strip()
-            tels.append(f"{value} fax" if "fax" in label.lower() else value)
+            is_fax = "fax" in label.lower() or bool(_FAX_LABEL.search(_text_before(a)))
+            tels.append(f"{value} fax" if is_fax else value)
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?", 1)[0].strip())
     return _unique(tels), _unique(mails)
+
+
+def _text_before(tag: Tag, limit: int = 40) -> str:
+    """The text just before a tag inside its parent (where "Fax:" labels sit)."""
+    before = ""
+    for sibling in tag.previous_siblings:
+        before = (sibling.get_text(" ") if isinstance(sibling, Tag) else str(sibling)) + before
+        if len(before) >= limit:
+            break
+    return _clean(before)[-limit:]
 
 
 def _logo_alts(soup: BeautifulSoup) -> list[str]:
@@ -262,6 +308,8 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
     Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
     """
     root = soup.body or soup
+    for br in root.find_all("br"):
+        br.replace_with(_LineBreak("\n"))
     blocks: list[TextBlock] = []
     heading = ""
     current: Tag | None = None
@@ -272,27 +320,41 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
         nonlocal heading
         if current is None:
             return
-        text = _clean(" ".join(parts))
-        if not text:
-            return
         if current.name in _HEADINGS:
-            heading = text
-        blocks.append(TextBlock(text, _region(current, region_cache), current.name or "div", heading))
+            text = _clean(" ".join(p for p in parts if p is not _BREAK))
+            if text:
+                heading = text
+                blocks.append(TextBlock(text, _region(current, region_cache), current.name, heading))
+            return
+        lines = " ".join(parts).split(_BREAK)
+        for line in (_clean(x) for x in lines):
+            if line:
+                blocks.append(TextBlock(line, _region(current, region_cache), current.name or "div", heading))
 
     for string in root.find_all(string=True):
         if not isinstance(string, NavigableString) or isinstance(string, Comment):
             continue
+        if isinstance(string, _LineBreak):
+            if string.parent is not None and _block_of(string, root) is current:
+                parts.append(_BREAK)
+            continue
         if not string.strip():
             continue
-        block = string.parent
-        while block is not None and block is not root and block.name not in _BLOCK_TAGS:
-            block = block.parent
+        block = _block_of(string, root)
         if block is not current:
             flush()
             current, parts = block, []
         parts.append(str(string))
     flush()
     return blocks
+
+
+def _block_of(string: NavigableString, root: Tag) -> Tag | None:
+    """The nearest block element holding a piece of text."""
+    block = string.parent
+    while block is not None and block is not root and block.name not in _BLOCK_TAGS:
+        block = block.parent
+    return block
 
 
 def _region(tag: Tag, cache: dict[int, str]) -> str:
