@@ -1,0 +1,280 @@
+"""Pure metrics for `ketadir evaluate`: predicted clinics against hand-made labels.
+
+Labels are a CSV with one row per site (``host`` or ``website``, ``modality`` and optionally
+``services``, ``conditions`` (``;``-separated), ``city``, ``state``, ``zip``, ``phone``).
+Predictions map a site to a Clinic-like dict (keys as in ``items.Clinic``). Nothing here
+reads the store or the network, so the same numbers come out in tests and in the CLI.
+
+Conventions, stated once so the figures can be read without the code:
+- Sites are matched by host, ignoring scheme, ``www.``, port, path and letter case.
+- A labelled site without a prediction is listed under ``missing`` and left out of the
+  modality, service, condition and location figures.
+- Macro-F1 averages F1 over the modalities that occur among labels or predictions; a
+  modality predicted but never labelled scores 0 and pulls the average down.
+- Services and conditions are micro-averaged over sites whose label lists any.
+- Location figures count a site right when any predicted location (or phone) matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from crawler.items import MODALITIES
+
+CONFIDENT = 0.8
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a person decided about one site."""
+
+    host: str
+    modality: str
+    services: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    phone: str = ""  # ten digits
+
+
+@dataclass
+class Rate:
+    """A count of decisions and how many were right."""
+
+    count: int = 0
+    correct: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.count if self.count else 0.0
+
+    def add(self, right: bool) -> None:
+        self.count += 1
+        self.correct += int(right)
+
+
+@dataclass
+class PRF:
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    support: int = 0
+
+
+@dataclass
+class Miss:
+    host: str
+    expected: str
+    predicted: str
+    confidence: float
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SiteDiff:
+    """Services or conditions a site's prediction missed or added."""
+
+    host: str
+    missing_services: list[str] = field(default_factory=list)
+    extra_services: list[str] = field(default_factory=list)
+    missing_conditions: list[str] = field(default_factory=list)
+    extra_conditions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    sites: int = 0  # labelled sites that have a prediction
+    missing: list[str] = field(default_factory=list)
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # expected -> predicted -> n
+    per_class: dict[str, PRF] = field(default_factory=dict)
+    macro_f1: float = 0.0
+    accuracy: float = 0.0
+    services: PRF = field(default_factory=PRF)
+    conditions: PRF = field(default_factory=PRF)
+    calibration: Rate = field(default_factory=Rate)  # decisions with confidence >= CONFIDENT
+    city_state: Rate = field(default_factory=Rate)
+    zip: Rate = field(default_factory=Rate)
+    phone: Rate = field(default_factory=Rate)
+    invented_locations: Rate = field(default_factory=Rate)  # count: sites without a labelled place
+    misses: list[Miss] = field(default_factory=list)
+    diffs: list[SiteDiff] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("calibration", "city_state", "zip", "phone", "invented_locations"):
+            data[key]["accuracy"] = round(getattr(self, key).accuracy, 4)
+        return data
+
+
+def normalize_host(value: str) -> str:
+    """'https://www.Example.test/path/' -> 'example.test'."""
+    value = value.strip().lower()
+    if "//" not in value:
+        value = "//" + value
+    host = urlsplit(value).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(sorted({v.strip() for v in re.split(r"[;,|]", value or "") if v.strip()}))
+
+
+def _digits(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def load_labels(path: str | Path) -> dict[str, Label]:
+    """Read a labels CSV keyed by normalised host; rows without a host or modality are skipped."""
+    labels: dict[str, Label] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            host = normalize_host(row.get("host") or row.get("website") or row.get("site") or "")
+            modality = row.get("modality", "")
+            if not host or not modality:
+                continue
+            labels[host] = Label(
+                host=host,
+                modality=modality,
+                services=_split(row.get("services")),
+                conditions=_split(row.get("conditions")),
+                city=row.get("city", ""),
+                state=row.get("state", "").upper(),
+                zip=row.get("zip", ""),
+                phone=_digits(row.get("phone", "")),
+            )
+    return labels
+
+
+def _as_dict(prediction: Any) -> dict[str, Any]:
+    return prediction.to_dict() if hasattr(prediction, "to_dict") else dict(prediction)
+
+
+def _prf(tp: int, fp: int, fn: int) -> PRF:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PRF(round(precision, 4), round(recall, 4), round(f1, 4), tp + fn)
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.strip().lower() == b.strip().lower()
+
+
+def evaluate(labels: Mapping[str, Label], predictions: Mapping[str, Any]) -> Report:
+    """Compare predictions (site -> Clinic-like dict) with labels (host -> Label)."""
+    predicted = {normalize_host(k): _as_dict(v) for k, v in predictions.items()}
+    report = Report()
+    pairs: list[tuple[Label, dict[str, Any]]] = []
+    for host in sorted(labels):
+        if host in predicted:
+            pairs.append((labels[host], predicted[host]))
+        else:
+            report.missing.append(host)
+    report.sites = len(pairs)
+    report.confusion = {m: {n: 0 for n in MODALITIES} for m in MODALITIES}
+    counts = {"s": [0, 0, 0], "c": [0, 0, 0]}
+    for label, pred in pairs:
+        modality = str(pred.get("modality", ""))
+        report.confusion.setdefault(label.modality, {n: 0 for n in MODALITIES})
+        report.confusion[label.modality][modality] = report.confusion[label.modality].get(modality, 0) + 1
+        right = modality == label.modality
+        if float(pred.get("confidence") or 0.0) >= CONFIDENT:
+            report.calibration.add(right)
+        if not right:
+            report.misses.append(
+                Miss(label.host, label.modality, modality, float(pred.get("confidence") or 0.0), list(pred.get("evidence") or []))
+            )
+        diff = SiteDiff(label.host)
+        for key, truth, slot in (("services", label.services, "s"), ("conditions", label.conditions, "c")):
+            if not truth:
+                continue
+            got = set(pred.get(key) or [])
+            tp, fp, fn = len(got & set(truth)), len(got - set(truth)), len(set(truth) - got)
+            counts[slot] = [counts[slot][0] + tp, counts[slot][1] + fp, counts[slot][2] + fn]
+            setattr(diff, f"missing_{key}", sorted(set(truth) - got))
+            setattr(diff, f"extra_{key}", sorted(got - set(truth)))
+        if diff.missing_services or diff.extra_services or diff.missing_conditions or diff.extra_conditions:
+            report.diffs.append(diff)
+        _score_location(report, label, pred)
+    present = [m for m in MODALITIES if any(l.modality == m for l, _ in pairs) or any(p.get("modality") == m for _, p in pairs)]
+    for m in MODALITIES:
+        tp = sum(1 for l, p in pairs if l.modality == m and p.get("modality") == m)
+        fp = sum(1 for l, p in pairs if l.modality != m and p.get("modality") == m)
+        fn = sum(1 for l, p in pairs if l.modality == m and p.get("modality") != m)
+        report.per_class[m] = _prf(tp, fp, fn)
+    report.macro_f1 = round(sum(report.per_class[m].f1 for m in present) / len(present), 4) if present else 0.0
+    report.accuracy = round(sum(1 for l, p in pairs if l.modality == p.get("modality")) / len(pairs), 4) if pairs else 0.0
+    report.services = _prf(*counts["s"])
+    report.conditions = _prf(*counts["c"])
+    return report
+
+
+def _score_location(report: Report, label: Label, pred: dict[str, Any]) -> None:
+    locations = [_as_dict(loc) for loc in pred.get("locations") or []]
+    if label.city or label.state:
+        report.city_state.add(
+            any(
+                (not label.city or _same_text(label.city, str(loc.get("city", ""))))
+                and (not label.state or _same_text(label.state, str(loc.get("state", ""))))
+                for loc in locations
+            )
+        )
+    else:
+        report.invented_locations.add(any(loc.get("city") or loc.get("state") for loc in locations))
+    if label.zip:
+        report.zip.add(any(str(loc.get("zip", ""))[:5] == label.zip for loc in locations))
+    if label.phone:
+        phones = [*(pred.get("phones") or []), *(str(loc.get("phone", "")) for loc in locations)]
+        report.phone.add(any(_digits(p) == label.phone for p in phones))
+
+
+def format_text(report: Report) -> str:
+    """A plain-text report for the terminal."""
+    short = {"kap": "kap", "adjunctive-referral": "ref", "infusion-only": "inf", "unclear": "unc", "not-a-provider": "nap"}
+    lines = [f"Sites evaluated: {report.sites}" + (f"   missing: {len(report.missing)}" if report.missing else "")]
+    lines.append("")
+    lines.append("Confusion (rows expected, columns predicted):")
+    lines.append(" " * 22 + "".join(f"{short[m]:>6}" for m in MODALITIES))
+    for m in MODALITIES:
+        row = report.confusion.get(m, {})
+        lines.append(f"  {m:<20}" + "".join(f"{row.get(n, 0):>6}" for n in MODALITIES))
+    lines.append("")
+    lines.append(f"  {'modality':<20}{'prec':>7}{'rec':>7}{'F1':>7}{'n':>5}")
+    for m in MODALITIES:
+        s = report.per_class[m]
+        lines.append(f"  {m:<20}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}{s.support:>5}")
+    lines.append(f"Macro-F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}")
+    for name, s in (("Services", report.services), ("Conditions", report.conditions)):
+        lines.append(f"{name} micro: P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}")
+    c = report.calibration
+    lines.append(f"Confidence >= {CONFIDENT}: {c.count} decisions, {c.correct} right ({c.accuracy:.1%})")
+    for name, r in (("City+state", report.city_state), ("ZIP", report.zip), ("Phone", report.phone)):
+        lines.append(f"{name}: {r.correct}/{r.count} right ({r.accuracy:.1%})")
+    inv = report.invented_locations
+    lines.append(f"Invented locations: {inv.correct} of {inv.count} sites without a labelled place")
+    if report.missing:
+        lines.append("Missing: " + ", ".join(report.missing))
+    if report.misses:
+        lines.append("")
+        lines.append("Misses:")
+        for miss in report.misses:
+            lines.append(f"  {miss.host}: expected {miss.expected}, got {miss.predicted} ({miss.confidence:.2f})")
+            for e in miss.evidence[:4]:
+                e = _as_dict(e)
+                lines.append(f"    [{e.get('supports', '')}] {str(e.get('text', ''))[:140]}  <{e.get('url', '')}>")
+    if report.diffs:
+        lines.append("")
+        lines.append("Service / condition differences (-missing +extra):")
+        for d in report.diffs:
+            parts = [f"-{x}" for x in d.missing_services] + [f"+{x}" for x in d.extra_services]
+            parts += [f"-{x}" for x in d.missing_conditions] + [f"+{x}" for x in d.extra_conditions]
+            lines.append(f"  {d.host}: " + " ".join(parts))
+    return "\n".join(lines)
