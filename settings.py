@@ -34,6 +34,13 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 
+# Network safety (crawler/guard.py): never fetch loopback, private, link-local or metadata
+# addresses, nor non-http(s) schemes. KETADIR_ALLOW_PRIVATE_ADDRESSES = True lifts the address
+# guard, for crawling a test web served directly (not through a proxy) on 127.0.0.1.
+DOWNLOADER_MIDDLEWARES = {"crawler.guard.AddressGuardMiddleware": 50}
+TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
+KETADIR_ALLOW_PRIVATE_ADDRESSES = False
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ParsePipeline": 100,
     "crawler.pipelines.StorePipeline": 200,

@@ -23,7 +23,7 @@ def normalize_seed(raw: str) -> str:
         hint = f" (did you mean http://{text}?)" if "://" not in text and "." in text else ""
         raise BadURL(f"not a web address: {text!r}: URLs start with http:// or https://{hint}")
     if not parts.hostname or "." not in parts.hostname.strip("."):
-        raise BadURL(f"not a web address: {text!r}: it has no host name")
+        raise BadURL(f"not a web address: {text!r}: the host needs a domain, like example.com")
     path = parts.path or "/"
     return f"{parts.scheme}://{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
 

@@ -139,5 +139,5 @@ def describe_failure(failure: Failure) -> str:
         return "connection lost mid-response"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
-        return "blocked by robots.txt" if "robots" in text.lower() or not text else f"skipped: {text}"
+        return text if text.startswith("refused") else "blocked by robots.txt"
     return f"{type(exc).__name__}: {exc}"[:200]

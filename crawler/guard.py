@@ -1,0 +1,121 @@
+"""Keep the crawler on the public web.
+
+Pages are written by strangers: a link or redirect to http://169.254.169.254/ (cloud
+metadata), http://localhost:8080/admin or file:///etc/passwd must not be fetched. Two
+guards, both off only when KETADIR_ALLOW_PRIVATE_ADDRESSES is true:
+
+- AddressGuardMiddleware refuses non-http(s) schemes and URLs whose host is literally a
+  loopback, private, link-local, reserved or metadata address, or a localhost name.
+- PublicOnlyResolver refuses names that resolve to such addresses. It only runs for the
+  connections the crawler itself makes: through a configured http_proxy the proxy resolves
+  target names, and the proxy's own address (which the user chose) is allowed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
+
+ALLOW_SETTING = "KETADIR_ALLOW_PRIVATE_ADDRESSES"
+_SCHEMES = ("http", "https")
+_CARRIER_NAT = ipaddress.ip_network("100.64.0.0/10")
+
+
+def is_public_ip(text: str) -> bool:
+    """True for a globally routable unicast address; False for anything else or non-IPs."""
+    try:
+        ip = ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip in _CARRIER_NAT
+    )
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def refusal(url: str, allow_private: bool = False) -> str | None:
+    """Why the crawler must not fetch url, or None when it may."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in _SCHEMES:
+        return f"refused {parts.scheme or 'scheme-less'}: URL (only http and https are crawled)"
+    if allow_private:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"refused {host}: a local address"
+    if is_ip_literal(host) and not is_public_ip(host):
+        return f"refused {host}: a private, loopback or link-local address"
+    return None
+
+
+def proxy_hosts() -> set[str]:
+    """Hosts of the proxies configured in the environment: the user chose them."""
+    hosts = set()
+    for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        value = os.environ.get(key)
+        if value:
+            host = urlsplit(value if "://" in value else f"http://{value}").hostname
+            if host:
+                hosts.add(host.lower())
+    return hosts
+
+
+class AddressGuardMiddleware:
+    """Downloader middleware: drop requests for non-web schemes and private literal hosts."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
+        return cls(crawler.settings.getbool(ALLOW_SETTING))
+
+    def process_request(self, request: Any) -> None:
+        reason = refusal(request.url, self.allow_private)
+        if reason:
+            raise IgnoreRequest(reason)
+
+
+class PublicOnlyResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing names that resolve to non-public addresses."""
+
+    allow_private = False
+    allowed_hosts: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PublicOnlyResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allow_private = crawler.settings.getbool(ALLOW_SETTING)
+        resolver.allowed_hosts = frozenset(proxy_hosts())
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's name
+        deferred = super().getHostByName(name, timeout)
+        deferred.addCallback(self._check, name)
+        return deferred
+
+    def _check(self, address: str, name: str) -> str:
+        if self.allow_private or name.lower() in self.allowed_hosts or is_public_ip(address):
+            return address
+        raise DNSLookupError(f"{name} resolves to non-public address {address}")
