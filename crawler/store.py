@@ -229,6 +229,11 @@ class Store:
         ):
             yield r["url"], zlib.decompress(r["body"]), r["encoding"], r["parser_version"]
 
+    def stored_body(self, url: str) -> tuple[bytes, str] | None:
+        """The raw body and encoding kept for url, e.g. to follow links of a 304 page."""
+        row = self.conn.execute("SELECT body, encoding FROM pages WHERE url=?", (url,)).fetchone()
+        return (zlib.decompress(row["body"]), row["encoding"] or "utf-8") if row else None
+
     def replace_parsed(self, url: str, page: Page) -> None:
         with self.conn:
             self.conn.execute(

@@ -7,7 +7,7 @@ from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urldefrag
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from twisted.python.failure import Failure
 
@@ -36,6 +36,7 @@ class ClinicSpider(scrapy.Spider):
         self._max_pages_arg = max_pages_per_site
         self.seen: dict[str, set[str]] = {}
         self.validators: dict[str, tuple[str, str]] = {}
+        self.store: Store | None = None
 
     @property
     def max_pages(self) -> int:
@@ -45,10 +46,9 @@ class ClinicSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         store_path = self.settings.get("KETADIR_STORE")
         if store_path:
-            store = Store.open(store_path)
-            rows = store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
+            self.store = Store.open(store_path)
+            rows = self.store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
             self.validators = {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
-            store.close()
         for url in self.seeds:
             request = self._request(url, site_of(url), priority=100)
             if request is not None:
@@ -58,6 +58,10 @@ class ClinicSpider(scrapy.Spider):
         site = site or site_of(response.url)
         if response.status == 304:
             yield FetchedPage(url=response.url, site=site, status=304, body=b"", encoding="", unchanged=True)
+            stored = self.store.stored_body(response.url) if self.store else None
+            if stored is not None:  # an unchanged page still leads to the rest of the site
+                body, encoding = stored
+                yield from self._follow(HtmlResponse(url=response.url, body=body, encoding=encoding), site)
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if not isinstance(response, scrapy.http.TextResponse) or (
@@ -74,6 +78,11 @@ class ClinicSpider(scrapy.Spider):
             etag=response.headers.get(b"ETag", b"").decode("latin-1"),
             last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
         )
+        yield from self._follow(response, site)
+
+    def _follow(self, response: Response, site: str) -> Iterator[scrapy.Request]:
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
         for href in response.xpath("//a/@href").getall():
             url = urldefrag(response.urljoin(href.strip())).url
             if not url.startswith(("http://", "https://")) or site_of(url) != site:
@@ -83,6 +92,10 @@ class ClinicSpider(scrapy.Spider):
             request = self._request(url, site, priority=_priority(url))
             if request is not None:
                 yield request
+
+    def closed(self, reason: str) -> None:
+        if self.store is not None:
+            self.store.close()
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
