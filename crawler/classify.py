@@ -70,7 +70,9 @@ _ROUTE_NOUNS = re.compile(
     r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|shots?)\b", re.I
 )
 _CONDITIONS: dict[str, re.Pattern[str]] = {
-    "depression": re.compile(r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b", re.I),
+    "depression": re.compile(
+        r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions)\b|\bpain and mood\b", re.I
+    ),
     "anxiety": re.compile(r"\banxiety\b|\bGAD\b", re.I),
     "ptsd": re.compile(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
     "ocd": re.compile(r"\bOCD\b|\bobsessive[- ]compulsive\b", re.I),
@@ -98,7 +100,7 @@ _OFFER_VERB = re.compile(
     r"include[sd]?|focus(?:es)?|treat|treats|perform(?:s)?|prescrib(?:e|es|ed)|bring|brings|brought|"
     r"work|works|sit|sits|stay|stays|remain|remains|guide|guides|support|supports|accompany|accompanies|"
     r"schedule|book|available|choose|opt|designed|built|dosing|journeys?|sessions?|our route|"
-    r"prepare|prepares|integrate|sticks? with|partner(?:s|ed)? with|add|added)\b",
+    r"prepare|prepares|integrate|sticks? with|partner(?:s|ed)? with|add|added|help|helps)\b",
     re.I,
 )
 # Headings that introduce a list of what the provider does.
@@ -111,7 +113,20 @@ _OFFER_HEADING = re.compile(
 _PRICE = re.compile(r"\$\s?\d")
 _BOOKING = re.compile(
     r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
-    r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b",
+    r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b|"
+    r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b",
+    re.I,
+)
+# "our infusions", "our IV ketamine": the provider's own service named as such.
+_OWN_SERVICE = re.compile(
+    r"\bour (?:\w+ )?(?:infusions?|injections?|treatments?|services?|clinics?|office|program|sessions?|"
+    r"ketamine|IV|route|protocol)\b",
+    re.I,
+)
+# "A focused clinic that provides ...": a site describing itself without naming itself.
+_SELF_DESCRIPTION = re.compile(
+    r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
+    r"(?:provides|offers|specializes|delivers|gives)\b",
     re.I,
 )
 # A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
@@ -122,8 +137,18 @@ _PROCEDURAL = re.compile(
     re.I,
 )
 
-_NEGATION = re.compile(
-    r"\b(?:not|no longer|never|neither|nor|cannot|can't|don't|doesn't|do not|does not|isn't|aren't|won't)\b|n['’]t\b",
+# A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
+# "we are not a psychotherapy practice"), not any "not" in the sentence ("have not responded").
+_NEGATED_OFFER = re.compile(
+    r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|giving|"
+    r"administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|an?\b|part of|do\b|"
+    r"replace\w*|carry|sell\w*)",
+    re.I,
+)
+_EXCEPTIONS = re.compile(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
+_NOT_A_THERAPY_PRACTICE = re.compile(
+    r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
+    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
 _INTERVIEW_LINE = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)?\s?:\s")
@@ -156,7 +181,9 @@ _REFERRAL = [
     )
 ]
 # A therapist of the provider's own prepares, sits with or integrates the medicine sessions.
-_THERAPY_WORD = re.compile(r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bclinicians?\b|\bfacilitat\w+|\bguid(?:e|es|ing)\b", re.I)
+_THERAPY_WORD = re.compile(
+    r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your) (?:a )?guide\b|\bsitters?\b", re.I
+)
 _OWN_THERAPIST = re.compile(
     r"\bour (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|counselors?)\b|"
     r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
@@ -166,10 +193,26 @@ _OWN_THERAPIST = re.compile(
 )
 _SESSION_WORD = re.compile(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
-    r"in the room|present|the medicine|lozenges?|infusions?|on screen)\b",
+    r"in the room|present|the medicine|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|"
+    r"comes? up|came up)\b",
     re.I,
 )
+_THERAPIST_IN_SESSION = re.compile(
+    r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,40}\b(?:guid\w*|present|in the room|with you|"
+    r"stays?|sits?|joins?|accompan\w+|support\w*|prepares?|help\w*)|"
+    r"\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |licensed )?(?:psycho)?therapist",
+    re.I,
+)
+# Preparation and integration sessions listed among what the provider gives.
+_THERAPY_SESSIONS = re.compile(
+    r"\b(?:preparation|prep|integration|psychotherapeutic|therapy) (?:sessions?|meetings?|therapy|work)\b", re.I
+)
 _GROUP = re.compile(r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy)\b|\bKAP groups?\b|\bgroups?\b.{0,40}\bKAP\b|\bin (?:individual and )?group settings\b", re.I)
+# "infusion therapy" is a medical treatment, not psychotherapy.
+_MEDICAL_THERAPY = re.compile(r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I)
+_TREATMENT_CONTEXT = re.compile(
+    r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for\b|symptoms|KAP|therapy)\b", re.I
+)
 _INTEGRATION = re.compile(r"\bintegrat(?:ion|e|ing)\b", re.I)
 _THERAPIST_CREDENTIAL = re.compile(r"\b(?:LCSW|LICSW|LPC|LPCC|LMFT|MFT|LMHC|PsyD|Psy\.D\.|PhD|Ph\.D\.|LCPC|LISW)\b")
 _PRESCRIBER_CREDENTIAL = re.compile(r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA|psychiatrist)\b")
@@ -182,9 +225,13 @@ _ARTICLE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
-_CONTRAINDICATION = re.compile(
+# Sentences that name a condition without saying the provider treats it: who may not be
+# treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
+_NOT_TREATED_HERE = re.compile(
     r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
-    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b",
+    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
+    r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|\bemergency rooms?\b|"
+    r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
 )
 _ORG_WORD = r"(?:Therapy|Psychotherapy|Counseling|Counselling|Clinic|Clinics|Center|Centre|Wellness|Health|Psychiatry|Institute|Infusions|Medical)"
@@ -203,6 +250,7 @@ _BRAND_VERB = re.compile(
 _QUESTION_END = re.compile(r"\?\s*$")
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+_LEADING_SUBCLAUSE = re.compile(r"^((?:Although|Though|While|Whereas|Unlike)\b[^,]{3,120}),\s+")
 _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|\.\s+", re.I)
 
 
@@ -307,11 +355,15 @@ def _voice(s: _Sentence, clause: str, brand: set[str]) -> float:
     if _BOOKING.search(clause):
         return 1.0
     first_person = _FIRST_PERSON_CS.search(clause) or _FIRST_PERSON_CS.search(s.text)
-    if first_person and _OFFER_VERB.search(clause):
+    if first_person and (_OFFER_VERB.search(clause) or _OWN_SERVICE.search(clause)):
+        return 1.0
+    if _SELF_DESCRIPTION.match(clause):
         return 1.0
     if _brand_voice(clause, brand):
         return 1.0
     if _PROCEDURAL.search(clause):
+        return 0.5
+    if s.tag in ("h1", "h2", "h3") and s.kind in ("home", "services") and _ROUTE_NOUNS.search(clause):
         return 0.5
     if first_person:
         return 0.3
@@ -337,61 +389,76 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
 
 
 def _read_sentence(s: _Sentence, brand: set[str], signals: _Signals) -> None:
+    if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _INTERVIEW_LINE.match(s.block):
+        return
     page_weight = KIND_WEIGHT.get(s.kind, 0.8)
     heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
     for clause in _clauses(s.text):
         voice = _voice(s, clause, brand)
-        if voice <= 0:
-            continue
-        weight = page_weight * voice
-        negated = bool(_NEGATION.search(clause))
+        negated = _negated_offer(clause)
         if re.search(r"\bcall(?:ed)? it\b", clause, re.I):
             continue  # "although we call it an infusion": a name, not the route given
+        # Telling the patient what their own therapist does is the provider speaking, whoever the subject.
+        if not negated and any(p.search(clause) for p in _REFERRAL):
+            signals.add("adjunctive-referral", page_weight * max(voice, 0.6), s)
+            _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
+            continue
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
         if re.search(r"\bthis (?:route|method|option)\b", clause, re.I):
             routes += heading_routes
         kap = bool(_KAP.search(clause))
         if negated:
+            weight = page_weight * max(voice, 0.5)
+            scope = _EXCEPTIONS.split(clause)[0]  # "nothing beyond Spravato" does not negate Spravato
             for r in routes:
-                signals.add(f"against:service:{r}", weight, s)
-            if kap or re.search(r"\b(?:psychotherapy|psychology|psychological|therapy) practice\b|\bpsychologists?\b", clause, re.I):
+                if _ROUTES[r].search(scope) or r in heading_routes:
+                    signals.add(f"against:service:{r}", weight, s)
+            if _KAP.search(scope) or _NOT_A_THERAPY_PRACTICE.search(scope):
                 signals.add("against:kap", weight, s)
             continue
+        _read_conditions(s, clause, page_weight * (voice or (0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2)), signals)
+        if voice <= 0:
+            continue
+        weight = page_weight * voice
         for r in routes:
             signals.add(f"service:{r}", weight, s)
         if routes or re.search(r"\bketamine (?:treatments?|care|therapy|sessions?)\b", clause, re.I):
             signals.add("medical-ketamine", weight if routes else weight * 0.5, s)
-        referral = any(p.search(clause) for p in _REFERRAL)
-        if referral:
-            signals.add("adjunctive-referral", weight, s)
-        elif kap and voice >= 1.0:
+        therapy = _THERAPY_WORD.search(_MEDICAL_THERAPY.sub("", clause))
+        if kap and voice >= 1.0:
             signals.add("kap", weight, s)
-        elif (
-            voice >= 0.5
-            and _THERAPY_WORD.search(clause)
-            and _OWN_THERAPIST.search(clause)
-            and _SESSION_WORD.search(clause)
+        elif therapy and _SESSION_WORD.search(clause) and (
+            (voice >= 0.5 and _OWN_THERAPIST.search(clause)) or (voice >= 1.0 and _THERAPIST_IN_SESSION.search(clause))
         ):
             signals.add("kap", weight, s)
-        elif voice >= 1.0 and _THERAPY_WORD.search(clause) and (_KAP.search(s.block) or _KETAMINE.search(clause)):
+        elif voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
             signals.add("kap", weight * 0.5, s)
         if _GROUP.search(clause) and (kap or _KAP.search(s.block)):
             signals.add("service:kap-group", weight, s)
         if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
             signals.add("service:integration", weight, s)
-        if not _CONTRAINDICATION.search(clause):
-            for c, p in _CONDITIONS.items():
-                if p.search(clause):
-                    signals.add(f"condition:{c}", weight, s)
-    # Conditions are also named in plain lists and headings of a provider's own pages.
-    if s.region in OFFER_REGIONS and s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
-        for c, p in _CONDITIONS.items():
-            if p.search(s.text):
-                signals.add(f"condition:{c}", page_weight * 0.5, s)
+    # Conditions are also named in plain lists under a heading such as "What we treat".
+    if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
+        _read_conditions(s, s.text, page_weight, signals)
+
+
+def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals) -> None:
+    if _NOT_TREATED_HERE.search(clause):
+        return
+    for c, p in _CONDITIONS.items():
+        if p.search(clause):
+            signals.add(f"condition:{c}", weight, s)
+
+
+def _negated_offer(clause: str) -> bool:
+    return bool(_NEGATED_OFFER.search(clause))
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
+    """Clauses a negation or a "we call it" cannot reach beyond."""
+    lead = _LEADING_SUBCLAUSE.match(text)
+    parts = [lead.group(1), text[lead.end():]] if lead else [text]
+    return [c.strip() for part in parts for c in _CLAUSE_SPLIT.split(part) if c and c.strip()]
 
 
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
@@ -453,7 +520,7 @@ def _decide(signals: _Signals, article_score: float, ketamine_mentions: int) -> 
         modality = "unclear"
         confidence = 0.3
     services = _services(signals, modality)
-    conditions = _conditions(signals)
+    conditions = _conditions(signals, services)
     return _decision(modality, round(max(0.05, confidence), 2), signals, services, conditions, [])
 
 
@@ -471,8 +538,12 @@ def _services(signals: _Signals, modality: str) -> list[str]:
     return found
 
 
-def _conditions(signals: _Signals) -> list[str]:
-    return [c for c in _CONDITIONS if signals.score(f"condition:{c}") >= 0.7]
+def _conditions(signals: _Signals, services: list[str]) -> list[str]:
+    found = [c for c in _CONDITIONS if signals.score(f"condition:{c}") >= 0.15]
+    # Esketamine (Spravato) is approved for depression only: offering it is treating depression.
+    if "esketamine-nasal" in services and "depression" not in found:
+        found.insert(0, "depression")
+    return found
 
 
 def _article_evidence(signals: _Signals) -> list[Evidence]:
