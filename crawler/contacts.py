@@ -57,6 +57,8 @@ _OFFICE_PHRASE_RE = re.compile(
     r"headquartered|find us)\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$",
     re.I,
 )
+# Small words that may sit inside a proper name ("Center for New Growth").
+_NAME_LINKS = {"of", "for", "and", "the", "at", "de", "del", "la", "le", "du", "on", "in", "&"}
 _SEGMENT_BREAK_RE = re.compile(r"[.!?;:]\s+(?=[A-Z0-9])|\s[|·•—–]\s|\s-\s|\b(?:at|is)\s+(?=\d)")
 _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy|Mt|Ft|[A-Z])$")
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•—–]\s+|\s+-\s+|\s*\|\s*")
@@ -212,7 +214,10 @@ def _phones(
                 link_counts[digits] += 1
                 first_seen.setdefault(digits, len(first_seen))
         page_numbers: set[str] = set()
+        article = page.kind in ("blog", "news")
         for block in page.blocks:
+            if article and block.region == "main":
+                continue  # an article quotes other people's numbers
             for digits, is_fax, _, _ in _phones_in_text(block.text):
                 if is_fax:
                     fax_numbers.add(digits)
@@ -351,6 +356,10 @@ def _tidy_name(raw: str) -> str:
     if len(words) > 9 or re.search(r"[.!?]\s", unabbreviated) or name.endswith(("!", "?")):
         return ""
     if re.fullmatch(r"[\W\d_]+", name) or re.search(r"https?://", low):
+        return ""
+    # A name is title-like; a run of lower-case words is a sentence or a tagline.
+    lower = [w for w in words if w[:1].islower() and w.lower() not in _NAME_LINKS]
+    if len(words) > 1 and len(lower) > max(1, len(words) // 3) or low.split()[0] in ("we", "our", "i", "you", "your"):
         return ""
     return name
 
@@ -639,13 +648,11 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         if loc is not None:
             results.append((loc, match.end()))
         taken_until = match.end()
-    short = len(text) <= 90
     for match in _CITY_STATE_RE.finditer(text):
         if match.start() < taken_until or any(match.start() < end for _, end in results):
             continue
-        before = text[: match.start()]
-        segment_alone = short or not before.strip() or _SEGMENT_SPLIT_RE.search(before[-4:] or "")
-        if not (segment_alone and short) and not _OFFICE_PHRASE_RE.search(before[-60:]):
+        before, after = text[: match.start()], text[match.end() :]
+        if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:])):
             continue
         start = _segment_start(text, match.start(), 0)
         head = text[start : match.end()]
@@ -655,6 +662,23 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         if loc is not None:
             results.append((loc, match.end()))
     return results
+
+
+def _stands_alone(before: str, after: str) -> bool:
+    """Whether "City, ST" is a line of its own ("Name — Boston, MA"), not part of a sentence.
+
+    What precedes may only be a name or a label; what follows only punctuation or a phone.
+    """
+    after = after.strip()
+    if after and not re.match(r"^(?:[.,;|·•—–(]|-\s|\d|phone|tel|call)", after, re.I):
+        return False
+    head = re.sub(r"[\s,:|·•—–-]+$", "", before)
+    if not head:
+        return True
+    if len(head) > 80 or not re.search(r"[,:|·•—–]\s*$|\s-\s*$", before):
+        return False
+    words = re.findall(r"[A-Za-z][\w'&.-]*", head)
+    return all(w[0].isupper() or w.lower() in _NAME_LINKS for w in words)
 
 
 def _segment_start(text: str, anchor: int, floor: int) -> int:
@@ -892,7 +916,11 @@ def _serve_states_in_text(text: str, has_office: bool) -> tuple[str, ...]:
         if not wanted.search(sentence) or _NEGATED_SERVE_RE.search(sentence):
             continue
         # "City, ST" is a place, not coverage of a whole state.
-        cities = {m.start("state") for m in _CITY_STATE_RE.finditer(sentence)}
+        cities = {
+            m.start("state")
+            for m in _CITY_STATE_RE.finditer(sentence)
+            if not _state_code(m.group("city").split()[-1])
+        }
         for match in _STATE_WORD_RE.finditer(sentence):
             if match.start() in cities or _REGION_QUALIFIER_RE.search(sentence[max(0, match.start() - 16) : match.start()]):
                 continue  # a city's state, or "northern Virginia": not a whole state

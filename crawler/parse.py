@@ -17,8 +17,9 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from crawler.items import Page, TextBlock
 
-# Elements whose text is never shown to a reader.
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
+# Elements whose text is never shown to a reader. Not <head> as a whole: lxml moves a
+# <header>/<footer> that comes before any <body> tag into <head>, and that text is visible.
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "title", "meta", "link", "base")
 # Elements that start a new block of text.
 _BLOCK_TAGS = frozenset(
     "p li h1 h2 h3 h4 h5 h6 td th dd dt blockquote address figcaption caption pre "
@@ -142,11 +143,12 @@ def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
     words = set(re.split(r"[/_.]+", stem))
     words |= {w for seg in list(words) for w in seg.split("-")}
     words |= set(stem.split("/"))
+    if re.search(r"/(?:19|20)\d\d/\d\d?/", path):
+        # A dated path is an article whatever its slug says ("/2021/03/ketamine-therapy").
+        return "news" if words & set(_KIND_WORDS[0][1]) else "blog"
     for kind, keys in _KIND_WORDS:
         if words & set(keys):
             return kind
-    if re.search(r"/20\d\d/\d\d/", path):
-        return "blog"
     return "other"
 
 
@@ -307,7 +309,7 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
 
     Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
     """
-    root = soup.body or soup
+    root = soup
     for br in root.find_all("br"):
         br.replace_with(_LineBreak("\n"))
     blocks: list[TextBlock] = []
@@ -327,9 +329,10 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
                 blocks.append(TextBlock(text, _region(current, region_cache), current.name, heading))
             return
         lines = " ".join(parts).split(_BREAK)
+        tag = current.name if current.name in _BLOCK_TAGS else "div"  # loose text in <body>
         for line in (_clean(x) for x in lines):
             if line:
-                blocks.append(TextBlock(line, _region(current, region_cache), current.name or "div", heading))
+                blocks.append(TextBlock(line, _region(current, region_cache), tag, heading))
 
     for string in root.find_all(string=True):
         if not isinstance(string, NavigableString) or isinstance(string, Comment):

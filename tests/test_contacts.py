@@ -1,0 +1,212 @@
+"""Contact extraction on small fixture sites (tests/fixtures/pages/<site>/)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from crawler.contacts import extract_contacts, format_phone
+from crawler.items import Page
+from crawler.parse import parse_page, parse_text
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+def load_site(name: str) -> list[Page]:
+    root = PAGES / name
+    return [
+        parse_page(path.read_bytes(), f"https://{name}.example/{path.relative_to(root).as_posix()}")
+        for path in sorted(root.rglob("*.html"))
+    ]
+
+
+def contacts_of(name: str):
+    return extract_contacts(load_site(name), f"{name}.example")
+
+
+def page(html: str, url: str = "https://clinic.example/") -> Page:
+    return parse_page(html, url)
+
+
+# ----------------------------------------------------------------------------- name
+
+
+def test_name_prefers_structured_name_over_page_title_home():
+    contacts = contacts_of("mesa-verde")
+    assert contacts.name == "Mesa Verde Ketamine Center"
+
+
+def test_name_never_home_or_whole_page_title_when_only_titles_logo_and_copyright_exist():
+    contacts = contacts_of("juniper")
+    assert contacts.name == "Juniper Mind Care"
+
+
+def test_name_is_the_title_part_shared_across_pages():
+    pages = [
+        page("<title>Services | Aspen Ketamine</title>", "https://aspen.example/services"),
+        page("<title>FAQ | Aspen Ketamine</title>", "https://aspen.example/faq"),
+        page("<title>Contact | Aspen Ketamine</title>", "https://aspen.example/contact"),
+    ]
+    assert extract_contacts(pages, "aspen.example").name == "Aspen Ketamine"
+
+
+def test_name_rejects_sentences_and_generic_words_then_falls_back_to_host():
+    pages = [page("<title>Home</title><footer><p>© 2024 We help people feel better every day. All rights reserved.</p></footer>")]
+    assert extract_contacts(pages, "blue-river-ketamine.example").name == "Blue River Ketamine"
+
+
+def test_name_from_copyright_line():
+    pages = [page("<title>Welcome</title><footer><p>© 2022 Quiet Harbor Wellness. All rights reserved.</p></footer>")]
+    assert extract_contacts(pages, "qh.example").name == "Quiet Harbor Wellness"
+
+
+# ----------------------------------------------------------------------------- locations
+
+
+def test_json_ld_address_with_state_name_becomes_main_location():
+    contacts = contacts_of("mesa-verde")
+    main = contacts.locations[0]
+    assert (main.street, main.city, main.state, main.zip) == ("1020 Main Avenue, Suite 3", "Durango", "CO", "81301")
+    assert main.source == "json-ld"
+    assert main.phone == "(970) 555-0142"
+    assert len(contacts.locations) == 1  # the footer repeats the same office
+
+
+def test_footer_only_address_with_suite_on_its_own_line_and_state_spelled_out():
+    contacts = contacts_of("juniper")
+    assert len(contacts.locations) == 1
+    office = contacts.locations[0]
+    assert (office.street, office.city, office.state, office.zip) == (
+        "412 Canyon Road, Suite 200",
+        "Santa Fe",
+        "NM",
+        "87501",
+    )
+    assert office.phone == "(505) 555-0134"
+
+
+def test_several_locations_each_with_its_own_phone_main_first():
+    contacts = contacts_of("riverbend")
+    cities = [(loc.city, loc.state, loc.zip, loc.phone) for loc in contacts.locations]
+    assert cities == [
+        ("Portland", "OR", "97205", "(503) 555-0110"),
+        ("Eugene", "OR", "97401", "(541) 555-0177"),
+        ("Bend", "OR", "97703", "(541) 555-0160"),
+    ]
+    assert contacts.phones[0] == "(503) 555-0110"
+
+
+def test_po_box_is_not_an_office_when_a_street_address_exists():
+    contacts = contacts_of("taos-mail")
+    assert [loc.street for loc in contacts.locations] == ["215 Paseo del Pueblo Sur"]
+
+
+def test_po_box_is_kept_when_it_is_the_only_address():
+    contacts = contacts_of("taos-po-only")
+    assert [(loc.street, loc.city, loc.zip) for loc in contacts.locations] == [("P.O. Box 2210", "Taos", "87571")]
+
+
+def test_city_and_state_in_an_office_sentence_but_not_in_travel_sentences():
+    contacts = contacts_of("arlington-prose")
+    assert [(loc.city, loc.state, loc.street) for loc in contacts.locations] == [("Arlington", "VA", "")]
+
+
+def test_no_invented_address_from_news_mentions():
+    contacts = contacts_of("ketamine-news")
+    assert contacts.locations == []
+    assert contacts.phones == []  # the article quotes someone else's number
+
+
+def test_zip_that_does_not_belong_to_the_state_is_dropped():
+    html = "<footer><p>9 Elm St, Springfield, IL 90210</p></footer>"
+    contacts = extract_contacts([page(html)], "clinic.example")
+    assert [(loc.city, loc.state, loc.zip) for loc in contacts.locations] == [("Springfield", "IL", "")]
+
+
+def test_footer_city_state_after_the_name():
+    pages = [page("<footer><p>Prairie Light Ketamine — Sioux Falls, SD</p></footer>")]
+    contacts = extract_contacts(pages, "prairie.example")
+    assert [(loc.city, loc.state) for loc in contacts.locations] == [("Sioux Falls", "SD")]
+
+
+# ----------------------------------------------------------------------------- phones
+
+
+def test_fax_numbers_are_not_phones():
+    for site in ("mesa-verde", "juniper"):
+        contacts = contacts_of(site)
+        assert len(contacts.phones) == 1, contacts.phones
+    assert contacts_of("mesa-verde").phones == ["(970) 555-0142"]
+    assert contacts_of("juniper").phones == ["(505) 555-0134"]
+
+
+def test_crisis_lines_and_short_numbers_are_not_the_clinic_phone():
+    html = "<main><p>In a crisis call 988 or 1-800-273-8255. Our front desk: 303.555.0177.</p></main>"
+    assert extract_contacts([page(html)], "c.example").phones == ["(303) 555-0177"]
+
+
+def test_format_phone():
+    assert format_phone("505.555.0134") == "(505) 555-0134"
+    assert format_phone("+1 (505) 555-0134") == "(505) 555-0134"
+    assert format_phone("tel:1-505-555-0134") == "(505) 555-0134"
+    assert format_phone("555-0134") is None
+    assert format_phone("+44 20 7946 0958") is None
+    assert format_phone("") is None
+
+
+# ----------------------------------------------------------------------------- emails
+
+
+def test_obfuscated_emails_are_decoded_and_placeholders_ignored():
+    assert contacts_of("juniper").emails == ["hello@junipermindcare.com", "intake@junipermindcare.com"]
+
+
+def test_mailto_first_lower_cased_and_deduplicated():
+    html = '<a href="mailto:Front.Desk@Clinic.org?subject=Hi">write</a><p>front.desk@clinic.org or billing@clinic.org</p>'
+    assert extract_contacts([page(html)], "clinic.org").emails == ["front.desk@clinic.org", "billing@clinic.org"]
+
+
+# ----------------------------------------------------------------------------- served states
+
+
+def test_serves_states_from_telehealth_and_licensure_sentences_only():
+    contacts = contacts_of("clearsky")
+    assert contacts.serves_states == ["CO", "UT", "CA", "OR", "WA"]
+    assert contacts.locations == []
+
+
+def test_mere_mentions_of_states_are_not_coverage():
+    for site in ("juniper", "ketamine-news", "arlington-prose"):
+        assert contacts_of(site).serves_states == [], site
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def test_dev_corpus_main_city_and_state_without_inventing(corpus: Path):
+    labels = {row["host"]: row for row in csv.DictReader((corpus / "dev" / "labels.csv").open())}
+    right = total = invented = 0
+    for host, row in labels.items():
+        root = corpus / "dev" / "sites" / host
+        pages = [parse_page(p.read_bytes(), f"http://{host}/{p.relative_to(root).as_posix()}") for p in root.rglob("*.html")]
+        locations = extract_contacts(pages, host).locations
+        main = locations[0] if locations else None
+        if row["city"] or row["state"]:
+            total += 1
+            right += bool(main) and (row["city"] in ("", main.city)) and (row["state"] in ("", main.state))
+        elif locations:
+            invented += 1
+    assert invented == 0
+    assert right >= 0.9 * total
+
+
+def test_seed_documents_without_a_place_get_no_location(corpus: Path):
+    labels = list(csv.DictReader((corpus / "seeds" / "labels.csv").open()))
+    placeless = [row["file"] for row in labels if not row["city"] and not row["state"]]
+    assert placeless
+    for name in placeless:
+        text = (corpus / "seeds" / name).read_text()
+        contacts = extract_contacts([parse_text(text, f"https://seed.example/{name}")], "seed.example")
+        assert contacts.locations == [], name

@@ -1,0 +1,182 @@
+"""HTML -> Page: regions, structured data, contact links, page kinds, robustness."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.contacts import STATES, extract_contacts
+from crawler.items import PAGE_KINDS, REGIONS
+from crawler.parse import page_kind, parse_page, parse_text
+
+LAYOUT = """<!doctype html><html lang="en"><head><title>Services | Cedar Ketamine</title>
+<meta property="og:site_name" content="Cedar Ketamine"></head><body>
+<div class="cookie-notice"><p>We use cookies.</p></div>
+<header><a href="/"><img src="/cedar-logo.svg" alt="Cedar Ketamine logo"></a>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/services">Services</a></li></ul></nav></header>
+<main><h1>IV ketamine</h1><p>Infusions last about forty minutes.</p>
+<aside><p>Related reading</p></aside></main>
+<div class="site-footer"><address>40 Pine St<br>Suite 5<br>Missoula, MT 59802</address>
+<p>Call <a href="tel:+14065550123">(406) 555-0123</a>, fax <a href="tel:4065550124">(406) 555-0124</a></p>
+<p>Fax: <a href="tel:4065550125">(406) 555-0125</a></p>
+<p><a href="mailto:hello@cedar.example?subject=Hi">Email us</a></p></div>
+</body></html>"""
+
+
+def blocks_by_text(html: str, url: str = "https://cedar.example/services"):
+    return {b.text: b for b in parse_page(html, url).blocks}
+
+
+def test_blocks_keep_their_region_and_heading():
+    blocks = blocks_by_text(LAYOUT)
+    assert blocks["We use cookies."].region == "aside"
+    assert blocks["Home"].region == "header"  # a nav inside the header is header
+    assert blocks["Infusions last about forty minutes."].region == "main"
+    assert blocks["Infusions last about forty minutes."].heading == "IV ketamine"
+    assert blocks["Related reading"].region == "aside"
+    assert blocks["Missoula, MT 59802"].region == "footer"
+
+
+def test_line_breaks_split_a_block_into_lines():
+    blocks = [b.text for b in parse_page(LAYOUT, "https://cedar.example/").blocks if b.tag == "address"]
+    assert blocks == ["40 Pine St", "Suite 5", "Missoula, MT 59802"]
+
+
+def test_header_and_footer_before_a_missing_body_tag_are_still_read():
+    page = parse_page("<title>X</title><header><p>Top</p></header><footer><p>Bottom</p></footer>", "https://x.example/")
+    assert [(b.text, b.region) for b in page.blocks] == [("Top", "header"), ("Bottom", "footer")]
+
+
+def test_title_meta_and_logo_alt():
+    page = parse_page(LAYOUT, "https://cedar.example/services")
+    assert page.title == "Services | Cedar Ketamine"
+    assert page.meta["og:site_name"] == "Cedar Ketamine"
+    assert page.logo_alts == ["Cedar Ketamine logo"]
+    assert page.lang == "en"
+
+
+def test_tel_links_marked_fax_by_link_text_or_the_label_before_them():
+    page = parse_page(LAYOUT, "https://cedar.example/")
+    assert page.tel_links == ["+14065550123", "4065550124 fax", "4065550125 fax"]
+    assert page.mailto_links == ["hello@cedar.example"]
+
+
+def test_json_ld_graph_is_flattened_and_broken_json_ld_is_counted():
+    html = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Cedar"},
+        {"@type": "MedicalClinic", "name": "Cedar Ketamine", "address": {"@type": "PostalAddress", "addressLocality": "Missoula"}}]}
+    </script>
+    <script type="application/ld+json">{"@type": "Organization", "name": "Trailing",}</script>
+    <script type="application/ld+json">{"@type": "Organization", "name": </script>"""
+    page = parse_page(html, "https://cedar.example/")
+    types = [obj["@type"] for obj in page.structured]
+    assert types == ["WebSite", "MedicalClinic", "Organization"]
+    assert page.structured[1]["address"]["addressLocality"] == "Missoula"
+    assert page.problems == ["broken-json-ld"]
+
+
+def test_microdata_items_nest_and_are_marked():
+    html = """<div itemscope itemtype="https://schema.org/MedicalClinic">
+      <h2 itemprop="name">Cedar Ketamine</h2>
+      <div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+        <span itemprop="streetAddress">40 Pine St</span>
+        <span itemprop="addressLocality">Missoula</span>, <span itemprop="addressRegion">MT</span>
+        <span itemprop="postalCode">59802</span></div>
+      <a itemprop="telephone" href="tel:4065550123">(406) 555-0123</a></div>"""
+    (item,) = parse_page(html, "https://cedar.example/").structured
+    assert item["@type"] == "MedicalClinic" and item["@source"] == "microdata"
+    assert item["name"] == "Cedar Ketamine"
+    assert item["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "40 Pine St",
+        "addressLocality": "Missoula",
+        "addressRegion": "MT",
+        "postalCode": "59802",
+    }
+    assert item["telephone"] == "tel:4065550123"
+
+
+def test_microdata_address_becomes_a_location():
+    html = """<div itemscope itemtype="https://schema.org/MedicalClinic"><span itemprop="name">Cedar</span>
+      <div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">
+      <span itemprop="streetAddress">40 Pine St</span> <span itemprop="addressLocality">Missoula</span>
+      <span itemprop="addressRegion">Montana</span> <span itemprop="postalCode">59802</span></div></div>"""
+    (location,) = extract_contacts([parse_page(html, "https://cedar.example/")], "cedar.example").locations
+    assert (location.street, location.city, location.state, location.zip, location.source) == (
+        "40 Pine St", "Missoula", "MT", "59802", "microdata"
+    )
+
+
+def test_page_kind_from_url_and_article_type():
+    assert page_kind("https://x.example/") == "home"
+    assert page_kind("https://x.example/contact-us/") == "contact"
+    assert page_kind("https://x.example/our-team") == "team"
+    assert page_kind("https://x.example/locations/denver") == "locations"
+    assert page_kind("https://x.example/2023/04/why-ketamine") == "blog"
+    assert page_kind("https://x.example/anything", [{"@type": "NewsArticle"}]) == "news"
+    assert page_kind("https://x.example/zzz") == "other"
+
+
+def test_parse_text_blocks_and_headings():
+    page = parse_text("Our Approach\n\nWe offer ketamine sessions.\nEach lasts two hours.\n", "https://x.example/a")
+    assert [(b.text, b.tag, b.heading) for b in page.blocks] == [
+        ("Our Approach", "h2", "Our Approach"),
+        ("We offer ketamine sessions.", "p", "Our Approach"),
+        ("Each lasts two hours.", "p", "Our Approach"),
+    ]
+
+
+# ----------------------------------------------------------------------------- properties
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "<p>", "</p>", "<br>", "<div class='footer'>", "</div>", "<footer>", "<nav>", "<li>", "<h2>",
+        "<script type='application/ld+json'>", "</script>", '{"@type": "MedicalClinic", "address": ',
+        '{"addressLocality": "Taos", "addressRegion": "NM", "postalCode": "87571"}', "[", "]", "}", ",",
+        "<div itemscope itemtype='https://schema.org/PostalAddress'>", "<span itemprop='addressRegion'>",
+        "<a href='tel:", "<a href='mailto:", "'>", "</a>", "Santa Fe, New Mexico 87501", "Suite 200",
+        "PO Box 12", "12 Main St", ", NM", " 87501", "(505) 555-0134", "Fax: ", "info [at] x [dot] com",
+        "licensed in CA, OR and WA", "via telehealth", "© 2024 ", "All rights reserved.", "<!--", "-->",
+        "<title>", "</title>", "&amp;", "&#0;", "\x00", "\ufffd", "<", ">", "'", '"', "<img alt='logo' src='logo.png'>",
+    ]
+)
+_HTML = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=40).map("".join)
+_PHONE = re.compile(r"^\(\d{3}\) \d{3}-\d{4}$")
+
+
+def _check_invariants(contacts) -> None:
+    for loc in contacts.locations:
+        assert loc.state == "" or loc.state in STATES
+        assert loc.zip == "" or re.fullmatch(r"\d{5}", loc.zip)
+        assert loc.phone == "" or _PHONE.match(loc.phone)
+        assert loc.city or loc.state
+    assert all(_PHONE.match(p) for p in contacts.phones)
+    assert len(set(contacts.phones)) == len(contacts.phones)
+    assert all(s in STATES for s in contacts.serves_states)
+    assert all(e == e.lower() and "@" in e for e in contacts.emails)
+    assert contacts.name
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=_HTML, url_path=st.text(max_size=20))
+def test_parse_page_and_extract_contacts_never_raise_on_arbitrary_html(html: str, url_path: str):
+    page = parse_page(html, "https://p.example/" + url_path)
+    assert page.kind in PAGE_KINDS
+    assert all(b.region in REGIONS and b.text == b.text.strip() and b.text for b in page.blocks)
+    _check_invariants(extract_contacts([page, page], "p.example"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=400))
+def test_parse_text_and_extract_contacts_never_raise_on_arbitrary_text(text: str):
+    _check_invariants(extract_contacts([parse_text(text, "https://t.example/")], "t.example"))
+
+
+def test_bytes_and_deep_nesting_do_not_raise():
+    deep = "<div>" * 5000 + "<p>Taos, NM 87571</p>" + "</div>" * 5000
+    page = parse_page(deep.encode("utf-8"), "https://deep.example/")
+    assert page.url == "https://deep.example/"
+    nested_json = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+    assert parse_page(nested_json, "https://deep.example/").problems == ["broken-json-ld"]
