@@ -253,9 +253,42 @@ main = cli
 @click.option("--seeds", "seed_file", type=click.Path(path_type=Path), help="File of URLs, one per line (# comments).")
 @click.option("--max-pages-per-site", type=click.IntRange(min=1), default=None, help="Page budget per site (default 25).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for this run (like scrapy -s).")
+@click.option("--max-age", default="7d", show_default=True, help="With no seeds: crawl registered sites not crawled for this long (e.g. 12h, 7d).")
+@click.option("--force", is_flag=True, help="With no seeds: crawl every registered site, due or not.")
 @pass_paths
-def crawl(paths: Paths, urls: tuple[str, ...], seed_file: Path | None, max_pages_per_site: int | None, overrides: tuple[str, ...]) -> None:
-    """Crawl clinic sites, then parse, classify and index every site touched."""
+def crawl(
+    paths: Paths,
+    urls: tuple[str, ...],
+    seed_file: Path | None,
+    max_pages_per_site: int | None,
+    overrides: tuple[str, ...],
+    max_age: str,
+    force: bool,
+) -> None:
+    """Crawl clinic sites, then parse, classify and index every site touched.
+
+    With no URLs and no --seeds, crawls the registered sites that are due (see `ketadir sites`).
+    """
+    seeds = _seeds(urls, seed_file)
+    age = _duration(max_age, "--max-age")
+    parsed_overrides = _parse_overrides(overrides)
+    paths.writable()
+    if not seeds:
+        store = _store(paths)
+        seeds = [(row["url"], row["source"]) for row in _due_sites(store.sites(), age, force)]
+        registered = len(store.sites())
+        store.close()
+        if not seeds:
+            if not registered:
+                raise click.UsageError("nothing to crawl: give URLs, --seeds FILE, or register sites with `ketadir sites add`")
+            click.echo(f"All {registered} registered sites were crawled within {max_age}; nothing is due (use --force).")
+            return
+    summary = run_crawl(paths, seeds, max_pages_per_site, parsed_overrides)
+    _print_summary(summary)
+
+
+def _seeds(urls: tuple[str, ...], seed_file: Path | None) -> list[tuple[str, str]]:
+    """(url, source) pairs from the command line and a seed file, checked."""
     from crawler.sites import normalize_seed, read_seed_file
 
     seeds: list[tuple[str, str]] = []
@@ -268,10 +301,27 @@ def crawl(paths: Paths, urls: tuple[str, ...], seed_file: Path | None, max_pages
             except (OSError, UnicodeDecodeError) as exc:
                 raise click.ClickException(f"cannot read seed file {seed_file}: {exc}") from None
         seeds += [(normalize_seed(url), "command line") for url in urls]
-    if not seeds:
-        raise click.UsageError("nothing to crawl: give URLs or --seeds FILE")
-    summary = run_crawl(paths.writable(), seeds, max_pages_per_site, _parse_overrides(overrides))
-    _print_summary(summary)
+    return seeds
+
+
+def _duration(text: str, option: str) -> float:
+    """Seconds in "90s", "30m", "12h", "7d" or "2w"."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    value, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    try:
+        seconds = float(value) * units[unit]
+    except (KeyError, ValueError):
+        raise click.BadParameter(f"{text!r} is not a duration like 30m, 12h or 7d", param_hint=option) from None
+    if seconds <= 0:
+        raise click.BadParameter("must be longer than zero", param_hint=option)
+    return seconds
+
+
+def _due_sites(sites: list[dict[str, Any]], max_age_seconds: float, force: bool) -> list[dict[str, Any]]:
+    from datetime import datetime, timedelta, timezone
+
+    cutoff = (datetime.now(timezone.utc) - timedelta(seconds=max_age_seconds)).isoformat()
+    return [row for row in sites if force or not row["last_crawled"] or row["last_crawled"] < cutoff]
 
 
 def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -654,6 +704,221 @@ def demo(demo_dir: Path) -> None:
         _emit_results(results, "csv", handle)
     click.echo(f"\nCSV export of all {len(results)} providers: {export_path}")
     click.echo(f"Try: ketadir --data-dir {paths.data_dir} show <site>   (e.g. {results[0]['site'] if results else 'a site'})")
+
+
+@cli.group()
+def sites() -> None:
+    """The registry of sites that `ketadir crawl` keeps current."""
+
+
+@sites.command("add")
+@click.argument("urls", nargs=-1)
+@click.option("--from", "seed_file", type=click.Path(path_type=Path), help="File of URLs, one per line.")
+@pass_paths
+def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> None:
+    """Register sites to crawl."""
+    from crawler.sites import site_of
+
+    seeds = _seeds(urls, seed_file)
+    if not seeds:
+        raise click.UsageError("give URLs or --from FILE")
+    store = _store(paths.writable())
+    added = sum(store.add_site(site_of(url), url, source) for url, source in seeds)
+    store.close()
+    click.echo(f"Registered {added} new sites ({len(seeds) - added} already known).")
+
+
+@sites.command("list")
+@output_options()
+@pass_paths
+def sites_list(paths: Paths, fmt: str) -> None:
+    """List registered sites: where each came from, when first seen and last crawled, last status."""
+    rows = _store(paths.readable(), readonly=True).sites() if paths.store.exists() else []
+    for row in rows:
+        row["gone"] = bool(row["gone"])
+    _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
+
+
+@sites.command("remove")
+@click.argument("names", nargs=-1, required=True)
+@pass_paths
+def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
+    """Stop crawling sites and take them out of the directory (their history is kept)."""
+    from crawler.sites import site_of
+    from index.writer import index_writer
+
+    keys = [site_of(n if "://" in n else f"http://{n}/") for n in names]
+    store = _store(paths.writable())
+    unknown = [k for k in keys if store.site(k) is None]
+    if unknown:
+        raise click.ClickException(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
+    with store.transaction() as conn:
+        for key in keys:
+            conn.execute("DELETE FROM sites WHERE site=?", (key,))
+            conn.execute("DELETE FROM clinics WHERE site=?", (key,))
+            conn.execute("DELETE FROM pages WHERE site=?", (key,))
+    store.close()
+    if paths.index.exists():
+        with _errors_as_messages(), index_writer(paths.index) as writer:
+            for key in keys:
+                writer.delete(key)
+    click.echo(f"Removed {len(keys)} sites.")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--dry-run", is_flag=True, help="List what would be registered; change nothing.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for this run.")
+@pass_paths
+def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: tuple[str, ...]) -> None:
+    """Find clinic sites on directory pages and sitemaps (sitemap.xml, robots.txt) and register them."""
+    import tempfile
+
+    from crawler.run import CrawlFailed, crawl_in_subprocess
+    from crawler.sites import site_of
+
+    seeds = [url for url, _ in _seeds(urls, None)]
+    parsed_overrides = _parse_overrides(overrides)
+    store = _store(paths.writable())
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "found.jsonl"
+        try:
+            crawl_in_subprocess(paths.store, 0, seeds, overrides=parsed_overrides, spider="discover", output=output)
+        except CrawlFailed as exc:
+            raise click.ClickException(f"discovery could not run: {exc}") from None
+        lines = output.read_text(encoding="utf-8").splitlines() if output.exists() else []
+    found: dict[str, dict[str, str]] = {}
+    for line in lines:
+        item = json.loads(line)
+        found.setdefault(site_of(item["url"]), item)
+    new = 0
+    for site, item in sorted(found.items()):
+        known = store.site(site) is not None
+        if not known:
+            new += 1
+            if not dry_run:
+                store.add_site(site, item["url"], f"discovered:{item['source']}")
+        click.echo(f"{'known' if known else ('would add' if dry_run else 'added')}  {item['url']}  (from {item['source']})")
+    store.close()
+    verb = "would register" if dry_run else "registered"
+    click.echo(f"Found {len(found)} clinic sites; {verb} {new} new.", err=True)
+
+
+@cli.command()
+@click.option("--since", default="", help="A date (2026-01-31) or an age (7d, 12h).")
+@click.option("--site", default="", help="Only this site (host or URL).")
+@output_options(formats=("text", "json", "csv"), default="text")
+@pass_paths
+def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
+    """What changed, run by run: new clinics, modality, services, conditions, address, phone, gone/back."""
+    from crawler.sites import site_of
+
+    cutoff = _since(since)
+    key = site_of(site if "://" in site else f"http://{site}/") if site else ""
+    rows = _store(paths.readable(), readonly=True).changes(cutoff, key) if paths.store.exists() else []
+    if fmt == "text":
+        if not rows:
+            click.echo("No changes recorded" + (f" since {cutoff}" if cutoff else "") + ".", err=True)
+        for row in rows:
+            click.echo(f"{row['at']}  run {row['run_id']}  {row['site']}  {_describe_change(row['kind'], row['detail'])}")
+        return
+    for row in rows:
+        row["detail"] = json.dumps(row["detail"], ensure_ascii=False) if fmt == "csv" else row["detail"]
+    _emit_rows(rows, "csv" if fmt == "csv" else "json", ["at", "run_id", "site", "kind", "detail"])
+
+
+def _since(text: str) -> str:
+    from datetime import date, datetime, timedelta, timezone
+
+    if not text:
+        return ""
+    if text[-1:].isalpha():
+        seconds = _duration(text, "--since")
+        return (datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is neither a date (2026-01-31) nor an age (7d)", param_hint="--since") from None
+
+
+def _describe_change(kind: str, detail: dict[str, Any]) -> str:
+    from index.export import terminal_safe
+
+    if kind == "new":
+        text = f"new clinic: {detail.get('name', '')} ({detail.get('modality', '')})"
+    elif kind in ("services", "conditions"):
+        parts = [f"+{v}" for v in detail.get("added", [])] + [f"-{v}" for v in detail.get("removed", [])]
+        text = f"{kind}: {' '.join(parts)}"
+    elif kind == "gone":
+        text = f"gone after {detail.get('failed_runs')} failed runs ({detail.get('reason', '')})"
+    elif kind == "back":
+        text = "back: answering again"
+    else:
+        text = f"{kind}: {detail.get('old')} -> {detail.get('new')}"
+    return terminal_safe(text)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@output_options()
+@pass_paths
+def runs(paths: Paths, limit: int, fmt: str) -> None:
+    """One line a crawl run: when, sites, pages, errors, changes."""
+    rows = _store(paths.readable(), readonly=True).runs(limit) if paths.store.exists() else []
+    for row in rows:
+        row.pop("stats", None)
+    _emit_rows(rows, fmt, ["id", "started_at", "finished_at", "state", "sites", "pages", "errors", "changes"])
+
+
+def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    """Plain records (not clinics) as a table, JSON or CSV."""
+    import csv
+
+    from index.export import csv_safe, table, write_json
+
+    out = click.get_text_stream("stdout")
+    if fmt == "json":
+        write_json(rows, out)
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([[csv_safe(row.get(c, "")) for c in columns] for row in rows])
+    elif rows:
+        click.echo(table(rows, columns))
+    else:
+        click.echo("Nothing recorded yet.", err=True)
+
+
+@cli.command()
+@click.option("--every", default="", help="Run a crawl of due sites this often, in the foreground (e.g. 24h).")
+@click.option("--cron", default="", help='A cron expression, e.g. "0 3 * * *" (with --print).')
+@click.option("--print", "print_only", is_flag=True, help="Print a crontab line and a systemd service+timer; run nothing.")
+@click.option("--max-age", default="7d", show_default=True, help="Passed to each crawl.")
+@pass_paths
+def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str) -> None:
+    """Keep the directory current: crawl due sites on a schedule, each run in a fresh process."""
+    from crawler.schedule import cron_to_calendar, crontab_line, run_every, systemd_units
+
+    if bool(every) == bool(cron):
+        raise click.UsageError("give either --every DURATION or --cron EXPRESSION")
+    _duration(max_age, "--max-age")
+    command = [sys.executable, "-m", "cli", "--data-dir", str(paths.data_dir.resolve()), "crawl", "--max-age", max_age]
+    if cron and not print_only:
+        raise click.UsageError("--cron only prints (add --print) and leaves running to cron or systemd; use --every to run here")
+    if print_only:
+        try:
+            calendar = cron_to_calendar(cron) if cron else None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--cron") from None
+        seconds = _duration(every, "--every") if every else None
+        click.echo(crontab_line(command, cron, seconds))
+        click.echo(systemd_units(command, calendar, seconds, workdir=str(Path.cwd())))
+        return
+    seconds = _duration(every, "--every")
+    paths.writable()
+    click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
+    run_every(command, seconds)
+    click.echo("Scheduler stopped.", err=True)
 
 
 # A local fixture web needs no politeness delays; everything else stays as in settings.py.

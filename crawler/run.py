@@ -26,13 +26,21 @@ def crawl_in_subprocess(
     seeds: list[str],
     max_pages_per_site: int | None = None,
     overrides: dict[str, str] | None = None,
+    spider: str = "clinic",
+    output: Path | None = None,
 ) -> None:
+    """Run a spider ("clinic" or "discover") over seeds in a child process.
+
+    The discover spider writes what it finds to `output` as JSON lines.
+    """
     config = {
         "store": str(store_path),
         "run_id": run_id,
         "seeds": seeds,
         "max_pages_per_site": max_pages_per_site,
         "overrides": overrides or {},
+        "spider": spider,
+        "output": str(output) if output else None,
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)
@@ -62,6 +70,8 @@ def _settings(config: dict[str, Any]) -> Any:
         settings.set(name, value, priority="cmdline")
     settings.set("KETADIR_STORE", config["store"], priority="cmdline")
     settings.set("KETADIR_RUN_ID", config["run_id"], priority="cmdline")
+    if config.get("output"):
+        settings.set("FEEDS", {config["output"]: {"format": "jsonlines"}}, priority="cmdline")
     return settings
 
 
@@ -70,11 +80,16 @@ def main(config_path: str) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.clinic import ClinicSpider
+    from crawler.spiders.discover import DiscoverSpider
     from crawler.store import Store
 
     process = CrawlerProcess(_settings(config))
-    crawler = process.create_crawler(ClinicSpider)
-    process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+    if config.get("spider") == "discover":
+        crawler = process.create_crawler(DiscoverSpider)
+        process.crawl(crawler, seeds=config["seeds"])
+    else:
+        crawler = process.create_crawler(ClinicSpider)
+        process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     store = Store.open(Path(config["store"]))

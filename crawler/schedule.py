@@ -1,0 +1,109 @@
+"""Running crawls on a schedule: a foreground loop, or lines for cron and systemd.
+
+Each round is a fresh process (Twisted's reactor cannot restart). SIGTERM or Ctrl-C stops
+the loop after the current round: the child runs in its own session so a terminal's Ctrl-C
+does not cut a crawl in half.
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import subprocess
+import time
+from typing import Any
+
+_DAYS = {"0": "Sun", "1": "Mon", "2": "Tue", "3": "Wed", "4": "Thu", "5": "Fri", "6": "Sat", "7": "Sun"}
+
+
+def run_every(command: list[str], seconds: float, rounds: int | None = None) -> int:
+    """Run command now and then every `seconds` until a stop signal; returns rounds run."""
+    stop = {"requested": False}
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop["requested"] = True
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    done = 0
+    try:
+        while not stop["requested"] and (rounds is None or done < rounds):
+            started = time.monotonic()
+            subprocess.run(command, start_new_session=True, stdin=subprocess.DEVNULL)
+            done += 1
+            while not stop["requested"] and time.monotonic() - started < seconds:
+                if rounds is not None and done >= rounds:
+                    break
+                time.sleep(min(1.0, seconds))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return done
+
+
+def cron_to_calendar(expression: str) -> str:
+    """A systemd OnCalendar= value for a five-field cron expression."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"{expression!r} is not a cron expression: it needs 5 fields (minute hour day month weekday)")
+    minute, hour, day, month, weekday = fields
+    for name, value in zip(("minute", "hour", "day", "month", "weekday"), fields):
+        if not all(ch.isdigit() or ch in "*,/-" for ch in value):
+            raise ValueError(f"cron {name} field {value!r} has characters other than digits and * , / -")
+    parts = []
+    if weekday != "*":
+        days = []
+        for piece in weekday.split(","):
+            if "-" in piece:
+                start, _, end = piece.partition("-")
+                days.append(f"{_DAYS.get(start, start)}..{_DAYS.get(end, end)}")
+            else:
+                days.append(_DAYS.get(piece, piece))
+        parts.append(",".join(days))
+    parts.append(f"*-{_systemd(month)}-{_systemd(day)}")
+    parts.append(f"{_systemd(hour)}:{_systemd(minute)}:00")
+    return " ".join(parts)
+
+
+def _systemd(field: str) -> str:
+    """cron */N is systemd 0/N; ranges a-b are a..b; single numbers get two digits."""
+    if field.isdigit():
+        return field.zfill(2)
+    return field.replace("*/", "0/").replace("-", "..")
+
+
+def crontab_line(command: list[str], cron: str, every_seconds: float | None) -> str:
+    if not cron and every_seconds:
+        hours = every_seconds / 3600
+        if hours >= 1 and hours == int(hours) and 24 % int(hours) == 0:
+            cron = "0 " + ("*" if hours == 1 else f"*/{int(hours)}") + " * * *"
+        elif hours >= 24 and hours % 24 == 0:
+            cron = "0 3 " + ("*" if hours == 24 else f"*/{int(hours // 24)}") + " * *"
+        else:
+            return "# (no crontab line: cron cannot repeat every interval; use the systemd timer below)"
+    return f"# crontab -e, then add:\n{cron} {shlex.join(command)} >> ketadir-cron.log 2>&1"
+
+
+def systemd_units(command: list[str], calendar: str | None, every_seconds: float | None, workdir: str) -> str:
+    trigger = f"OnCalendar={calendar}" if calendar else f"OnBootSec=5min\nOnUnitActiveSec={int(every_seconds or 86400)}s"
+    return f"""
+# ~/.config/systemd/user/ketadir-crawl.service
+[Unit]
+Description=ketadir: crawl the clinic sites that are due
+
+[Service]
+Type=oneshot
+WorkingDirectory={workdir}
+ExecStart={shlex.join(command)}
+
+# ~/.config/systemd/user/ketadir-crawl.timer
+[Unit]
+Description=ketadir: keep the directory current
+
+[Timer]
+{trigger}
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# then: systemctl --user daemon-reload && systemctl --user enable --now ketadir-crawl.timer"""
