@@ -3,7 +3,7 @@
 Structured data (JSON-LD, microdata) is trusted first, then the contact and locations
 pages, then the footer that repeats on every page. Free text is only read where a cheap
 pre-filter finds an address anchor (a state followed by a ZIP, or "City, ST"); those
-candidates go to ``usaddress`` and are checked against the ``zipcodes`` data, so a
+candidates go to ``usaddress`` and are checked against the ZIP gazetteer, so a
 sentence that merely mentions a place does not become an office. Pure: no I/O.
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
 import phonenumbers
 import usaddress
-import zipcodes
 
+from crawler import geo
 from crawler.items import Contacts, Location, Page, TextBlock
 
 STATES: dict[str, str] = {
@@ -175,7 +175,7 @@ def _us_digits(number: phonenumbers.PhoneNumber) -> str | None:
     return digits if len(digits) == 10 and digits not in _HOTLINES else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _phones_in_text(text: str) -> tuple[tuple[str, bool, int, int], ...]:
     """(digits, is_fax, start, end) for every US number in a block of text."""
     if not _PHONE_HINT_RE.search(text):
@@ -258,7 +258,7 @@ def _emails(pages: list[Page]) -> list[str]:
     return result
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _emails_in_text(text: str) -> tuple[str, ...]:
     if "@" not in text and not _OBFUSCATION_HINT_RE.search(text):
         return ()
@@ -500,8 +500,6 @@ def _location_from_postal(address: Any) -> Location | None:
     _validate_zip(loc)
     if not (loc.city or loc.state or loc.zip):
         return None
-    if _is_po_box(loc.street):
-        loc.name = "po-box"
     return loc
 
 
@@ -514,67 +512,33 @@ def _text_value(value: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- zip data
-
-
-@dataclass
-class _ZipData:
-    by_zip: dict[str, tuple[str, frozenset[str]]]
-    cities: dict[str, set[str]]  # state -> lower-case city names
-    states_of_city: dict[str, set[str]]
-    zips_of_city: dict[str, Counter[str]]  # lower-case city -> ZIP count per state
-    display: dict[str, str]  # lower-case city -> its usual spelling
-
-
-@lru_cache(maxsize=1)
-def _zip_data() -> _ZipData:
-    """The zipcodes table, indexed once per process, on first use."""
-    by_zip: dict[str, tuple[str, frozenset[str]]] = {}
-    cities: dict[str, set[str]] = defaultdict(set)
-    states_of_city: dict[str, set[str]] = defaultdict(set)
-    display: dict[str, str] = {}
-    zips_of_city: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in zipcodes.list_all():
-        state = row.get("state", "")
-        if state not in STATES:
-            continue
-        names = [row.get("city", "")] + list(row.get("acceptable_cities") or [])
-        lowered = frozenset(n.lower() for n in names if n)
-        by_zip[row["zip_code"]] = (state, lowered)
-        if row.get("city"):
-            zips_of_city[row["city"].lower()][state] += 1
-        for name in names:
-            if name:
-                low = name.lower()
-                cities[state].add(low)
-                states_of_city[low].add(state)
-                display.setdefault(low, name)
-    return _ZipData(by_zip, dict(cities), dict(states_of_city), dict(zips_of_city), display)
+# The gazetteer lives in crawler.geo (loaded once per process, on first use).
 
 
 def _validate_zip(loc: Location) -> None:
     """Keep a ZIP only if it exists and lies in the stated state; fill a missing state from it."""
     if not loc.zip:
         return
-    entry = _zip_data().by_zip.get(loc.zip)
-    if entry is None or (loc.state and entry[0] != loc.state):
-        loc.zip = ""
-        return
     if not loc.state:
-        loc.state = entry[0]
+        loc.state = next((code for code in STATES if geo.valid_zip(loc.zip, code)), "")
+    if not loc.state or not geo.valid_zip(loc.zip, loc.state):
+        loc.zip = ""
 
 
 def _known_city(words: list[str], state: str, zip_code: str = "") -> str:
-    """The longest tail of ``words`` that is a city of that state (or of that ZIP)."""
-    data = _zip_data()
-    zip_cities = data.by_zip.get(zip_code, ("", frozenset()))[1]
-    known = data.cities.get(state, set())
+    """The longest tail of ``words`` that is a city of that state (or a name of that ZIP)."""
+    zip_names = geo.city_aliases("", state, zip_code) if zip_code else []
     for start in range(max(0, len(words) - 5), len(words)):
         candidate = " ".join(words[start:]).strip(" ,.")
-        low = candidate.lower()
-        low_saint = re.sub(r"^st\.? ", "saint ", low)
-        if low in zip_cities or low in known or low_saint in known:
+        if candidate and (geo.city_key(candidate) in zip_names or geo.city_centroid(candidate, state)):
             return candidate
     return ""
+
+
+def _only_state_of(city: str) -> str:
+    """The state of a city name that the gazetteer knows in exactly one state."""
+    states = [code for code in STATES if geo.city_centroid(city, code)]
+    return states[0] if len(states) == 1 else ""
 
 
 def _state_code(text: str) -> str:
@@ -600,7 +564,6 @@ def _city_state_location(city_text: str, state_text: str) -> Location | None:
 class _Candidate:
     location: Location
     rank: tuple[int, int, int]  # (source priority, page order, order found): lower comes first
-    po_box: bool = field(default=False)
 
 
 def _page_rank(page: Page) -> int:
@@ -709,7 +672,7 @@ def _with_previous_lines(blocks: list[TextBlock], i: int, head: str) -> str:
     return ", ".join(lines + [head]) if lines else head
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
     state_match = None
     for state_match in _STATE_ZIP_RE.finditer(text):
@@ -759,10 +722,8 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
     box = _tidy_street(" ".join(box_parts))
     loc = Location(street=street or box, city=city, state=state, zip=zip_code)
     _validate_zip(loc)
-    if loc.city:
-        loc.city = _zip_data().display.get(loc.city.lower(), loc.city) if loc.city.isupper() or loc.city.islower() else loc.city
-    if street == "" and box:
-        loc.name = "po-box"
+    if loc.city.isupper() or loc.city.islower():
+        loc.city = loc.city.title()
     return loc
 
 
@@ -817,23 +778,11 @@ def _bare_places(pages: list[Page], counter: int) -> list[_Candidate]:
             place = segments[-1]
             if len(segments) != 2 or not re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}", place):
                 continue
-            state = _likely_state(place)
+            state = _only_state_of(place)
             if state and place.lower() not in _GENERIC_NAMES:
-                loc = Location(city=_zip_data().display[place.lower()], state=state, source="text", url=page.url)
+                loc = Location(city=place, state=state, source="text", url=page.url)
                 found.append(_Candidate(loc, (5, page_index, counter + len(found))))
     return found
-
-
-def _likely_state(city: str) -> str:
-    """The state a bare city name means: its only state, or the one holding nearly all its ZIPs."""
-    counts = _zip_data().zips_of_city.get(city.lower())
-    if not counts:
-        return ""
-    ranked = counts.most_common(2)
-    if len(ranked) == 1:
-        return ranked[0][0]
-    (top, n_top), (_, n_next) = ranked
-    return top if n_top >= 5 and n_top >= 4 * n_next else ""
 
 
 def _merge_locations(candidates: list[_Candidate]) -> list[Location]:
@@ -850,14 +799,12 @@ def _merge_locations(candidates: list[_Candidate]) -> list[Location]:
         for name in ("street", "city", "state", "zip", "phone", "name"):
             if not getattr(twin, name) and getattr(loc, name):
                 setattr(twin, name, getattr(loc, name))
-    has_street = any(m.street and m.name != "po-box" for m in merged)
+    has_street = any(m.street and not _is_po_box(m.street) for m in merged)
     has_city = any(m.city for m in merged)
     result = []
     for m in merged:
-        if m.name == "po-box":
-            if has_street:
-                continue
-            m.name = ""
+        if has_street and _is_po_box(m.street):
+            continue  # a mailing address, not an office
         if not m.city and has_city:
             continue  # a bare state adds nothing once a city is known
         result.append(m)
@@ -906,7 +853,7 @@ def _serves_states(pages: list[Page], has_office: bool) -> list[str]:
     return states
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _serve_states_in_text(text: str, has_office: bool) -> tuple[str, ...]:
     if not _STATE_WORD_RE.search(text) or not _SERVE_RE.search(text):
         return ()
