@@ -10,7 +10,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from index import REINDEX_HINT, IndexUnavailable
 
@@ -33,7 +34,9 @@ def build_schema() -> Schema:
         zip=KEYWORD(commas=True),
         status=ID(stored=True),  # "active" or "gone"
         last_crawled=ID(stored=True),
-        points=STORED,  # JSON [[lat, lon] | null per location], computed at index time
+        # JSON [[lat, lon] | null per location], computed at index time. A column, so a near
+        # search reads every candidate's points without loading its stored record.
+        points=COLUMN(VarBytesColumn()),
         record=STORED,  # Clinic.to_dict() as JSON
     )
 
@@ -52,16 +55,34 @@ def open_index(index_dir: Path, create: bool = True) -> whoosh_index.FileIndex:
         return _missing(index_dir, create)
     try:
         ix = whoosh_index.open_dir(str(index_dir))
-        stored_fields = set(ix.schema.names())
+        stored_shape = _shape(ix.schema)
     except whoosh_index.EmptyIndexError:  # no TOC file
         return _missing(index_dir, create)
     except Exception as error:  # noqa: BLE001 - a garbled TOC fails in many ways; all mean rebuild
         raise unreadable(index_dir, error) from error
-    if stored_fields != set(SCHEMA.names()):
+    if stored_shape != _shape(SCHEMA):
         raise IndexUnavailable(
             f"search index at {index_dir} was built by another ketadir version; {REINDEX_HINT}"
         )
     return ix
+
+
+def _shape(schema: Schema) -> dict[str, tuple]:
+    """What a schema's fields are made of: equal shapes can share one index."""
+
+    def parts(fieldtype: object) -> tuple:
+        analyzer = getattr(fieldtype, "analyzer", None)
+        column = getattr(fieldtype, "column_type", None)
+        return (
+            type(fieldtype).__name__,
+            bool(fieldtype.stored),  # type: ignore[attr-defined]
+            bool(fieldtype.unique),  # type: ignore[attr-defined]
+            bool(fieldtype.scorable),  # type: ignore[attr-defined]
+            type(column).__name__ if column else None,
+            tuple(type(item).__name__ for item in getattr(analyzer, "items", [analyzer])),
+        )
+
+    return {name: parts(fieldtype) for name, fieldtype in schema.items()}
 
 
 def _missing(index_dir: Path, create: bool) -> whoosh_index.FileIndex:

@@ -23,7 +23,7 @@ from typing import Any
 
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import And, Every, NullQuery, Or, Query, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Hit, Searcher
 
 from crawler import geo
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
@@ -146,6 +146,22 @@ def _nearest(points: list[list[float] | None], origin: tuple[float, float]) -> t
     return min(located) if located else (float("inf"), -1)
 
 
+def _nearby(searcher: Searcher, hits: list[Hit], q: SearchQuery) -> list[tuple[Hit, dict]]:
+    """Hits with a located office within the radius, nearest first, with their distances."""
+    assert q.near is not None
+    points = searcher.reader().column_reader("points")
+    measured = []
+    for hit in hits:
+        distance, nearest = _nearest(json.loads(points[hit.docnum]), q.near)
+        if nearest >= 0 and (q.radius_miles is None or distance <= q.radius_miles):
+            measured.append((distance, nearest, hit))
+    measured.sort(key=lambda m: m[0])  # stable: equal distances keep score or name order
+    return [
+        (hit, {"distance_miles": round(distance, 1), "nearest_location": nearest})
+        for distance, nearest, hit in measured[: q.limit]
+    ]
+
+
 def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
     """Clinics matching q, best first (by distance for near searches, by name with no text).
 
@@ -164,35 +180,24 @@ def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
     with _searcher(index_dir) as searcher:
         text_query = _parse_text(q.text, searcher, AndGroup)
         ranked = text_query is not None
-        limit = None if q.near is not None else q.limit
+        limit = None if q.near is not None else q.limit  # distance order needs every candidate
         hits = _run(searcher, filters + ([text_query] if ranked else []), limit, ranked)
         partial = False
         if not hits and ranked and _word_count(text_query) > 1:
             any_word = _parse_text(q.text, searcher, _ANY_WORD)
             hits = _run(searcher, [*filters, any_word], limit, ranked)
             partial = True
-        results = []
-        for hit in hits:
-            extra: dict[str, Any] = {}
-            if q.near is not None:
-                distance, nearest = _nearest(json.loads(hit["points"]), q.near)
-                if nearest < 0 or (q.radius_miles is not None and distance > q.radius_miles):
-                    continue
-                extra = {"distance_miles": distance, "nearest_location": nearest}
-            record = json.loads(hit["record"])
-            record.update(
-                status=hit["status"],
-                score=float(hit.score) if ranked and hit.score is not None else 0.0,
-                partial_match=partial,
+        chosen = [(hit, {}) for hit in hits] if q.near is None else _nearby(searcher, hits, q)
+        return [
+            {
+                **json.loads(hit["record"]),
+                "status": hit["status"],
+                "score": float(hit.score) if ranked and hit.score is not None else 0.0,
+                "partial_match": partial,
                 **extra,
-            )
-            results.append(record)
-    if q.near is not None:
-        results.sort(key=lambda r: r["distance_miles"])
-        for record in results:
-            record["distance_miles"] = round(record["distance_miles"], 1)
-        results = results[: q.limit] if q.limit is not None else results
-    return results
+            }
+            for hit, extra in chosen
+        ]
 
 
 def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> dict[str, int]:
@@ -203,7 +208,8 @@ def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> di
     """
     indexed = _COUNTABLE_FIELDS.get(field_name)
     if indexed is None:
-        raise ValueError(f"cannot count by {field_name!r}; choose from {', '.join(_COUNTABLE_FIELDS)}")
+        choices = ", ".join(_COUNTABLE_FIELDS)
+        raise ValueError(f"cannot count by {field_name!r}; choose from {choices}")
     counts: dict[str, int] = {}
     with _searcher(index_dir) as searcher:
         active = None if include_gone else set(searcher.docs_for_query(Term("status", "active")))

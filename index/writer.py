@@ -45,7 +45,7 @@ def _label_text(label: str) -> str:
     return _LABEL_WORDS.get(label, label.replace("-", " "))
 
 
-def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str]:
+def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str | bytes]:
     """The Whoosh document for one clinic: filter keywords, free text and the stored record."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
@@ -82,7 +82,7 @@ def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str]:
         "zip": ",".join(z for z in (geo.normalize_zip(loc.zip) for loc in clinic.locations) if z),
         "status": status,
         "last_crawled": clinic.last_crawled,
-        "points": json.dumps(points),
+        "points": json.dumps(points).encode(),
         "record": json.dumps(clinic.to_dict(), ensure_ascii=False),
     }
 
@@ -107,7 +107,7 @@ class IndexWriter:
         self.create = create or rebuild
         self.rebuild = rebuild
         self.lock_timeout = lock_timeout
-        self._pending: dict[str, dict[str, str] | None] = {}
+        self._pending: dict[str, dict[str, str | bytes] | None] = {}
         self._cleared = rebuild
         self._writer: SegmentWriter | None = None
 
@@ -166,7 +166,10 @@ class IndexWriter:
                     writer.add_document(**document)
                 else:
                     writer.update_document(**document)
-            writer.commit(mergetype=CLEAR) if self._cleared else writer.commit()
+            if self._cleared:
+                writer.commit(mergetype=CLEAR)
+            else:
+                writer.commit()
         except BaseException:
             writer.cancel()
             raise

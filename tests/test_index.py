@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import STORED, Schema
 
 from crawler import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
+from index.schema import SCHEMA
 from index.search import SearchQuery, all_records, count_by, get_record, search
 from index.writer import index_writer
 
@@ -49,6 +52,7 @@ def clinic(
 SANTA_FE = ("Santa Fe", "NM", "87501")
 ALBUQUERQUE = ("Albuquerque", "NM", "87102")
 
+# fmt: off
 CLINICS = [
     clinic("adobe-kap.test", "Adobe Ketamine Therapy", "kap", (SANTA_FE,),
            ("kap-individual", "integration"), ("ptsd", "depression"),
@@ -75,7 +79,8 @@ CLINICS = [
            evidence="Patients continue therapy with their referring provider."),
     clinic("heights-kap.test", "Heights Healing", "kap", (("Brooklyn Heights", "NY", "11201"),),
            ("kap-individual",), ("anxiety",)),
-    clinic("kings-infusion.test", "Kings Infusion", "infusion-only", (("Brooklyn", "NY", "11201"),)),
+    clinic("kings-infusion.test", "Kings Infusion", "infusion-only",
+           (("Brooklyn", "NY", "11201"),)),
     clinic("mile-high.test", "Mile High Ketamine", "infusion-only", (("Denver", "CO", "80202"),)),
     clinic("sound-mind.test", "Sound Mind Seattle", "kap", (("Seattle", "WA", "98101"),),
            ("kap-individual",), ("depression",)),
@@ -90,7 +95,8 @@ CLINICS = [
     clinic("mesa-at-home.test", "Desert At-Home Ketamine", "kap", (), ("at-home", "kap-individual"),
            ("depression",), serves=("NM", "TX", "CO")),
     clinic("ketamine-news.test", "Ketamine Research Digest", "not-a-provider", (), (), ()),
-    clinic("taos-infusion.test", "Taos Infusion Lounge", "infusion-only", (("Taos", "NM", "87571"),)),
+    clinic("taos-infusion.test", "Taos Infusion Lounge", "infusion-only",
+           (("Taos", "NM", "87571"),)),
     clinic("nowhere-office.test", "Placeless Ketamine", "infusion-only", (("", "NM", ""),)),
     clinic("phoenix-kap.test", "Sonoran KAP", "kap", (("Phoenix", "AZ", "85004"),),
            ("kap-individual",), ("eating-disorder",)),
@@ -98,12 +104,13 @@ CLINICS = [
            ("iv-infusion",), ("fibromyalgia", "chronic-pain")),
     clinic("memphis-mind.test", "Bluff City Ketamine", "unclear", (("Memphis", "TN", "38103"),)),
 ]
+# fmt: on
 GONE = clinic("closed-clinic.test", "Shuttered Ketamine", "infusion-only", (SANTA_FE,))
 
 
-def build(index_dir: Path, clinics: list[Clinic] = CLINICS) -> Path:
+def build(index_dir: Path) -> Path:
     with index_writer(index_dir) as writer:
-        for each in clinics:
+        for each in CLINICS:
             writer.upsert(each)
         writer.upsert(GONE, status="gone")
     return index_dir
@@ -431,6 +438,16 @@ def test_writer_refuses_a_damaged_index_unless_rebuilding(fresh_index: Path) -> 
     with index_writer(fresh_index, rebuild=True) as writer:
         writer.upsert(clinic("rebuilt.test", "Rebuilt Clinic"))
     assert sites(all_records(fresh_index)) == {"rebuilt.test"}
+
+
+def test_index_built_with_another_schema_asks_for_reindex(tmp_path: Path) -> None:
+    older = Schema(**{name: STORED for name in SCHEMA.names()})  # same names, other types
+    whoosh_index.create_in(str(tmp_path), older)
+    with pytest.raises(IndexUnavailable, match="another ketadir version.*ketadir reindex"):
+        search(tmp_path, SearchQuery())
+    with index_writer(tmp_path, rebuild=True) as writer:
+        writer.upsert(clinic("rebuilt.test", "Rebuilt Clinic", places=(SANTA_FE,)))
+    assert sites(search(tmp_path, SearchQuery(city="santa fe"))) == {"rebuilt.test"}
 
 
 def test_importing_search_does_not_load_the_crawler_stack() -> None:
