@@ -19,7 +19,7 @@ STATUSES = ("active", "gone")
 
 
 def build_schema() -> Schema:
-    """The schema; its field names are checked on open, so a changed schema asks for reindex."""
+    """The schema; its shape is checked on open, so an older index asks for a reindex."""
     stemming = StemmingAnalyzer()
     return Schema(
         id=ID(unique=True, stored=True),  # site host

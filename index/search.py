@@ -132,9 +132,7 @@ def _word_count(query: Query) -> int:
     return len({text for _, text in query.iter_all_terms()})
 
 
-def _run(
-    searcher: Searcher, clauses: list[Query], limit: int | None, ranked: bool
-) -> list[Any]:
+def _run(searcher: Searcher, clauses: list[Query], limit: int | None, ranked: bool) -> list[Hit]:
     query = And(clauses) if clauses else Every()
     if ranked:
         return list(searcher.search(query, limit=limit))

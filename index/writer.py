@@ -67,6 +67,7 @@ def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str | b
         *map(_label_text, clinic.services),
         *map(_label_text, clinic.conditions),
         *(location.city for location in clinic.locations),
+        *city_keys,  # "saint louis" for an office written "St. Louis"; gazetteer alternates
         *(geo.STATE_NAMES[code] for code in dict.fromkeys(states)),
     ]
     return {
@@ -171,7 +172,8 @@ class IndexWriter:
             else:
                 writer.commit()
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:  # a commit that failed before finishing holds the lock
+                writer.cancel()
             raise
 
 

@@ -291,6 +291,11 @@ def test_free_text_falls_back_to_any_word_and_says_so(shared_index: Path) -> Non
     assert all(r["partial_match"] for r in found)
 
 
+def test_free_text_finds_cities_by_spelled_out_and_gazetteer_names(shared_index: Path) -> None:
+    assert find(shared_index, text="saint louis") == {"gateway-infusion.test", "arch-kap.test"}
+    assert "kings-infusion.test" in find(shared_index, text="brooklyn heights")
+
+
 def test_free_text_finds_service_words_people_type(shared_index: Path) -> None:
     assert find(shared_index, text="spravato") == {"organ-mountain.test", "bigd-spravato.test"}
 
