@@ -42,7 +42,9 @@ _NAMES_ALT = "|".join(re.escape(n) for n in sorted(STATES.values(), key=len, rev
 _CODES_ALT = "|".join(STATES)
 _STATE = rf"(?:{_NAMES_ALT}|(?:{_CODES_ALT})(?![a-z]))"
 # "NM 87501", "New Mexico, 87501": the anchor of a full postal address.
-_STATE_ZIP_RE = re.compile(rf"\b(?P<state>{_STATE})\.?,?\s+(?P<zip>\d{{5}})(?:-\d{{4}})?\b")
+_STATE_ZIP_RE = re.compile(
+    rf"\b(?P<state>{_STATE})(?:\.?,?\s+|\s*[·•|]\s*)(?P<zip>\d{{5}})(?:-\d{{4}})?\b"
+)
 # "Santa Fe, NM" / "Eureka, California": a city and state without a ZIP.
 _CITY_STATE_RE = re.compile(
     rf"(?P<city>[A-Z][A-Za-z.'\-]*(?:[ \t]+(?:[A-Z][A-Za-z.'\-]*|de|del|la|du|of|d'[A-Z]\w+)){{0,4}}),"
@@ -61,6 +63,10 @@ _OFFICE_PHRASE_RE = re.compile(
 _NAME_LINKS = {"of", "for", "and", "the", "at", "de", "del", "la", "le", "du", "on", "in", "&"}
 _SEGMENT_BREAK_RE = re.compile(r"[.!?;:]\s+(?=[A-Z0-9])|\s[|·•—–]\s|\s-\s|\b(?:at|is)\s+(?=\d)")
 _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy|Mt|Ft|[A-Z])$")
+# "Ketamine Infusions in Austin, TX" as a heading or title part names the clinic's city.
+_HEADLINE_TAGS = {"h1", "h2", "h3", "title"}
+_HEADLINE_PLACE_RE = re.compile(r"\b(?:in|serving|near)\s+$", re.I)
+_SEPARATORS_RE = re.compile(r"\s*[·•|]\s*|\s+[—–]\s+")
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•—–]\s+|\s+-\s+|\s*\|\s*")
 
 _STREET_LABELS = (
@@ -85,6 +91,7 @@ _GENERIC_NAMES = {
     "locations", "location", "our team", "team", "news", "resources", "book now", "logo", "site logo",
     "main", "search", "privacy", "privacy policy", "terms", "skip to content", "default",
 }
+_LEGAL_SUFFIX_RE = re.compile(r",?\s+(?:LLC|L\.L\.C\.?|Inc\.?|PLLC|P\.L\.L\.C\.?|P\.?C\.?|P\.?A\.?|LLP|Ltd\.?)$")
 _NAME_ABBREVIATIONS_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Jr|Sr|St|Inc|Co|Corp|Ltd|L\.L\.C|P\.C|P\.A|[A-Z])\.", re.I)
 _TITLE_SPLIT_RE = re.compile(r"\s+[|–—\-:·•»]\s+|\s*\|\s*|\s*::\s*|:\s+")
 _COPYRIGHT_RE = re.compile(
@@ -134,7 +141,7 @@ def extract_contacts(pages: list[Page], site: str) -> Contacts:
     """Who the site is and how to reach it, from all its parsed pages."""
     pages = sorted(pages, key=_page_rank)
     structured_locs, ld_phones, fax_numbers = _structured_contacts(pages)
-    text_locs = _text_locations(pages, fax_numbers)
+    text_locs = _text_locations(pages)
     locations = _merge_locations(structured_locs + text_locs)
     phones = _phones(pages, ld_phones, fax_numbers, locations)
     return Contacts(
@@ -346,6 +353,7 @@ def _title_parts(title: str) -> list[str]:
 
 def _tidy_name(raw: str) -> str:
     name = re.sub(r"\s+", " ", str(raw)).strip(" \t-–—|·•:,.;")
+    name = _LEGAL_SUFFIX_RE.sub("", name)
     low = name.lower()
     if not name or len(name) < 2 or len(name) > 70 or low in _GENERIC_NAMES:
         return ""
@@ -570,12 +578,15 @@ def _page_rank(page: Page) -> int:
     return {"home": 0, "contact": 1, "locations": 1}.get(page.kind, 2)
 
 
-def _text_locations(pages: list[Page], fax_numbers: set[str]) -> list[_Candidate]:
+def _text_locations(pages: list[Page]) -> list[_Candidate]:
+    """Offices written in the text: contact/locations pages first, then body text, then footers."""
     found: list[_Candidate] = []
     seen_footer: set[str] = set()
     for page_index, page in enumerate(pages):
-        blocks = page.blocks
         prose_ok = page.kind not in ("blog", "news")
+        # "Ketamine Therapy in Austin, TX | Brand": a title part is read like a heading.
+        title_parts = [TextBlock(part, "header", "title") for part in _title_parts(page.title)] if prose_ok else []
+        blocks = page.blocks + title_parts
         for i, block in enumerate(blocks):
             text = block.text
             if not _PLACE_HINT_RE.search(text):
@@ -615,7 +626,8 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         if match.start() < taken_until or any(match.start() < end for _, end in results):
             continue
         before, after = text[: match.start()], text[match.end() :]
-        if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:])):
+        headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and not after.strip(" .!")
+        if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:]) or headline):
             continue
         start = _segment_start(text, match.start(), 0)
         head = text[start : match.end()]
@@ -645,15 +657,32 @@ def _stands_alone(before: str, after: str) -> bool:
 
 
 def _segment_start(text: str, anchor: int, floor: int) -> int:
-    """Where the address that ends at ``anchor`` begins: after a sentence or list separator."""
-    window_start = max(floor, anchor - 120)
+    """Where the address that ends at ``anchor`` begins.
+
+    Walks back over separators ("·", "|", sentence ends) only while the part before is a
+    street, suite or PO box line, or the city when the state stands alone after a separator.
+    """
+    window_start = max(floor, anchor - 160)
     window = text[window_start:anchor]
-    cut = 0
-    for m in _SEGMENT_BREAK_RE.finditer(window):
-        if m.group(0)[0] == "." and _ABBREVIATION_END_RE.search(window[: m.start()]):
-            continue  # "N. Main St. Suite 4": an abbreviation, not a sentence end
-        cut = m.end()
-    return window_start + cut
+    breaks = [
+        m
+        for m in _SEGMENT_BREAK_RE.finditer(window)
+        # "N. Main St. Suite 4": an abbreviation, not a sentence end
+        if not (m.group(0)[0] == "." and _ABBREVIATION_END_RE.search(window[: m.start()]))
+    ]
+    if not breaks:
+        return window_start
+    start = breaks[-1].end()
+    needs_city = not window[start:].strip(" ,·•|")
+    for k in range(len(breaks) - 1, -1, -1):
+        segment_start = breaks[k - 1].end() if k else 0
+        segment = window[segment_start : breaks[k].start()].strip()
+        if needs_city and 0 < len(segment.split()) <= 4:
+            needs_city = False
+        elif not (_STREET_LINE_RE.search(segment) or _SUITE_LINE_RE.search(segment)):
+            break
+        start = segment_start
+    return window_start + start
 
 
 def _with_previous_lines(blocks: list[TextBlock], i: int, head: str) -> str:
@@ -694,7 +723,7 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
         before = text[: city_match.start("state")]
     if not state:
         return None
-    before = before.rstrip(" ,")
+    before = _SEPARATORS_RE.sub(", ", before).rstrip(" ,")
     try:
         tokens = usaddress.parse(before + (", " if before else "") + STATES[state] + (f" {zip_code}" if zip_code else ""))
     except Exception:  # noqa: BLE001 - a trained tagger may fail on odd input; then no address

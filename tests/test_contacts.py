@@ -210,3 +210,23 @@ def test_seed_documents_without_a_place_get_no_location(corpus: Path):
         text = (corpus / "seeds" / name).read_text()
         contacts = extract_contacts([parse_text(text, f"https://seed.example/{name}")], "seed.example")
         assert contacts.locations == [], name
+
+
+def test_street_and_city_separated_by_pipes_in_one_footer_line():
+    html = "<footer><p>88 Aspen Way | Flagstaff, AZ 86001 | (928) 555-0150</p></footer>"
+    (office,) = extract_contacts([page(html)], "c.example").locations
+    assert (office.street, office.city, office.state, office.zip, office.phone) == (
+        "88 Aspen Way", "Flagstaff", "AZ", "86001", "(928) 555-0150"
+    )
+
+
+def test_city_in_a_heading_names_the_clinic_city_but_not_on_article_pages():
+    html = "<main><h1>Ketamine Infusions in Boise, Idaho</h1><p>Gentle care.</p></main>"
+    assert [(loc.city, loc.state) for loc in extract_contacts([page(html)], "c.example").locations] == [("Boise", "ID")]
+    article = page(html, "https://c.example/blog/2024/01/boise-opening")
+    assert extract_contacts([article], "c.example").locations == []
+
+
+def test_legal_suffix_is_dropped_from_the_name():
+    pages = [page("<title>Welcome</title><footer><p>Copyright 2024 Wildflower Ketamine LLC</p></footer>")]
+    assert extract_contacts(pages, "wf.example").name == "Wildflower Ketamine"
