@@ -21,18 +21,10 @@ import usaddress
 from crawler import geo
 from crawler.items import Contacts, Location, Page, TextBlock
 
+# The fifty states and DC. Territories are left out: their codes (AS, GU, PR) are everyday
+# words and abbreviations in English text, and no provider in scope sits there.
 STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    code: name for code, name in geo.STATE_NAMES.items() if code not in ("AS", "GU", "MP", "PR", "VI")
 }
 _CODE_OF_NAME = {name.lower(): code for code, name in STATES.items()}
 _CODE_OF_NAME.update({"washington dc": "DC", "washington d.c.": "DC", "d.c.": "DC"})
@@ -79,11 +71,11 @@ _BOX_LABELS = ("USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID")
 _SUITE_LINE_RE = re.compile(r"^(?:suite|ste\.?|unit|floor|fl\.?|building|bldg\.?|room|#)\s*\w+", re.I)
 _STREET_LINE_RE = re.compile(r"^\d+[A-Za-z]?\s+\w|^(?:p\.?\s*o\.?\s*box|post office box)\b", re.I)
 
+# schema.org types that stand for the practice itself (besides any *Clinic, *Business,
+# *Organization); a Person is left out, since on most sites that is an article's author.
 _ORG_TYPES = {
-    "medicalclinic", "medicalbusiness", "localbusiness", "physician", "organization",
-    "medicalorganization", "hospital", "psychologist", "professionalservice", "healthandbeautybusiness",
-    "dentist", "medicalspecialty", "corporation", "ngo", "store", "place", "healthclub",
-    "daysp", "dayspa", "clinic", "person", "medicaltherapy", "psychiatric",
+    "physician", "hospital", "psychologist", "psychiatrist", "professionalservice",
+    "healthandbeautybusiness", "dayspa", "healthclub", "corporation", "ngo", "store",
 }
 _GENERIC_NAMES = {
     "home", "homepage", "home page", "welcome", "services", "our services", "contact", "contact us",
@@ -91,11 +83,19 @@ _GENERIC_NAMES = {
     "locations", "location", "our team", "team", "news", "resources", "book now", "logo", "site logo",
     "main", "search", "privacy", "privacy policy", "terms", "skip to content", "default",
 }
+_LOGO_WORD_RE = re.compile(r"\s*\b(?:logo|logotype|icon)\b\s*", re.I)
 _LEGAL_SUFFIX_RE = re.compile(r",?\s+(?:LLC|L\.L\.C\.?|Inc\.?|PLLC|P\.L\.L\.C\.?|P\.?C\.?|P\.?A\.?|LLP|Ltd\.?)$")
+# "Jane Doe, PhD, LMFT" / "Dr. Lauren Rubenstein, Psychologist": the person is the name.
+_CREDENTIALS_RE = re.compile(
+    r"(?:,\s*(?:M\.?D|D\.?O|Ph\.?D|Psy\.?D|Ed\.?D|DNP|LCSW|LICSW|LMSW|MSW|LMFT|LPCC?|LMHC|LCPC|LP|NP|"
+    r"PMHNP(?:-BC)?|APRN|RN|CRNA|MA|MS|M\.?Ed|(?:licensed |clinical )?(?:psychologist|psychiatrist|"
+    r"psychotherapist|therapist|counselor|counsellor|social worker)|nurse practitioner)\.?)+$",
+    re.I,
+)
 _NAME_ABBREVIATIONS_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Jr|Sr|St|Inc|Co|Corp|Ltd|L\.L\.C|P\.C|P\.A|[A-Z])\.", re.I)
 _TITLE_SPLIT_RE = re.compile(r"\s+[|–—\-:·•»]\s+|\s*\|\s*|\s*::\s*|:\s+")
 _COPYRIGHT_RE = re.compile(
-    r"(?:©|\(c\)|&copy;|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?"
     r"(?:by\s+)?(?P<name>[^.|·•©]{2,80}?)"
     r"(?=\s*(?:[.|·•]|all rights|$|,\s*(?:inc|llc|pllc|pc|pa)\b))",
     re.I,
@@ -267,11 +267,9 @@ def _emails(pages: list[Page]) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _emails_in_text(text: str) -> tuple[str, ...]:
-    if "@" not in text and not _OBFUSCATION_HINT_RE.search(text):
-        return ()
-    if "@" not in text:
-        text = _DOT_RE.sub(".", _AT_RE.sub("@", text)) if _DOT_RE.search(text) or "@" in _AT_RE.sub("@", text) else text
-    return tuple(_EMAIL_RE.findall(text))
+    if _OBFUSCATION_HINT_RE.search(text):
+        text = _DOT_RE.sub(".", _AT_RE.sub("@", text))  # "info [at] clinic [dot] com"
+    return tuple(_EMAIL_RE.findall(text)) if "@" in text else ()
 
 
 def _clean_email(raw: str) -> str | None:
@@ -292,59 +290,66 @@ def _clean_email(raw: str) -> str | None:
 # ----------------------------------------------------------------------------- name
 
 
+# How far each source is trusted for the site's name; agreeing sources add up.
+_NAME_SOURCE_WEIGHTS = {
+    "json-ld": 5.0, "og:site_name": 4.0, "logo": 3.0, "copyright": 3.0, "title": 3.0,
+    "website": 2.5, "application-name": 2.5, "header": 2.0,
+}
+_HOST_BONUS = 1.5  # the domain is usually chosen to match the name
+
+
 def _site_name(pages: list[Page], site: str) -> str:
-    """The most trusted name: sources that agree with each other win over a lone guess."""
-    votes: dict[str, float] = defaultdict(float)
-    shown: dict[str, tuple[float, str]] = {}
+    """The most trusted name: sources that agree with each other win over a lone guess.
 
-    def vote(raw: str, weight: float) -> None:
+    Each source counts once per site, a little more when it says the same on every page;
+    a title part counts only when it recurs across titles (the brand, not the page name).
+    """
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)  # (source, key) -> pages
+    shown: dict[str, str] = {}
+
+    def note(source: str, raw: str, page_index: int) -> None:
         name = _tidy_name(raw)
-        if not name:
-            return
-        key = _name_key(name)
-        votes[key] += weight
-        if key not in shown or weight > shown[key][0]:
-            shown[key] = (weight, name)
+        if name:
+            key = _name_key(name)
+            seen[(source, key)].add(page_index)
+            shown.setdefault(key, name)
 
-    n_pages = max(1, len(pages))
-    header_counts: Counter[str] = Counter()
-    title_part_counts: Counter[str] = Counter()
-    for page in pages:
+    for index, page in enumerate(pages):
         for obj in page.structured:
-            if _is_org(obj) and isinstance(obj.get("name"), str):
-                vote(obj["name"], 5.0 / n_pages + 3.0)
-            elif "website" in {t.lower() for t in _types(obj)} and isinstance(obj.get("name"), str):
-                vote(obj["name"], 2.0)
+            name = obj.get("name")
+            if isinstance(name, str):
+                if _is_org(obj):
+                    note("json-ld", name, index)
+                elif "website" in {t.lower() for t in _types(obj)}:
+                    note("website", name, index)
         for key in ("og:site_name", "application-name"):
             if page.meta.get(key):
-                vote(page.meta[key], 4.0 / n_pages + (1.0 if key == "og:site_name" else 0.5))
+                note(key, page.meta[key], index)
         for alt in page.logo_alts:
-            vote(re.sub(r"\s*\b(?:logo|logotype|icon)\b\s*", " ", alt, flags=re.I), 2.0 / n_pages + 1.0)
-        for part in dict.fromkeys(_title_parts(page.title)):
-            title_part_counts[part] += 1
+            note("logo", _LOGO_WORD_RE.sub(" ", alt), index)
+        for part in _title_parts(page.title):
+            note("title", part, index)
         for block in page.blocks:
             if block.region in ("footer", "header") and ("©" in block.text or "copyright" in block.text.lower()):
                 match = _COPYRIGHT_RE.search(block.text)
                 if match:
-                    vote(match.group("name"), 2.0 / n_pages + 1.0)
+                    note("copyright", match.group("name"), index)
         first_header = next((b for b in page.blocks if b.region == "header" and b.tag not in ("li", "a")), None)
         if first_header is not None:
-            header_counts[first_header.text] += 1
-    for part, count in title_part_counts.items():
-        # A part that recurs across page titles is the brand; the rest are page names.
-        if n_pages == 1 or count >= 2:
-            vote(part, 2.0 * count / n_pages)
-    for text, count in header_counts.items():
-        if count >= 2 or n_pages == 1:
-            vote(text, 1.5 * count / n_pages)
-    if votes:
-        host = _host_stem(site)
-        for key in votes:
-            if _resembles_host(key, host):
-                votes[key] += 1.5  # the domain was chosen to match the name
-        best = max(votes, key=lambda k: (votes[k], shown[k][0]))
-        return shown[best][1]
-    return _name_from_host(site)
+            note("header", first_header.text, index)
+    n_pages = max(1, len(pages))
+    votes: dict[str, float] = defaultdict(float)
+    for (source, key), on_pages in seen.items():
+        if source in ("title", "header") and n_pages > 1 and len(on_pages) < 2:
+            continue
+        votes[key] += _NAME_SOURCE_WEIGHTS[source] * (0.6 + 0.4 * len(on_pages) / n_pages)
+    if not votes:
+        return _name_from_host(site)
+    host = _host_stem(site)
+    for key in votes:
+        if _resembles_host(key, host):
+            votes[key] += _HOST_BONUS
+    return shown[max(votes, key=votes.__getitem__)]
 
 
 def _title_parts(title: str) -> list[str]:
@@ -353,7 +358,7 @@ def _title_parts(title: str) -> list[str]:
 
 def _tidy_name(raw: str) -> str:
     name = re.sub(r"\s+", " ", str(raw)).strip(" \t-–—|·•:,.;")
-    name = _LEGAL_SUFFIX_RE.sub("", name)
+    name = _CREDENTIALS_RE.sub("", _LEGAL_SUFFIX_RE.sub("", name))
     low = name.lower()
     if not name or len(name) < 2 or len(name) > 70 or low in _GENERIC_NAMES:
         return ""
@@ -550,10 +555,9 @@ def _only_state_of(city: str) -> str:
 
 
 def _state_code(text: str) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip(" .,")
-    if text.upper() in STATES and (text.isupper() or len(text) == 2):
-        return text.upper()
-    return _CODE_OF_NAME.get(text.lower(), "")
+    """Two-letter code of one of STATES written as a code or a name, else ""."""
+    code = geo.state_code(text or "") or ""
+    return code if code in STATES else ""
 
 
 def _city_state_location(city_text: str, state_text: str) -> Location | None:
