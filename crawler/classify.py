@@ -1,12 +1,13 @@
 """Site -> Decision: which kind of ketamine provider a site is, with the sentences that show it.
 
 Real clinic sites explain treatments they do not give, compare themselves with other models
-and say what they no longer offer, so words alone decide nothing. Every sentence is read for
-*who is speaking* (the provider offering something, a visitor's procedure, or a general
-explainer), *whether it is negated*, and *what it is about* (ketamine routes, in-house
-therapy, an outside therapist, conditions). Only offers move the decision; negated offers
-count against; explainers, blogs and news weigh little or nothing. Evidence is pooled over
-every page of the site, then a few ordered rules turn the pooled scores into one modality.
+and say what they no longer offer, so words alone decide nothing. Every clause is read for
+*who is speaking* (the provider offering something, a visitor's own procedure, or a general
+explainer), *whether an offer is negated*, and *what it is about* (ketamine routes, the
+provider's own therapists, an outside therapist, conditions). Only offers move the decision;
+negated offers count against; explainers weigh nothing, blogs and news little, menus and
+footers not at all. Evidence is pooled over every page of the site, then a few ordered rules
+turn the pooled scores into one modality, a confidence and the evidence that decided it.
 
 Pure functions only: no I/O, no clocks, no randomness.
 """
@@ -40,34 +41,50 @@ KIND_WEIGHT = {
 # Menus, footers, cookie banners and sidebars repeat on every page and carry no offers.
 OFFER_REGIONS = {"main"}
 
-# --- vocabulary -----------------------------------------------------------------------------
+# Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
+PROVIDER_MIN = 0.5  # below this the site never speaks as a ketamine provider
+KAP_MIN = 0.8
+REFERRAL_MIN = 0.6
+MEDICAL_MIN = 0.8
+SERVICE_MIN = 0.5
+CONDITION_MIN = 0.15
+INTEGRATION_MIN = 0.8
+
+ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
+
+# --- vocabulary: topics -------------------------------------------------------------------
 
 _KETAMINE = re.compile(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
-_KAP = re.compile(
-    r"ketamine[- ]assisted[- ](?:psycho)?therapy|ketamine[- ]assisted\b|\bKAP\b|\bKAT\b|"
-    r"psychedelic[- ](?:assisted[- ])?(?:psycho)?therapy|ketamine psychotherapy",
+# Names that can only mean psychotherapy with ketamine.
+_KAP_SPECIFIC = re.compile(
+    r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ]psychotherapy|"
+    r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy",
     re.I,
 )
+# Names clinics also use for plain infusions ("ketamine-assisted therapy").
+_KAP_LOOSE = re.compile(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
 _ROUTES: dict[str, re.Pattern[str]] = {
-    "iv-infusion": re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b", re.I),
+    "iv-infusion": re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto a vein\b", re.I),
     "im-injection": re.compile(
-        r"\bintramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\binjections?\b|\bshots?\b|\binto the muscle\b",
+        r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|a) muscle\b"
     ),
-    "esketamine-nasal": re.compile(r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dosing\b", re.I),
+    "esketamine-nasal": re.compile(
+        r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
+    ),
     "oral-sublingual": re.compile(
         r"\blozenges?\b|\bsublingual(?:ly)?\b|\btroches?\b|\bRDTs?\b|\brapid[- ]dissolv\w+ tablets?\b|"
         r"\boral ketamine\b|\bby mouth\b|\bunder the tongue\b",
         re.I,
     ),
     "at-home": re.compile(
-        r"\bat[- ]home\b(?! (?:in|with) )|\bhome (?:use|sessions?|dosing|treatment)\b|\bfor use at home\b|"
-        r"\b(?:in|from) (?:your|their) own home\b|\bon your own at home\b|\btaken at home\b",
+        r"\bat[- ]home (?:ketamine|sessions?|treatment|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
+        r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
+        r"\bon your own at home\b",
         re.I,
     ),
 }
-# Lower-case route words reused by the case-sensitive IM pattern need their own flagless twin.
 _ROUTE_NOUNS = re.compile(
-    r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|shots?)\b", re.I
+    r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|intravenous|intramuscular)\b", re.I
 )
 _CONDITIONS: dict[str, re.Pattern[str]] = {
     "depression": re.compile(
@@ -86,21 +103,58 @@ _CONDITIONS: dict[str, re.Pattern[str]] = {
     "migraine": re.compile(r"\bmigraines?\b", re.I),
     "fibromyalgia": re.compile(r"\bfibromyalgia\b", re.I),
     "substance-use": re.compile(
-        r"\bsubstance (?:use|dependence|abuse|misuse)\b|\baddictions?\b|\balcohol(?:ism| use disorder)\b|\bopioid use\b",
+        r"\bsubstance (?:use|dependence|abuse|misuse)\b|\baddictions?\b|\balcohol(?:ism| use disorder)\b|"
+        r"\bopioid use\b",
         re.I,
     ),
     "eating-disorder": re.compile(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
 }
+# Sentences that name a condition without saying the provider treats it: who may not be
+# treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
+_NOT_TREATED_HERE = re.compile(
+    r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
+    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
+    r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
+    r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
+    re.I,
+)
+_TREATMENT_CONTEXT = re.compile(
+    r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for|symptoms|KAP|therapy)\b", re.I
+)
 
-_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'll|our|ours|us|my|me)\b|(?<![\w'’])I(?:'m|'ve|’m|’ve)?(?![\w'’])", re.I)
-_FIRST_PERSON_CS = re.compile(r"\b(?:[Ww]e|[Ww]e're|[Ww]e've|[Ww]e'll|[Oo]ur|[Oo]urs|us|[Mm]y|me)\b|(?<![\w'’])I(?:'m|'ve|’m|’ve)?(?![\w'’])")
-_OFFER_VERB = re.compile(
-    r"\b(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|give|gives|given|administer(?:s|ed)?|deliver(?:s|ed)?|"
-    r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|facilitat(?:e|es|ing)|hold|holds|held|"
-    r"include[sd]?|focus(?:es)?|treat|treats|perform(?:s)?|prescrib(?:e|es|ed)|bring|brings|brought|"
-    r"work|works|sit|sits|stay|stays|remain|remains|guide|guides|support|supports|accompany|accompanies|"
-    r"schedule|book|available|choose|opt|designed|built|dosing|journeys?|sessions?|our route|"
-    r"prepare|prepares|integrate|sticks? with|partner(?:s|ed)? with|add|added|help|helps)\b",
+# --- vocabulary: who is speaking ----------------------------------------------------------
+
+_OFFER_VERBS = (
+    r"(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|"
+    r"use|uses|using|specializ(?:e|es|ing)|run|runs|running|lead|leads|leading|facilitat(?:e|es|ing)|"
+    r"hold|holds|held|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
+    r"prescrib(?:e|es|ed|ing)|bring|brings|brought|work|works|sit|sits|stay|stays|remain|remains|"
+    r"guide|guides|guiding|support|supports|accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|"
+    r"stick|sticks|prepare|prepares|integrate|welcome|accept|begin|start)"
+)
+# A first-person subject followed closely by an offer verb: "we offer", "I have included",
+# "our therapists provide".
+_SUBJECT_OFFER = re.compile(
+    r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y) (?:\w+ ){0,2}(?:team|clinic|practice|center|centre|"
+    r"therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|psychiatrists?|specialists?|program|"
+    r"anesthesiologists?|approach|work))(?:\s+[\w,'’-]+){0,4}?\s+" + _OFFER_VERBS + r"\b"
+)
+# "our infusions", "my office": the provider's own service or place named as such.
+_OWN_SERVICE = re.compile(
+    r"\b(?:[Oo]ur|[Mm]y) (?:\w+ ){0,2}(?:infusions?|injections?|treatments?|services?|clinics?|office|offices|"
+    r"program|sessions?|route|protocols?|lozenges?)\b"
+)
+# The provider's own therapists, or the therapist writing, taking part in the work.
+_OWN_THERAPIST = re.compile(
+    r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
+    r"counselors?)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+    r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see)\b|"
+    r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
+)
+# "A focused clinic that provides ...": a site describing itself without naming itself.
+_SELF_DESCRIPTION = re.compile(
+    r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
+    r"(?:provides|offers|specializes|delivers|gives)\b",
     re.I,
 )
 # Headings that introduce a list of what the provider does.
@@ -114,19 +168,8 @@ _PRICE = re.compile(r"\$\s?\d")
 _BOOKING = re.compile(
     r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
     r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b|"
-    r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b",
-    re.I,
-)
-# "our infusions", "our IV ketamine": the provider's own service named as such.
-_OWN_SERVICE = re.compile(
-    r"\bour (?:\w+ )?(?:infusions?|injections?|treatments?|services?|clinics?|office|program|sessions?|"
-    r"ketamine|IV|route|protocol)\b",
-    re.I,
-)
-# "A focused clinic that provides ...": a site describing itself without naming itself.
-_SELF_DESCRIPTION = re.compile(
-    r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
-    r"(?:provides|offers|specializes|delivers|gives)\b",
+    r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b|"
+    r"\b(?:call|contact|email|text|message) (?:us|me)\b",
     re.I,
 )
 # A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
@@ -136,22 +179,46 @@ _PROCEDURAL = re.compile(
     r"\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
     re.I,
 )
+# "Ketamine is given by IV in the arm": how the provider does it, in the passive.
+_PASSIVE_PROCEDURE = re.compile(
+    r"\b(?:is|are) (?:actually |always |then )?(?:given|administered|delivered|done|"
+    r"held|dosed|taken) (?:as|by|in|at|through|via|over|under)\b",
+    re.I,
+)
+_QUESTION_END = re.compile(r"\?\s*$")
+# "Melissa: I began ..." - a speaker's turn in an interview or a comment thread.
+_SPEAKER = re.compile(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
+_AT_BRAND = re.compile(r"^At [A-Z][\w&'’ -]{1,40}, (?:we|our)\b")
+# The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
+_THERAPIST_SELF = re.compile(
+    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
+    r"social worker|LCSW|LPC|LMFT|MFT)\b"
+)
+_THERAPY_BRAND = re.compile(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
+# A site named for ketamine or infusions is a clinic; one named as news or research is not.
+_KETAMINE_BRAND = re.compile(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
+_MEDIA_BRAND = re.compile(r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
+_CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "although we call it an infusion": a name, not a route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
 # "we are not a psychotherapy practice"), not any "not" in the sentence ("have not responded").
 _NEGATED_OFFER = re.compile(
-    r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|giving|"
-    r"administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|an?\b|part of|do\b|"
+    r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
+    r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|an?\b|part of|do\b|"
     r"replace\w*|carry|sell\w*)",
     re.I,
 )
 _EXCEPTIONS = re.compile(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
 _NOT_A_THERAPY_PRACTICE = re.compile(
     r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
-    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
+    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b",
     re.I,
 )
-_INTERVIEW_LINE = re.compile(r"^[A-Z][\w.]*(?: [A-Z][\w.]*)?\s?:\s")
+_LEADING_SUBCLAUSE = re.compile(r"^((?:Although|Though|While|Whereas|Unlike)\b[^,]{3,120}),\s+")
+_CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
+
+# --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
 # An outside therapist carries the psychotherapy; the provider gives the medicine.
 _REFERRAL = [
@@ -161,17 +228,19 @@ _REFERRAL = [
         r"(?:provider|therapist|psychiatrist|clinician|professional)",
         r"\b(?:mental health )?(?:provider|professional|clinician|therapist) who referred you\b",
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|resume)",
-        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*) (?:closely )?(?:alongside|with|together with|"
-        r"in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |current |outside )?"
-        r"(?:primary care provider (?:and|or) (?:your )?)?(?:psycho)?(?:therapist|mental health provider|care team|counselor)",
+        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*) (?:closely )?(?:alongside|with|"
+        r"together with|in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |current |"
+        r"outside )?(?:primary care provider (?:and|or) (?:your )?)?(?:psycho)?(?:therapist|mental health provider|care team|"
+        r"counselor)",
         r"\balongside (?:your|the patient's) (?:primary care provider|pcp|psychiatrist) (?:and|or) (?:your )?(?:psycho)?therapist",
-        r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) mental health provider",
+        r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)",
         r"\bunder the care of a (?:\w+ )?(?:psycho)?therapist\b",
         r"\b(?:require|requires|required|must|mandatory)\b.{0,60}\b(?:therapist|mental health provider|psychotherapy)\b",
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b",
         r"\byour (?:own |outside |existing )?therapist(?:'s|’s)? role\b",
         r"\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b",
         r"\btalk(?:ing)? (?:things )?(?:over )?with your (?:own )?therapist\b",
+        r"\byour (?:own|outside|existing|current) (?:psycho)?therapist\b",
         r"\b(?:outside|external) (?:care team|therapist|therapy|mental health (?:provider|professional))\b",
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b",
         r"\bhelp you find (?:a|an) (?:\w+ )?therapist\b",
@@ -180,21 +249,16 @@ _REFERRAL = [
         r"\bbring (?:your|their) own therapist\b|\binvit\w+ (?:your|their) (?:own )?therapist\b",
     )
 ]
-# A therapist of the provider's own prepares, sits with or integrates the medicine sessions.
+# "infusion therapy" is a medical treatment, not psychotherapy.
+_MEDICAL_THERAPY = re.compile(
+    r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I
+)
 _THERAPY_WORD = re.compile(
     r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your) (?:a )?guide\b|\bsitters?\b", re.I
 )
-_OWN_THERAPIST = re.compile(
-    r"\bour (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|counselors?)\b|"
-    r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
-    r"(?<![\w'’])I (?:act as|stay|remain|am|will be|sit|guide|accompany|facilitate|lead|offer|provide|see|work)\b|"
-    r"\b(?:with|and) me\b|\bmy (?:office|practice|role|sessions|work)\b|\bme as (?:facilitator|guide)\b",
-    re.I,
-)
 _SESSION_WORD = re.compile(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
-    r"in the room|present|the medicine|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|"
-    r"comes? up|came up)\b",
+    r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up)\b",
     re.I,
 )
 _THERAPIST_IN_SESSION = re.compile(
@@ -207,17 +271,29 @@ _THERAPIST_IN_SESSION = re.compile(
 _THERAPY_SESSIONS = re.compile(
     r"\b(?:preparation|prep|integration|psychotherapeutic|therapy) (?:sessions?|meetings?|therapy|work)\b", re.I
 )
-_GROUP = re.compile(r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy)\b|\bKAP groups?\b|\bgroups?\b.{0,40}\bKAP\b|\bin (?:individual and )?group settings\b", re.I)
-# "infusion therapy" is a medical treatment, not psychotherapy.
-_MEDICAL_THERAPY = re.compile(r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I)
-_TREATMENT_CONTEXT = re.compile(
-    r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for\b|symptoms|KAP|therapy)\b", re.I
+# A therapist working with an outside prescriber is still delivering KAP.
+_PARTNER_PRESCRIBER = re.compile(
+    r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |physician )?"
+    r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|"
+    r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed by\b",
+)
+_GROUP = re.compile(
+    r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b.{0,40}\bKAP\b|"
+    r"\bin (?:individual and )?group settings\b",
+    re.I,
 )
 _INTEGRATION = re.compile(r"\bintegrat(?:ion|e|ing)\b", re.I)
-_THERAPIST_CREDENTIAL = re.compile(r"\b(?:LCSW|LICSW|LPC|LPCC|LMFT|MFT|LMHC|PsyD|Psy\.D\.|PhD|Ph\.D\.|LCPC|LISW)\b")
-_PRESCRIBER_CREDENTIAL = re.compile(r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA|psychiatrist)\b")
+_THERAPIST_CREDENTIAL = re.compile(
+    r"\b(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.|PhD|Ph\.D\.)\b|"
+    r"\b(?:licensed (?:clinical social worker|professional counselor|psychologist|marriage and family therapist)|"
+    r"psychologist|psychotherapist)\b"
+)
+_PRESCRIBER_CREDENTIAL = re.compile(
+    r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA)\b|\b(?:psychiatrist|physician|nurse practitioner|anesthesiologist)\b"
+)
 
-# An explainer or a news item rather than a provider speaking.
+# --- vocabulary: publishing rather than treating -----------------------------------------
+
 _ARTICLE = re.compile(
     r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|"
     r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
@@ -225,33 +301,29 @@ _ARTICLE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
-# Sentences that name a condition without saying the provider treats it: who may not be
-# treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
-_NOT_TREATED_HERE = re.compile(
-    r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
-    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
-    r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|\bemergency rooms?\b|"
-    r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
-    re.I,
-)
-_ORG_WORD = r"(?:Therapy|Psychotherapy|Counseling|Counselling|Clinic|Clinics|Center|Centre|Wellness|Health|Psychiatry|Institute|Infusions|Medical)"
+
+# --- vocabulary: organisations --------------------------------------------------------------
+
+_ORG_WORDS = ("Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology", "Clinic", "Clinics", "Center",
+              "Centre", "Wellness", "Health", "Psychiatry", "Institute", "Infusions", "Medical")
+_THERAPY_ORG_WORDS = {"Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology"}
 _ORG = re.compile(
-    r"\b((?:[A-Z][\w'&-]+ ){1,4}" + _ORG_WORD + r"(?: of [A-Z]\w+)?|(?:The )?" + _ORG_WORD + r" for (?:[A-Z]\w+ ?){1,3})"
+    r"\b((?:[A-Z][\w'&-]+ ){1,4}(?:" + "|".join(_ORG_WORDS) + r")(?: of [A-Z]\w+)?|(?:The )?(?:"
+    + "|".join(_ORG_WORDS) + r") for (?:[A-Z]\w+ ?){1,3})"
 )
+# Capitalised words that make a heading look like a name without being one.
 _GENERIC_CAPS = {
-    "ketamine", "ketamine-assisted", "assisted", "psychedelic", "psychedelic-assisted", "infusion", "iv", "the",
-    "a", "an", "our", "your", "what", "how", "why", "is", "of", "benefits", "traditional", "couples", "eft",
+    "ketamine", "ketamine-assisted", "assisted", "psychedelic", "psychedelic-assisted", "infusion", "infusions", "iv",
+    "the", "a", "an", "our", "your", "what", "how", "why", "is", "of", "benefits", "traditional", "couples", "eft",
     "group", "individual", "mental", "exploring", "understanding", "intravenous", "esketamine", "spravato",
-    "virtual", "integration", "talk", "behavioral", "cognitive", "art", "music", "assisted",
+    "virtual", "integration", "talk", "behavioral", "cognitive", "art", "music", "about", "at-home", "in-person",
 }
 _BRAND_VERB = re.compile(
-    r"\b(?:offers|provides|prioritizes|prioritize|specializes|runs|delivers|brings|uses|focuses|treats)\b"
+    r"^[^.;]{0,40}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|brings|uses|focuses|treats)\b"
 )
-_QUESTION_END = re.compile(r"\?\s*$")
+
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
-_LEADING_SUBCLAUSE = re.compile(r"^((?:Although|Though|While|Whereas|Unlike)\b[^,]{3,120}),\s+")
-_CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|\.\s+", re.I)
 
 
 @dataclass
@@ -267,7 +339,7 @@ class _Sentence:
 
 @dataclass
 class _Signals:
-    """Weighted evidence per signal name ("kap", "adjunctive-referral", "service:iv-infusion"...)."""
+    """Weighted evidence per signal ("kap", "adjunctive-referral", "service:iv-infusion", ...)."""
 
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
@@ -281,23 +353,72 @@ class _Signals:
     def score(self, name: str) -> float:
         return self.scores.get(name, 0.0)
 
+    def strong(self, name: str, at_least: float = 0.7) -> int:
+        """How many distinct sentences back a signal with real weight."""
+        return len({e.text for e in self.evidence.get(name, []) if e.weight >= at_least})
+
     def best(self, name: str) -> list[Evidence]:
         return sorted(self.evidence.get(name, []), key=lambda e: -e.weight)
 
 
+@dataclass
+class _Site:
+    signals: _Signals
+    article: float  # how much the site reads as publishing rather than treating
+    ketamine_mentions: int
+
+
+@dataclass
+class _Context:
+    """What is known about the site as a whole before its sentences are weighed."""
+
+    brand: set[str]
+    therapist_practice: bool  # the site is a therapist's own practice
+    ketamine_pages: set[str]
+    voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks in first person
+    speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
+
+
 def classify_site(pages: list[Page]) -> Decision:
     """Classify one site from all of its pages; evidence is pooled over the whole site."""
+    return _decide(read_site(pages))
+
+
+def read_site(pages: list[Page]) -> _Site:
+    """Every signal the site gives, weighted; exposed so the weights can be inspected."""
     sentences = list(_sentences(pages))
-    brand = _brand_names(pages)
+    ctx = _context(pages, sentences)
     signals = _Signals()
-    article_score = _article_score(pages, sentences)
-    ketamine_mentions = 0
     for s in sentences:
-        if _KETAMINE.search(s.text):
-            ketamine_mentions += 1
-        _read_sentence(s, brand, signals)
+        _read_sentence(s, ctx, signals)
     _read_team(pages, sentences, signals)
-    return _decide(signals, article_score, ketamine_mentions)
+    _read_brand(pages, ctx, signals)
+    ketamine_mentions = sum(1 for s in sentences if _KETAMINE.search(s.text))
+    return _Site(signals, _read_article(pages, sentences, ctx, signals), ketamine_mentions)
+
+
+def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
+    brand = _brand_names(pages)
+    main_text = " ".join(s.text for s in sentences if s.region == "main")
+    ctx = _Context(
+        brand=brand,
+        therapist_practice=bool(_THERAPIST_SELF.search(main_text))
+        or any(_THERAPY_BRAND.search(b) and not _KETAMINE_BRAND.search(b) for b in brand),
+        ketamine_pages={p.url for p in pages if any(_KETAMINE.search(b.text) for b in p.blocks)},
+    )
+    for page in pages:
+        turns = [m.group(1) for b in page.blocks if (m := _SPEAKER.match(b.text))]
+        ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
+    for s in sentences:
+        if s.region == "main" and s.url not in ctx.voiced_pages and not _is_speaker_turn(s, ctx):
+            if any(_voice(s, c, ctx) >= 1.0 for c in _clauses(s.text)):
+                ctx.voiced_pages.add(s.url)
+    return ctx
+
+
+def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
+    m = _SPEAKER.match(s.block)
+    return bool(m) and (s.url, m.group(1)) in ctx.speakers
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -309,7 +430,7 @@ def _sentences(pages: Iterable[Page]) -> Iterable[_Sentence]:
         for block in page.blocks:
             for text in split_sentences(block.text):
                 key = (text, block.region)
-                if key in seen:  # repeated boilerplate counts once per site
+                if key in seen:  # boilerplate repeated on every page counts once per site
                     continue
                 seen.add(key)
                 yield _Sentence(text, page.url, page.kind, block.region, block.tag, block.heading, block.text)
@@ -326,6 +447,13 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _clauses(text: str) -> list[str]:
+    """Clauses that a negation or a "we call it" cannot reach beyond."""
+    lead = _LEADING_SUBCLAUSE.match(text)
+    parts = [lead.group(1), text[lead.end():]] if lead else [text]
+    return [c.strip() for part in parts for c in _CLAUSE_SPLIT.split(part) if c and c.strip()]
+
+
 def _brand_names(pages: list[Page]) -> set[str]:
     """Names the site calls itself (title suffixes, og:site_name, logo alt), for "<Brand> offers..."."""
     names: set[str] = set()
@@ -334,71 +462,87 @@ def _brand_names(pages: list[Page]) -> set[str]:
         for sep in (" | ", " - ", " – ", " — "):
             if sep in page.title:
                 candidates.append(page.title.rsplit(sep, 1)[-1])
-        for c in candidates:
-            c = c.strip()
-            if 2 < len(c) < 60:
-                names.add(c)
-                first = c.split()[0]
-                if first.lower() not in _GENERIC_CAPS and len(first) > 3:
+        for candidate in candidates:
+            candidate = candidate.strip()
+            if 2 < len(candidate) < 60:
+                names.add(candidate)
+                first = candidate.split()[0]
+                if first.lower() not in _GENERIC_CAPS and len(first) > 3 and first[0].isupper():
                     names.add(first)
     return names
 
 
-def _voice(s: _Sentence, clause: str, brand: set[str]) -> float:
-    """How much a clause speaks as the provider offering something: 1 offer, 0.5 procedure, 0 talk."""
-    if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _INTERVIEW_LINE.match(s.block):
-        return 0.0
-    if s.tag in ("li", "td", "dd", "option") and _OFFER_HEADING.search(s.heading):
-        return 1.0
-    if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause):
-        return 1.0
-    if _BOOKING.search(clause):
-        return 1.0
-    first_person = _FIRST_PERSON_CS.search(clause) or _FIRST_PERSON_CS.search(s.text)
-    if first_person and (_OFFER_VERB.search(clause) or _OWN_SERVICE.search(clause)):
-        return 1.0
-    if _SELF_DESCRIPTION.match(clause):
-        return 1.0
-    if _brand_voice(clause, brand):
-        return 1.0
-    if _PROCEDURAL.search(clause):
-        return 0.5
-    if s.tag in ("h1", "h2", "h3") and s.kind in ("home", "services") and _ROUTE_NOUNS.search(clause):
-        return 0.5
-    if first_person:
-        return 0.3
-    return 0.0
+def _organisations(text: str) -> list[str]:
+    """Proper names of practices in a text ("Anew Therapy", "The Center for New Growth")."""
+    found = []
+    for m in _ORG.finditer(text):
+        words = m.group(1).split()
+        distinctive = [w for w in words if w.lower().strip("'’s") not in _GENERIC_CAPS and w not in _ORG_WORDS]
+        if distinctive:
+            found.append(m.group(1))
+    return found
 
 
 def _brand_voice(text: str, brand: set[str]) -> bool:
-    """'<Clinic> offers ...', 'At <Clinic> we ...': the site's own name speaking in the present tense."""
-    for name in brand:
+    """'<Clinic> offers ...', 'At <Clinic> we ...', 'visit <Clinic>'s website': the practice speaking."""
+    for name in brand | set(_organisations(text)):
         i = text.find(name)
-        if i >= 0 and (_BRAND_VERB.search(text, i + len(name), i + len(name) + 60) or text[max(0, i - 3):i] == "At "):
-            return True
-    for m in _ORG.finditer(text):
-        words = [w for w in m.group(1).split() if w[0].isupper()]
-        if not any(w.lower().strip("'’s") not in _GENERIC_CAPS and w not in _ORG_WORD for w in words[:-1] or words):
+        if i < 0:
             continue
-        tail = text[m.end(): m.end() + 60]
-        if _BRAND_VERB.search(tail) and not re.match(r"\s*(?:that|which|who)\b", tail):
+        before, after = text[:i], text[i + len(name):]
+        if _BRAND_VERB.search(after) and not re.match(r"\s*(?:that|which|who)\b", after):
             return True
-        if re.search(r"\b(?:like|at|visit)\s*$", text[: m.start()], re.I):
+        if re.search(r"\b(?:At|like|visit)\s*$", before):
             return True
     return False
 
 
-def _read_sentence(s: _Sentence, brand: set[str], signals: _Signals) -> None:
-    if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _INTERVIEW_LINE.match(s.block):
+def _therapy_org(text: str) -> bool:
+    """A named psychotherapy practice ("<Name> Therapy", "<Name> Counseling")."""
+    return any(set(org.split()) & _THERAPY_ORG_WORDS and not re.search(r"Ketamine|Infusion", org) for org in _organisations(text))
+
+
+def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
+    """How much a clause speaks as the provider offering something: 1 offer, 0.5 procedure, 0 talk."""
+    if s.tag in ("li", "td", "dd", "option") and _OFFER_HEADING.search(s.heading):
+        return 1.0
+    if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause):
+        return 1.0
+    if (
+        _BOOKING.search(clause)
+        or _SUBJECT_OFFER.search(clause)
+        or _OWN_SERVICE.search(clause)
+        or _OWN_THERAPIST.search(clause)
+        or _SELF_DESCRIPTION.match(clause)
+        or _AT_BRAND.match(clause)
+        or _brand_voice(clause, ctx.brand)
+    ):
+        return 1.0
+    if s.kind not in ("blog", "news") and _PASSIVE_PROCEDURE.search(clause):
+        # On a page where the provider speaks, "ketamine is given as a shot" is its own procedure.
+        return 0.75 if s.url in ctx.voiced_pages else 0.5
+    if _PROCEDURAL.search(clause):
+        return 0.5
+    if s.tag in ("h1", "h2", "h3") and s.kind in ("home", "services") and _ROUTE_NOUNS.search(clause):
+        return 0.5
+    if s.tag == "p" and s.kind in ("home", "services", "pricing") and _OFFER_HEADING.search(s.heading):
+        return 0.5
+    if _FIRST_PERSON.search(s.text):
+        return 0.3
+    return 0.0
+
+
+def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
+    if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _is_speaker_turn(s, ctx):
         return
     page_weight = KIND_WEIGHT.get(s.kind, 0.8)
     heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
     for clause in _clauses(s.text):
-        voice = _voice(s, clause, brand)
-        negated = _negated_offer(clause)
-        if re.search(r"\bcall(?:ed)? it\b", clause, re.I):
-            continue  # "although we call it an infusion": a name, not the route given
-        # Telling the patient what their own therapist does is the provider speaking, whoever the subject.
+        if _CALLED_IT.search(clause):
+            continue
+        voice = _voice(s, clause, ctx)
+        negated = bool(_NEGATED_OFFER.search(clause))
+        # Telling patients what their own therapist does is the provider speaking, whatever the grammar.
         if not negated and any(p.search(clause) for p in _REFERRAL):
             signals.add("adjunctive-referral", page_weight * max(voice, 0.6), s)
             _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
@@ -406,40 +550,63 @@ def _read_sentence(s: _Sentence, brand: set[str], signals: _Signals) -> None:
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
         if re.search(r"\bthis (?:route|method|option)\b", clause, re.I):
             routes += heading_routes
-        kap = bool(_KAP.search(clause))
         if negated:
-            weight = page_weight * max(voice, 0.5)
-            scope = _EXCEPTIONS.split(clause)[0]  # "nothing beyond Spravato" does not negate Spravato
-            for r in routes:
-                if _ROUTES[r].search(scope) or r in heading_routes:
-                    signals.add(f"against:service:{r}", weight, s)
-            if _KAP.search(scope) or _NOT_A_THERAPY_PRACTICE.search(scope):
-                signals.add("against:kap", weight, s)
+            _read_negation(s, clause, routes, heading_routes, page_weight * max(voice, 0.5), signals)
             continue
         _read_conditions(s, clause, page_weight * (voice or (0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2)), signals)
         if voice <= 0:
             continue
         weight = page_weight * voice
+        if voice >= 1.0 and (routes or _KAP_LOOSE.search(clause) or _KETAMINE.search(clause)):
+            signals.add("provider", weight, s)
+        elif voice >= 1.0 and s.url in ctx.ketamine_pages and _BOOKING.search(clause):
+            signals.add("provider", weight * 0.5, s)
         for r in routes:
             signals.add(f"service:{r}", weight, s)
-        if routes or re.search(r"\bketamine (?:treatments?|care|therapy|sessions?)\b", clause, re.I):
+        if routes or re.search(r"\bketamine (?:treatments?|care|therapy|sessions?|program)\b", clause, re.I):
             signals.add("medical-ketamine", weight if routes else weight * 0.5, s)
-        therapy = _THERAPY_WORD.search(_MEDICAL_THERAPY.sub("", clause))
-        if kap and voice >= 1.0:
-            signals.add("kap", weight, s)
-        elif therapy and _SESSION_WORD.search(clause) and (
-            (voice >= 0.5 and _OWN_THERAPIST.search(clause)) or (voice >= 1.0 and _THERAPIST_IN_SESSION.search(clause))
-        ):
-            signals.add("kap", weight, s)
-        elif voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
-            signals.add("kap", weight * 0.5, s)
-        if _GROUP.search(clause) and (kap or _KAP.search(s.block)):
-            signals.add("service:kap-group", weight, s)
-        if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
-            signals.add("service:integration", weight, s)
-    # Conditions are also named in plain lists under a heading such as "What we treat".
-    if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
-        _read_conditions(s, s.text, page_weight, signals)
+        _read_in_house_therapy(s, clause, voice, weight, ctx, signals)
+
+
+def _read_in_house_therapy(
+    s: _Sentence, clause: str, voice: float, weight: float, ctx: _Context, signals: _Signals
+) -> None:
+    """Signals that the provider's own therapist prepares, sits with or integrates the sessions."""
+    kap_specific = bool(_KAP_SPECIFIC.search(clause))
+    kap_loose = kap_specific or bool(_KAP_LOOSE.search(clause))
+    # A therapist writing "I am with you during the journey" is the therapist in the room.
+    therapy = _THERAPY_WORD.search(_MEDICAL_THERAPY.sub("", clause)) or (
+        ctx.therapist_practice and _FIRST_PERSON.search(clause)
+    )
+    therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
+    if voice >= 1.0 and (kap_specific or (kap_loose and therapy_context)):
+        signals.add("kap", weight, s)
+    elif therapy and _SESSION_WORD.search(clause) and (
+        (voice >= 0.5 and _OWN_THERAPIST.search(clause)) or (voice >= 1.0 and _THERAPIST_IN_SESSION.search(clause))
+    ):
+        signals.add("kap", weight, s)
+    elif voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
+        signals.add("kap", weight * 0.5, s)
+    elif voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause) and (_KAP_SPECIFIC.search(s.block) or therapy):
+        signals.add("kap", weight * 0.5, s)
+    elif voice >= 1.0 and kap_loose:
+        signals.add("kap", weight * 0.3, s)  # "ketamine-assisted therapy" is also what infusion clinics call infusions
+    if _GROUP.search(clause) and (kap_loose or _KAP_SPECIFIC.search(s.block)):
+        signals.add("service:kap-group", weight, s)
+    if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
+        signals.add("service:integration", weight, s)
+
+
+def _read_negation(
+    s: _Sentence, clause: str, routes: list[str], heading_routes: list[str], weight: float, signals: _Signals
+) -> None:
+    """A negated offer counts against what it names: "we do not offer KAP", "no longer offers Spravato"."""
+    scope = _EXCEPTIONS.split(clause)[0]  # "nothing beyond Spravato" does not negate Spravato
+    for r in routes:
+        if _ROUTES[r].search(scope) or r in heading_routes:
+            signals.add(f"against:service:{r}", weight, s)
+    if _KAP_SPECIFIC.search(scope) or _KAP_LOOSE.search(scope) or _NOT_A_THERAPY_PRACTICE.search(scope):
+        signals.add("against:kap", weight, s)
 
 
 def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals) -> None:
@@ -448,142 +615,142 @@ def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals
     for c, p in _CONDITIONS.items():
         if p.search(clause):
             signals.add(f"condition:{c}", weight, s)
-
-
-def _negated_offer(clause: str) -> bool:
-    return bool(_NEGATED_OFFER.search(clause))
-
-
-def _clauses(text: str) -> list[str]:
-    """Clauses a negation or a "we call it" cannot reach beyond."""
-    lead = _LEADING_SUBCLAUSE.match(text)
-    parts = [lead.group(1), text[lead.end():]] if lead else [text]
-    return [c.strip() for part in parts for c in _CLAUSE_SPLIT.split(part) if c and c.strip()]
+    # Conditions are also named in plain lists under a heading such as "What we treat".
+    if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
+        for c, p in _CONDITIONS.items():
+            if p.search(clause):
+                signals.add(f"condition:{c}", KIND_WEIGHT.get(s.kind, 0.8) * 0.5, s)
 
 
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
-    """A team listing licensed therapists beside the prescriber points to therapy in house."""
+    """A team page listing licensed therapists beside the prescriber points to therapy in house."""
     for page in pages:
         if page.kind not in ("team", "about"):
             continue
         text = " ".join(b.text for b in page.blocks if b.region == "main")
-        therapists = _THERAPIST_CREDENTIAL.findall(text)
-        prescribers = _PRESCRIBER_CREDENTIAL.findall(text)
-        if therapists and prescribers:
-            for s in sentences:
-                if s.url == page.url and _THERAPIST_CREDENTIAL.search(s.text):
-                    signals.add("kap", 0.6, s)
-                    break
+        if not (_THERAPIST_CREDENTIAL.search(text) and _PRESCRIBER_CREDENTIAL.search(text)):
+            continue
+        for s in sentences:
+            if s.url == page.url and s.region == "main" and _THERAPIST_CREDENTIAL.search(s.text):
+                signals.add("kap", KIND_WEIGHT[page.kind], s)
+                break
 
 
-def _article_score(pages: list[Page], sentences: list[_Sentence]) -> float:
+def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
+    """A site that names itself for ketamine or infusions ("<Town> Ketamine Clinic") is a provider."""
+    for name in sorted(ctx.brand, key=len, reverse=True):
+        if _KETAMINE_BRAND.search(name) and not _MEDIA_BRAND.search(name):
+            home = next((p for p in pages if p.kind == "home"), pages[0])
+            signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name))
+            return
+
+
+def _read_article(pages: list[Page], sentences: list[_Sentence], ctx: _Context, signals: _Signals) -> float:
     """How much the site reads as publishing (news, research, interviews) rather than treating."""
     score = 0.0
     for s in sentences:
         if s.region != "main":
             continue
+        cue = 0.0
         if _ARTICLE.search(s.text):
-            score += 1.0
+            cue += 1.0
         if _BYLINE.match(s.text):
-            score += 1.5
-        if _INTERVIEW_LINE.match(s.text):
-            score += 0.5
-    score += sum(1.0 for p in pages if p.kind in ("news", "blog"))
-    return score
+            cue += 1.5
+        if _is_speaker_turn(s, ctx):
+            cue += 0.5
+        if cue:
+            score += cue
+            signals.add("not-a-provider", cue, s)
+    return score + sum(1.0 for p in pages if p.kind in ("news", "blog"))
 
 
 # --- deciding -------------------------------------------------------------------------------
 
-_ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
 
-
-def _decide(signals: _Signals, article_score: float, ketamine_mentions: int) -> Decision:
-    kap = signals.score("kap")
-    against_kap = signals.score("against:kap")
+def _decide(site: _Site) -> Decision:
+    signals = site.signals
+    kap = max(0.0, signals.score("kap") - signals.score("against:kap"))
     referral = signals.score("adjunctive-referral")
     medical = signals.score("medical-ketamine")
-    provider = kap + referral + medical
-    if ketamine_mentions == 0 or provider < 0.6:
-        confidence = 0.9 if article_score >= 2 or ketamine_mentions == 0 else 0.7
-        return _decision("not-a-provider", confidence, signals, [], [], _article_evidence(signals))
-    net_kap = kap - against_kap
-    if net_kap >= 0.8 and net_kap >= referral:
+    provider = signals.score("provider") + referral
+    if site.ketamine_mentions == 0:
+        return _decision("not-a-provider", 0.95, signals, [], [])
+    if provider < PROVIDER_MIN:
+        confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
+        return _decision("not-a-provider", confidence, signals, [], [])
+    routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
+    if kap >= KAP_MIN and kap >= referral:
         modality = "kap"
-        confidence = min(0.95, 0.55 + 0.1 * net_kap) - (0.15 if referral >= net_kap / 2 else 0.0)
-    elif referral >= 0.6:
+        confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= kap / 2 else 0.0)
+    elif referral >= REFERRAL_MIN:
         modality = "adjunctive-referral"
-        confidence = min(0.95, 0.6 + 0.15 * referral) - (0.2 if net_kap >= 0.5 else 0.0)
-    elif medical >= 0.8 and any(signals.score(f"service:{r}") >= 0.5 for r in _ROUTE_SERVICES):
+        confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if kap >= 0.5 else 0.0)
+    elif routes_offered:
         modality = "infusion-only"
-        confidence = min(0.92, 0.55 + 0.08 * medical) - (0.2 if net_kap > 0.3 or referral > 0.3 else 0.0)
+        doubt = kap >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
+        confidence = 0.5 + 0.1 * min(signals.strong("medical-ketamine"), 4) - (0.2 if doubt else 0.0)
     else:
         modality = "unclear"
         confidence = 0.3
     services = _services(signals, modality)
-    conditions = _conditions(signals, services)
-    return _decision(modality, round(max(0.05, confidence), 2), signals, services, conditions, [])
+    return _decision(modality, confidence, signals, services, _conditions(signals, services))
 
 
 def _services(signals: _Signals, modality: str) -> list[str]:
-    found = []
-    for r in _ROUTE_SERVICES:
-        if signals.score(f"service:{r}") >= 0.5 and signals.score(f"service:{r}") > signals.score(f"against:service:{r}"):
-            found.append(r)
+    found = [
+        r
+        for r in ROUTE_SERVICES
+        if signals.score(f"service:{r}") >= SERVICE_MIN
+        and signals.score(f"service:{r}") > signals.score(f"against:service:{r}")
+    ]
     if modality == "kap":
         found += ["kap-individual", "psychotherapy"]
-        if signals.score("service:kap-group") >= 0.5:
+        if signals.score("service:kap-group") >= SERVICE_MIN:
             found.append("kap-group")
-        if signals.score("service:integration") >= 0.8:
+        if signals.score("service:integration") >= INTEGRATION_MIN:
             found.append("integration")
     return found
 
 
 def _conditions(signals: _Signals, services: list[str]) -> list[str]:
-    found = [c for c in _CONDITIONS if signals.score(f"condition:{c}") >= 0.15]
+    found = [c for c in _CONDITIONS if signals.score(f"condition:{c}") >= CONDITION_MIN]
     # Esketamine (Spravato) is approved for depression only: offering it is treating depression.
     if "esketamine-nasal" in services and "depression" not in found:
         found.insert(0, "depression")
     return found
 
 
-def _article_evidence(signals: _Signals) -> list[Evidence]:
-    return []
-
-
 def _decision(
-    modality: str,
-    confidence: float,
-    signals: _Signals,
-    services: list[str],
-    conditions: list[str],
-    lead: list[Evidence],
+    modality: str, confidence: float, signals: _Signals, services: list[str], conditions: list[str]
 ) -> Decision:
     """Order evidence: the deciding sentence first, then counter-evidence, services, conditions."""
     deciding = {
         "kap": ["kap"],
         "adjunctive-referral": ["adjunctive-referral"],
         "infusion-only": ["medical-ketamine"],
-        "unclear": ["medical-ketamine", "kap"],
-        "not-a-provider": [],
+        "unclear": ["provider", "medical-ketamine"],
+        "not-a-provider": ["not-a-provider"],
     }[modality]
-    ordered: list[Evidence] = list(lead)
+    ordered: list[Evidence] = []
     for name in deciding:
         ordered += signals.best(name)[:3]
-    if ordered and modality != "not-a-provider":
+    if ordered:
         first = ordered[0]
         ordered[0] = Evidence(first.text, first.url, modality, first.weight)
-    for name in ("against:kap", "adjunctive-referral", "kap"):
-        if name not in deciding:
-            ordered += signals.best(name)[:1]
-    for s in services:
-        ordered += signals.best(f"service:{s}")[:1]
-    for c in conditions:
-        ordered += signals.best(f"condition:{c}")[:1]
+    if modality != "not-a-provider":
+        for name in ("against:kap", "adjunctive-referral", "kap"):
+            if name not in deciding:
+                ordered += signals.best(name)[:1]
+        for s in services:
+            ordered += signals.best(f"service:{s}")[:1]
+            ordered += signals.best(f"against:service:{s}")[:1]
+        for c in conditions:
+            ordered += signals.best(f"condition:{c}")[:1]
     unique: list[Evidence] = []
     seen: set[str] = set()
     for e in ordered:
-        if e.text in seen:
-            continue
-        seen.add(e.text)
-        unique.append(e)
+        if e.text not in seen:
+            seen.add(e.text)
+            unique.append(e)
+    confidence = round(min(0.95, max(0.05, confidence)), 2)
     return Decision(modality, confidence, services, conditions, unique[:MAX_EVIDENCE])
