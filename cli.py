@@ -107,11 +107,11 @@ def _errors_as_messages() -> Iterator[None]:
     """Turn the stages' own exceptions into one-line click errors."""
     from crawler.sites import BadURL
     from crawler.store import StoreError
-    from index import IndexUnavailable
+    from index import IndexBusy, IndexUnavailable
 
     try:
         yield
-    except (BadURL, StoreError, IndexUnavailable) as exc:
+    except (BadURL, StoreError, IndexUnavailable, IndexBusy) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -204,7 +204,7 @@ def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
 def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> None:
     from index.export import export_rows, table, write_csv, write_json
 
-    out = out or click.get_text_stream("stdout")
+    out = out or sys.stdout
     if fmt == "json":
         write_json(results, out)
     elif fmt == "csv":
@@ -506,7 +506,7 @@ def show(paths: Paths, site: str, fmt: str) -> None:
     if fmt == "json":
         from index.export import write_json
 
-        write_json({**clinic.to_dict(), "status": registered}, click.get_text_stream("stdout"))
+        write_json({**clinic.to_dict(), "status": registered}, sys.stdout)
         return
     from index.export import is_stale, terminal_safe
 
@@ -557,7 +557,7 @@ def classify(sources: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
         from index.export import write_json
 
-        write_json(outputs if len(outputs) > 1 else outputs[0], click.get_text_stream("stdout"))
+        write_json(outputs if len(outputs) > 1 else outputs[0], sys.stdout)
         return
     from index.export import terminal_safe
 
@@ -622,7 +622,7 @@ def stats(paths: Paths, fmt: str) -> None:
     if fmt == "json":
         from index.export import write_json
 
-        write_json(data, click.get_text_stream("stdout"))
+        write_json(data, sys.stdout)
         return
     for field in ("modality", "state", "services"):
         click.echo(f"{field}:")
@@ -642,8 +642,7 @@ def reindex(paths: Paths) -> None:
     sites = [row["site"] for row in store.sites()]
     result = refresh_sites(store, sites)
     gone = {row["site"] for row in store.sites() if row["gone"]}
-    with _errors_as_messages(), index_writer(paths.index) as writer:
-        writer.clear()
+    with _errors_as_messages(), index_writer(paths.index, rebuild=True) as writer:
         for clinic in result.clinics:
             writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
     store.close()
@@ -672,7 +671,7 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
     if fmt == "json":
         from index.export import write_json
 
-        write_json(report.to_dict(), click.get_text_stream("stdout"))
+        write_json(report.to_dict(), sys.stdout)
     else:
         click.echo(format_text(report))
 
@@ -876,7 +875,7 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 
     from index.export import csv_safe, table, write_json
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "json":
         write_json(rows, out)
     elif fmt == "csv":
