@@ -176,6 +176,7 @@ class FixtureServer:
         return self._folder_named(name)
 
     def switched_at(self, host: str) -> int:
+        """When the host last changed version (epoch seconds, 0 if never): a floor for Last-Modified."""
         with self._lock:
             return self._switched_at.get(host, 0)
 
@@ -227,7 +228,7 @@ class _HTTPServer(ThreadingHTTPServer):
         self.fixture = fixture
         super().__init__(address, handler)
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's signature
+    def handle_error(self, request: object, client_address: object) -> None:
         """A client hanging up mid-response is normal for a crawler; anything else is a bug to show."""
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return
