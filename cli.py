@@ -213,6 +213,8 @@ def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> N
         if not results:
             click.echo("No clinics match.", err=True)
             return
+        if any(r.get("partial_match") for r in results):
+            click.echo("No clinic matches every word; showing those that match some.", err=True)
         near = any("distance_miles" in r for r in results)
         rows = []
         for r in results:
