@@ -438,7 +438,7 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
                     loc.name = name.strip() if isinstance(name, str) and _is_org(owner) else ""
                     loc.source = "microdata" if owner.get("@source") == "microdata" else "json-ld"
                     loc.url = page.url
-                    locations.append(_Candidate(loc, (0, page_index, len(locations))))
+                    locations.append(_Candidate(loc, (_TIER_STRUCTURED, page_index, len(locations))))
             area = obj.get("areaServed")
             for text in _strings(area):
                 match = _CITY_STATE_RE.fullmatch(text.strip())
@@ -446,7 +446,7 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
                     loc = _city_state_location(match.group("city"), match.group("state"))
                     if loc:
                         loc.source, loc.url = "json-ld", page.url
-                        locations.append(_Candidate(loc, (4, page_index, len(locations))))
+                        locations.append(_Candidate(loc, (_TIER_AREA_SERVED, page_index, len(locations))))
     return locations, phones, faxes
 
 
@@ -572,6 +572,14 @@ def _city_state_location(city_text: str, state_text: str) -> Location | None:
 # ----------------------------------------------------------------------------- text addresses
 
 
+# Which location comes first (the main office): lower tiers first, then page order.
+_TIER_STRUCTURED = 0
+_TIER_TEXT_ADDRESS = 1  # + 0 contact/locations page, 1 body text, 2 header/footer
+_TIER_TEXT_CITY = 4  # same three places, "City, ST" without a street or ZIP
+_TIER_AREA_SERVED = 7
+_TIER_BARE_PLACE = 8
+
+
 @dataclass
 class _Candidate:
     location: Location
@@ -600,13 +608,15 @@ def _text_locations(pages: list[Page]) -> list[_Candidate]:
                 if text in seen_footer:
                     continue
                 seen_footer.add(text)
-            elif not prose_ok or block.region in ("nav", "aside"):
-                continue
-            priority = 1 if page.kind in ("contact", "locations") and not chrome else (3 if chrome else 2)
+            elif not prose_ok or block.region in ("nav", "aside") or block.tag == "blockquote":
+                continue  # articles, menus, sidebars and testimonials name other people's places
+            where = 2 if chrome else (0 if page.kind in ("contact", "locations") else 1)
             for loc, end in _locations_in_block(blocks, i):
                 loc.phone = loc.phone or _nearby_phone(blocks, i, end)
                 loc.source, loc.url = "text", page.url
-                found.append(_Candidate(loc, (priority, page_index, len(found))))
+                # A street address outranks a bare "City, ST" wherever each was found.
+                tier = (_TIER_TEXT_ADDRESS if loc.street or loc.zip else _TIER_TEXT_CITY) + where
+                found.append(_Candidate(loc, (tier, page_index, len(found))))
     if not any(c.location.city for c in found):
         found += _bare_places(pages, len(found))
     return found
@@ -654,6 +664,8 @@ def _stands_alone(before: str, after: str) -> bool:
     head = re.sub(r"[\s,:|·•—–-]+$", "", before)
     if not head:
         return True
+    if re.match(r"^\s*[—–~-]", before):
+        return False  # "— Sarah M., Austin, TX": who said a testimonial, not where the office is
     if len(head) > 80 or not re.search(r"[,:|·•—–]\s*$|\s-\s*$", before):
         return False
     words = re.findall(r"[A-Za-z][\w'&.-]*", head)
@@ -807,14 +819,14 @@ def _bare_places(pages: list[Page], counter: int) -> list[_Candidate]:
                 state = _CODE_OF_NAME.get(segment.lower(), "")
                 if state and segment[:1].isupper():
                     loc = Location(state=state, source="text", url=page.url)
-                    found.append(_Candidate(loc, (5, page_index, counter + len(found))))
+                    found.append(_Candidate(loc, (_TIER_BARE_PLACE, page_index, counter + len(found))))
             place = segments[-1]
             if len(segments) != 2 or not re.fullmatch(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3}", place):
                 continue
             state = _only_state_of(place)
             if state and place.lower() not in _GENERIC_NAMES:
                 loc = Location(city=place, state=state, source="text", url=page.url)
-                found.append(_Candidate(loc, (5, page_index, counter + len(found))))
+                found.append(_Candidate(loc, (_TIER_BARE_PLACE, page_index, counter + len(found))))
     return found
 
 

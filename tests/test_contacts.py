@@ -230,3 +230,17 @@ def test_city_in_a_heading_names_the_clinic_city_but_not_on_article_pages():
 def test_legal_suffix_is_dropped_from_the_name():
     pages = [page("<title>Welcome</title><footer><p>Copyright 2024 Wildflower Ketamine LLC</p></footer>")]
     assert extract_contacts(pages, "wf.example").name == "Wildflower Ketamine"
+
+
+def test_testimonial_attributions_are_not_offices():
+    html = """<main><p>"I finally sleep through the night." — Dana R., Austin, TX</p>
+    <blockquote>Kind staff. Mark T., Dallas, TX</blockquote></main>
+    <footer><p>4 Larimer Sq, Denver, CO 80202</p></footer>"""
+    assert [loc.city for loc in extract_contacts([page(html)], "c.example").locations] == ["Denver"]
+
+
+def test_a_full_street_address_comes_before_a_bare_city_mention():
+    html = """<main><p>Our second office in Boulder, Colorado opens in spring.</p></main>
+    <footer><p>4 Larimer Sq, Denver, CO 80202</p></footer>"""
+    locations = extract_contacts([page(html)], "c.example").locations
+    assert [(loc.city, loc.zip) for loc in locations] == [("Denver", "80202"), ("Boulder", "")]
