@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.builder import ParserRejectedMarkup
 
 from crawler.items import Page, TextBlock
 
@@ -74,7 +75,7 @@ def parse_page(html: str | bytes, url: str) -> Page:
     """
     try:
         return _parse_page(html, url)
-    except (RecursionError, ValueError, TypeError, AttributeError, LookupError, MemoryError):
+    except (ParserRejectedMarkup, RecursionError, ValueError, TypeError, AttributeError, LookupError):
         return Page(url=url, kind=page_kind(url, []), problems=["unparsable-html"])
 
 
@@ -309,8 +310,7 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
 
     Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
     """
-    root = soup
-    for br in root.find_all("br"):
+    for br in soup.find_all("br"):
         br.replace_with(_LineBreak("\n"))
     blocks: list[TextBlock] = []
     heading = ""
@@ -323,7 +323,7 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
         if current is None:
             return
         if current.name in _HEADINGS:
-            text = _clean(" ".join(p for p in parts if p is not _BREAK))
+            text = _clean(" ".join(parts).replace(_BREAK, " "))
             if text:
                 heading = text
                 blocks.append(TextBlock(text, _region(current, region_cache), current.name, heading))
@@ -334,16 +334,16 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
             if line:
                 blocks.append(TextBlock(line, _region(current, region_cache), tag, heading))
 
-    for string in root.find_all(string=True):
+    for string in soup.find_all(string=True):
         if not isinstance(string, NavigableString) or isinstance(string, Comment):
             continue
         if isinstance(string, _LineBreak):
-            if string.parent is not None and _block_of(string, root) is current:
+            if string.parent is not None and _block_of(string) is current:
                 parts.append(_BREAK)
             continue
         if not string.strip():
             continue
-        block = _block_of(string, root)
+        block = _block_of(string)
         if block is not current:
             flush()
             current, parts = block, []
@@ -352,10 +352,10 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
     return blocks
 
 
-def _block_of(string: NavigableString, root: Tag) -> Tag | None:
-    """The nearest block element holding a piece of text."""
+def _block_of(string: NavigableString) -> Tag | None:
+    """The nearest block element holding a piece of text (the document itself for loose text)."""
     block = string.parent
-    while block is not None and block is not root and block.name not in _BLOCK_TAGS:
+    while block is not None and block.parent is not None and block.name not in _BLOCK_TAGS:
         block = block.parent
     return block
 
