@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import Any, AsyncIterator, Iterator
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from twisted.python.failure import Failure
 
+from crawler.discover import sitemap_entries
 from crawler.items import FetchedPage, FetchError
 from crawler.sites import site_of
 from crawler.store import Store
@@ -53,6 +54,21 @@ class ClinicSpider(scrapy.Spider):
             request = self._request(url, site_of(url), priority=100)
             if request is not None:
                 yield request
+                # A sitemap can list pages nothing links to; a missing one is no error.
+                yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site_of(url))
+
+    def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            return
+        pages, children = sitemap_entries(response.body)
+        for url in children[:5]:
+            if site_of(url) == site:
+                yield self._sitemap_request(url, site)
+        for url in pages:
+            if site_of(url) == site:
+                request = self._request(url, site, priority=_priority(url) - 1)
+                if request is not None:
+                    yield request
 
     def parse(self, response: Response, site: str = "") -> Iterator[Any]:
         site = site or site_of(response.url)
@@ -101,12 +117,29 @@ class ClinicSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         yield FetchError(url=request.url, site=request.cb_kwargs.get("site", ""), reason=describe_failure(failure))
 
+    def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
+        """Sitemaps are optional: a missing or broken one is not a site error."""
+        return scrapy.Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=lambda failure: None,
+            cb_kwargs={"site": site},
+            priority=50,
+            meta={"handle_httpstatus_list": [404, 410]},
+        )
+
     def _request(self, url: str, site: str, priority: int) -> scrapy.Request | None:
-        """A request for url unless the site's page budget is spent or url was already queued."""
+        """A request for url unless the site's page budget is spent or the page was already queued.
+
+        Pages are told apart by path and query only, so www. and apex spellings of one page
+        are fetched once.
+        """
         seen = self.seen.setdefault(site, set())
-        if url in seen or len(seen) >= self.max_pages:
+        parts = urlsplit(url)
+        key = f"{parts.path or '/'}?{parts.query}"
+        if key in seen or len(seen) >= self.max_pages:
             return None
-        seen.add(url)
+        seen.add(key)
         headers = {}
         etag, last_modified = self.validators.get(url, ("", ""))
         if etag:
