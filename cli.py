@@ -375,6 +375,7 @@ def run_crawl(
 
     with crawl_lock(paths):
         store = _store(paths)
+        store.mark_interrupted_runs()  # we hold the lock, so any run still "running" died
         sites = sorted({site_of(url) for url, _ in seeds})
         for url, source in seeds:
             store.add_site(site_of(url), url, source)

@@ -299,6 +299,14 @@ class Store:
                 ),
             )
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs left 'running' by a process that was killed; only call while holding the crawl lock."""
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE runs SET state='interrupted', finished_at=? WHERE state='running'", (utcnow(),)
+            )
+        return cur.rowcount
+
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
