@@ -113,7 +113,7 @@ _CONDITIONS: dict[str, re.Pattern[str]] = {
 # treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
 _NOT_TREATED_HERE = re.compile(
     r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
-    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
+    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
     r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
@@ -126,7 +126,7 @@ _TREATMENT_CONTEXT = re.compile(
 
 _OFFER_VERBS = (
     r"(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|"
-    r"use|uses|using|specializ(?:e|es|ing)|run|runs|running|lead|leads|leading|facilitat(?:e|es|ing)|"
+    r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|leading|facilitat(?:e|es|ing)|"
     r"hold|holds|held|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
     r"prescrib(?:e|es|ed|ing)|bring|brings|brought|work|works|sit|sits|stay|stays|remain|remains|"
     r"guide|guides|guiding|support|supports|accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|"
@@ -205,14 +205,18 @@ _CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "although we call it an 
 # "we are not a psychotherapy practice"), not any "not" in the sentence ("have not responded").
 _NEGATED_OFFER = re.compile(
     r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
-    r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|an?\b|part of|do\b|"
-    r"replace\w*|carry|sell\w*)",
+    r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
+    r"replace\w*|carry|sell\w*|an? (?:[\w-]+ ){0,3}(?:practice|clinic|provider|therapists?|psychotherapists?|"
+    r"psychiatrists?|psychologists?|substitute|replacement)\b)",
     re.I,
+)
+_PASSIVE_NEGATION = re.compile(
+    r"\b(?:is|are|was|were)\b.{0,14}\b(?:offered|provided|available|given|administered|used|carried)\b", re.I
 )
 _EXCEPTIONS = re.compile(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
 _NOT_A_THERAPY_PRACTICE = re.compile(
     r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
-    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b",
+    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
 _LEADING_SUBCLAUSE = re.compile(r"^((?:Although|Though|While|Whereas|Unlike)\b[^,]{3,120}),\s+")
@@ -247,6 +251,8 @@ _REFERRAL = [
         r"\bthe patient's (?:\w+ )?(?:therapy |CBT )?(?:provider|therapist)\b",
         r"\bexisting therapeutic relationship\b",
         r"\bbring (?:your|their) own therapist\b|\binvit\w+ (?:your|their) (?:own )?therapist\b",
+        r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
+        r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b",
     )
 ]
 # "infusion therapy" is a medical treatment, not psychotherapy.
@@ -590,7 +596,8 @@ def _read_in_house_therapy(
     elif voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause) and (_KAP_SPECIFIC.search(s.block) or therapy):
         signals.add("kap", weight * 0.5, s)
     elif voice >= 1.0 and kap_loose:
-        signals.add("kap", weight * 0.3, s)  # "ketamine-assisted therapy" is also what infusion clinics call infusions
+        # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
+        signals.add("kap-loose", weight * 0.3, s)
     if _GROUP.search(clause) and (kap_loose or _KAP_SPECIFIC.search(s.block)):
         signals.add("service:kap-group", weight, s)
     if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
@@ -600,12 +607,22 @@ def _read_in_house_therapy(
 def _read_negation(
     s: _Sentence, clause: str, routes: list[str], heading_routes: list[str], weight: float, signals: _Signals
 ) -> None:
-    """A negated offer counts against what it names: "we do not offer KAP", "no longer offers Spravato"."""
-    scope = _EXCEPTIONS.split(clause)[0]  # "nothing beyond Spravato" does not negate Spravato
+    """A negated offer counts against what it names: "we do not offer KAP", "no longer offers Spravato".
+
+    The negation reaches what follows it ("not approved for home use" negates home use, not the
+    Spravato before it), and what precedes it only in the passive ("Spravato is no longer offered").
+    """
+    m = _NEGATED_OFFER.search(clause)
+    if not m:
+        return
+    scope = _EXCEPTIONS.split(clause[m.start():])[0]  # "nothing beyond Spravato" does not negate Spravato
+    if _PASSIVE_NEGATION.search(clause[max(0, m.start() - 12): m.end()]):
+        scope = clause[: m.start()] + " " + scope
     for r in routes:
-        if _ROUTES[r].search(scope) or r in heading_routes:
+        if _ROUTES[r].search(scope) or (r in heading_routes and re.search(r"\bthis (?:route|method|option)\b", scope, re.I)):
             signals.add(f"against:service:{r}", weight, s)
-    if _KAP_SPECIFIC.search(scope) or _KAP_LOOSE.search(scope) or _NOT_A_THERAPY_PRACTICE.search(scope):
+    therapy_scope = _MEDICAL_THERAPY.sub("", scope)
+    if _KAP_SPECIFIC.search(scope) or _KAP_LOOSE.search(scope) or _NOT_A_THERAPY_PRACTICE.search(therapy_scope):
         signals.add("against:kap", weight, s)
 
 
@@ -669,13 +686,14 @@ def _read_article(pages: list[Page], sentences: list[_Sentence], ctx: _Context, 
 
 def _decide(site: _Site) -> Decision:
     signals = site.signals
-    kap = max(0.0, signals.score("kap") - signals.score("against:kap"))
+    kap = max(0.0, signals.score("kap") + min(signals.score("kap-loose"), 0.5) - signals.score("against:kap"))
     referral = signals.score("adjunctive-referral")
     medical = signals.score("medical-ketamine")
     provider = signals.score("provider") + referral
     if site.ketamine_mentions == 0:
         return _decision("not-a-provider", 0.95, signals, [], [])
-    if provider < PROVIDER_MIN:
+    # A site that reads as publishing must speak as a provider more clearly than one that does not.
+    if provider < PROVIDER_MIN + 0.25 * min(site.article, 4.0):
         confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
         return _decision("not-a-provider", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
@@ -743,7 +761,8 @@ def _decision(
                 ordered += signals.best(name)[:1]
         for s in services:
             ordered += signals.best(f"service:{s}")[:1]
-            ordered += signals.best(f"against:service:{s}")[:1]
+        for r in ROUTE_SERVICES:
+            ordered += signals.best(f"against:service:{r}")[:1]
         for c in conditions:
             ordered += signals.best(f"condition:{c}")[:1]
     unique: list[Evidence] = []
