@@ -1,0 +1,249 @@
+"""classify_site: offers told apart from talk, on hand-written fixture sites and the reference corpus."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from crawler.classify import MAX_EVIDENCE, classify_site, split_sentences
+from crawler.evaluate import evaluate, load_labels
+from crawler.items import Decision, Page, TextBlock
+from crawler.parse import parse_page, parse_text
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "classify"
+CORPUS = Path(os.environ.get("KETADIR_CORPUS", REPO.parent / "shared" / "corpus"))
+
+
+def _pages(folder: Path, host: str) -> list[Page]:
+    return [
+        parse_page(f.read_bytes(), f"http://{host}/{f.relative_to(folder).as_posix()}")
+        for f in sorted(folder.rglob("*.html"))
+    ]
+
+
+def _fixture(name: str) -> Decision:
+    return classify_site(_pages(FIXTURES / name, f"{name}.test"))
+
+
+def _supports(decision: Decision) -> set[str]:
+    return {e.supports for e in decision.evidence}
+
+
+# --- traps, one fixture site each ---------------------------------------------------------
+
+
+def test_negated_kap_counts_against_kap():
+    decision = _fixture("negated-kap")
+    assert decision.modality == "infusion-only"
+    assert "against:kap" in _supports(decision)
+    assert "kap-individual" not in decision.services
+
+
+def test_spravato_no_longer_offered_is_not_a_service():
+    decision = _fixture("no-longer-spravato")
+    assert decision.modality == "infusion-only"
+    assert "esketamine-nasal" not in decision.services
+    assert "iv-infusion" in decision.services
+    assert "against:service:esketamine-nasal" in _supports(decision)
+
+
+def test_educational_kap_post_on_infusion_clinic_blog_is_not_kap():
+    decision = _fixture("infusion-blog-kap")
+    assert decision.modality == "infusion-only"
+    assert decision.services == ["iv-infusion"]  # the post's lozenges, shots and groups are not offers
+
+
+def test_kap_practice_whose_home_talks_mostly_of_infusions_is_kap():
+    decision = _fixture("kap-home-infusions")
+    assert decision.modality == "kap"
+    assert {"iv-infusion", "kap-individual", "psychotherapy", "integration"} <= set(decision.services)
+    assert "licensed therapists" in decision.evidence[0].text
+
+
+def test_team_page_with_licensed_therapists_beside_prescriber_is_kap():
+    decision = _fixture("team-lcsw")
+    assert decision.modality == "kap"
+    assert decision.evidence[0].url.endswith("/team.html")
+
+
+def test_therapist_practice_with_partner_prescriber_is_kap():
+    decision = _fixture("partner-prescriber-kap")
+    assert decision.modality == "kap"
+    assert "oral-sublingual" in decision.services
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "referral-return",
+        "referral-coordinate",
+        "referral-must-be-in-care",
+        "referral-we-prescribe",
+        "referral-talk-with-own",
+    ],
+)
+def test_outside_therapist_phrasings_are_adjunctive_referral(name):
+    decision = _fixture(name)
+    assert decision.modality == "adjunctive-referral"
+    assert decision.evidence[0].supports == "adjunctive-referral"
+
+
+def test_bare_referral_letter_and_records_stay_infusion_only():
+    decision = _fixture("bare-referral")
+    assert decision.modality == "infusion-only"
+    assert "adjunctive-referral" not in _supports(decision)
+
+
+def test_news_article_is_not_a_provider_and_lists_nothing():
+    decision = _fixture("news-article")
+    assert decision.modality == "not-a-provider"
+    assert decision.services == [] and decision.conditions == []
+    assert decision.confidence >= 0.8
+
+
+def test_interview_with_therapist_who_practises_elsewhere_is_not_a_provider():
+    decision = _fixture("interview-magazine")
+    assert decision.modality == "not-a-provider"
+    assert decision.services == []
+
+
+def test_therapist_who_only_writes_about_ketamine_is_not_a_provider():
+    assert _fixture("therapist-writer").modality == "not-a-provider"
+
+
+def test_ketamine_one_liner_is_unclear_with_low_confidence():
+    decision = _fixture("one-liner")
+    assert decision.modality == "unclear"
+    assert decision.confidence < 0.5
+
+
+def test_site_without_ketamine_is_not_a_provider():
+    page = Page(url="http://bakery.test/", kind="home", blocks=[TextBlock("We offer fresh bread every morning.")])
+    assert classify_site([page]).modality == "not-a-provider"
+
+
+# --- where text sits and how evidence is reported -----------------------------------------
+
+
+def test_menus_and_footers_are_not_offers():
+    page = Page(
+        url="http://menu.test/",
+        kind="home",
+        blocks=[
+            TextBlock("Home | Ketamine-Assisted Psychotherapy | IV Infusions", region="nav"),
+            TextBlock("We offer ketamine-assisted psychotherapy with our own therapists.", region="footer"),
+            TextBlock("Welcome. Our office is open weekdays.", region="main"),
+        ],
+    )
+    decision = classify_site([page])
+    assert decision.modality == "not-a-provider"
+    assert all("therapists" not in e.text for e in decision.evidence)
+
+
+def test_offer_only_on_a_blog_weighs_less_than_one_on_a_services_page():
+    services = Page(
+        url="http://w.test/services.html", kind="services", blocks=[TextBlock("We offer IV ketamine infusions.")]
+    )
+    blog = Page(url="http://w.test/blog/post.html", kind="blog", blocks=[TextBlock("We offer ketamine lozenges.")])
+    decision = classify_site([services, blog])
+    assert decision.services == ["iv-infusion"]
+    weights = {e.url: e.weight for e in decision.evidence}
+    assert weights.get(blog.url, 0.0) < weights[services.url]
+
+
+def test_negation_reaches_what_follows_it_not_the_offer_before_it():
+    page = Page(
+        url="http://spray.test/",
+        kind="services",
+        blocks=[TextBlock("We offer Spravato in our certified clinic. Spravato is not approved for at-home use.")],
+    )
+    decision = classify_site([page])
+    assert "esketamine-nasal" in decision.services
+    assert "at-home" not in decision.services
+
+
+def test_evidence_carries_page_urls_deciding_sentence_first():
+    decision = _fixture("referral-return")
+    assert decision.evidence, "a decision comes with its evidence"
+    assert all(e.url.startswith("http://referral-return.test/") for e in decision.evidence)
+    assert decision.evidence[0].supports == decision.modality
+    assert "referring provider" in decision.evidence[0].text
+
+
+def test_evidence_is_capped_deduplicated_and_best_first():
+    blocks = [TextBlock(f"We offer IV ketamine infusion number {i} in our clinic.") for i in range(20)]
+    blocks += [TextBlock("We offer IV ketamine infusion number 1 in our clinic.", tag="li", heading="Services")]
+    decision = classify_site([Page(url="http://many.test/", kind="home", blocks=blocks)])
+    texts = [e.text for e in decision.evidence]
+    assert len(texts) <= MAX_EVIDENCE
+    assert len(texts) == len(set(texts))
+    deciding = [e.weight for e in decision.evidence if e.supports in (decision.modality, "medical-ketamine")]
+    assert decision.evidence[0].weight == max(deciding)
+
+
+def test_confidence_is_a_probability_like_number():
+    for name in ("negated-kap", "one-liner", "news-article", "team-lcsw"):
+        assert 0.0 <= _fixture(name).confidence <= 1.0
+
+
+def test_sentences_split_without_breaking_abbreviations():
+    assert split_sentences("Dr. Lee sees you first. Then we begin!") == ["Dr. Lee sees you first.", "Then we begin!"]
+
+
+# --- the reference corpus -------------------------------------------------------------------
+
+
+def _dev_predictions() -> tuple[dict, dict]:
+    dev = CORPUS / "dev"
+    if not (dev / "labels.csv").exists():
+        pytest.skip(f"reference corpus not found at {CORPUS}")
+    labels = load_labels(dev / "labels.csv")
+    predictions = {}
+    for site in sorted((dev / "sites").iterdir()):
+        predictions[site.name] = classify_site(_pages(site, site.name)).to_dict()
+    return labels, predictions
+
+
+def test_dev_corpus_meets_accuracy_and_calibration_targets():
+    labels, predictions = _dev_predictions()
+    report = evaluate(labels, predictions)
+    assert not report.missing
+    assert report.macro_f1 >= 0.95
+    assert report.services.f1 >= 0.90
+    assert report.conditions.f1 >= 0.90
+    assert report.calibration.count > 0
+    assert report.calibration.accuracy >= 0.90
+
+
+def test_dev_sites_whose_kap_text_is_educational_or_negated_are_never_kap():
+    labels, predictions = _dev_predictions()
+    dev = CORPUS / "dev" / "sites"
+    talkers = [
+        host
+        for host, label in labels.items()
+        if label.modality != "kap"
+        and any(
+            b.region == "main" and ("KAP" in b.text or "assisted psychotherapy" in b.text.lower() or "assisted therapy" in b.text.lower())
+            for page in _pages(dev / host, host)
+            for b in page.blocks
+        )
+    ]
+    assert talkers, "the corpus has non-KAP sites that talk about KAP"
+    assert [h for h in talkers if predictions[h]["modality"] == "kap"] == []
+
+
+def test_seed_documents_get_their_labelled_modality():
+    seeds = CORPUS / "seeds"
+    if not (seeds / "labels.csv").exists():
+        pytest.skip(f"reference corpus not found at {CORPUS}")
+    with open(seeds / "labels.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    got = {
+        row["file"]: classify_site([parse_text((seeds / row["file"]).read_text(encoding="utf-8"), url=f"file:///{row['file']}")]).modality
+        for row in rows
+    }
+    assert got == {row["file"]: row["modality"] for row in rows}
