@@ -58,6 +58,9 @@ _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy
 # "Ketamine Infusions in Austin, TX" as a heading or title part names the clinic's city.
 _HEADLINE_TAGS = {"h1", "h2", "h3", "title"}
 _HEADLINE_PLACE_RE = re.compile(r"\b(?:in|serving|near)\s+$", re.I)
+# Abbreviations written in front of a city name; "St." stays, as in "St. Louis".
+_CITY_PREFIXES = {"ft": "Fort", "mt": "Mount"}
+_CITY_PREFIX_RE = re.compile(r"^(Ft|Mt)\.?\s+", re.I)
 _SEPARATORS_RE = re.compile(r"\s*[·•|]\s*|\s+[—–]\s+")
 _SEGMENT_SPLIT_RE = re.compile(r"\s+[|·•—–]\s+|\s+-\s+|\s*\|\s*")
 
@@ -144,6 +147,8 @@ def extract_contacts(pages: list[Page], site: str) -> Contacts:
     text_locs = _text_locations(pages)
     locations = _merge_locations(structured_locs + text_locs)
     phones = _phones(pages, ld_phones, fax_numbers, locations)
+    if len(locations) == 1 and phones and not locations[0].phone:
+        locations[0].phone = phones[0]  # a one-office site's number is that office's number
     return Contacts(
         name=_site_name(pages, site),
         locations=locations,
@@ -509,7 +514,7 @@ def _location_from_postal(address: Any) -> Location | None:
     state = _state_code(region)
     zip_code = postal[:5] if re.match(r"^\d{5}(?:-?\d{4})?$", postal) else ""
     street = "" if re.fullmatch(r"[\W\d]*", street) else _tidy_street(street)
-    loc = Location(street=street, city=city.strip(" ,"), state=state, zip=zip_code)
+    loc = Location(street=street, city=_tidy_city(city), state=state, zip=zip_code)
     _validate_zip(loc)
     if not (loc.city or loc.state or loc.zip):
         return None
@@ -765,10 +770,8 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
     if street and city and city.lower() in street.lower():
         street = re.sub(re.escape(city) + r"\s*$", "", street, flags=re.I).strip(" ,")
     box = _tidy_street(" ".join(box_parts))
-    loc = Location(street=street or box, city=city, state=state, zip=zip_code)
+    loc = Location(street=street or box, city=_tidy_city(city), state=state, zip=zip_code)
     _validate_zip(loc)
-    if loc.city.isupper() or loc.city.islower():
-        loc.city = loc.city.title()
     return loc
 
 
@@ -776,6 +779,14 @@ def _parse_address_text(text: str, need_zip: bool = True) -> Location | None:
     """A postal address from free text, or None; results are cached per text."""
     loc = _parse_address_cached(re.sub(r"\s+", " ", text).strip()[-300:], need_zip)
     return None if loc is None else Location(**loc.to_dict())
+
+
+def _tidy_city(city: str) -> str:
+    """The usual full form of a city name: "Ft. Worth" -> "Fort Worth", "BOISE" -> "Boise"."""
+    city = re.sub(r"\s+", " ", city).strip(" ,.")
+    if city.isupper() or city.islower():
+        city = city.title()
+    return _CITY_PREFIX_RE.sub(lambda m: _CITY_PREFIXES[m.group(1).lower()] + " ", city)
 
 
 def _tidy_street(street: str) -> str:

@@ -244,3 +244,10 @@ def test_a_full_street_address_comes_before_a_bare_city_mention():
     <footer><p>4 Larimer Sq, Denver, CO 80202</p></footer>"""
     locations = extract_contacts([page(html)], "c.example").locations
     assert [(loc.city, loc.zip) for loc in locations] == [("Denver", "80202"), ("Boulder", "")]
+
+
+def test_city_abbreviation_is_written_out_and_a_single_office_gets_the_main_phone():
+    html = """<footer><p>Clinic: 3 Main St, Ft. Worth, TX 76102</p>
+    <p>Mailing address: PO Box 40, Ft. Worth, TX 76101</p><p>Phone: (817) 555-0101</p></footer>"""
+    (office,) = extract_contacts([page(html)], "c.example").locations
+    assert (office.street, office.city, office.zip, office.phone) == ("3 Main St", "Fort Worth", "76102", "(817) 555-0101")
