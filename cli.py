@@ -390,7 +390,8 @@ def run_crawl(
             store.finish_run(run_id, "interrupted")
             raise
         outcome = record_outcomes(store, run_id, sites)
-        result = refresh_sites(store, sorted(set(store.sites_needing_decision()) | set(outcome.gone)), run_id)
+        fetched = set(store.pages_in_run(run_id)) | set(store.sites_needing_decision()) | set(outcome.gone)
+        result = refresh_sites(store, sorted(fetched), run_id)
         _update_index(paths, store, result.clinics)
         errors = store.fetch_errors(run_id)
         pages = sum(store.pages_in_run(run_id).values())

@@ -89,8 +89,10 @@ class StoreError(Exception):
     """The data directory cannot hold a store (not writable, not a database...)."""
 
 
-def utcnow() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+def utcnow(precise: bool = False) -> str:
+    """ISO 8601 UTC. Precise stamps order events within one second (page fetch vs decision)."""
+    now = datetime.now(timezone.utc)
+    return (now if precise else now.replace(microsecond=0)).isoformat()
 
 
 @dataclass
@@ -196,7 +198,7 @@ class Store:
                     url,
                     site,
                     status,
-                    utcnow(),
+                    utcnow(precise=True),
                     content_hash,
                     etag,
                     last_modified,
@@ -212,7 +214,7 @@ class Store:
         """Confirm an unchanged page (304, or same content hash) without rewriting it."""
         with self.conn:
             self.conn.execute(
-                "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(), run_id, url)
+                "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(precise=True), run_id, url)
             )
 
     def pages_of(self, site: str) -> list[Page]:
@@ -271,7 +273,7 @@ class Store:
         with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO clinics(site, record, decided_at) VALUES (?,?,?)",
-                (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), utcnow()),
+                (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), utcnow(precise=True)),
             )
 
     # --- runs, errors, changes ---------------------------------------------------------
