@@ -46,18 +46,21 @@ _STATE_WORD_RE = re.compile(rf"\b(?:Washington,?\s+D\.?\s?C\.?|{_NAMES_ALT}|(?:{
 # Pre-filter: does a block hold anything place-like at all?
 _PLACE_HINT_RE = re.compile(rf"\b(?:{_NAMES_ALT}|{_CODES_ALT})\b")
 # Where a city and state in running prose is an office rather than a mention.
+# "Our office in", "we are located in": the site's own place, not a biography's or a news item's.
 _OFFICE_PHRASE_RE = re.compile(
-    r"\b(?:office|offices|clinic|clinics|practice|center|centre|located|based|locations?|visit us|"
-    r"headquartered|find us)\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$",
+    r"(?:\b(?:our|we|we're|us)\b[^.;:!?]{0,30}?\b(?:office|offices|clinic|clinics|practice|center|centre|"
+    r"locations?|located|based)|\b(?:located|headquartered|find us|visit us))\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$",
     re.I,
 )
+# A list of nearby towns is a service area, not a set of offices.
+_SERVICE_AREA_RE = re.compile(r"\b(?:serving|we serve|areas? served|service areas?|nearby|surrounding|communities)\b", re.I)
 # Small words that may sit inside a proper name ("Center for New Growth").
 _NAME_LINKS = {"of", "for", "and", "the", "at", "de", "del", "la", "le", "du", "on", "in", "&"}
 _SEGMENT_BREAK_RE = re.compile(r"[.!?;:]\s+(?=[A-Z0-9])|\s[|·•—–]\s|\s-\s|\b(?:at|is)\s+(?=\d)")
 _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy|Mt|Ft|[A-Z])$")
 # "Ketamine Infusions in Austin, TX" as a heading or title part names the clinic's city.
 _HEADLINE_TAGS = {"h1", "h2", "h3", "title"}
-_HEADLINE_PLACE_RE = re.compile(r"\b(?:in|serving|near)\s+$", re.I)
+_HEADLINE_PLACE_RE = re.compile(r"\b(?:in|near)\s+$", re.I)
 # Abbreviations written in front of a city name; "St." stays, as in "St. Louis".
 _CITY_PREFIXES = {"ft": "Fort", "mt": "Mount"}
 _CITY_PREFIX_RE = re.compile(r"^(Ft|Mt)\.?\s+", re.I)
@@ -85,6 +88,9 @@ _GENERIC_NAMES = {
     "about", "about us", "blog", "faq", "faqs", "menu", "index", "untitled", "page not found",
     "locations", "location", "our team", "team", "news", "resources", "book now", "logo", "site logo",
     "main", "search", "privacy", "privacy policy", "terms", "skip to content", "default",
+    # Site builders' defaults, not the practice.
+    "wordpress", "squarespace", "wix", "weebly", "godaddy", "webflow", "shopify", "jimdo",
+    "my site", "my wordpress blog", "just another wordpress site", "site title", "your site title",
 }
 _LOGO_WORD_RE = re.compile(r"\s*\b(?:logo|logotype|icon)\b\s*", re.I)
 _LEGAL_SUFFIX_RE = re.compile(r",?\s+(?:LLC|L\.L\.C\.?|Inc\.?|PLLC|P\.L\.L\.C\.?|P\.?C\.?|P\.?A\.?|LLP|Ltd\.?)$")
@@ -645,6 +651,8 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         if match.start() < taken_until or any(match.start() < end for _, end in results):
             continue
         before, after = text[: match.start()], text[match.end() :]
+        if _SERVICE_AREA_RE.search(text) or _SERVICE_AREA_RE.search(blocks[i].heading):
+            break
         headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and not after.strip(" .!")
         if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:]) or headline):
             continue
@@ -861,6 +869,8 @@ def _merge_locations(candidates: list[_Candidate]) -> list[Location]:
     for m in merged:
         if has_street and _is_po_box(m.street):
             continue  # a mailing address, not an office
+        if has_street and m.source == "text" and not (m.street or m.zip or m.phone):
+            continue  # beside real addresses, a bare "City, ST" in the text is a mention
         if not m.city and has_city:
             continue  # a bare state adds nothing once a city is known
         result.append(m)

@@ -239,11 +239,27 @@ def test_testimonial_attributions_are_not_offices():
     assert [loc.city for loc in extract_contacts([page(html)], "c.example").locations] == ["Denver"]
 
 
-def test_a_full_street_address_comes_before_a_bare_city_mention():
-    html = """<main><p>Our second office in Boulder, Colorado opens in spring.</p></main>
+def test_beside_a_street_address_a_bare_city_is_kept_only_with_its_own_phone():
+    html = """<main><p>Our second office in Boulder, Colorado opens in spring.</p>
+    <p>Golden, CO</p><p>Phone: (303) 555-0120</p></main>
     <footer><p>4 Larimer Sq, Denver, CO 80202</p></footer>"""
     locations = extract_contacts([page(html)], "c.example").locations
-    assert [(loc.city, loc.zip) for loc in locations] == [("Denver", "80202"), ("Boulder", "")]
+    assert [(loc.city, loc.zip, loc.phone) for loc in locations] == [
+        ("Denver", "80202", ""),
+        ("Golden", "", "(303) 555-0120"),
+    ]
+
+
+def test_a_list_of_towns_served_is_not_a_list_of_offices():
+    html = """<main><p>Ketamine care for Marin County.</p></main>
+    <footer><h4>Communities we serve</h4><p>Novato, CA</p><p>San Rafael, CA</p>
+    <p>Proudly serving Sausalito, CA · Mill Valley, CA</p></footer>"""
+    assert extract_contacts([page(html)], "c.example").locations == []
+
+
+def test_a_previous_workplace_in_a_biography_is_not_an_office():
+    html = "<main><p>Before joining, she worked at a clinic in Denver, CO for ten years.</p></main>"
+    assert extract_contacts([page(html, "https://c.example/our-team")], "c.example").locations == []
 
 
 def test_city_abbreviation_is_written_out_and_a_single_office_gets_the_main_phone():
