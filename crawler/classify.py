@@ -44,7 +44,7 @@ OFFER_REGIONS = {"main"}
 # Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
 PROVIDER_MIN = 0.5  # below this the site never speaks as a ketamine provider
 KAP_MIN = 0.8
-REFERRAL_MIN = 0.6
+REFERRAL_MIN = 0.4
 MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
@@ -147,8 +147,9 @@ _OWN_SERVICE = re.compile(
 # The provider's own therapists, or the therapist writing, taking part in the work.
 _OWN_THERAPIST = re.compile(
     r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
-    r"counselors?)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
-    r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see)\b|"
+    r"counselors?|guides|sitters)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+    r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|offer|"
+    r"provide)\b|"
     r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
 )
 # "A focused clinic that provides ...": a site describing itself without naming itself.
@@ -206,8 +207,11 @@ _CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "although we call it an 
 _NEGATED_OFFER = re.compile(
     r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
     r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
-    r"replace\w*|carry|sell\w*|an? (?:[\w-]+ ){0,3}(?:practice|clinic|provider|therapists?|psychotherapists?|"
-    r"psychiatrists?|psychologists?|substitute|replacement)\b)",
+    r"replace\w*|carry|sell\w*)|"
+    # what the provider is not: "we are not a psychotherapy practice", "neither of us is a psychologist"
+    r"\b(?:(?:is|are|am|'re|’re)\s+not|neither of us is|none of us (?:is|are))\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:practice|clinic|provider|therapists?|psychotherapists?|psychiatrists?|psychologists?|substitute|"
+    r"replacement)\b",
     re.I,
 )
 _PASSIVE_NEGATION = re.compile(
@@ -219,12 +223,17 @@ _NOT_A_THERAPY_PRACTICE = re.compile(
     r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
-_LEADING_SUBCLAUSE = re.compile(r"^((?:Although|Though|While|Whereas|Unlike)\b[^,]{3,120}),\s+")
+_LEADING_SUBCLAUSE = re.compile(
+    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b[^,]{3,120}),\s+"
+)
 _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
 
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
 # An outside therapist carries the psychotherapy; the provider gives the medicine.
+_OUTSIDE_CARER = (
+    r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|treatment team)"
+)
 _REFERRAL = [
     re.compile(p, re.I)
     for p in (
@@ -234,8 +243,7 @@ _REFERRAL = [
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|resume)",
         r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*) (?:closely )?(?:alongside|with|"
         r"together with|in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |current |"
-        r"outside )?(?:primary care provider (?:and|or) (?:your )?)?(?:psycho)?(?:therapist|mental health provider|care team|"
-        r"counselor)",
+        r"outside )?(?:primary care provider (?:and|or) (?:your )?)?" + _OUTSIDE_CARER,
         r"\balongside (?:your|the patient's) (?:primary care provider|pcp|psychiatrist) (?:and|or) (?:your )?(?:psycho)?therapist",
         r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)",
         r"\bunder the care of a (?:\w+ )?(?:psycho)?therapist\b",
@@ -253,6 +261,11 @@ _REFERRAL = [
         r"\bbring (?:your|their) own therapist\b|\binvit\w+ (?:your|their) (?:own )?therapist\b",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b",
+        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b(?:psycho)?therapists?\b",
+        r"\bcontinu\w* (?:to see |seeing |working with |with |care with )?(?:your|their) (?:own |current |existing )?"
+        r"(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))",
+        r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
+        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|therapy)\b",
     )
 ]
 # "infusion therapy" is a medical treatment, not psychotherapy.
@@ -260,7 +273,9 @@ _MEDICAL_THERAPY = re.compile(
     r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I
 )
 _THERAPY_WORD = re.compile(
-    r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your) (?:a )?guide\b|\bsitters?\b", re.I
+    r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your|our|a trained) (?:a )?guides?\b|"
+    r"\bsitters?\b",
+    re.I,
 )
 _SESSION_WORD = re.compile(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
@@ -581,7 +596,8 @@ def _read_in_house_therapy(
     kap_specific = bool(_KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(_KAP_LOOSE.search(clause))
     # A therapist writing "I am with you during the journey" is the therapist in the room.
-    therapy = _THERAPY_WORD.search(_MEDICAL_THERAPY.sub("", clause)) or (
+    plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))  # "ketamine-assisted therapy" alone is no therapist
+    therapy = _THERAPY_WORD.search(plain) or (
         ctx.therapist_practice and _FIRST_PERSON.search(clause)
     )
     therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
