@@ -499,8 +499,8 @@ def _strings(value: Any) -> list[str]:
 
 def _first_phone(value: Any) -> str | None:
     for raw in value if isinstance(value, list) else [value]:
-        if isinstance(raw, str):
-            digits = _phone_digits(raw)
+        if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+            digits = _phone_digits(str(raw))
             if digits:
                 return digits
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -185,21 +186,25 @@ def test_mere_mentions_of_states_are_not_coverage():
 # ----------------------------------------------------------------------------- corpus
 
 
-def test_dev_corpus_main_city_and_state_without_inventing(corpus: Path):
+def test_dev_corpus_main_location_and_phone_without_inventing(corpus: Path):
     labels = {row["host"]: row for row in csv.DictReader((corpus / "dev" / "labels.csv").open())}
-    right = total = invented = 0
+    places_right = places = phones_right = phones = invented = 0
     for host, row in labels.items():
         root = corpus / "dev" / "sites" / host
         pages = [parse_page(p.read_bytes(), f"http://{host}/{p.relative_to(root).as_posix()}") for p in root.rglob("*.html")]
-        locations = extract_contacts(pages, host).locations
-        main = locations[0] if locations else None
+        contacts = extract_contacts(pages, host)
+        main = contacts.locations[0] if contacts.locations else None
         if row["city"] or row["state"]:
-            total += 1
-            right += bool(main) and (row["city"] in ("", main.city)) and (row["state"] in ("", main.state))
-        elif locations:
+            places += 1
+            places_right += bool(main) and (row["city"] in ("", main.city)) and (row["state"] in ("", main.state))
+        elif contacts.locations:
             invented += 1
+        if row["phone"]:
+            phones += 1
+            phones_right += bool(contacts.phones) and re.sub(r"\D", "", contacts.phones[0]) == row["phone"]
     assert invented == 0
-    assert right >= 0.9 * total
+    assert places_right >= 0.9 * places
+    assert phones_right >= 0.9 * phones
 
 
 def test_seed_documents_without_a_place_get_no_location(corpus: Path):

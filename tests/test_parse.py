@@ -180,3 +180,25 @@ def test_bytes_and_deep_nesting_do_not_raise():
     assert page.url == "https://deep.example/"
     nested_json = '<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
     assert parse_page(nested_json, "https://deep.example/").problems == ["broken-json-ld"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
+    | st.sampled_from(["PostalAddress", "MedicalClinic", "NM", "87501", "Taos", "(505) 555-0134", "Colorado"]),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["@type", "name", "address", "telephone", "faxNumber", "streetAddress", "addressLocality",
+                         "addressRegion", "postalCode", "addressCountry", "department", "location", "areaServed", "@graph"]),
+        children,
+        max_size=6,
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(structured=st.lists(st.dictionaries(st.just("@type"), st.text(max_size=10)) | _JSON.filter(lambda v: isinstance(v, dict)), max_size=4))
+def test_extract_contacts_never_raises_on_arbitrary_structured_data(structured):
+    page = parse_page("<p>x</p>", "https://s.example/")
+    page.structured = structured
+    _check_invariants(extract_contacts([page], "s.example"))
