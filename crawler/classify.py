@@ -147,10 +147,15 @@ _OWN_SERVICE = re.compile(
 # The provider's own therapists, or the therapist writing, taking part in the work.
 _OWN_THERAPIST = re.compile(
     r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
-    r"counselors?|guides|sitters)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+    r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
     r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|offer|"
     r"provide)\b|"
     r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
+)
+# "... is delivered by our team": the provider named as the one who does it.
+_BY_US = re.compile(
+    r"\bby (?:our|my) (?:\w+ ){0,2}(?:team|clinicians?|therapists?|psychotherapists?|staff|providers?|physicians?|"
+    r"nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b"
 )
 # "A focused clinic that provides ...": a site describing itself without naming itself.
 _SELF_DESCRIPTION = re.compile(
@@ -223,9 +228,14 @@ _NOT_A_THERAPY_PRACTICE = re.compile(
     r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
+# "Although X can be given by IV, IM or mouth, I use lozenges": the subordinate clause ends at the
+# comma where the main clause's subject begins, not at the first comma of a list.
 _LEADING_SUBCLAUSE = re.compile(
-    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b[^,]{3,120}),\s+"
+    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b.{3,160}?),\s+"
+    r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|KAP|patients|clients|most|many|some)\b)",
+    re.I,
 )
+_CONCESSION = re.compile(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
 _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
 
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
@@ -250,6 +260,8 @@ _REFERRAL = [
         r"\b(?:require|requires|required|must|mandatory)\b.{0,60}\b(?:therapist|mental health provider|psychotherapy)\b",
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b",
         r"\byour (?:own |outside |existing )?therapist(?:'s|’s)? role\b",
+        r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for) "
+        r"(?:the |your )?(?:psycho)?therapy",
         r"\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b",
         r"\btalk(?:ing)? (?:things )?(?:over )?with your (?:own )?therapist\b",
         r"\byour (?:own|outside|existing|current) (?:psycho)?therapist\b",
@@ -525,6 +537,8 @@ def _therapy_org(text: str) -> bool:
 
 def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
     """How much a clause speaks as the provider offering something: 1 offer, 0.5 procedure, 0 talk."""
+    if _CONCESSION.match(clause):
+        return 0.0  # "Although it can be given by IV, ...": conceded, not offered
     if s.tag in ("li", "td", "dd", "option") and _OFFER_HEADING.search(s.heading):
         return 1.0
     if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause):
@@ -534,6 +548,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
         or _SUBJECT_OFFER.search(clause)
         or _OWN_SERVICE.search(clause)
         or _OWN_THERAPIST.search(clause)
+        or _BY_US.search(clause)
         or _SELF_DESCRIPTION.match(clause)
         or _AT_BRAND.match(clause)
         or _brand_voice(clause, ctx.brand)
