@@ -301,6 +301,15 @@ def _clean_email(raw: str) -> str | None:
 # ----------------------------------------------------------------------------- name
 
 
+# Links from an organisation to its own offices.
+_OWN_PLACE_KEYS = ("mainEntity", "department", "subOrganization", "location", "hasPOS", "provider")
+# Top-level objects that describe someone or something else than the practice.
+_FOREIGN_TYPES = {
+    "article", "blogposting", "newsarticle", "reportage", "socialmediaposting", "event", "review",
+    "jobposting", "person", "product", "course", "book", "videoobject", "imageobject", "recipe",
+    "breadcrumblist", "faqpage", "question", "howto",
+}
+
 # How far each source is trusted for the site's name; agreeing sources add up.
 _NAME_SOURCE_WEIGHTS = {
     "json-ld": 5.0, "og:site_name": 4.0, "logo": 3.0, "copyright": 3.0, "title": 3.0,
@@ -450,8 +459,9 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
                     loc.source = "microdata" if owner.get("@source") == "microdata" else "json-ld"
                     loc.url = page.url
                     locations.append(_Candidate(loc, (_TIER_STRUCTURED, page_index, len(locations))))
-            area = obj.get("areaServed")
-            for text in _strings(area):
+            if {t.lower() for t in _types(obj)} & _FOREIGN_TYPES:
+                continue
+            for text in _strings(obj.get("areaServed")):
                 match = _CITY_STATE_RE.fullmatch(text.strip())
                 if match:
                     loc = _city_state_location(match.group("city"), match.group("state"))
@@ -461,21 +471,28 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
     return locations, phones, faxes
 
 
-def _walk(obj: Any, depth: int = 0) -> Iterator[tuple[dict[str, Any], int]]:
-    """Every dict in a JSON-LD tree with its depth; iterative so deep data cannot overflow."""
-    stack: list[tuple[Any, int]] = [(obj, depth)]
+def _walk(obj: dict[str, Any]) -> Iterator[tuple[dict[str, Any], int]]:
+    """The site's own organisation and its branches in one JSON-LD object, with their depth.
+
+    Only links that lead to the practice's own places are followed (departments,
+    locations, the page's main entity); an article's publisher, an event's venue or an
+    author's address are someone else's. Iterative, so deep data cannot overflow.
+    """
+    if {t.lower() for t in _types(obj)} & _FOREIGN_TYPES:
+        return
+    stack: list[tuple[Any, int]] = [(obj, 0)]
     seen = 0
-    while stack and seen < 5000:
+    while stack and seen < 2000:
         item, level = stack.pop()
         seen += 1
         if isinstance(item, list):
-            stack.extend((x, level) for x in reversed(item))
+            stack.extend((x, level) for x in reversed(item[:200]))
         elif isinstance(item, dict):
             yield item, level
-            for key, value in reversed(list(item.items())):
-                if key in ("address", "@context") or not isinstance(value, (dict, list)):
-                    continue
-                stack.append((value, level + 1))
+            for key in reversed(_OWN_PLACE_KEYS):
+                value = item.get(key)
+                if isinstance(value, (dict, list)):
+                    stack.append((value, level + 1))
 
 
 def _addresses_of(owner: dict[str, Any], depth: int) -> list[Any]:

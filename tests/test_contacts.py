@@ -272,3 +272,25 @@ def test_city_abbreviation_is_written_out_and_a_single_office_gets_the_main_phon
     <p>Mailing address: PO Box 40, Ft. Worth, TX 76101</p><p>Phone: (817) 555-0101</p></footer>"""
     (office,) = extract_contacts([page(html)], "c.example").locations
     assert (office.street, office.city, office.zip, office.phone) == ("3 Main St", "Fort Worth", "76102", "(817) 555-0101")
+
+
+def test_structured_data_about_someone_else_is_not_the_sites_office():
+    article = """<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A new clinic",
+      "publisher": {"@type": "Organization", "name": "Valley News", "telephone": "(801) 555-0190",
+        "address": {"@type": "PostalAddress", "addressLocality": "Provo", "addressRegion": "UT"}}}</script>"""
+    event = """<script type="application/ld+json">{"@type": "Event", "name": "Open house",
+      "location": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": "Ogden", "addressRegion": "UT"}}}</script>"""
+    contacts = extract_contacts([page(article), page(event, "https://c.example/events")], "c.example")
+    assert contacts.locations == [] and contacts.phones == []
+
+
+def test_the_pages_main_entity_is_the_practice():
+    html = """<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": "MedicalClinic",
+      "name": "Wasatch Ketamine", "telephone": "801-555-0111",
+      "address": {"@type": "PostalAddress", "streetAddress": "60 E South Temple", "addressLocality": "Salt Lake City",
+                  "addressRegion": "UT", "postalCode": "84111"}}}</script>"""
+    contacts = extract_contacts([page(html)], "wasatch.example")
+    assert [(loc.city, loc.zip, loc.phone, loc.name) for loc in contacts.locations] == [
+        ("Salt Lake City", "84111", "(801) 555-0111", "Wasatch Ketamine")
+    ]
+    assert contacts.phones == ["(801) 555-0111"]
