@@ -241,6 +241,9 @@ _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
 # An outside therapist carries the psychotherapy; the provider gives the medicine.
+_NOT_REQUIRED = re.compile(
+    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
+)
 _OUTSIDE_CARER = (
     r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|treatment team)"
 )
@@ -315,6 +318,11 @@ _GROUP = re.compile(
     r"\bin (?:individual and )?group settings\b",
     re.I,
 )
+_MEDICINE_CONTEXT = re.compile(
+    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b|\bmedicine\b|\bjourneys?\b|\bdos(?:e|es|ing)\b|\blozenges?\b|"
+    r"\bpsychedelic|\binfusions?\b",
+    re.I,
+)
 _INTEGRATION = re.compile(r"\bintegrat(?:ion|e|ing)\b", re.I)
 _THERAPIST_CREDENTIAL = re.compile(
     r"\b(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.|PhD|Ph\.D\.)\b|"
@@ -330,7 +338,8 @@ _PRESCRIBER_CREDENTIAL = re.compile(
 _ARTICLE = re.compile(
     r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|"
     r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
-    r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|health information)\b",
+    r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|"
+    r"health information resource|official website of)\b",
     re.I,
 )
 _BYLINE = re.compile(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
@@ -579,7 +588,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         voice = _voice(s, clause, ctx)
         negated = bool(_NEGATED_OFFER.search(clause))
         # Telling patients what their own therapist does is the provider speaking, whatever the grammar.
-        if not negated and any(p.search(clause) for p in _REFERRAL):
+        if not negated and not _NOT_REQUIRED.search(clause) and any(p.search(clause) for p in _REFERRAL):
             signals.add("adjunctive-referral", page_weight * max(voice, 0.6), s)
             _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
             continue
@@ -590,6 +599,9 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             _read_negation(s, clause, routes, heading_routes, page_weight * max(voice, 0.5), signals)
             continue
         _read_conditions(s, clause, page_weight * (voice or (0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2)), signals)
+        if _THERAPY_WORD.search(_KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))):
+            # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
+            signals.add("therapy-talk", page_weight, s)
         if voice <= 0:
             continue
         weight = page_weight * voice
@@ -616,15 +628,18 @@ def _read_in_house_therapy(
         ctx.therapist_practice and _FIRST_PERSON.search(clause)
     )
     therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
+    # Therapy sessions count only where the medicine is in view: "individual therapy sessions
+    # with me" on a therapist's site is ordinary psychotherapy.
+    medicine = any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.block))
     if voice >= 1.0 and (kap_specific or (kap_loose and therapy_context)):
         signals.add("kap", weight, s)
-    elif therapy and _SESSION_WORD.search(clause) and (
+    elif medicine and therapy and _SESSION_WORD.search(clause) and (
         (voice >= 0.5 and _OWN_THERAPIST.search(clause)) or (voice >= 1.0 and _THERAPIST_IN_SESSION.search(clause))
     ):
         signals.add("kap", weight, s)
-    elif voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
+    elif medicine and voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
         signals.add("kap", weight * 0.5, s)
-    elif voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause) and (_KAP_SPECIFIC.search(s.block) or therapy):
+    elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause) and (_KAP_SPECIFIC.search(s.block) or therapy):
         signals.add("kap", weight * 0.5, s)
     elif voice >= 1.0 and kap_loose:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
@@ -738,6 +753,7 @@ def _decide(site: _Site) -> Decision:
         modality = "infusion-only"
         doubt = kap >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
         confidence = 0.5 + 0.1 * min(signals.strong("medical-ketamine"), 4) - (0.2 if doubt else 0.0)
+        confidence -= 0.15 if signals.score("therapy-talk") >= 0.5 else 0.0
     else:
         modality = "unclear"
         confidence = 0.3
