@@ -611,7 +611,7 @@ _TIER_BARE_PLACE = 8
 @dataclass
 class _Candidate:
     location: Location
-    rank: tuple[int, int, int]  # (source priority, page order, order found): lower comes first
+    rank: tuple[int, int, int]  # (tier, page order, order found): lower comes first
 
 
 def _page_rank(page: Page) -> int:
@@ -626,25 +626,25 @@ def _text_locations(pages: list[Page]) -> list[_Candidate]:
         prose_ok = page.kind not in ("blog", "news")
         # "Ketamine Therapy in Austin, TX | Brand": a title part is read like a heading.
         title_parts = [TextBlock(part, "header", "title") for part in _title_parts(page.title)] if prose_ok else []
-        blocks = page.blocks + title_parts
-        for i, block in enumerate(blocks):
-            text = block.text
-            if not _PLACE_HINT_RE.search(text):
-                continue
-            chrome = block.region in ("footer", "header")
-            if chrome:
-                if text in seen_footer:
+        for blocks in (page.blocks, title_parts):
+            for i, block in enumerate(blocks):
+                text = block.text
+                if not _PLACE_HINT_RE.search(text):
                     continue
-                seen_footer.add(text)
-            elif not prose_ok or block.region in ("nav", "aside") or block.tag == "blockquote":
-                continue  # articles, menus, sidebars and testimonials name other people's places
-            where = 2 if chrome else (0 if page.kind in ("contact", "locations") else 1)
-            for loc, end in _locations_in_block(blocks, i):
-                loc.phone = loc.phone or _nearby_phone(blocks, i, end)
-                loc.source, loc.url = "text", page.url
-                # A street address outranks a bare "City, ST" wherever each was found.
-                tier = (_TIER_TEXT_ADDRESS if loc.street or loc.zip else _TIER_TEXT_CITY) + where
-                found.append(_Candidate(loc, (tier, page_index, len(found))))
+                chrome = block.region in ("footer", "header")
+                if chrome:
+                    if text in seen_footer:
+                        continue
+                    seen_footer.add(text)
+                elif not prose_ok or block.region in ("nav", "aside") or block.tag == "blockquote":
+                    continue  # articles, menus, sidebars and testimonials name other people's places
+                where = 2 if chrome else (0 if page.kind in ("contact", "locations") else 1)
+                for loc, end in _locations_in_block(blocks, i):
+                    loc.phone = loc.phone or _nearby_phone(blocks, i, end)
+                    loc.source, loc.url = "text", page.url
+                    # A street address outranks a bare "City, ST" wherever each was found.
+                    tier = (_TIER_TEXT_ADDRESS if loc.street or loc.zip else _TIER_TEXT_CITY) + where
+                    found.append(_Candidate(loc, (tier, page_index, len(found))))
     if not any(c.location.city for c in found):
         found += _bare_places(pages, len(found))
     return found
@@ -664,12 +664,12 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         if loc is not None:
             results.append((loc, match.end()))
         taken_until = match.end()
+    if _SERVICE_AREA_RE.search(text) or _SERVICE_AREA_RE.search(blocks[i].heading):
+        return results  # towns served, not offices
     for match in _CITY_STATE_RE.finditer(text):
         if match.start() < taken_until or any(match.start() < end for _, end in results):
             continue
         before, after = text[: match.start()], text[match.end() :]
-        if _SERVICE_AREA_RE.search(text) or _SERVICE_AREA_RE.search(blocks[i].heading):
-            break
         headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and not after.strip(" .!")
         if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:]) or headline):
             continue
@@ -749,6 +749,12 @@ def _with_previous_lines(blocks: list[TextBlock], i: int, head: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
+    """Street, city, state and ZIP of the address that ends ``text``.
+
+    State and ZIP come from the anchor the pre-filter found; usaddress splits the street
+    from the rest; the city is the longest run of words before the state that the
+    gazetteer knows there, since the tagger sometimes folds a suite or building into it.
+    """
     state_match = None
     for state_match in _STATE_ZIP_RE.finditer(text):
         pass
@@ -778,8 +784,6 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
     street_parts = [tok for tok, label in tokens if label in _STREET_LABELS and not label.startswith(("Occupancy", "Subaddress"))]
     street_parts += [tok for tok, label in tokens if label.startswith(("Occupancy", "Subaddress"))]
     box_parts = [tok for tok, label in tokens if label in _BOX_LABELS]
-    # The city is the place words just before the state, checked against the ZIP data, since
-    # the tagger sometimes swallows a building name or part of the street into it.
     tail_words = re.split(r"[\s,]+", before.split(",")[-1].strip()) if before else []
     tail_words = [w for w in tail_words if w]
     city = _known_city(tail_words, state, zip_code)
@@ -816,8 +820,7 @@ def _tidy_city(city: str) -> str:
 
 def _tidy_street(street: str) -> str:
     street = re.sub(r"\s+", " ", street).strip(" ,;")
-    street = re.sub(r"\s+,", ",", street)
-    return street
+    return re.sub(r"#\s+(?=\w)", "#", re.sub(r"\s+,", ",", street))
 
 
 def _is_po_box(street: str) -> bool:
