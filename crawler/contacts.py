@@ -53,7 +53,9 @@ _OFFICE_PHRASE_RE = re.compile(
     re.I,
 )
 # A list of nearby towns is a service area, not a set of offices.
-_SERVICE_AREA_RE = re.compile(r"\b(?:serving|we serve|areas? served|service areas?|nearby|surrounding|communities)\b", re.I)
+_SERVICE_AREA_RE = re.compile(
+    r"\b(?:serving|we serve|areas? served|service areas?|nearby|surrounding|communities)\b", re.I
+)
 # Small words that may sit inside a proper name ("Center for New Growth").
 _NAME_LINKS = {"of", "for", "and", "the", "at", "de", "del", "la", "le", "du", "on", "in", "&"}
 _SEGMENT_BREAK_RE = re.compile(r"[.!?;:]\s+(?=[A-Z0-9])|\s[|·•—–]\s|\s-\s|\b(?:at|is)\s+(?=\d)")
@@ -117,7 +119,10 @@ _FAX_AFTER_RE = re.compile(r"^\s*\(?\s*(?:fax|facsimile)\b", re.I)
 _HOTLINES = {"8002738255", "8006624357", "8007997233", "8006564673", "8009854357", "8779778727"}
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9][\w-]*(?:\.[A-Za-z0-9][\w-]*)+")
-_AT_RE = re.compile(r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+(?=[\w-]+\s*(?:\[|\(|\{|<)?\s*dot\b))\s*", re.I)
+_AT_RE = re.compile(
+    r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\s+at\s+(?=[\w-]+\s*(?:\[|\(|\{|<)?\s*dot\b))\s*",
+    re.I,
+)
 _DOT_RE = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\s+dot\s+)\s*", re.I)
 _OBFUSCATION_HINT_RE = re.compile(r"[\[({<\s]at[\])}>\s]", re.I)
 _FILE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".avif", ".tif", ".tiff")
@@ -140,7 +145,9 @@ _REMOTE_RE = re.compile(
 _REGION_QUALIFIER_RE = re.compile(
     r"\b(?:north|south|east|west|central|upstate|downstate|rural)(?:ern|east|west|eastern|western)?\s+$", re.I
 )
-_NEGATED_SERVE_RE = re.compile(r"\b(?:not|no longer|cannot|can't|unable to)\b[^.]{0,30}\b(?:licensed|serve|see)\b", re.I)
+_NEGATED_SERVE_RE = re.compile(
+    r"\b(?:not|no longer|cannot|can't|unable to)\b[^.]{0,30}\b(?:licensed|serve|see)\b", re.I
+)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -431,7 +438,9 @@ def _types(obj: dict[str, Any]) -> list[str]:
 
 
 def _is_org(obj: dict[str, Any]) -> bool:
-    return any(t.lower() in _ORG_TYPES or t.lower().endswith(("clinic", "business", "organization")) for t in _types(obj))
+    return any(
+        t.lower() in _ORG_TYPES or t.lower().endswith(("clinic", "business", "organization")) for t in _types(obj)
+    )
 
 
 def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str], set[str]]:
@@ -526,7 +535,9 @@ def _first_phone(value: Any) -> str | None:
 def _location_from_postal(address: Any) -> Location | None:
     """A schema.org PostalAddress (or an address string) as a Location, validated."""
     if isinstance(address, str):
-        return _parse_address_text(address.strip()) if _STATE_ZIP_RE.search(address) or _CITY_STATE_RE.search(address) else None
+        if _STATE_ZIP_RE.search(address) or _CITY_STATE_RE.search(address):
+            return _parse_address_text(address.strip(), need_zip=False)
+        return None
     street = _text_value(address.get("streetAddress"))
     city = _text_value(address.get("addressLocality"))
     region = _text_value(address.get("addressRegion"))
@@ -777,12 +788,13 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
         return None
     before = _SEPARATORS_RE.sub(", ", before).rstrip(" ,")
     try:
-        tokens = usaddress.parse(before + (", " if before else "") + STATES[state] + (f" {zip_code}" if zip_code else ""))
+        tokens = usaddress.parse(", ".join(filter(None, (before, f"{STATES[state]} {zip_code}".strip()))))
     except Exception:  # noqa: BLE001 - a trained tagger may fail on odd input; then no address
         tokens = []
     # Street first, then suite/floor, whichever order the site wrote them in.
-    street_parts = [tok for tok, label in tokens if label in _STREET_LABELS and not label.startswith(("Occupancy", "Subaddress"))]
-    street_parts += [tok for tok, label in tokens if label.startswith(("Occupancy", "Subaddress"))]
+    unit_labels = ("Occupancy", "Subaddress")
+    street_parts = [tok for tok, label in tokens if label in _STREET_LABELS and not label.startswith(unit_labels)]
+    street_parts += [tok for tok, label in tokens if label.startswith(unit_labels)]
     box_parts = [tok for tok, label in tokens if label in _BOX_LABELS]
     tail_words = re.split(r"[\s,]+", before.split(",")[-1].strip()) if before else []
     tail_words = [w for w in tail_words if w]
@@ -955,7 +967,8 @@ def _serve_states_in_text(text: str, has_office: bool) -> tuple[str, ...]:
             if not _state_code(m.group("city").split()[-1])
         }
         for match in _STATE_WORD_RE.finditer(sentence):
-            if match.start() in cities or _REGION_QUALIFIER_RE.search(sentence[max(0, match.start() - 16) : match.start()]):
+            qualifier = sentence[max(0, match.start() - 16) : match.start()]
+            if match.start() in cities or _REGION_QUALIFIER_RE.search(qualifier):
                 continue  # a city's state, or "northern Virginia": not a whole state
             word = match.group(0)
             code = "DC" if word.lower().startswith("washington") and "c" in word.lower()[10:] else _state_code(word)
