@@ -79,10 +79,15 @@ _ROUTES: dict[str, re.Pattern[str]] = {
     "at-home": re.compile(
         r"\bat[- ]home (?:ketamine|sessions?|treatment|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
         r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
-        r"\bon your own at home\b",
+        r"\bon your own at home\b|\btake-home\b|\b(?:virtual|telehealth|online|remote) (?:ketamine|KAP)\b",
         re.I,
     ),
 }
+_OTHER_DRUG = re.compile(
+    r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
+    r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
+    re.I,
+)
 _ROUTE_NOUNS = re.compile(
     r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|intravenous|intramuscular)\b", re.I
 )
@@ -336,7 +341,7 @@ _PRESCRIBER_CREDENTIAL = re.compile(
 # --- vocabulary: publishing rather than treating -----------------------------------------
 
 _ARTICLE = re.compile(
-    r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|"
+    r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|said|told|"
     r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
     r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|"
     r"health information resource|official website of)\b",
@@ -364,6 +369,7 @@ _BRAND_VERB = re.compile(
     r"^[^.;]{0,40}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|brings|uses|focuses|treats)\b"
 )
 
+_REPORTED = re.compile(r"\b(?:said|says|told|according)\b")
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
@@ -377,6 +383,7 @@ class _Sentence:
     tag: str
     heading: str
     block: str
+    weight: float  # by the kind of page it is on
 
 
 @dataclass
@@ -466,16 +473,20 @@ def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _sentences(pages: Iterable[Page]) -> Iterable[_Sentence]:
+def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
+    # A blog post weighs less than the services page beside it; a site that is nothing but
+    # posts (or a single saved article) has no such page, and its posts are all it says.
+    only_posts = not any(p.kind not in ("blog", "news", "other") for p in pages)
     seen: set[tuple[str, str]] = set()
     for page in pages:
+        weight = KIND_WEIGHT["other"] if only_posts and page.kind == "blog" else KIND_WEIGHT.get(page.kind, 0.8)
         for block in page.blocks:
             for text in split_sentences(block.text):
                 key = (text, block.region)
                 if key in seen:  # boilerplate repeated on every page counts once per site
                     continue
                 seen.add(key)
-                yield _Sentence(text, page.url, page.kind, block.region, block.tag, block.heading, block.text)
+                yield _Sentence(text, page.url, page.kind, block.region, block.tag, block.heading, block.text, weight)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -532,7 +543,7 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
         if i < 0:
             continue
         before, after = text[:i], text[i + len(name):]
-        if _BRAND_VERB.search(after) and not re.match(r"\s*(?:that|which|who)\b", after):
+        if _BRAND_VERB.search(after) and not re.match(r"\s*(?:that|which|who)\b", after) and not _REPORTED.search(after[:40]):
             return True
         if re.search(r"\b(?:At|like|visit)\s*$", before):
             return True
@@ -580,7 +591,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
 def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
     if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _is_speaker_turn(s, ctx):
         return
-    page_weight = KIND_WEIGHT.get(s.kind, 0.8)
+    page_weight = s.weight
     heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
     for clause in _clauses(s.text):
         if _CALLED_IT.search(clause):
@@ -593,6 +604,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
             continue
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
+        if _OTHER_DRUG.search(clause) and not _KETAMINE.search(clause):
+            routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
         if re.search(r"\bthis (?:route|method|option)\b", clause, re.I):
             routes += heading_routes
         if negated:
@@ -682,7 +695,7 @@ def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals
     if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
         for c, p in _CONDITIONS.items():
             if p.search(clause):
-                signals.add(f"condition:{c}", KIND_WEIGHT.get(s.kind, 0.8) * 0.5, s)
+                signals.add(f"condition:{c}", s.weight * 0.5, s)
 
 
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
@@ -704,7 +717,7 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     for name in sorted(ctx.brand, key=len, reverse=True):
         if _KETAMINE_BRAND.search(name) and not _MEDIA_BRAND.search(name):
             home = next((p for p in pages if p.kind == "home"), pages[0])
-            signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name))
+            signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name, 0.5))
             return
 
 
