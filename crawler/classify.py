@@ -430,11 +430,11 @@ class _Context:
 
 def classify_site(pages: list[Page]) -> Decision:
     """Classify one site from all of its pages; evidence is pooled over the whole site."""
-    return _decide(read_site(pages))
+    return _decide(_read_site(pages))
 
 
-def read_site(pages: list[Page]) -> _Site:
-    """Every signal the site gives, weighted; exposed so the weights can be inspected."""
+def _read_site(pages: list[Page]) -> _Site:
+    """Every signal the site gives, weighted."""
     sentences = list(_sentences(pages))
     ctx = _context(pages, sentences)
     signals = _Signals()
@@ -615,6 +615,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         if _THERAPY_WORD.search(_KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))):
             # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
             signals.add("therapy-talk", page_weight, s)
+        if voice < 1.0 and _KETAMINE.search(clause):
+            signals.add("ketamine-talk", page_weight * 0.1, s)  # shown when nothing else explains a decision
         if voice <= 0:
             continue
         weight = page_weight * voice
@@ -807,7 +809,7 @@ def _decision(
         "adjunctive-referral": ["adjunctive-referral"],
         "infusion-only": ["medical-ketamine"],
         "unclear": ["provider", "medical-ketamine"],
-        "not-a-provider": ["not-a-provider"],
+        "not-a-provider": ["not-a-provider", "ketamine-talk"],
     }[modality]
     ordered: list[Evidence] = []
     for name in deciding:

@@ -112,7 +112,9 @@ def test_interview_with_therapist_who_practises_elsewhere_is_not_a_provider():
 
 
 def test_therapist_who_only_writes_about_ketamine_is_not_a_provider():
-    assert _fixture("therapist-writer").modality == "not-a-provider"
+    decision = _fixture("therapist-writer")
+    assert decision.modality == "not-a-provider"
+    assert decision.evidence and decision.evidence[0].supports == "not-a-provider"
 
 
 def test_ketamine_one_liner_is_unclear_with_low_confidence():
