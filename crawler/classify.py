@@ -66,7 +66,8 @@ _KAP_LOOSE = re.compile(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
 _ROUTES: dict[str, re.Pattern[str]] = {
     "iv-infusion": re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto a vein\b", re.I),
     "im-injection": re.compile(
-        r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|a) muscle\b"
+        r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
+        r"a) muscle\b"
     ),
     "esketamine-nasal": re.compile(
         r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
@@ -118,7 +119,8 @@ _CONDITIONS: dict[str, re.Pattern[str]] = {
 # treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
 _NOT_TREATED_HERE = re.compile(
     r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
-    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
+    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|"
+    r"s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
     r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
@@ -152,7 +154,8 @@ _OWN_SERVICE = re.compile(
 # The provider's own therapists, or the therapist writing, taking part in the work.
 _OWN_THERAPIST = re.compile(
     r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
-    r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+    r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
+    r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
     r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|offer|"
     r"provide)\b|"
     r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
@@ -186,7 +189,8 @@ _BOOKING = re.compile(
 # A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
 _PROCEDURAL = re.compile(
     r"\byour (?:first |next |initial |own )?(?:infusions?|sessions?|journeys?|treatments?|appointments?|visits?|"
-    r"doses?|medicine sessions?|ketamine sessions?)\b|\byour (?:psycho)?therapist (?:will|prepares|stays|sits|guides)\b|"
+    r"doses?|medicine sessions?|ketamine sessions?)\b|\byour (?:psycho)?therapist (?:will|prepares|stays|sits|"
+    r"guides)\b|"
     r"\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
     re.I,
 )
@@ -208,8 +212,11 @@ _THERAPIST_SELF = re.compile(
 _THERAPY_BRAND = re.compile(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
 # A site named for ketamine or infusions is a clinic; one named as news or research is not.
 _KETAMINE_BRAND = re.compile(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
-_MEDIA_BRAND = re.compile(r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I)
+_MEDIA_BRAND = re.compile(
+    r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I
+)
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
+_THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
 _CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "although we call it an infusion": a name, not a route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
@@ -250,7 +257,8 @@ _NOT_REQUIRED = re.compile(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
 _OUTSIDE_CARER = (
-    r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|treatment team)"
+    r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|"
+    r"treatment team)"
 )
 _REFERRAL = [
     re.compile(p, re.I)
@@ -258,14 +266,19 @@ _REFERRAL = [
         r"\b(?:return|go back|come back|back) to (?:the|your) (?:own )?(?:referring )?(?:mental health )?"
         r"(?:provider|therapist|psychiatrist|clinician|professional)",
         r"\b(?:mental health )?(?:provider|professional|clinician|therapist) who referred you\b",
-        r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|resume)",
-        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*) (?:closely )?(?:alongside|with|"
-        r"together with|in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |current |"
+        r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
+        r"resume)",
+        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|"
+        r"communicat\w*) (?:closely )?(?:alongside|with|"
+        r"together with|in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |"
+        r"current |"
         r"outside )?(?:primary care provider (?:and|or) (?:your )?)?" + _OUTSIDE_CARER,
-        r"\balongside (?:your|the patient's) (?:primary care provider|pcp|psychiatrist) (?:and|or) (?:your )?(?:psycho)?therapist",
+        r"\balongside (?:your|the patient's) (?:primary care provider|pcp|psychiatrist) (?:and|"
+        r"or) (?:your )?(?:psycho)?therapist",
         r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)",
         r"\bunder the care of a (?:\w+ )?(?:psycho)?therapist\b",
-        r"\b(?:require|requires|required|must|mandatory)\b.{0,60}\b(?:therapist|mental health provider|psychotherapy)\b",
+        r"\b(?:we|you|patients|clients)\b[^.;]{0,20}\b(?:require|requires|required|must|mandatory)\b.{0,60}"
+        r"\b(?:therapist|mental health provider|psychotherapy)\b",
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b",
         r"\byour (?:own |outside |existing )?therapist(?:'s|’s)? role\b",
         r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for) "
@@ -281,11 +294,13 @@ _REFERRAL = [
         r"\bbring (?:your|their) own therapist\b|\binvit\w+ (?:your|their) (?:own )?therapist\b",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b",
-        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b(?:psycho)?therapists?\b",
+        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |"
+        r"one of )?[^.;]{0,30}\b(?:psycho)?therapists?\b",
         r"\bcontinu\w* (?:to see |seeing |working with |with |care with )?(?:your|their) (?:own |current |existing )?"
         r"(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))",
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
-        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|therapy)\b",
+        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
+        r"therapy)\b",
     )
 ]
 # "infusion therapy" is a medical treatment, not psychotherapy.
@@ -305,7 +320,8 @@ _SESSION_WORD = re.compile(
 _THERAPIST_IN_SESSION = re.compile(
     r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,40}\b(?:guid\w*|present|in the room|with you|"
     r"stays?|sits?|joins?|accompan\w+|support\w*|prepares?|help\w*)|"
-    r"\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |licensed )?(?:psycho)?therapist",
+    r"\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
+    r"licensed )?(?:psycho)?therapist",
     re.I,
 )
 # Preparation and integration sessions listed among what the provider gives.
@@ -314,12 +330,14 @@ _THERAPY_SESSIONS = re.compile(
 )
 # A therapist working with an outside prescriber is still delivering KAP.
 _PARTNER_PRESCRIBER = re.compile(
-    r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |physician )?"
+    r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |"
+    r"physician )?"
     r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|"
     r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed by\b",
 )
 _GROUP = re.compile(
-    r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b.{0,40}\bKAP\b|"
+    r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|"
+    r"\bgroups?\b.{0,40}\bKAP\b|"
     r"\bin (?:individual and )?group settings\b",
     re.I,
 )
@@ -543,7 +561,8 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
         if i < 0:
             continue
         before, after = text[:i], text[i + len(name):]
-        if _BRAND_VERB.search(after) and not re.match(r"\s*(?:that|which|who)\b", after) and not _REPORTED.search(after[:40]):
+        relative = re.match(r"\s*(?:that|which|who)\b", after)  # "a clinic that offers": someone else
+        if _BRAND_VERB.search(after) and not relative and not _REPORTED.search(after[:40]):
             return True
         if re.search(r"\b(?:At|like|visit)\s*$", before):
             return True
@@ -552,7 +571,9 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
 
 def _therapy_org(text: str) -> bool:
     """A named psychotherapy practice ("<Name> Therapy", "<Name> Counseling")."""
-    return any(set(org.split()) & _THERAPY_ORG_WORDS and not re.search(r"Ketamine|Infusion", org) for org in _organisations(text))
+    return any(
+        set(org.split()) & _THERAPY_ORG_WORDS and not _KETAMINE_BRAND.search(org) for org in _organisations(text)
+    )
 
 
 def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
@@ -606,12 +627,13 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
         if _OTHER_DRUG.search(clause) and not _KETAMINE.search(clause):
             routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
-        if re.search(r"\bthis (?:route|method|option)\b", clause, re.I):
+        if _THIS_ROUTE.search(clause):
             routes += heading_routes
         if negated:
             _read_negation(s, clause, routes, heading_routes, page_weight * max(voice, 0.5), signals)
             continue
-        _read_conditions(s, clause, page_weight * (voice or (0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2)), signals)
+        context = 0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2
+        _read_conditions(s, clause, page_weight * (voice or context), signals)
         if _THERAPY_WORD.search(_KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))):
             # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
             signals.add("therapy-talk", page_weight, s)
@@ -654,8 +676,9 @@ def _read_in_house_therapy(
         signals.add("kap", weight, s)
     elif medicine and voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
         signals.add("kap", weight * 0.5, s)
-    elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause) and (_KAP_SPECIFIC.search(s.block) or therapy):
-        signals.add("kap", weight * 0.5, s)
+    elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause):
+        if therapy or _KAP_SPECIFIC.search(s.block):
+            signals.add("kap", weight * 0.5, s)
     elif voice >= 1.0 and kap_loose:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
         signals.add("kap-loose", weight * 0.3, s)
@@ -680,7 +703,7 @@ def _read_negation(
     if _PASSIVE_NEGATION.search(clause[max(0, m.start() - 12): m.end()]):
         scope = clause[: m.start()] + " " + scope
     for r in routes:
-        if _ROUTES[r].search(scope) or (r in heading_routes and re.search(r"\bthis (?:route|method|option)\b", scope, re.I)):
+        if _ROUTES[r].search(scope) or (r in heading_routes and _THIS_ROUTE.search(scope)):
             signals.add(f"against:service:{r}", weight, s)
     therapy_scope = _MEDICAL_THERAPY.sub("", scope)
     if _KAP_SPECIFIC.search(scope) or _KAP_LOOSE.search(scope) or _NOT_A_THERAPY_PRACTICE.search(therapy_scope):

@@ -101,13 +101,14 @@ class Report:
     city_state: Rate = field(default_factory=Rate)
     zip: Rate = field(default_factory=Rate)
     phone: Rate = field(default_factory=Rate)
-    invented_locations: Rate = field(default_factory=Rate)  # count: sites without a labelled place
+    sites_without_place: int = 0  # labels with neither city nor state
+    invented_locations: int = 0  # ... of which the prediction still names a city or state
     misses: list[Miss] = field(default_factory=list)
     diffs: list[SiteDiff] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("calibration", "city_state", "zip", "phone", "invented_locations"):
+        for key in ("calibration", "city_state", "zip", "phone"):
             data[key]["accuracy"] = round(getattr(self, key).accuracy, 4)
         return data
 
@@ -171,50 +172,52 @@ def _same_text(a: str, b: str) -> bool:
 def evaluate(labels: Mapping[str, Label], predictions: Mapping[str, Any]) -> Report:
     """Compare predictions (site -> Clinic-like dict) with labels (host -> Label)."""
     predicted = {normalize_host(k): _as_dict(v) for k, v in predictions.items()}
-    report = Report()
-    pairs: list[tuple[Label, dict[str, Any]]] = []
-    for host in sorted(labels):
-        if host in predicted:
-            pairs.append((labels[host], predicted[host]))
-        else:
-            report.missing.append(host)
+    report = Report(missing=[host for host in sorted(labels) if host not in predicted])
+    pairs = [(labels[host], predicted[host]) for host in sorted(labels) if host in predicted]
     report.sites = len(pairs)
-    report.confusion = {m: {n: 0 for n in MODALITIES} for m in MODALITIES}
-    counts = {"s": [0, 0, 0], "c": [0, 0, 0]}
+    _score_modalities(report, [(label.modality, str(pred.get("modality", ""))) for label, pred in pairs])
+    counts = {"services": [0, 0, 0], "conditions": [0, 0, 0]}  # tp, fp, fn
     for label, pred in pairs:
         modality = str(pred.get("modality", ""))
-        report.confusion.setdefault(label.modality, {n: 0 for n in MODALITIES})
-        report.confusion[label.modality][modality] = report.confusion[label.modality].get(modality, 0) + 1
-        right = modality == label.modality
-        if float(pred.get("confidence") or 0.0) >= CONFIDENT:
-            report.calibration.add(right)
-        if not right:
-            report.misses.append(
-                Miss(label.host, label.modality, modality, float(pred.get("confidence") or 0.0), list(pred.get("evidence") or []))
-            )
+        confidence = float(pred.get("confidence") or 0.0)
+        if confidence >= CONFIDENT:
+            report.calibration.add(modality == label.modality)
+        if modality != label.modality:
+            evidence = [_as_dict(e) for e in pred.get("evidence") or []]
+            report.misses.append(Miss(label.host, label.modality, modality, confidence, evidence))
         diff = SiteDiff(label.host)
-        for key, truth, slot in (("services", label.services, "s"), ("conditions", label.conditions, "c")):
+        for key, truth in (("services", set(label.services)), ("conditions", set(label.conditions))):
             if not truth:
                 continue
             got = set(pred.get(key) or [])
-            tp, fp, fn = len(got & set(truth)), len(got - set(truth)), len(set(truth) - got)
-            counts[slot] = [counts[slot][0] + tp, counts[slot][1] + fp, counts[slot][2] + fn]
-            setattr(diff, f"missing_{key}", sorted(set(truth) - got))
-            setattr(diff, f"extra_{key}", sorted(got - set(truth)))
+            for i, n in enumerate((len(got & truth), len(got - truth), len(truth - got))):
+                counts[key][i] += n
+            setattr(diff, f"missing_{key}", sorted(truth - got))
+            setattr(diff, f"extra_{key}", sorted(got - truth))
         if diff.missing_services or diff.extra_services or diff.missing_conditions or diff.extra_conditions:
             report.diffs.append(diff)
         _score_location(report, label, pred)
-    present = [m for m in MODALITIES if any(l.modality == m for l, _ in pairs) or any(p.get("modality") == m for _, p in pairs)]
-    for m in MODALITIES:
-        tp = sum(1 for l, p in pairs if l.modality == m and p.get("modality") == m)
-        fp = sum(1 for l, p in pairs if l.modality != m and p.get("modality") == m)
-        fn = sum(1 for l, p in pairs if l.modality == m and p.get("modality") != m)
-        report.per_class[m] = _prf(tp, fp, fn)
-    report.macro_f1 = round(sum(report.per_class[m].f1 for m in present) / len(present), 4) if present else 0.0
-    report.accuracy = round(sum(1 for l, p in pairs if l.modality == p.get("modality")) / len(pairs), 4) if pairs else 0.0
-    report.services = _prf(*counts["s"])
-    report.conditions = _prf(*counts["c"])
+    report.services = _prf(*counts["services"])
+    report.conditions = _prf(*counts["conditions"])
     return report
+
+
+def _score_modalities(report: Report, pairs: list[tuple[str, str]]) -> None:
+    """Confusion matrix, per-class P/R/F1, macro-F1 and accuracy from (expected, predicted) pairs."""
+    report.confusion = {m: {n: 0 for n in MODALITIES} for m in MODALITIES}
+    for expected, got in pairs:
+        row = report.confusion.setdefault(expected, {n: 0 for n in MODALITIES})
+        row[got] = row.get(got, 0) + 1
+    for m in MODALITIES:
+        tp = sum(1 for e, g in pairs if e == m and g == m)
+        fp = sum(1 for e, g in pairs if e != m and g == m)
+        fn = sum(1 for e, g in pairs if e == m and g != m)
+        report.per_class[m] = _prf(tp, fp, fn)
+    present = [m for m in MODALITIES if any(m in pair for pair in pairs)]
+    if present:
+        report.macro_f1 = round(sum(report.per_class[m].f1 for m in present) / len(present), 4)
+    if pairs:
+        report.accuracy = round(sum(1 for e, g in pairs if e == g) / len(pairs), 4)
 
 
 def _score_location(report: Report, label: Label, pred: dict[str, Any]) -> None:
@@ -228,7 +231,8 @@ def _score_location(report: Report, label: Label, pred: dict[str, Any]) -> None:
             )
         )
     else:
-        report.invented_locations.add(any(loc.get("city") or loc.get("state") for loc in locations))
+        report.sites_without_place += 1
+        report.invented_locations += any(loc.get("city") or loc.get("state") for loc in locations)
     if label.zip:
         report.zip.add(any(str(loc.get("zip", ""))[:5] == label.zip for loc in locations))
     if label.phone:
@@ -238,7 +242,7 @@ def _score_location(report: Report, label: Label, pred: dict[str, Any]) -> None:
 
 def format_text(report: Report) -> str:
     """A plain-text report for the terminal."""
-    short = {"kap": "kap", "adjunctive-referral": "ref", "infusion-only": "inf", "unclear": "unc", "not-a-provider": "nap"}
+    short = dict(zip(MODALITIES, ("kap", "ref", "inf", "unc", "nap")))
     lines = [f"Sites evaluated: {report.sites}" + (f"   missing: {len(report.missing)}" if report.missing else "")]
     lines.append("")
     lines.append("Confusion (rows expected, columns predicted):")
@@ -258,8 +262,7 @@ def format_text(report: Report) -> str:
     lines.append(f"Confidence >= {CONFIDENT}: {c.count} decisions, {c.correct} right ({c.accuracy:.1%})")
     for name, r in (("City+state", report.city_state), ("ZIP", report.zip), ("Phone", report.phone)):
         lines.append(f"{name}: {r.correct}/{r.count} right ({r.accuracy:.1%})")
-    inv = report.invented_locations
-    lines.append(f"Invented locations: {inv.correct} of {inv.count} sites without a labelled place")
+    lines.append(f"Invented locations: {report.invented_locations} of {report.sites_without_place} unplaced sites")
     if report.missing:
         lines.append("Missing: " + ", ".join(report.missing))
     if report.misses:

@@ -122,7 +122,7 @@ def test_location_figures_city_state_zip_phone_and_invented():
     assert (report.city_state.correct, report.city_state.count) == (1, 2)
     assert (report.zip.correct, report.zip.count) == (1, 1)
     assert (report.phone.correct, report.phone.count) == (1, 1)
-    assert (report.invented_locations.correct, report.invented_locations.count) == (1, 2)
+    assert (report.invented_locations, report.sites_without_place) == (1, 2)
 
 
 def test_missing_sites_are_listed_and_left_out():
