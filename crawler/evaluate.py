@@ -132,10 +132,17 @@ def _digits(phone: str) -> str:
 
 
 def load_labels(path: str | Path) -> dict[str, Label]:
-    """Read a labels CSV keyed by normalised host; rows without a host or modality are skipped."""
+    """Read a labels CSV keyed by normalised host; rows without a host or modality are skipped.
+
+    Raises ValueError when the header has no host/website column or no modality column.
+    """
     labels: dict[str, Label] = {}
     with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        reader = csv.DictReader(fh)
+        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+        if not columns & {"host", "website", "site"} or "modality" not in columns:
+            raise ValueError("labels need a host (or website) column and a modality column")
+        for row in reader:
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             host = normalize_host(row.get("host") or row.get("website") or row.get("site") or "")
             modality = row.get("modality", "")

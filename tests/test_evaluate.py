@@ -32,6 +32,13 @@ def test_labels_read_host_or_website_column_and_split_lists(tmp_path):
     assert labels["beta.test"].services == ()
 
 
+def test_labels_without_host_or_modality_column_are_refused(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("name,kind\nAlpha,kap\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="host"):
+        load_labels(path)
+
+
 @pytest.mark.parametrize("raw", ["alpha.test", "www.alpha.test", "http://alpha.test/", "https://WWW.Alpha.test/about"])
 def test_hosts_match_without_scheme_www_or_path(raw):
     assert normalize_host(raw) == "alpha.test"
