@@ -38,8 +38,11 @@ KIND_WEIGHT = {
     "blog": 0.4,
     "news": 0.2,
 }
-# Menus, footers, cookie banners and sidebars repeat on every page and carry no offers.
-OFFER_REGIONS = {"main"}
+# Menus, footers, cookie banners and sidebars repeat on every page and carry no offers. Page
+# headers hold the site name and menu, but some themes put the hero sentence there too: their
+# prose (not their menu items) counts, at half weight.
+REGION_WEIGHT = {"main": 1.0, "header": 0.5}
+_MENU_TAGS = ("li", "a", "button", "option", "label")
 
 # Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
 PROVIDER_MIN = 0.5  # below this the site never speaks as a ketamine provider
@@ -210,6 +213,11 @@ _THERAPIST_SELF = re.compile(
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
 _THERAPY_BRAND = re.compile(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
+# schema.org types a practice gives itself (news sites describe themselves as publishers).
+_PROVIDER_TYPES = {
+    "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
+    "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
+}
 # A site named for ketamine or infusions is a clinic; one named as news or research is not.
 _KETAMINE_BRAND = re.compile(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
 _MEDIA_BRAND = re.compile(
@@ -497,8 +505,9 @@ def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
     only_posts = not any(p.kind not in ("blog", "news", "other") for p in pages)
     seen: set[tuple[str, str]] = set()
     for page in pages:
-        weight = KIND_WEIGHT["other"] if only_posts and page.kind == "blog" else KIND_WEIGHT.get(page.kind, 0.8)
+        kind_weight = KIND_WEIGHT["other"] if only_posts and page.kind == "blog" else KIND_WEIGHT.get(page.kind, 0.8)
         for block in page.blocks:
+            weight = kind_weight * REGION_WEIGHT.get(block.region, 0.0)
             for text in split_sentences(block.text):
                 key = (text, block.region)
                 if key in seen:  # boilerplate repeated on every page counts once per site
@@ -610,7 +619,9 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
 
 
 def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
-    if s.region not in OFFER_REGIONS or _QUESTION_END.search(s.text) or _is_speaker_turn(s, ctx):
+    if s.region not in REGION_WEIGHT or _QUESTION_END.search(s.text) or _is_speaker_turn(s, ctx):
+        return
+    if s.region != "main" and s.tag in _MENU_TAGS:
         return
     page_weight = s.weight
     heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
@@ -738,12 +749,21 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
 
 
 def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
-    """A site that names itself for ketamine or infusions ("<Town> Ketamine Clinic") is a provider."""
+    """A site that names itself for ketamine ("<Town> Ketamine Clinic") or describes itself as a
+    clinic or practice in its structured data is a provider, if it speaks of ketamine at all."""
+    home = next((p for p in pages if p.kind == "home"), pages[0])
     for name in sorted(ctx.brand, key=len, reverse=True):
         if _KETAMINE_BRAND.search(name) and not _MEDIA_BRAND.search(name):
-            home = next((p for p in pages if p.kind == "home"), pages[0])
             signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name, 0.5))
-            return
+            break
+    for page in pages:
+        for obj in page.structured:
+            raw = obj.get("@type", [])
+            types = [str(t) for t in (raw if isinstance(raw, list) else [raw])]
+            if {t.lower() for t in types} & _PROVIDER_TYPES:
+                label = f"{obj.get('name') or page.title} ({', '.join(types)})"
+                signals.add("provider", 0.5, _Sentence(label, page.url, page.kind, "header", "json-ld", "", label, 0.5))
+                return
 
 
 def _read_article(pages: list[Page], sentences: list[_Sentence], ctx: _Context, signals: _Signals) -> float:
