@@ -440,6 +440,7 @@ class _Signals:
 class _Site:
     signals: _Signals
     article: float  # how much the site reads as publishing rather than treating
+    article_share: float  # the same per sentence of main text, so a clinic's large blog does not swamp it
     ketamine_mentions: int
 
 
@@ -469,7 +470,9 @@ def _read_site(pages: list[Page]) -> _Site:
     _read_team(pages, sentences, signals)
     _read_brand(pages, ctx, signals)
     ketamine_mentions = sum(1 for s in sentences if _KETAMINE.search(s.text))
-    return _Site(signals, _read_article(pages, sentences, ctx, signals), ketamine_mentions)
+    article = _read_article(sentences, ctx, signals)
+    main_sentences = sum(1 for s in sentences if s.region == "main") or 1
+    return _Site(signals, article, article / main_sentences, ketamine_mentions)
 
 
 def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
@@ -766,7 +769,7 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
                 return
 
 
-def _read_article(pages: list[Page], sentences: list[_Sentence], ctx: _Context, signals: _Signals) -> float:
+def _read_article(sentences: list[_Sentence], ctx: _Context, signals: _Signals) -> float:
     """How much the site reads as publishing (news, research, interviews) rather than treating."""
     score = 0.0
     for s in sentences:
@@ -782,7 +785,7 @@ def _read_article(pages: list[Page], sentences: list[_Sentence], ctx: _Context, 
         if cue:
             score += cue
             signals.add("not-a-provider", cue, s)
-    return score + sum(1.0 for p in pages if p.kind in ("news", "blog"))
+    return score
 
 
 # --- deciding -------------------------------------------------------------------------------
@@ -797,7 +800,7 @@ def _decide(site: _Site) -> Decision:
     if site.ketamine_mentions == 0:
         return _decision("not-a-provider", 0.95, signals, [], [])
     # A site that reads as publishing must speak as a provider more clearly than one that does not.
-    if provider < PROVIDER_MIN + 0.25 * min(site.article, 4.0):
+    if provider < PROVIDER_MIN + min(2.0 * site.article_share, 1.0):
         confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
         return _decision("not-a-provider", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
