@@ -804,7 +804,9 @@ def _decide(site: _Site) -> Decision:
         confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
         return _decision("not-a-provider", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
-    if kap >= KAP_MIN and kap >= referral:
+    # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
+    # therapists stays kap unless the outside-therapist model clearly dominates its pages.
+    if kap >= KAP_MIN and kap >= referral / 2:
         modality = "kap"
         confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= kap / 2 else 0.0)
     elif referral >= REFERRAL_MIN:
