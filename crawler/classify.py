@@ -168,7 +168,7 @@ _BY_US = re.compile(
     r"\bby (?:our|my) (?:\w+ ){0,2}(?:team|clinicians?|therapists?|psychotherapists?|staff|providers?|physicians?|"
     r"nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b"
 )
-# "A focused clinic that provides ...": a site describing itself without naming itself.
+# "A small practice that offers ...": a site describing itself without naming itself.
 _SELF_DESCRIPTION = re.compile(
     r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
     r"(?:provides|offers|specializes|delivers|gives)\b",
@@ -197,14 +197,14 @@ _PROCEDURAL = re.compile(
     r"\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
     re.I,
 )
-# "Ketamine is given by IV in the arm": how the provider does it, in the passive.
+# "The dose is delivered over forty minutes": how the provider does it, in the passive.
 _PASSIVE_PROCEDURE = re.compile(
     r"\b(?:is|are) (?:actually |always |then )?(?:given|administered|delivered|done|"
     r"held|dosed|taken) (?:as|by|in|at|through|via|over|under)\b",
     re.I,
 )
 _QUESTION_END = re.compile(r"\?\s*$")
-# "Melissa: I began ..." - a speaker's turn in an interview or a comment thread.
+# "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
 _SPEAKER = re.compile(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
 _AT_BRAND = re.compile(r"^At [A-Z][\w&'’ -]{1,40}, (?:we|our)\b")
 # The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
@@ -225,10 +225,10 @@ _MEDIA_BRAND = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
 _THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
-_CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "although we call it an infusion": a name, not a route
+_CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "we call it a drip, but ...": a name, not a route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
-# "we are not a psychotherapy practice"), not any "not" in the sentence ("have not responded").
+# "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
 _NEGATED_OFFER = re.compile(
     r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
     r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
@@ -248,7 +248,7 @@ _NOT_A_THERAPY_PRACTICE = re.compile(
     r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
-# "Although X can be given by IV, IM or mouth, I use lozenges": the subordinate clause ends at the
+# "Though clinics use IV, IM or nasal routes, we give troches": the subordinate clause ends at the
 # comma where the main clause's subject begins, not at the first comma of a list.
 _LEADING_SUBCLAUSE = re.compile(
     r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b.{3,160}?),\s+"
@@ -556,7 +556,7 @@ def _brand_names(pages: list[Page]) -> set[str]:
 
 
 def _organisations(text: str) -> list[str]:
-    """Proper names of practices in a text ("Anew Therapy", "The Center for New Growth")."""
+    """Proper names of practices in a text ("Riverside Therapy", "The Center for Quiet Minds")."""
     found = []
     for m in _ORG.finditer(text):
         words = m.group(1).split()
@@ -608,7 +608,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
     ):
         return 1.0
     if s.kind not in ("blog", "news") and _PASSIVE_PROCEDURE.search(clause):
-        # On a page where the provider speaks, "ketamine is given as a shot" is its own procedure.
+        # On a page where the provider speaks, "the dose is held in our office" is its own procedure.
         return 0.75 if s.url in ctx.voiced_pages else 0.5
     if _PROCEDURAL.search(clause):
         return 0.5
@@ -673,7 +673,7 @@ def _read_in_house_therapy(
     """Signals that the provider's own therapist prepares, sits with or integrates the sessions."""
     kap_specific = bool(_KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(_KAP_LOOSE.search(clause))
-    # A therapist writing "I am with you during the journey" is the therapist in the room.
+    # A therapist writing "I sit beside you while the medicine works" is the therapist in the room.
     plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))  # "ketamine-assisted therapy" alone is no therapist
     therapy = _THERAPY_WORD.search(plain) or (
         ctx.therapist_practice and _FIRST_PERSON.search(clause)
