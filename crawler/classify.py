@@ -97,7 +97,9 @@ _ROUTE_NOUNS = re.compile(
 )
 _CONDITIONS: dict[str, re.Pattern[str]] = {
     "depression": re.compile(
-        r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions)\b|\bpain and mood\b", re.I
+        r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions)\b|"
+        r"\b(?:for|treat\w*) (?:\w+ (?:and|&) )?mood\b",
+        re.I,
     ),
     "anxiety": re.compile(r"\banxiety\b|\bGAD\b", re.I),
     "ptsd": re.compile(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
@@ -225,7 +227,6 @@ _MEDIA_BRAND = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
 _THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
-_CALLED_IT = re.compile(r"\bcall(?:ed)? it\b", re.I)  # "we call it a drip, but ...": a name, not a route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
 # "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
@@ -292,7 +293,7 @@ _REFERRAL = [
         r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for) "
         r"(?:the |your )?(?:psycho)?therapy",
         r"\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b",
-        r"\btalk(?:ing)? (?:things )?(?:over )?with your (?:own )?therapist\b",
+        r"\btalk(?:ing)? (?:\w+ ){0,2}with your (?:own )?therapist\b",
         r"\byour (?:own|outside|existing|current) (?:psycho)?therapist\b",
         r"\b(?:outside|external) (?:care team|therapist|therapy|mental health (?:provider|professional))\b",
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b",
@@ -531,7 +532,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _clauses(text: str) -> list[str]:
-    """Clauses that a negation or a "we call it" cannot reach beyond."""
+    """Clauses a negation or a concession cannot reach beyond."""
     lead = _LEADING_SUBCLAUSE.match(text)
     parts = [lead.group(1), text[lead.end():]] if lead else [text]
     return [c.strip() for part in parts for c in _CLAUSE_SPLIT.split(part) if c and c.strip()]
@@ -629,8 +630,6 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
     page_weight = s.weight
     heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
     for clause in _clauses(s.text):
-        if _CALLED_IT.search(clause):
-            continue
         voice = _voice(s, clause, ctx)
         negated = bool(_NEGATED_OFFER.search(clause))
         # Telling patients what their own therapist does is the provider speaking, whatever the grammar.
