@@ -27,6 +27,9 @@ DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+# Each give-up is a fetch error with its reason in the run report and the crawl summary;
+# logging it as an ERROR too buries real errors in a crawl of many sites.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DEPTH_LIMIT = 4
 DNS_TIMEOUT = 10
 
@@ -37,7 +40,10 @@ LOG_LEVEL = "WARNING"
 # Network safety (crawler/guard.py): never fetch loopback, private, link-local or metadata
 # addresses, nor non-http(s) schemes. KETADIR_ALLOW_PRIVATE_ADDRESSES = True lifts the address
 # guard, for crawling a test web served directly (not through a proxy) on 127.0.0.1.
-DOWNLOADER_MIDDLEWARES = {"crawler.guard.AddressGuardMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.AddressGuardMiddleware": 50,
+    "crawler.guard.RedirectGuardMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
+}
 TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
 KETADIR_ALLOW_PRIVATE_ADDRESSES = False
 

@@ -6,28 +6,62 @@ end to end with no network. Sites can change over time: ROOT/<host>@<version>/ h
 version of a site and ``set_version`` switches to it (or makes the site vanish), which is how
 change-history tests simulate a clinic editing, dropping or restoring its pages.
 
-The request handling is split into small steps (target -> site folder -> file -> response) so
-per-host behaviours such as faults can be slotted in later without rewriting the server.
+Fault mode: a site folder may hold ``_fault.json`` (never served), one rule or a list of rules
+that make the host misbehave the way real servers do, so crash and hostility tests (and a demo)
+can use a whole web of bad sites. A rule is ``{"kind": ..., "paths": [...], ...options}``;
+``paths`` lists exact paths or prefixes ending in ``*`` (default: every path, robots.txt
+included). Rules are tried in order; ``slow`` waits and goes on to the next rule, the others
+answer. Kinds and their options:
+
+- ``slow`` ``seconds``: wait before answering.
+- ``status`` ``sequence``: answer the n-th request for a path with sequence[n] (the last one
+  repeats); 200 in the sequence serves the page normally. ``[500]`` fails forever,
+  ``[503, 200]`` fails once.
+- ``redirect`` ``location`` (``{port}`` is this server's port), ``status`` (default 302).
+- ``redirect-loop``: /x redirects to /x?again, which redirects back to /x.
+- ``huge`` ``megabytes``, ``announce`` (default true: send Content-Length; false: stream
+  until the connection closes): a generated page, never stored.
+- ``random-bytes`` ``bytes``, ``seed``: generated noise served as text/html (no charset).
+- ``gzip-bomb`` ``gigabytes``: Content-Encoding gzip, a ~1 MB body per GB of zeros once inflated.
+- ``reset`` ``after_bytes``: headers promise the whole page, the connection is reset (TCP RST)
+  after this many body bytes.
+- ``content-type`` ``value``: serve the stored page with this Content-Type (e.g. ``text/html``
+  with no charset).
+
+``FixtureServer(root, faults={host: [rules]})`` and ``set_faults`` add rules from code, before
+a folder's own; host ``"*"`` means every host.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
 import hashlib
+import json
 import math
+import random
 import re
+import socket
+import struct
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 SAMPLE_WEB = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "web"
 
 GONE = "gone"  # set_version(host, GONE): every request for the host answers 404
+FAULT_FILE = "_fault.json"
+FAULT_KINDS = (
+    "slow", "status", "redirect", "redirect-loop", "huge", "random-bytes", "gzip-bomb", "reset", "content-type",
+)
 
 # Fixed table rather than the mimetypes module, whose answers depend on the machine's
 # /etc/mime.types; fixtures must look the same everywhere.
@@ -78,6 +112,63 @@ def content_type(path: Path, body: bytes) -> str:
     return f"{kind}; charset={charset}"
 
 
+@dataclass(frozen=True)
+class Fault:
+    """One misbehaviour of a host (see the module docstring for kinds and options)."""
+
+    kind: str
+    paths: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, rule: dict[str, Any]) -> Fault:
+        kind = rule.get("kind")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; choose from {', '.join(FAULT_KINDS)}")
+        paths = tuple(rule.get("paths") or ())
+        options = {k: v for k, v in rule.items() if k not in ("kind", "paths")}
+        return cls(kind, paths, options)
+
+    def matches(self, path: str) -> bool:
+        if not self.paths:
+            return True
+        return any(path.startswith(p[:-1]) if p.endswith("*") else path == p for p in self.paths)
+
+
+def load_faults(site: Path) -> list[Fault]:
+    """The rules in a site folder's _fault.json (none when there is no such file)."""
+    file = site / FAULT_FILE
+    if not file.is_file():
+        return []
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return [Fault.from_dict(rule) for rule in (data if isinstance(data, list) else [data])]
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(gigabytes: float) -> bytes:
+    """Concatenated gzip members of 10 MB of zeros: ~1 MB per GB once inflated, built once."""
+    member = gzip.compress(bytes(10 * 1024 * 1024), compresslevel=9, mtime=0)
+    return member * max(1, round(gigabytes * 1024 / 10))
+
+
+_FILLER = b"<p>Nothing here but the same sentence again and again, page after page.</p>\n"
+
+
+def huge_chunks(megabytes: float, chunk_size: int = 64 * 1024) -> tuple[int, Any]:
+    """(length, chunk iterator) of a generated HTML page of about this size."""
+    head = b"<!doctype html><html><head><title>A very long page</title></head><body>\n"
+    filler = (_FILLER * (chunk_size // len(_FILLER) + 1))[:chunk_size]
+    total = int(megabytes * 1024 * 1024)
+    count = max(0, (total - len(head)) // len(filler))
+
+    def chunks() -> Any:
+        yield head
+        for _ in range(count):
+            yield filler
+
+    return len(head) + count * len(filler), chunks()
+
+
 class FixtureServer:
     """Serve every site folder under ``root`` on 127.0.0.1, by Host header or as a proxy.
 
@@ -85,7 +176,7 @@ class FixtureServer:
     ``normalize_host`` and path as requested (query string included).
     """
 
-    def __init__(self, root: Path, port: int = 0) -> None:
+    def __init__(self, root: Path, port: int = 0, faults: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"fixture web root not found: {self.root}")
@@ -96,6 +187,10 @@ class FixtureServer:
         # When a host last switched version: its pages count as modified then, so a client
         # holding an older Last-Modified does not get a wrong 304 after a switch.
         self._switched_at: dict[str, int] = {}
+        self._faults: dict[str, list[Fault]] = {}
+        self._hits: dict[tuple[str, str], int] = {}
+        for host, rules in (faults or {}).items():
+            self.set_faults(host, rules)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -184,6 +279,25 @@ class FixtureServer:
         with self._lock:
             self.requests.append((host, path, status))
 
+    def set_faults(self, host: str, rules: list[dict[str, Any]]) -> None:
+        """Make ``host`` (or every host, ``"*"``) misbehave by these rules, before its folder's own."""
+        parsed = [Fault.from_dict(rule) for rule in rules]
+        key = host if host == "*" else normalize_host(host)
+        with self._lock:
+            self._faults[key] = parsed
+
+    def faults_for(self, host: str, site: Path) -> list[Fault]:
+        with self._lock:
+            from_code = self._faults.get(host, []) + self._faults.get("*", [])
+        return from_code + load_faults(site)
+
+    def hit(self, host: str, path: str) -> int:
+        """How many times (host, path) was asked for before, counting this request as the last."""
+        with self._lock:
+            count = self._hits.get((host, path), 0)
+            self._hits[(host, path)] = count + 1
+        return count
+
     def _folders(self) -> dict[str, Path]:
         return {
             p.name.lower(): p
@@ -266,11 +380,86 @@ class _Handler(BaseHTTPRequestHandler):
             self._finish(host, path, 404, b"not found\n", send_body)
             return
         assert isinstance(site, Path)
+        kind = None
+        for fault in self.server.fixture.faults_for(host, site):
+            if not fault.matches(path):
+                continue
+            if fault.kind == "slow":
+                time.sleep(float(fault.options.get("seconds", 1)))
+            elif fault.kind == "content-type":
+                kind = str(fault.options["value"])
+            elif self._misbehave(fault, host, path, site, send_body):
+                return
         file = resolve_file(site, path)
-        if file is None:
+        if file is None or file.name == FAULT_FILE:
             self._finish(host, path, 404, b"not found\n", send_body)
             return
-        self._send_file(host, path, file, send_body)
+        self._send_file(host, path, file, send_body, kind)
+
+    # -- faults -----------------------------------------------------------------------
+
+    def _misbehave(self, fault: Fault, host: str, path: str, site: Path, send_body: bool) -> bool:
+        """Answer as the fault says; False when it lets the normal page through."""
+        options = fault.options
+        if fault.kind == "status":
+            sequence = [int(code) for code in options.get("sequence", [500])]
+            status = sequence[min(self.server.fixture.hit(host, path), len(sequence) - 1)]
+            if status == 200:
+                return False
+            self._finish(host, path, status, f"fault: HTTP {status}\n".encode(), send_body)
+        elif fault.kind == "redirect":
+            location = str(options["location"]).replace("{port}", str(self.server.fixture.port))
+            self._redirect(host, path, int(options.get("status", 302)), location)
+        elif fault.kind == "redirect-loop":
+            self._redirect(host, path, 302, path.removesuffix("?again") if path.endswith("?again") else f"{path}?again")
+        elif fault.kind == "huge":
+            self._send_huge(host, path, float(options.get("megabytes", 30)), bool(options.get("announce", True)), send_body)
+        elif fault.kind == "random-bytes":
+            noise = random.Random(options.get("seed", 0)).randbytes(int(options.get("bytes", 64 * 1024)))
+            self._log(host, path, 200)
+            self._send(200, noise, send_body, "text/html")
+        elif fault.kind == "gzip-bomb":
+            self._log(host, path, 200)
+            bomb = gzip_bomb(float(options.get("gigabytes", 1)))
+            self._send(200, bomb, send_body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+        elif fault.kind == "reset":
+            self._reset(host, path, site, int(options.get("after_bytes", 1024)))
+        return True
+
+    def _redirect(self, host: str, path: str, status: int, location: str) -> None:
+        self._log(host, path, status)
+        self._send(status, b"moved\n", True, headers={"Location": location})
+
+    def _send_huge(self, host: str, path: str, megabytes: float, announce: bool, send_body: bool) -> None:
+        length, chunks = huge_chunks(megabytes)
+        self._log(host, path, 200)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        if announce:
+            self.send_header("Content-Length", str(length))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if send_body:
+            for chunk in chunks:
+                self.wfile.write(chunk)
+
+    def _reset(self, host: str, path: str, site: Path, after_bytes: int) -> None:
+        """Promise the whole page, send the start of it, then reset the connection (RST, not FIN)."""
+        file = resolve_file(site, path)
+        body = file.read_bytes() if file is not None and file.name != FAULT_FILE else b""
+        body = body or b"<html><body>" + _FILLER * 200
+        self._log(host, path, 200)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: min(after_bytes, len(body) - 1)])
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def _target(self) -> tuple[str, str]:
         """(normalised host, path with query) from an absolute URI (proxy style) or the Host header."""
@@ -282,7 +471,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return normalize_host(parts.netloc.rsplit("@", 1)[-1]), (parts.path or "/") + query
         return normalize_host(self.headers.get("Host", "")), target or "/"
 
-    def _send_file(self, host: str, path: str, file: Path, send_body: bool) -> None:
+    def _send_file(self, host: str, path: str, file: Path, send_body: bool, kind: str | None = None) -> None:
         body = file.read_bytes()
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         modified = max(int(file.stat().st_mtime), self.server.fixture.switched_at(host))
@@ -299,7 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         self._log(host, path, 200)
-        self._send(200, body, send_body, content_type(file, body), headers)
+        self._send(200, body, send_body, kind or content_type(file, body), headers)
 
     def _not_modified(self, etag: str, modified: int) -> bool:
         """RFC 9110: If-None-Match wins; If-Modified-Since only counts without it."""

@@ -6,6 +6,9 @@ guards, both off only when KETADIR_ALLOW_PRIVATE_ADDRESSES is true:
 
 - AddressGuardMiddleware refuses non-http(s) schemes and URLs whose host is literally a
   loopback, private, link-local, reserved or metadata address, or a localhost name.
+  RedirectGuardMiddleware applies the same refusal to a redirect's Location before Scrapy
+  follows it (Scrapy hands a redirect to file: back as a bare 302), and stops redirect loops
+  that Scrapy's duplicate filter would otherwise drop without a word.
 - PublicOnlyResolver refuses names that resolve to such addresses. It only runs for the
   connections the crawler itself makes: through a configured http_proxy the proxy resolves
   target names, and the proxy's own address (which the user chose) is allowed.
@@ -16,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
@@ -95,6 +98,36 @@ class AddressGuardMiddleware:
         reason = refusal(request.url, self.allow_private)
         if reason:
             raise IgnoreRequest(reason)
+
+
+class RedirectGuardMiddleware:
+    """Downloader middleware placed before RedirectMiddleware in the response chain (priority
+    above 600): refuses redirects to refused targets and redirects back to a URL already visited."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectGuardMiddleware:
+        return cls(crawler.settings.getbool(ALLOW_SETTING))
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        location = response.headers.get(b"Location")
+        if (
+            response.status not in (301, 302, 303, 307, 308)
+            or not location
+            or request.meta.get("dont_redirect")
+            or response.status in request.meta.get("handle_httpstatus_list", ())
+        ):
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        reason = refusal(target, self.allow_private)
+        if reason:
+            raise IgnoreRequest(f"{reason}; redirected to {target}")
+        visited = [*request.meta.get("redirect_urls", []), request.url]
+        if target.split("#", 1)[0] in {url.split("#", 1)[0] for url in visited}:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(visited)} -> {target}")
+        return response
 
 
 class PublicOnlyResolver(CachingThreadedResolver):

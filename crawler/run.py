@@ -8,7 +8,9 @@ which runs `python -m crawler.run CONFIG.json`. This module imports Scrapy only 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,6 +77,19 @@ def _settings(config: dict[str, Any]) -> Any:
     return settings
 
 
+class _OneLineErrors(logging.Filter):
+    """Drop the traceback from a log record: the message already says what failed.
+
+    Scrapy logs an unreachable robots.txt as an error with a full traceback, although the
+    crawl goes on (the site is then crawled as allowed) and the run report has the reason.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
     from scrapy.crawler import CrawlerProcess
@@ -90,8 +105,11 @@ def main(config_path: str) -> int:
     else:
         crawler = process.create_crawler(ClinicSpider)
         process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_OneLineErrors())
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    # Scrapy's memusage samples once a minute; the OS keeps the true peak (KiB on Linux).
+    stats["ketadir/peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store = Store.open(Path(config["store"]))
     with store.transaction() as conn:
         conn.execute("UPDATE runs SET stats=? WHERE id=?", (json.dumps(stats, default=str), config["run_id"]))

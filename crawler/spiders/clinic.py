@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
+from scrapy import exceptions as scrapy_errors
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler.discover import sitemap_entries
 from crawler.items import FetchedPage, FetchError
@@ -166,24 +171,48 @@ def _priority(url: str) -> int:
 
 
 def describe_failure(failure: Failure) -> str:
-    """A short reason a person can act on, for the run report."""
-    from scrapy.exceptions import IgnoreRequest
-    from scrapy.spidermiddlewares.httperror import HttpError
-    from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TimeoutError
-    from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+    """A short reason a person can act on, for the run report.
 
+    Scrapy 2.13+ wraps Twisted's errors in its own (DownloadTimeoutError...); both are named
+    so the reasons stay the same whichever arrives.
+    """
     exc = failure.value
     if isinstance(exc, HttpError):
-        return f"HTTP {exc.response.status}"
-    if isinstance(exc, DNSLookupError):
+        status = exc.response.status
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        return f"HTTP {status} {phrase}".strip()
+    if isinstance(exc, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
         return "host not found"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError)):
         return "timed out"
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, (scrapy_errors.DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError)):
         return "connection refused"
-    if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
+    if isinstance(exc, scrapy_errors.DownloadCancelledError):
+        # Scrapy cancels a download only when the page outgrows DOWNLOAD_MAXSIZE.
+        return "page larger than the download size limit (DOWNLOAD_MAXSIZE)"
+    if isinstance(exc, _CONNECTION_LOST):
         return "connection lost mid-response"
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc)
-        return text if text.startswith("refused") else "blocked by robots.txt"
+    if isinstance(exc, scrapy_errors.IgnoreRequest):
+        return _ignored(str(exc))
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+_CONNECTION_LOST = (
+    scrapy_errors.ResponseDataLossError,
+    scrapy_errors.DownloadFailedError,
+    ResponseFailed,
+    ResponseNeverReceived,
+)
+
+
+def _ignored(message: str) -> str:
+    """Why a request was dropped: Scrapy's IgnoreRequest covers several causes, told apart by message."""
+    if message.startswith(("refused", "redirect loop")):  # crawler.guard's own words
+        return message
+    if "robots.txt" in message:
+        return "blocked by robots.txt"
+    if "max redirections" in message:
+        return "too many redirects"
+    if "DOWNLOAD_MAXSIZE" in message:
+        return "compressed page expands beyond the download size limit (DOWNLOAD_MAXSIZE)"
+    return message[:200] or "request dropped"
