@@ -176,14 +176,21 @@ _SELF_DESCRIPTION = re.compile(
     r"(?:provides|offers|specializes|delivers|gives)\b",
     re.I,
 )
+# "Now offering ketamine", "Introducing Spravato": an announcement without a subject.
+_ANNOUNCEMENT = re.compile(r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b", re.I)
 # Headings that introduce a list of what the provider does.
 _OFFER_HEADING = re.compile(
     r"\b(?:what (?:we|i) (?:offer|provide|do|treat)|our (?:services|treatments?|options|program|approach)|"
     r"services|treatments?|(?:your|treatment) options|paths|fees|pricing|prices|steps|what to expect|"
-    r"how (?:it|the medicine|treatment) (?:is given|works)|conditions we|what the program includes)\b",
+    r"how (?:it|the medicine|treatment) (?:is given|works)|conditions we|what the program includes|"
+    r"what you get|what(?:'s| is) included|the (?:course|program|process))\b|^\d{1,2}[.)]\s",
     re.I,
 )
+# Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
+_MENU_HEADING = re.compile(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
 _PRICE = re.compile(r"\$\s?\d")
+# "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
+_PRICE_RANGE = re.compile(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average|usually|range)\b", re.I)
 _BOOKING = re.compile(
     r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
     r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b|"
@@ -226,6 +233,8 @@ _MEDIA_BRAND = re.compile(
     r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I
 )
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
+_NAMING = re.compile(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
+_IV_PROPER = re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\bdrip\b|\binto a vein\b", re.I)
 _THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
@@ -233,7 +242,7 @@ _THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers ba
 _NEGATED_OFFER = re.compile(
     r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
     r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
-    r"replace\w*|carry|sell\w*)|"
+    r"replace\w*|carry|sell\w*)|\bthere (?:is|are) no\b|"
     # what the provider is not: "we are not a psychotherapy practice", "neither of us is a psychologist"
     r"\b(?:(?:is|are|am|'re|’re)\s+not|neither of us is|none of us (?:is|are))\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:practice|clinic|provider|therapists?|psychotherapists?|psychiatrists?|psychologists?|substitute|"
@@ -294,7 +303,7 @@ _REFERRAL = [
         r"(?:the |your )?(?:psycho)?therapy",
         r"\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b",
         r"\btalk(?:ing)? (?:\w+ ){0,2}with your (?:own )?therapist\b",
-        r"\byour (?:own|outside|existing|current) (?:psycho)?therapist\b",
+        r"\b(?:your|their) (?:own|outside|existing|current) (?:psycho)?therapists?\b",
         r"\b(?:outside|external) (?:care team|therapist|therapy|mental health (?:provider|professional))\b",
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b",
         r"\bhelp you find (?:a|an) (?:\w+ )?therapist\b",
@@ -305,7 +314,8 @@ _REFERRAL = [
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b",
         r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |"
         r"one of )?[^.;]{0,30}\b(?:psycho)?therapists?\b",
-        r"\bcontinu\w* (?:to see |seeing |working with |with |care with )?(?:your|their) (?:own |current |existing )?"
+        r"\bcontinu\w* (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with )?(?:your|their) "
+        r"(?:own |current |existing )?"
         r"(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))",
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
         r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
@@ -372,6 +382,15 @@ _ARTICLE = re.compile(
     r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
     r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|"
     r"health information resource|official website of)\b",
+    re.I,
+)
+# The site saying what it is not: "we are not a clinic", "we do not sell anything".
+_NOT_A_PROVIDER_SELF = re.compile(
+    r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}(?:clinic|medical practice|treatment (?:center|provider)|"
+    r"(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
+    r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
+    r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+    r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b",
     re.I,
 )
 _BYLINE = re.compile(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
@@ -452,6 +471,8 @@ class _Context:
     brand: set[str]
     therapist_practice: bool  # the site is a therapist's own practice
     ketamine_pages: set[str]
+    menu_pages: set[str] = field(default_factory=set)  # pages headed "Our services", "Treatments"...
+    infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks in first person
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
 
@@ -484,6 +505,12 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         therapist_practice=bool(_THERAPIST_SELF.search(main_text))
         or any(_THERAPY_BRAND.search(b) and not _KETAMINE_BRAND.search(b) for b in brand),
         ketamine_pages={p.url for p in pages if any(_KETAMINE.search(b.text) for b in p.blocks)},
+    )
+    ctx.menu_pages = {
+        p.url for p in pages if any(b.tag in ("h1", "h2") and _MENU_HEADING.search(b.text) for b in p.blocks)
+    }
+    ctx.infusion_is_a_name = any(
+        _NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
     )
     for page in pages:
         turns = [m.group(1) for b in page.blocks if (m := _SPEAKER.match(b.text))]
@@ -595,8 +622,12 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
         return 0.0  # "Although it can be given by IV, ...": conceded, not offered
     if s.tag in ("li", "td", "dd", "option") and _OFFER_HEADING.search(s.heading):
         return 1.0
-    if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause):
+    if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause) and not _PRICE_RANGE.search(s.text + " " + s.heading):
         return 1.0
+    if s.tag in ("li", "dd") and s.url in ctx.menu_pages:
+        return 1.0
+    if s.tag in ("li", "dd") and s.kind in ("services", "pricing"):
+        return 0.75  # a list on a services page usually itemises the service
     if (
         _BOOKING.search(clause)
         or _SUBJECT_OFFER.search(clause)
@@ -604,6 +635,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
         or _OWN_THERAPIST.search(clause)
         or _BY_US.search(clause)
         or _SELF_DESCRIPTION.match(clause)
+        or _ANNOUNCEMENT.match(clause)
         or _AT_BRAND.match(clause)
         or _brand_voice(clause, ctx.brand)
     ):
@@ -640,6 +672,10 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
         if _OTHER_DRUG.search(clause) and not _KETAMINE.search(clause):
             routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
+        if _NAMING.search(clause):
+            routes = []  # "we call our treatments infusions": a name, not the route given
+        elif ctx.infusion_is_a_name and "iv-infusion" in routes and not _IV_PROPER.search(clause):
+            routes.remove("iv-infusion")
         if _THIS_ROUTE.search(clause):
             routes += heading_routes
         if negated:
@@ -695,7 +731,8 @@ def _read_in_house_therapy(
     elif voice >= 1.0 and kap_loose:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
         signals.add("kap-loose", weight * 0.3, s)
-    if _GROUP.search(clause) and (kap_loose or _KAP_SPECIFIC.search(s.block)):
+    in_kap_context = kap_loose or _KAP_SPECIFIC.search(s.block) or re.search(r"\bmedicine sessions?\b", s.block, re.I)
+    if (_GROUP.search(clause) or re.search(r"\bgroups?\b|\bcircles?\b", clause, re.I)) and in_kap_context:
         signals.add("service:kap-group", weight, s)
     if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
         signals.add("service:integration", weight, s)
@@ -781,6 +818,9 @@ def _read_article(sentences: list[_Sentence], ctx: _Context, signals: _Signals) 
             cue += 1.5
         if _is_speaker_turn(s, ctx):
             cue += 0.5
+        if _NOT_A_PROVIDER_SELF.search(s.text):
+            signals.add("denial", s.weight, s)
+            cue += 1.0
         if cue:
             score += cue
             signals.add("not-a-provider", cue, s)
@@ -799,7 +839,9 @@ def _decide(site: _Site) -> Decision:
     if site.ketamine_mentions == 0:
         return _decision("not-a-provider", 0.95, signals, [], [])
     # A site that reads as publishing must speak as a provider more clearly than one that does not.
-    if provider < PROVIDER_MIN + min(2.0 * site.article_share, 1.0):
+    # ... and one that says it is no clinic must be contradicted by plenty of offers.
+    denial = 1.5 * min(signals.score("denial"), 2.0)
+    if provider < PROVIDER_MIN + min(2.0 * site.article_share, 1.0) + denial:
         confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
         return _decision("not-a-provider", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
