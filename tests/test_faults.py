@@ -1,0 +1,269 @@
+"""The crawler against a web of broken and hostile sites, end to end.
+
+tests/fixtures/faults/ holds one tiny site per fault (each folder's _fault.json says how the
+fixture server misbehaves for it) and two good clinics. One real crawl through the CLI
+(Scrapy in its own process, reaching the fixture server on 127.0.0.1 through http_proxy)
+covers them all; each test then checks what one fault must lead to.
+
+The crawl runs with DOWNLOAD_TIMEOUT=2: the site answering in 3 s per page then times out
+and is reported, which is the behaviour we want from an unattended crawl (a site that slow is
+not waited on; with the default 20 s it would simply be crawled slowly).
+
+Every target is on 127.0.0.1: private and metadata addresses appear only as redirect targets
+the crawler must refuse. Because http_proxy points at the fixture server, a request the guard
+failed to stop would still land there, where the request log shows it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.error import HTTPError
+from urllib.request import HTTPRedirectHandler, ProxyHandler, build_opener
+
+import pytest
+from click.testing import Result
+
+from conftest import FAST, FIXTURES, proxied, run_cli
+from crawler.fixture_server import FixtureServer, gzip_bomb
+from crawler.items import MODALITIES
+
+FAULT_WEB = FIXTURES / "faults"
+GOOD = {"steady-infusions.test": "infusion-only", "harbor-kap.test": "kap"}
+UNKNOWN_HOST = "no-such-clinic.test"  # no folder: the proxy answers 502, as a real one does
+# Sites that misbehave but must still be read and indexed.
+RECOVERED = ("flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test")
+# Sites that must be reported as failed, with a phrase their reason must contain.
+FAILED = {
+    "slow-clinic.test": "timed out",
+    "always-500.test": "HTTP 500",
+    "redirect-loop.test": "redirect loop",
+    "huge-page.test": "size limit",
+    "endless-page.test": "size limit",
+    "gzip-bomb.test": "size limit",
+    "reset-midbody.test": "connection lost mid-response",
+    "robots-block.test": "blocked by robots.txt",
+    "metadata-redirect.test": "refused 169.254.169.254",
+    "loopback-redirect.test": "refused 127.0.0.1",
+    "file-redirect.test": "refused file:",
+    UNKNOWN_HOST: "HTTP 502",
+}
+MB = 1024 * 1024
+
+
+@dataclass
+class FaultCrawl:
+    data_dir: Path
+    result: Result
+    report: dict[str, Any]
+    server: FixtureServer
+
+    def requests_to(self, host: str) -> list[tuple[str, int]]:
+        return [(path, status) for h, path, status in self.server.requests if h == host]
+
+    def store(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.data_dir / 'ketadir.db'}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        found = run_cli("search", "--include-non-providers", "--limit", "100", "--format", "json", data_dir=self.data_dir)
+        assert found.exit_code == 0, found.output
+        return {r["site"]: r for r in json.loads(found.stdout)}
+
+
+@pytest.fixture(scope="module")
+def fault_server() -> Iterator[FixtureServer]:
+    with FixtureServer(FAULT_WEB) as server, proxied(server):
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fault_crawl(fault_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
+    data_dir = tmp_path_factory.mktemp("fault-crawl")
+    seeds = data_dir.parent / "fault-seeds.txt"
+    hosts = [*fault_server.hosts(), UNKNOWN_HOST]
+    seeds.write_text("".join(f"http://{host}/\n" for host in hosts), encoding="utf-8")
+    result = run_cli("crawl", "--seeds", str(seeds), *FAST, "--set", "DOWNLOAD_TIMEOUT=2", data_dir=data_dir)
+    reports = sorted((data_dir / "reports").glob("run-*.json"))
+    report = json.loads(reports[-1].read_text()) if reports else {}
+    return FaultCrawl(data_dir, result, report, fault_server)
+
+
+def test_fault_web_has_a_folder_for_every_fault_and_good_site(fault_server: FixtureServer) -> None:
+    assert set(fault_server.hosts()) == set(GOOD) | set(RECOVERED) | (set(FAILED) - {UNKNOWN_HOST})
+
+
+def test_crawl_of_the_fault_web_finishes_and_indexes_the_good_sites(fault_crawl: FaultCrawl) -> None:
+    assert fault_crawl.result.exit_code == 0, fault_crawl.result.output
+    assert "Traceback" not in fault_crawl.result.output
+    records = fault_crawl.records()
+    for host, modality in GOOD.items():
+        assert records[host]["modality"] == modality, host
+    assert set(RECOVERED) <= set(records)
+    assert not set(FAILED) & set(records)
+
+
+def test_every_bad_site_is_reported_by_name_and_reason(fault_crawl: FaultCrawl) -> None:
+    failed_lines = {
+        line.split(": ", 2)[1]: line.split(": ", 2)[2]
+        for line in fault_crawl.result.stdout.splitlines()
+        if line.strip().startswith("failed: ")
+    }
+    assert set(failed_lines) == set(FAILED)
+    assert fault_crawl.report["failed_sites"] == failed_lines
+    errors = {e["site"]: e["reason"] for e in fault_crawl.report["fetch_errors"]}
+    for host, phrase in FAILED.items():
+        assert phrase in failed_lines[host], (host, failed_lines[host])
+        assert phrase in errors[host], (host, errors[host])
+    run = fault_crawl.store().execute("SELECT state, errors FROM runs").fetchone()
+    assert run["state"] == "finished" and run["errors"] == len(fault_crawl.report["fetch_errors"])
+
+
+def test_503_then_200_is_retried_then_indexed(fault_crawl: FaultCrawl) -> None:
+    home = [status for path, status in fault_crawl.requests_to("flaky-503.test") if path == "/"]
+    assert home == [503, 200]
+    record = fault_crawl.records()["flaky-503.test"]
+    assert record["phones"] == ["(918) 555-0163"]
+    assert "iv-infusion" in record["services"]
+
+
+def test_thirty_megabyte_pages_are_skipped_with_a_warning_and_memory_stays_bounded(fault_crawl: FaultCrawl) -> None:
+    # One page announces its 30 MB; the other streams them with no Content-Length.
+    for host in ("huge-page.test", "endless-page.test"):
+        assert fault_crawl.store().execute("SELECT COUNT(*) FROM pages WHERE site=?", (host,)).fetchone()[0] == 0
+    assert "larger than download max size" in fault_crawl.result.stderr
+    stats = fault_crawl.report["stats"]
+    growth = stats["ketadir/peak_rss_kib"] * 1024 - stats["memusage/startup"]
+    # Unbounded, these pages and the gzip bomb cost the crawl process well over 1 GB.
+    assert growth < 64 * MB, f"crawl grew by {growth / MB:.0f} MB"
+
+
+def test_random_bytes_served_as_html_are_stored_without_a_crash(fault_crawl: FaultCrawl) -> None:
+    row = fault_crawl.store().execute("SELECT body, parsed FROM pages WHERE site='noise.test'").fetchone()
+    assert len(zlib.decompress(row["body"])) == 65536
+    assert json.loads(row["parsed"])["blocks"]
+    assert fault_crawl.records()["noise.test"]["modality"] in MODALITIES
+    assert not [e for e in fault_crawl.report["fetch_errors"] if e["site"] == "noise.test"]
+
+
+def test_cp1252_page_without_charset_is_decoded_right(fault_crawl: FaultCrawl) -> None:
+    row = fault_crawl.store().execute("SELECT encoding, parsed FROM pages WHERE site='cp1252-clinic.test'").fetchone()
+    text = " ".join(block["text"] for block in json.loads(row["parsed"])["blocks"])
+    assert "Renée’s team offers IV ketamine infusions" in text
+    assert "\ufffd" not in text
+    assert fault_crawl.records()["cp1252-clinic.test"]["name"] == "Renée’s Ketamine Café"
+
+
+def test_gzip_bomb_is_stopped_by_the_decompression_limit(fault_crawl: FaultCrawl) -> None:
+    assert len(gzip_bomb(1)) < 2 * MB  # what was sent: about 1 MB that inflates to 1 GB
+    assert ("/", 200) in fault_crawl.requests_to("gzip-bomb.test")
+    assert "decompressed so far" in fault_crawl.result.stderr
+    assert fault_crawl.store().execute("SELECT COUNT(*) FROM pages WHERE site='gzip-bomb.test'").fetchone()[0] == 0
+
+
+def test_connection_reset_mid_body_is_retried_then_reported(fault_crawl: FaultCrawl) -> None:
+    attempts = [path for path, _ in fault_crawl.requests_to("reset-midbody.test") if path == "/"]
+    assert len(attempts) == 3  # the first try and RETRY_TIMES=2 retries
+    assert fault_crawl.report["failed_sites"]["reset-midbody.test"] == "connection lost mid-response"
+
+
+def test_robots_disallow_all_means_nothing_but_robots_txt_is_fetched(fault_crawl: FaultCrawl) -> None:
+    assert {path for path, _ in fault_crawl.requests_to("robots-block.test")} == {"/robots.txt"}
+    assert fault_crawl.report["failed_sites"]["robots-block.test"] == "blocked by robots.txt"
+
+
+def test_redirects_to_private_metadata_and_file_targets_are_refused_never_followed(fault_crawl: FaultCrawl) -> None:
+    for host in ("metadata-redirect.test", "loopback-redirect.test", "file-redirect.test"):
+        assert ("/", 302) in fault_crawl.requests_to(host)
+        assert fault_crawl.report["failed_sites"][host].startswith("refused ")
+    hosts_asked = {host for host, _, _ in fault_crawl.server.requests}
+    assert not hosts_asked & {"169.254.169.254", "127.0.0.1", "localhost"}
+    assert not [path for _, path, _ in fault_crawl.server.requests if "meta-data" in path or "passwd" in path]
+
+
+def test_links_to_private_addresses_on_a_page_are_not_followed(fault_crawl: FaultCrawl) -> None:
+    page = (FAULT_WEB / "broken-markup.test" / "index.html").read_text()
+    assert "http://169.254.169.254/latest/meta-data/" in page and "http://127.0.0.1:22/" in page
+    assert not {host for host, _, _ in fault_crawl.server.requests} - set(fault_crawl.server.hosts()) - {UNKNOWN_HOST}
+
+
+def test_redirect_loop_is_stopped_and_reported(fault_crawl: FaultCrawl) -> None:
+    home = [path for path, _ in fault_crawl.requests_to("redirect-loop.test") if path in ("/", "/?again")]
+    assert home == ["/", "/?again"]
+    assert "redirect loop" in fault_crawl.report["failed_sites"]["redirect-loop.test"]
+
+
+def test_malformed_html_and_broken_json_ld_are_still_read(fault_crawl: FaultCrawl) -> None:
+    record = fault_crawl.records()["broken-markup.test"]
+    assert record["name"] == "Mesa Verde Ketamine Clinic"
+    assert "(970) 555-0191" in record["phones"]
+    assert "iv-infusion" in record["services"]
+    assert fault_crawl.report["stats"]["ketadir/problems/broken-json-ld"] == 1
+    stored = json.loads(fault_crawl.store().execute("SELECT stats FROM runs").fetchone()["stats"])
+    assert stored["ketadir/problems/broken-json-ld"] == 1
+
+
+def test_unknown_host_through_the_proxy_is_reported_as_the_proxys_bad_gateway(fault_crawl: FaultCrawl) -> None:
+    assert fault_crawl.report["failed_sites"][UNKNOWN_HOST] == "HTTP 502 Bad Gateway"
+
+
+def test_unresolvable_host_without_a_proxy_is_reported_as_host_not_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(key, raising=False)
+    # RFC 6761: names under .invalid never resolve.
+    result = run_cli(
+        "crawl", "http://clinic.invalid/", *FAST, "--set", "DNS_TIMEOUT=2", "--set", "RETRY_TIMES=0", data_dir=tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    assert "failed: clinic.invalid: host not found" in result.stdout
+
+
+# --- the fault mode of the fixture server itself ---------------------------------------------
+
+
+class _NoRedirects(HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _get(server: FixtureServer, url: str) -> tuple[int, dict[str, str]]:
+    """Status and headers of url fetched through the fixture server as a proxy, redirects not followed."""
+    opener = build_opener(ProxyHandler({"http": server.url}), _NoRedirects)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_fault_file_is_never_served(tmp_path: Path) -> None:
+    site = tmp_path / "plain.test"
+    site.mkdir()
+    (site / "index.html").write_text("<p>fine</p>")
+    (site / "_fault.json").write_text('{"kind": "content-type", "value": "text/html"}')
+    with FixtureServer(tmp_path) as server:
+        status, headers = _get(server, "http://plain.test/")
+        assert status == 200 and headers["Content-Type"] == "text/html"
+        assert _get(server, "http://plain.test/_fault.json")[0] == 404
+
+
+def test_faults_set_from_code_apply_before_the_folders_own(tmp_path: Path) -> None:
+    site = tmp_path / "plain.test"
+    site.mkdir()
+    (site / "index.html").write_text("<p>fine</p>")
+    with FixtureServer(tmp_path, faults={"*": [{"kind": "status", "sequence": [503, 503, 200]}]}) as server:
+        assert [_get(server, "http://plain.test/")[0] for _ in range(4)] == [503, 503, 200, 200]
+        server.set_faults("plain.test", [{"kind": "redirect", "location": "http://127.0.0.1:{port}/x", "paths": ["/"]}])
+        assert _get(server, "http://plain.test/")[1]["Location"] == f"http://127.0.0.1:{server.port}/x"
+
+
+def test_unknown_fault_kind_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        FixtureServer(tmp_path, faults={"*": [{"kind": "explode"}]})
