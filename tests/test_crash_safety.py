@@ -1,0 +1,236 @@
+"""Crashes and concurrency: kill -9 mid-crawl, two crawls at once, a damaged index, readers during a crawl.
+
+Crawls here are real `ketadir crawl` processes (their own process group, so kill -9 takes the
+Scrapy child with them) reaching the sample web through the fixture server on 127.0.0.1. The
+server's "slow" fault stretches each page to a fraction of a second so there is time to act
+while pages are being stored; no test asserts anything about timing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import FAST, REPO, proxied, run_cli
+from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+
+SLOW = [{"kind": "slow", "seconds": 0.4}]
+WAIT_LIMIT = 60.0  # seconds before a poll gives up: a hung crawl fails the test instead of hanging it
+
+
+@pytest.fixture
+def web() -> Iterator[FixtureServer]:
+    with FixtureServer(SAMPLE_WEB) as server, proxied(server):
+        yield server
+
+
+def _seeds(server: FixtureServer, count: int | None = None) -> list[str]:
+    return [f"http://{host}/" for host in server.hosts()[:count]]
+
+
+def start_crawl(data_dir: Path, seeds: list[str]) -> subprocess.Popen[str]:
+    """`ketadir crawl` as a user starts it, leading its own process group."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), "crawl", *seeds, *FAST],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+
+
+def ketadir(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), *args],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+
+
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + WAIT_LIMIT
+    while not condition():
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the crawl ended before the moment the test waits for: {process.communicate()}")
+        if time.monotonic() > deadline:
+            pytest.fail("waited too long")
+        time.sleep(0.05)
+
+
+def pages_stored(data_dir: Path, run_id: int) -> int:
+    db = data_dir / "ketadir.db"
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
+    except sqlite3.OperationalError:  # the schema is still being created
+        return 0
+
+
+def lock_holder(data_dir: Path) -> str:
+    lock = data_dir / "crawl.lock"
+    return lock.read_text().strip() if lock.exists() else ""
+
+
+def search_json(data_dir: Path) -> list[dict]:
+    result = run_cli("search", "--include-non-providers", "--limit", "100", "--format", "json", data_dir=data_dir)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_kill_9_mid_crawl_loses_nothing_and_the_next_crawl_finishes_the_work(web: FixtureServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first, *rest = _seeds(web)
+    assert run_cli("crawl", first, *FAST, data_dir=data).exit_code == 0  # run 1: an index to keep safe
+
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, [first, *rest])  # run 2, killed while storing pages
+    wait_for(lambda: pages_stored(data, 2) >= 8, crawl)
+    kill_group(crawl)
+    assert lock_holder(data) == f"pid {crawl.pid}"  # the lock file outlives its dead holder
+
+    store = sqlite3.connect(data / "ketadir.db")
+    assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store.close()
+    assert [r["site"] for r in search_json(data)] == [first.split("/")[2]]  # the index still reads
+    runs = json.loads(ketadir("runs", "--format", "json", data_dir=data).stdout)
+    assert {r["id"]: r["state"] for r in runs} == {1: "finished", 2: "running"}
+
+    web.set_faults("*", [])
+    again = run_cli("crawl", first, *rest, *FAST, data_dir=data)  # run 3 takes the lock over
+    assert again.exit_code == 0, again.output
+    runs = json.loads(ketadir("runs", "--format", "json", data_dir=data).stdout)
+    assert {r["id"]: r["state"] for r in runs} == {1: "finished", 2: "interrupted", 3: "finished"}
+    sites = [r["site"] for r in search_json(data)]
+    assert sorted(sites) == sorted(web.hosts())  # every site, each once
+    with sqlite3.connect(data / "ketadir.db") as conn:
+        clinics = [row[0] for row in conn.execute("SELECT site FROM clinics")]
+        sites_in_pages = {row[0] for row in conn.execute("SELECT DISTINCT site FROM pages")}
+    assert sorted(clinics) == sorted(web.hosts())
+    assert sites_in_pages == set(web.hosts())
+
+
+def test_second_crawl_on_the_same_data_dir_refuses_in_one_line(web: FixtureServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, _seeds(web, 3))
+    try:
+        wait_for(lambda: lock_holder(data) == f"pid {crawl.pid}", crawl)
+        second = ketadir("crawl", *_seeds(web, 1), *FAST, data_dir=data)
+        assert second.returncode == 1
+        assert second.stderr.strip() == f"Error: another crawl (pid {crawl.pid}) is running on {data}: wait for it to finish"
+        assert crawl.poll() is None
+    finally:
+        kill_group(crawl)
+
+
+def test_lock_of_a_killed_crawl_is_released_by_the_os(web: FixtureServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, _seeds(web, 3))
+    wait_for(lambda: lock_holder(data) == f"pid {crawl.pid}", crawl)
+    with open(data / "crawl.lock") as handle:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        kill_group(crawl)
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no one has to delete the file
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    web.set_faults("*", [])
+    assert run_cli("crawl", *_seeds(web, 1), *FAST, data_dir=data).exit_code == 0
+
+
+@pytest.fixture
+def crawled_dir(web: FixtureServer, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    result = run_cli("crawl", *_seeds(web, 3), *FAST, data_dir=data)
+    assert result.exit_code == 0, result.output
+    return data
+
+
+# Whoosh keeps a table of contents (_MAIN_<generation>.toc) and segments (MAIN_<id>.seg).
+def _garble(index: Path) -> None:
+    for file in [*index.glob("*.toc"), *index.glob("*.seg")]:
+        file.write_bytes(b"\x00not a whoosh file\xff" * 8)
+
+
+def _truncate_segments(index: Path) -> None:
+    for file in index.glob("*.seg"):
+        file.write_bytes(file.read_bytes()[:100])
+
+
+def _delete_segments(index: Path) -> None:
+    for file in index.glob("*.seg"):
+        file.unlink()
+
+
+@pytest.mark.parametrize("damage", [_garble, _truncate_segments, _delete_segments], ids=["garbled", "truncated", "segments-gone"])
+def test_damaged_index_says_run_reindex_which_rebuilds_it(crawled_dir: Path, damage: Callable[[Path], None]) -> None:
+    before = sorted(r["site"] for r in search_json(crawled_dir))
+    damage(crawled_dir / "index")
+    for command in (["search", "ketamine"], ["export"], ["stats"]):
+        result = ketadir(*command, data_dir=crawled_dir)
+        assert result.returncode == 1, (command, result.stdout)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and "ketadir reindex" in lines[0], (command, result.stderr)
+    assert ketadir("reindex", data_dir=crawled_dir).returncode == 0
+    assert sorted(r["site"] for r in search_json(crawled_dir)) == before
+
+
+def test_missing_index_says_run_reindex_which_rebuilds_it(crawled_dir: Path) -> None:
+    before = sorted(r["site"] for r in search_json(crawled_dir))
+    for file in (crawled_dir / "index").iterdir():
+        file.unlink()
+    (crawled_dir / "index").rmdir()
+    result = ketadir("search", data_dir=crawled_dir)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "ketadir reindex" in result.stderr
+    assert ketadir("reindex", data_dir=crawled_dir).returncode == 0
+    assert sorted(r["site"] for r in search_json(crawled_dir)) == before
+
+
+def test_search_and_export_during_a_crawl_see_the_last_committed_state(web: FixtureServer, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    seeds = _seeds(web)
+    assert run_cli("crawl", *seeds[:2], *FAST, data_dir=data).exit_code == 0
+    committed = {r["site"] for r in search_json(data)}
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, seeds)
+    seen: list[set[str]] = []
+    try:
+        while crawl.poll() is None:
+            seen.append({r["site"] for r in search_json(data)})
+            exported = run_cli("export", "--include-non-providers", "--format", "json", data_dir=data)
+            assert exported.exit_code == 0, exported.output
+            assert {r["site"] for r in json.loads(exported.stdout)} >= committed
+    finally:
+        out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, err
+    final = {r["site"] for r in search_json(data)}
+    assert final == set(web.hosts())
+    assert len(seen) >= 3
+    assert all(committed <= state <= final for state in seen)
+
+
+def test_leftovers_of_a_commit_killed_midway_do_not_disturb_readers_or_writers(crawled_dir: Path) -> None:
+    """A commit killed midway leaves a half-written segment the table of contents never names."""
+    before = sorted(r["site"] for r in search_json(crawled_dir))
+    (crawled_dir / "index" / "MAIN_killedmidwrite0.seg").write_bytes(b"half a segment")
+    assert sorted(r["site"] for r in search_json(crawled_dir)) == before
+    assert ketadir("reindex", data_dir=crawled_dir).returncode == 0
+    assert sorted(r["site"] for r in search_json(crawled_dir)) == before
