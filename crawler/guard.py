@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
+from w3lib.url import safe_url_string
 
 ALLOW_SETTING = "KETADIR_ALLOW_PRIVATE_ADDRESSES"
 _SCHEMES = ("http", "https")
@@ -120,7 +121,7 @@ class RedirectGuardMiddleware:
             or response.status in request.meta.get("handle_httpstatus_list", ())
         ):
             return response
-        target = urljoin(request.url, location.decode("latin-1").strip())
+        target = urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
         reason = refusal(target, self.allow_private)
         if reason:
             raise IgnoreRequest(f"{reason}; redirected to {target}")

@@ -171,12 +171,19 @@ def _priority(url: str) -> int:
 
 
 def describe_failure(failure: Failure) -> str:
-    """A short reason a person can act on, for the run report.
+    """A short reason a person can act on, for the run report and the crawl summary.
 
     Scrapy 2.13+ wraps Twisted's errors in its own (DownloadTimeoutError...); both are named
-    so the reasons stay the same whichever arrives.
+    so the reasons stay the same whichever arrives. Control characters are removed: a reason
+    can quote what a server sent, and it is printed to a terminal.
     """
-    exc = failure.value
+    return _CONTROL.sub("", _reason(failure.value))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _reason(exc: BaseException) -> str:
     if isinstance(exc, HttpError):
         status = exc.response.status
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
