@@ -130,6 +130,50 @@ def test_site_without_ketamine_is_not_a_provider():
     assert classify_site([page]).modality == "not-a-provider"
 
 
+def _site(*pages: tuple[str, str, list[TextBlock]]) -> list[Page]:
+    return [Page(url=f"http://site.test/{path}", kind=kind, blocks=blocks) for path, kind, blocks in pages]
+
+
+def test_infusion_as_a_name_for_shots_is_not_the_iv_route():
+    pages = _site(
+        ("", "home", [TextBlock("Our ketamine infusions help adults with depression.")]),
+        (
+            "how.html",
+            "services",
+            [TextBlock("We call our treatments infusions because patients search for that word, but there is no IV.")]
+            + [TextBlock("Our nurse gives ketamine as an intramuscular shot in the shoulder.")],
+        ),
+    )
+    decision = classify_site(pages)
+    assert decision.modality == "infusion-only"
+    assert decision.services == ["im-injection"]
+
+
+def test_site_that_says_it_is_no_clinic_is_not_a_provider():
+    pages = _site(
+        ("", "home", [TextBlock("We compare IV ketamine, lozenges and KAP programs. We are not a clinic.")]),
+        ("costs.html", "services", [TextBlock("IV ketamine infusion", tag="li"), TextBlock("KAP program", tag="li")]),
+    )
+    assert classify_site(pages).modality == "not-a-provider"
+
+
+def test_ketamine_on_a_spa_menu_or_in_a_one_line_announcement_is_unclear():
+    menu = _site(
+        (
+            "services.html",
+            "services",
+            [TextBlock("Our services", tag="h1")]
+            + [TextBlock(item, tag="li", heading="Wellness") for item in ("IV vitamin drips", "Ketamine", "Sauna")],
+        )
+    )
+    announcement = _site(("", "home", [TextBlock("Now offering ketamine. Ask at your next facial.")]))
+    for pages in (menu, announcement):
+        decision = classify_site(pages)
+        assert decision.modality == "unclear"
+        assert decision.services == []
+        assert decision.confidence < 0.5
+
+
 # --- where text sits and how evidence is reported -----------------------------------------
 
 
