@@ -386,8 +386,8 @@ _ARTICLE = re.compile(
 )
 # The site saying what it is not: "we are not a clinic", "we do not sell anything".
 _NOT_A_PROVIDER_SELF = re.compile(
-    r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}(?:clinic|medical practice|treatment (?:center|provider)|"
-    r"(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
+    r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
+    r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
     r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
     r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
     r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b",
