@@ -271,6 +271,8 @@ _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
 # An outside therapist carries the psychotherapy; the provider gives the medicine.
+# Other words for whoever carries the therapy, for judging how sure an infusion-only call is.
+_OTHER_CARER = re.compile(r"\bcounsel(?:or|ors|ing|lor)\b|\bmental health (?:provider|professional|team|clinician)s?\b", re.I)
 _NOT_REQUIRED = re.compile(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
@@ -683,7 +685,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             continue
         context = 0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2
         _read_conditions(s, clause, page_weight * (voice or context), signals)
-        if _THERAPY_WORD.search(_KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))):
+        plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))
+        if _THERAPY_WORD.search(plain) or _OTHER_CARER.search(plain):
             # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
             signals.add("therapy-talk", page_weight, s)
         if voice < 1.0 and _KETAMINE.search(clause):
