@@ -152,4 +152,4 @@ class PublicOnlyResolver(CachingThreadedResolver):
     def _check(self, address: str, name: str) -> str:
         if self.allow_private or name.lower() in self.allowed_hosts or is_public_ip(address):
             return address
-        raise DNSLookupError(f"{name} resolves to non-public address {address}")
+        raise DNSLookupError(f"refused {name}: resolves to the non-public address {address}")

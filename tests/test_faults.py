@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from urllib.request import HTTPRedirectHandler, ProxyHandler, build_opener
 import pytest
 from click.testing import Result
 
-from conftest import FAST, FIXTURES, proxied, run_cli
+from conftest import FAST, FIXTURES, REPO, proxied, run_cli
 from crawler.fixture_server import FixtureServer, gzip_bomb
 from crawler.items import MODALITIES
 
@@ -224,6 +226,39 @@ def test_unresolvable_host_without_a_proxy_is_reported_as_host_not_found(
     )
     assert result.exit_code == 0, result.output
     assert "failed: clinic.invalid: host not found" in result.stdout
+
+
+def test_names_that_resolve_to_private_addresses_are_refused_by_the_resolver() -> None:
+    """Without a proxy the crawler resolves names itself; localhost stands for any such name."""
+    probe = (
+        "from twisted.internet.task import react\n"
+        "from crawler.guard import PublicOnlyResolver\n"
+        "from crawler.spiders.clinic import describe_failure\n"
+        "def main(reactor):\n"
+        "    found = PublicOnlyResolver(reactor, 10, 5.0).getHostByName('localhost')\n"
+        "    return found.addCallbacks(lambda a: print('resolved', a), lambda f: print(describe_failure(f)))\n"
+        "react(main)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "refused localhost: resolves to the non-public address 127.0.0.1", result.stderr
+
+
+def test_a_direct_crawl_of_a_loopback_address_needs_the_allow_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(key, raising=False)
+    web = tmp_path / "web"
+    (web / "127.0.0.1").mkdir(parents=True)
+    (web / "127.0.0.1" / "index.html").write_text("<p>We offer IV ketamine infusions.</p>")
+    with FixtureServer(web) as server:
+        seed = f"{server.url}/"
+        refused = run_cli("crawl", seed, *FAST, data_dir=tmp_path / "refused")
+        assert "failed: 127.0.0.1: refused 127.0.0.1" in refused.stdout
+        assert server.requests == []
+        allowed = run_cli(
+            "crawl", seed, *FAST, "--set", "KETADIR_ALLOW_PRIVATE_ADDRESSES=True", data_dir=tmp_path / "allowed"
+        )
+        assert allowed.exit_code == 0 and "failed:" not in allowed.stdout, allowed.output
+        assert ("127.0.0.1", "/", 200) in server.requests
 
 
 # --- the fault mode of the fixture server itself ---------------------------------------------

@@ -189,7 +189,8 @@ def _reason(exc: BaseException) -> str:
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
         return f"HTTP {status} {phrase}".strip()
     if isinstance(exc, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
-        return "host not found"
+        refused = str(exc).find("refused ")  # crawler.guard.PublicOnlyResolver's words
+        return str(exc)[refused:].rstrip(".") if refused >= 0 else "host not found"
     if isinstance(exc, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError)):
         return "timed out"
     if isinstance(exc, (scrapy_errors.DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError)):
