@@ -201,9 +201,13 @@ _BOOKING = re.compile(
 # A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
 _PROCEDURAL = re.compile(
     r"\byour (?:first |next |initial |own )?(?:infusions?|sessions?|journeys?|treatments?|appointments?|visits?|"
-    r"doses?|medicine sessions?|ketamine sessions?)\b|\byour (?:psycho)?therapist (?:will|prepares|stays|sits|"
-    r"guides)\b|"
-    r"\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
+    r"doses?|medicine sessions?|ketamine sessions?)\b|\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
+    re.I,
+)
+# "Your therapist will sit with you": the provider describing its own therapist's part (an outside
+# therapist is caught first, by the referral phrasings).
+_YOUR_THERAPIST_ACTS = re.compile(
+    r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
     re.I,
 )
 # "The dose is delivered over forty minutes": how the provider does it, in the passive.
@@ -638,6 +642,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
         or _BY_US.search(clause)
         or _SELF_DESCRIPTION.match(clause)
         or _ANNOUNCEMENT.match(clause)
+        or _YOUR_THERAPIST_ACTS.search(clause)
         or _AT_BRAND.match(clause)
         or _brand_voice(clause, ctx.brand)
     ):
@@ -722,10 +727,13 @@ def _read_in_house_therapy(
     medicine = any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.block))
     if voice >= 1.0 and (kap_specific or (kap_loose and therapy_context)):
         signals.add("kap", weight, s)
-    elif medicine and therapy and _SESSION_WORD.search(clause) and (
-        (voice >= 0.5 and _OWN_THERAPIST.search(clause)) or (voice >= 1.0 and _THERAPIST_IN_SESSION.search(clause))
+    elif voice >= 0.5 and medicine and therapy and _SESSION_WORD.search(clause) and (
+        _OWN_THERAPIST.search(clause) or _THERAPIST_IN_SESSION.search(clause)
     ):
+        # "Our therapists prepare you", "your therapist will sit with you during the session".
         signals.add("kap", weight, s)
+        if _OWN_THERAPIST.search(clause):
+            signals.add("provider", weight, s)  # the practice's own people at work: a provider speaking
     elif medicine and voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
         signals.add("kap", weight * 0.5, s)
     elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause):

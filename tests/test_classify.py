@@ -66,6 +66,21 @@ def test_kap_practice_whose_home_talks_mostly_of_infusions_is_kap():
     assert "licensed therapists" in decision.evidence[0].text
 
 
+def test_your_therapist_sitting_with_you_in_the_session_is_therapy_in_house():
+    pages = _site(
+        ("", "home", [TextBlock("We offer ketamine lozenge sessions in our Denver office.")]),
+        (
+            "sessions.html",
+            "services",
+            [TextBlock("Your therapist will prepare you beforehand and sit with you during every medicine session.")]
+            + [TextBlock("Afterwards your therapist will help you integrate what came up.")],
+        ),
+    )
+    decision = classify_site(pages)
+    assert decision.modality == "kap"
+    assert decision.evidence[0].url.endswith("/sessions.html")
+
+
 def test_team_page_with_licensed_therapists_beside_prescriber_is_kap():
     decision = _fixture("team-lcsw")
     assert decision.modality == "kap"
