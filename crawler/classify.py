@@ -274,12 +274,15 @@ _CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s
 
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
-# An outside therapist carries the psychotherapy; the provider gives the medicine.
 # Other words for whoever carries the therapy, for judging how sure an infusion-only call is.
-_OTHER_CARER = re.compile(r"\bcounsel(?:or|ors|ing|lor)\b|\bmental health (?:provider|professional|team|clinician)s?\b", re.I)
+_OTHER_CARER = re.compile(
+    r"\bcounsel(?:or|ors|ing|lor)\b|\bmental health (?:provider|professional|team|clinician)s?\b", re.I
+)
+# "A therapist is not required": the opposite of a referral model.
 _NOT_REQUIRED = re.compile(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
+# An outside therapist carries the psychotherapy; the provider gives the medicine.
 _OUTSIDE_CARER = (
     r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|"
     r"treatment team)"
