@@ -804,7 +804,9 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
 def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     """A site that names itself for ketamine ("<Town> Ketamine Clinic") or describes itself as a
     clinic or practice in its structured data is a provider, if it speaks of ketamine at all."""
-    home = next((p for p in pages if p.kind == "home"), pages[0])
+    home = next((p for p in pages if p.kind == "home"), pages[0] if pages else None)
+    if home is None:
+        return
     for name in sorted(ctx.brand, key=len, reverse=True):
         if _KETAMINE_BRAND.search(name) and not _MEDIA_BRAND.search(name):
             signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name, 0.5))

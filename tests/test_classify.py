@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.classify import MAX_EVIDENCE, classify_site, split_sentences
 from crawler.evaluate import evaluate, load_labels
-from crawler.items import Decision, Page, TextBlock
+from crawler.items import MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Decision, Page, TextBlock
 from crawler.parse import parse_page, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,6 +142,11 @@ def test_ketamine_one_liner_is_unclear_with_low_confidence():
     assert decision.confidence < 0.5
 
 
+def test_site_with_no_pages_is_not_a_provider():
+    decision = classify_site([])
+    assert (decision.modality, decision.services, decision.evidence) == ("not-a-provider", [], [])
+
+
 def test_site_without_ketamine_is_not_a_provider():
     page = Page(url="http://bakery.test/", kind="home", blocks=[TextBlock("We offer fresh bread every morning.")])
     assert classify_site([page]).modality == "not-a-provider"
@@ -251,6 +258,36 @@ def test_evidence_is_capped_deduplicated_and_best_first():
 def test_confidence_is_a_probability_like_number():
     for name in ("negated-kap", "one-liner", "news-article", "team-lcsw"):
         assert 0.0 <= _fixture(name).confidence <= 1.0
+
+
+_WORDS = (
+    "we our I offer ketamine KAP IV infusion therapist your own not no longer Spravato lozenge at home "
+    ". , ; : ? Dr. $400 – group integration call it Although If referring provider return"
+).split()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=30),
+            st.sampled_from(REGIONS),
+            st.sampled_from(["p", "li", "h1", "td", "a"]),
+            st.sampled_from(PAGE_KINDS),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_gets_a_well_formed_decision(blocks):
+    pages = [
+        Page(url=f"http://fuzz.test/{i}", kind=kind, blocks=[TextBlock(" ".join(words), region, tag)])
+        for i, (words, region, tag, kind) in enumerate(blocks)
+    ]
+    decision = classify_site(pages)
+    assert decision.modality in MODALITIES
+    assert 0.0 <= decision.confidence <= 1.0
+    assert set(decision.services) <= set(SERVICES)
+    assert len(decision.evidence) <= MAX_EVIDENCE
 
 
 def test_sentences_split_without_breaking_abbreviations():
