@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from bs4.builder import ParserRejectedMarkup
 
 from crawler.items import Page, TextBlock
@@ -35,6 +35,8 @@ class _LineBreak(NavigableString):
     """Stands in for a <br> while blocks are collected."""
 
 
+# Strings in the tree that are markup, not text a reader sees.
+_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
 _REGION_HINTS = (
@@ -335,7 +337,7 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
                 blocks.append(TextBlock(line, _region(current, region_cache), tag, heading))
 
     for string in soup.find_all(string=True):
-        if not isinstance(string, NavigableString) or isinstance(string, Comment):
+        if not isinstance(string, NavigableString) or isinstance(string, _NOT_TEXT):
             continue
         if isinstance(string, _LineBreak):
             if string.parent is not None and _block_of(string) is current:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -64,13 +65,21 @@ def sample_server() -> Iterator[FixtureServer]:
         yield server
 
 
+@dataclass
+class Crawl:
+    data_dir: Path
+    result: Result
+    requests: list[tuple[str, str, int]]  # the fixture server's log of this crawl alone
+
+
 @pytest.fixture(scope="session")
-def crawled(sample_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """A data dir holding one real crawl of the whole sample web, and the crawl's CLI result."""
+def crawled(sample_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    """A data dir holding one real crawl of the whole sample web, its CLI result and requests."""
     data_dir = tmp_path_factory.mktemp("sample-crawl")
     seeds = data_dir.parent / "sample-seeds.txt"
     seeds.write_text(
         "# the sample web\n\n" + "".join(f"http://{host}/\n" for host in sample_server.hosts()), encoding="utf-8"
     )
+    before = len(sample_server.requests)
     result = run_cli("crawl", "--seeds", str(seeds), *FAST, data_dir=data_dir)
-    return data_dir, result
+    return Crawl(data_dir, result, list(sample_server.requests[before:]))

@@ -12,10 +12,7 @@ import io
 import json
 from pathlib import Path
 
-from click.testing import Result
-
-from conftest import FIXTURES, run_cli
-from crawler.fixture_server import FixtureServer
+from conftest import FIXTURES, Crawl, run_cli
 
 LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
 LOCATIONS = list(csv.DictReader(open(FIXTURES / "web" / "LOCATIONS.csv", encoding="utf-8")))
@@ -29,16 +26,16 @@ def _formatted(digits: str) -> str:
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
-def test_crawl_reports_sites_pages_and_modalities(crawled: tuple[Path, Result]) -> None:
-    _, result = crawled
+def test_crawl_reports_sites_pages_and_modalities(crawled: Crawl) -> None:
+    result = crawled.result
     assert result.exit_code == 0, result.output
     assert f"{len(LABELS)} sites" in result.output
     assert "Clinics by modality:" in result.output
     assert "kap" in result.output and "infusion-only" in result.output
 
 
-def test_every_sample_site_gets_its_labelled_modality(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_every_sample_site_gets_its_labelled_modality(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     result = run_cli("search", "--include-non-providers", "--format", "json", data_dir=data_dir)
     got = {r["site"]: r["modality"] for r in json.loads(result.output)}
     expected = {host: row["modality"] for host, row in LABELS.items()}
@@ -46,8 +43,8 @@ def test_every_sample_site_gets_its_labelled_modality(crawled: tuple[Path, Resul
     assert not wrong, wrong
 
 
-def test_search_kap_in_nashville_finds_the_nashville_kap_practices(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_search_kap_in_nashville_finds_the_nashville_kap_practices(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     result = run_cli("search", "--modality", "kap", "--city", "nashville", "--format", "json", data_dir=data_dir)
     assert result.exit_code == 0
     found = {r["site"] for r in json.loads(result.output)}
@@ -55,8 +52,8 @@ def test_search_kap_in_nashville_finds_the_nashville_kap_practices(crawled: tupl
     assert expected and found == expected
 
 
-def test_search_infusion_only_in_texas_returns_only_texan_infusion_clinics(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_search_infusion_only_in_texas_returns_only_texan_infusion_clinics(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     result = run_cli("search", "--modality", "infusion-only", "--state", "TX", "--format", "json", data_dir=data_dir)
     records = json.loads(result.output)
     expected = {h for h, row in LABELS.items() if row["modality"] == "infusion-only" and row["state"] == "TX"}
@@ -66,16 +63,16 @@ def test_search_infusion_only_in_texas_returns_only_texan_infusion_clinics(crawl
         assert "TX" in {loc["state"] for loc in record["locations"]} | set(record["serves_states"])
 
 
-def test_table_output_lists_name_city_and_phone(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_table_output_lists_name_city_and_phone(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     result = run_cli("search", "--modality", "kap", "--city", "Nashville", data_dir=data_dir)
     header = result.output.splitlines()[0].split()
     assert header[:5] == ["name", "modality", "city", "state", "phone"]
     assert "Nashville" in result.output
 
 
-def test_export_csv_has_the_contract_columns_and_formatted_phones(crawled: tuple[Path, Result], tmp_path: Path) -> None:
-    data_dir, _ = crawled
+def test_export_csv_has_the_contract_columns_and_formatted_phones(crawled: Crawl, tmp_path: Path) -> None:
+    data_dir = crawled.data_dir
     target = tmp_path / "all.csv"
     result = run_cli("export", "--output", str(target), data_dir=data_dir)
     assert result.exit_code == 0
@@ -96,8 +93,8 @@ def test_export_csv_has_the_contract_columns_and_formatted_phones(crawled: tuple
         assert phone in {r["phone"] for r in site_rows}, host
 
 
-def test_export_has_one_row_per_labelled_location(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_export_has_one_row_per_labelled_location(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     result = run_cli("export", "--include-non-providers", data_dir=data_dir)
     rows = list(csv.DictReader(io.StringIO(result.output)))
     for host in {loc["host"] for loc in LOCATIONS}:
@@ -106,8 +103,8 @@ def test_export_has_one_row_per_labelled_location(crawled: tuple[Path, Result]) 
         assert expected <= got, host
 
 
-def test_export_leaves_out_non_providers_unless_asked(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_export_leaves_out_non_providers_unless_asked(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     without = list(csv.DictReader(io.StringIO(run_cli("export", data_dir=data_dir).output)))
     with_all = list(
         csv.DictReader(io.StringIO(run_cli("export", "--include-non-providers", data_dir=data_dir).output))
@@ -116,8 +113,8 @@ def test_export_leaves_out_non_providers_unless_asked(crawled: tuple[Path, Resul
     assert {r["modality"] for r in with_all} >= {"not-a-provider"}
 
 
-def test_show_prints_the_clinic_with_its_evidence_and_pages(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_show_prints_the_clinic_with_its_evidence_and_pages(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     host = next(h for h, row in LABELS.items() if row["modality"] == "kap" and row["city"])
     result = run_cli("show", f"http://www.{host}/some/page", data_dir=data_dir)
     assert result.exit_code == 0
@@ -127,8 +124,8 @@ def test_show_prints_the_clinic_with_its_evidence_and_pages(crawled: tuple[Path,
     assert LABELS[host]["city"] in result.output
 
 
-def test_stats_count_by_modality_and_state(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_stats_count_by_modality_and_state(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     stats = json.loads(run_cli("stats", "--format", "json", data_dir=data_dir).output)
     expected_kap = sum(1 for row in LABELS.values() if row["modality"] == "kap")
     assert stats["modality"]["kap"] == expected_kap
@@ -136,8 +133,8 @@ def test_stats_count_by_modality_and_state(crawled: tuple[Path, Result]) -> None
     assert stats["last_crawl"]
 
 
-def test_reindex_rebuilds_the_same_directory_from_the_store(crawled: tuple[Path, Result]) -> None:
-    data_dir, _ = crawled
+def test_reindex_rebuilds_the_same_directory_from_the_store(crawled: Crawl) -> None:
+    data_dir = crawled.data_dir
     before = json.loads(run_cli("search", "--include-non-providers", "--format", "json", data_dir=data_dir).output)
     result = run_cli("reindex", data_dir=data_dir)
     assert result.exit_code == 0
@@ -145,33 +142,33 @@ def test_reindex_rebuilds_the_same_directory_from_the_store(crawled: tuple[Path,
     assert {(r["site"], r["modality"]) for r in after} == {(r["site"], r["modality"]) for r in before}
 
 
-def test_robots_disallowed_pages_are_never_fetched(crawled: tuple[Path, Result], sample_server: FixtureServer) -> None:
-    fetched = {(host, path) for host, path, _ in sample_server.requests}
+def test_robots_disallowed_pages_are_never_fetched(crawled: Crawl) -> None:
+    fetched = {(host, path) for host, path, _ in crawled.requests}
     assert any(path == "/robots.txt" for _, path in fetched)
     assert not any(path.startswith("/private") for _, path in fetched)
 
 
-def test_no_site_gets_more_than_the_page_budget(crawled: tuple[Path, Result], sample_server: FixtureServer) -> None:
+def test_no_site_gets_more_than_the_page_budget(crawled: Crawl) -> None:
     per_site: dict[str, set[str]] = {}
-    for host, path, _ in sample_server.requests:
+    for host, path, _ in crawled.requests:
         if path not in ("/robots.txt", "/sitemap.xml"):
             per_site.setdefault(host, set()).add(path)
     assert max(len(paths) for paths in per_site.values()) == 25
 
 
-def test_pages_listed_only_in_a_sitemap_are_crawled(crawled: tuple[Path, Result], sample_server: FixtureServer) -> None:
-    fetched = {(host, path) for host, path, status in sample_server.requests if status == 200}
+def test_pages_listed_only_in_a_sitemap_are_crawled(crawled: Crawl) -> None:
+    fetched = {(host, path) for host, path, status in crawled.requests if status == 200}
     assert ("pugetketamine.test", "/sitemap.xml") in fetched
     assert any(host == "pugetketamine.test" and path.startswith("/conditions/ptsd") for host, path in fetched)
 
 
-def test_www_and_apex_spellings_of_a_page_are_fetched_once(crawled: tuple[Path, Result], sample_server: FixtureServer) -> None:
-    paths = [path for host, path, _ in sample_server.requests if host == "santa-fe-ketamine.test"]
+def test_www_and_apex_spellings_of_a_page_are_fetched_once(crawled: Crawl) -> None:
+    paths = [path for host, path, _ in crawled.requests if host == "santa-fe-ketamine.test"]
     assert paths.count("/") == 1
     assert paths.count("/robots.txt") <= 2  # Scrapy asks robots.txt once per host spelling
 
 
-def test_crawl_stays_on_each_site_and_skips_non_html(crawled: tuple[Path, Result], sample_server: FixtureServer) -> None:
-    hosts = {host.removeprefix("www.") for host, _, _ in sample_server.requests}
-    assert hosts <= set(sample_server.hosts())
-    assert not any(path.lower().endswith(".pdf") for _, path, _ in sample_server.requests)
+def test_crawl_stays_on_each_site_and_skips_non_html(crawled: Crawl) -> None:
+    hosts = {host.removeprefix("www.") for host, _, _ in crawled.requests}
+    assert hosts <= set(LABELS)
+    assert not any(path.lower().endswith(".pdf") for _, path, _ in crawled.requests)
