@@ -52,7 +52,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
 SAMPLE_WEB = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "web"
@@ -154,14 +154,14 @@ def gzip_bomb(gigabytes: float) -> bytes:
 _FILLER = b"<p>Nothing here but the same sentence again and again, page after page.</p>\n"
 
 
-def huge_chunks(megabytes: float, chunk_size: int = 64 * 1024) -> tuple[int, Any]:
+def huge_chunks(megabytes: float, chunk_size: int = 64 * 1024) -> tuple[int, Iterator[bytes]]:
     """(length, chunk iterator) of a generated HTML page of about this size."""
     head = b"<!doctype html><html><head><title>A very long page</title></head><body>\n"
     filler = (_FILLER * (chunk_size // len(_FILLER) + 1))[:chunk_size]
     total = int(megabytes * 1024 * 1024)
     count = max(0, (total - len(head)) // len(filler))
 
-    def chunks() -> Any:
+    def chunks() -> Iterator[bytes]:
         yield head
         for _ in range(count):
             yield filler
@@ -292,7 +292,7 @@ class FixtureServer:
         return from_code + load_faults(site)
 
     def hit(self, host: str, path: str) -> int:
-        """How many times (host, path) was asked for before, counting this request as the last."""
+        """Count a request for (host, path); return how many came before it."""
         with self._lock:
             count = self._hits.get((host, path), 0)
             self._hits[(host, path)] = count + 1
