@@ -1,11 +1,12 @@
 """Property tests: whatever a page says, the pipeline after parsing keeps its promises.
 
-tests/test_parse.py already runs arbitrary HTML through parse_page/parse_text and
-extract_contacts. These cover what comes next: classify_site on arbitrary pages (text mixing
-the words its rules look for with noise), and whole records, from pages with arbitrary
-structured data (JSON-LD of any shape) through build_clinic, the JSON round trip of the store,
-the index document and the export rows. No exception may escape, and every field keeps the
-shape the rest of ketadir relies on.
+tests/test_parse.py runs arbitrary HTML through parse_page/parse_text and extract_contacts,
+tests/test_classify.py arbitrary text blocks through classify_site. These cover whole records:
+pages with text mixing the words the rules look for with noise, headings, meta tags and
+structured data of any shape (JSON-LD as strangers write it) through build_clinic, the JSON
+round trip of the store, the index document and the export rows; and arbitrary HTML all the
+way to a clinic. No exception may escape, and every field keeps the shape the rest of ketadir
+relies on.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.classify import classify_site
 from crawler.contacts import STATES
 from crawler.items import CONDITIONS, MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Clinic, Decision, Page, TextBlock
-from crawler.parse import parse_page, parse_text
+from crawler.parse import parse_page
 from crawler.refresh import build_clinic
 from index.export import csv_safe, export_rows, terminal_safe
 from index.writer import clinic_document
@@ -96,19 +96,6 @@ def _check_decision(decision: Decision, site_pages: list[Page]) -> None:
     for evidence in decision.evidence:
         assert evidence.url in urls and evidence.text and evidence.supports
         assert math.isfinite(evidence.weight)
-
-
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(site_pages=pages())
-def test_classify_site_keeps_its_invariants_on_arbitrary_pages(site_pages: list[Page]) -> None:
-    _check_decision(classify_site(site_pages), site_pages)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.lists(st.one_of(_VOCABULARY, st.text(max_size=30), st.just("\n\n")), max_size=40).map(" ".join))
-def test_classify_keeps_its_invariants_on_arbitrary_plain_text(text: str) -> None:
-    page = parse_text(text, "https://article.example/")
-    _check_decision(classify_site([page]), [page])
 
 
 def _check_clinic(clinic: Clinic) -> None:
