@@ -877,7 +877,7 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
     """Plain records (not clinics) as a table, JSON or CSV."""
     import csv
 
-    from index.export import csv_safe, table, write_json
+    from index.export import safe_cell, table, write_json
 
     out = sys.stdout
     if fmt == "json":
@@ -885,7 +885,7 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
-        writer.writerows([[csv_safe(row.get(c, "")) for c in columns] for row in rows])
+        writer.writerows([[safe_cell(row.get(c, "")) for c in columns] for row in rows])
     elif rows:
         click.echo(table(rows, columns))
     else:

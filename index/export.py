@@ -23,6 +23,7 @@ STALE_AFTER_DAYS = 14
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself
 
 
 def is_stale(last_crawled: str, now: datetime | None = None, days: int = STALE_AFTER_DAYS) -> bool:
@@ -81,23 +82,32 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def safe_cell(value: Any) -> Any:
+    """A CSV cell with no escape sequences and no formula to run."""
+    return csv_safe(terminal_safe(value) if isinstance(value, str) else value)
+
+
 def terminal_safe(text: str) -> str:
     """Remove escape sequences and control characters before text reaches a terminal."""
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
 def write_csv(rows: Iterable[ExportRow], handle: IO[str]) -> int:
+    """RFC 4180 CSV; cells are stripped of escape sequences and neutralised against formulas."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([csv_safe(v) for v in row.to_dict().values()])
+        writer.writerow([safe_cell(v) for v in row.to_dict().values()])
         count += 1
     return count
 
 
 def write_json(data: Any, handle: IO[str]) -> None:
-    json.dump(data, handle, indent=2, ensure_ascii=False)
+    """UTF-8 JSON in which every control character, C1 included, is a \\u escape: no data is
+    lost, and nothing in it can drive a terminal."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    handle.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     handle.write("\n")
 
 
