@@ -58,7 +58,9 @@ class Paths:
 
     @property
     def store(self) -> Path:
-        return self.data_dir / "ketadir.db"
+        from crawler.store import STORE_FILE
+
+        return self.data_dir / STORE_FILE
 
     @property
     def index(self) -> Path:
@@ -91,12 +93,6 @@ class Paths:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise click.ClickException(f"data dir {self.data_dir} is a file: give --data-dir a directory")
         return self
-
-
-def _default_data_dir() -> str:
-    from platformdirs import user_data_dir
-
-    return user_data_dir("ketadir", appauthor=False)
 
 
 pass_paths = click.make_pass_decorator(Paths)
@@ -244,7 +240,9 @@ def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> N
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """A directory of ketamine treatment providers, built from their own websites."""
-    ctx.obj = Paths(Path(data_dir or _default_data_dir()).expanduser())
+    from crawler.store import default_data_dir
+
+    ctx.obj = Paths(Path(data_dir or default_data_dir()).expanduser())
 
 
 main = cli

@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.items import FetchedPage, FetchError
 from crawler.parse import parse_page
-from crawler.store import PARSER_VERSION, Store
+from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir
 
 
 class _StorePipelineBase:
@@ -28,7 +28,8 @@ class _StorePipelineBase:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.store = Store.open(self.crawler.settings.get("KETADIR_STORE"))
+        path = self.crawler.settings.get("KETADIR_STORE") or default_data_dir() / STORE_FILE
+        self.store = Store.open(path)
 
     def close_spider(self) -> None:
         if self.store is not None:

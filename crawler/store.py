@@ -85,6 +85,16 @@ CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
 """
 
 
+def default_data_dir() -> Path:
+    """The user's data directory for ketadir (~/.local/share/ketadir on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ketadir", appauthor=False))
+
+
+STORE_FILE = "ketadir.db"
+
+
 class StoreError(Exception):
     """The data directory cannot hold a store (not writable, not a database...)."""
 
