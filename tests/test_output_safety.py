@@ -127,14 +127,12 @@ def test_classify_of_the_hostile_page_carries_no_escape_sequences() -> None:
     _assert_terminal_clean(result.stdout)
 
 
-@pytest.mark.xfail(strict=True, reason="index/export.py write_csv keeps ESC/C1 characters; `ketadir export` prints CSV to the terminal")
 def test_csv_export_to_the_terminal_carries_no_escape_sequences(hostile_dir: tuple[Path, Result]) -> None:
     result = run_cli("export", data_dir=hostile_dir[0])
     assert result.exit_code == 0 and "'@Ease" in result.stdout
     _assert_terminal_clean(result.stdout.replace("\r\n", "\n"))
 
 
-@pytest.mark.xfail(strict=True, reason="index/export.py write_json (ensure_ascii=False) leaves C1 controls such as U+009B (CSI) raw")
 def test_json_output_to_the_terminal_carries_no_raw_control_characters(hostile_dir: tuple[Path, Result]) -> None:
     result = run_cli("search", "--format", "json", data_dir=hostile_dir[0])
     assert result.exit_code == 0 and "@Ease" in result.stdout
