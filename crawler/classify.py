@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from crawler.items import Decision, Evidence, Page
@@ -713,6 +714,20 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         _read_in_house_therapy(s, clause, voice, weight, ctx, signals)
 
 
+@lru_cache(maxsize=4096)
+def _block_context(block: str) -> tuple[bool, bool, bool]:
+    """What every clause of a block asks of the whole block, computed once per block (a long
+    block searched again for each of its clauses made large pages quadratic)."""
+    return (
+        bool(_MEDICINE_CONTEXT.search(block)),
+        bool(_KAP_SPECIFIC.search(block)),
+        bool(_MEDICINE_SESSIONS.search(block)),
+    )
+
+
+_MEDICINE_SESSIONS = re.compile(r"\bmedicine sessions?\b", re.I)
+
+
 def _read_in_house_therapy(
     s: _Sentence, clause: str, voice: float, weight: float, ctx: _Context, signals: _Signals
 ) -> None:
@@ -727,7 +742,8 @@ def _read_in_house_therapy(
     therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
     # Therapy sessions count only where the medicine is in view: "individual therapy sessions
     # with me" on a therapist's site is ordinary psychotherapy.
-    medicine = any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.block))
+    block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
+    medicine = block_medicine or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading))
     if voice >= 1.0 and (kap_specific or (kap_loose and therapy_context)):
         signals.add("kap", weight, s)
     elif voice >= 0.5 and medicine and therapy and _SESSION_WORD.search(clause) and (
@@ -740,12 +756,12 @@ def _read_in_house_therapy(
     elif medicine and voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
         signals.add("kap", weight * 0.5, s)
     elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause):
-        if therapy or _KAP_SPECIFIC.search(s.block):
+        if therapy or block_kap:
             signals.add("kap", weight * 0.5, s)
     elif voice >= 1.0 and kap_loose:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
         signals.add("kap-loose", weight * 0.3, s)
-    in_kap_context = kap_loose or _KAP_SPECIFIC.search(s.block) or re.search(r"\bmedicine sessions?\b", s.block, re.I)
+    in_kap_context = kap_loose or block_kap or block_medicine_sessions
     if (_GROUP.search(clause) or re.search(r"\bgroups?\b|\bcircles?\b", clause, re.I)) and in_kap_context:
         signals.add("service:kap-group", weight, s)
     if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
