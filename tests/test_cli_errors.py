@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -73,15 +76,26 @@ def test_read_only_data_dir_is_refused_without_losing_anything(tmp_path: Path) -
     data = tmp_path / "data"
     data.mkdir()
     (data / "keep.txt").write_text("precious")
-    data.chmod(0o555)
-    try:
+    with read_only(data):
         result = ketadir("crawl", "http://a.test/", data_dir=data)
-        if result.returncode == 0:  # root ignores permissions; nothing to prove then
-            pytest.skip("running as root: directory permissions are not enforced")
-        assert_one_line_error(result, "cannot write")
-    finally:
-        data.chmod(0o755)
+    assert_one_line_error(result, "cannot write")
+    assert sorted(p.name for p in data.iterdir()) == ["keep.txt"]
     assert (data / "keep.txt").read_text() == "precious"
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make a directory unwritable even for root (who ignores mode bits): chattr +i."""
+    path.chmod(0o555)
+    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0
+    try:
+        if os.geteuid() == 0 and not immutable:
+            pytest.skip("running as root without chattr: cannot make a read-only directory")
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o755)
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
