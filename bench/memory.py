@@ -1,0 +1,56 @@
+"""Memory: peak RSS of a crawl ten times larger must stay flat, not grow with the crawl.
+
+Two `ketadir crawl` runs of the synthetic web, one with ten times the pages of the other;
+the peak RSS (VmHWM) of the CLI process and of its Scrapy child are read from /proc while
+each runs. The larger crawl's throughput is reported too: it is the crawl at full scale.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench import proc
+from bench.crawl import CrawlRun, ketadir_crawl, write_lists
+from bench.report import Section, Target
+from bench.synthweb import write_web
+
+GOAL = 1.3
+PARENT, CHILD = "bin/ketadir", "crawler.run"
+
+
+def crawl_once(sites: int) -> tuple[CrawlRun, float]:
+    """One crawl of a fresh data dir; returns the run and the store's size in MB."""
+    web = write_web(sites)
+    with tempfile.TemporaryDirectory(prefix="ketadir-bench-memory-") as tmp, proc.ServerProcess(web.root) as server:
+        seeds, _ = write_lists(web, Path(tmp))
+        run = ketadir_crawl(Path(tmp) / "data", seeds, server)
+        store_mb = sum(f.stat().st_size for f in (Path(tmp) / "data").glob("ketadir.db*")) / 1e6
+    return run, store_mb
+
+
+def bench_memory(small_sites: int, large_sites: int) -> Section:
+    small, small_store = crawl_once(small_sites)
+    large, large_store = crawl_once(large_sites)
+    section = Section(
+        f"Memory: peak RSS of a {large.pages:,}-page crawl vs a {small.pages:,}-page crawl",
+        ["process", f"{small.pages:,} pages (MB)", f"{large.pages:,} pages (MB)", "ratio"],
+    )
+    ratios = {}
+    processes = (("CLI (parent: refresh, classify, index)", PARENT), ("Scrapy child (fetch, parse, store)", CHILD))
+    for label, marker in processes:
+        a, b = small.measured.peak_of(marker), large.measured.peak_of(marker)
+        ratios[marker] = b / a
+        section.rows.append([label, f"{a:.0f}", f"{b:.0f}", f"{b / a:.2f}x"])
+    disk = ["SQLite store on disk", f"{small_store:.0f}", f"{large_store:.0f}", f"{large_store / small_store:.1f}x"]
+    section.rows.append(disk)
+    for label, run in (("small", small), ("large", large)):
+        section.notes.append(
+            f"{label} crawl: {run.pages:,} pages in {run.measured.wall:.0f} s ({run.pages_per_second:.0f} pages/s), "
+            f"Scrapy engine {run.engine_seconds:.0f} s, CPU {run.measured.cpu:.0f} s."
+        )
+    section.targets = [
+        Target("memory: CLI peak RSS, 10x pages", ratios[PARENT], GOAL, at_most=True),
+        Target("memory: Scrapy child peak RSS, 10x pages", ratios[CHILD], GOAL, at_most=True),
+    ]
+    return section
