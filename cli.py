@@ -574,9 +574,14 @@ _MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
 
 def _read_source(source: str) -> Any:
-    """A file or URL as a parsed Page: HTML if it looks like HTML, plain text otherwise."""
+    """A file or URL as a parsed Page: HTML if it looks like HTML, plain text otherwise.
+
+    HTML goes to the parser as bytes so a page's own charset declaration (or, failing that,
+    detection) decides how it is decoded, as in a crawl.
+    """
     from crawler.parse import parse_page, parse_text
 
+    charset = None
     if source.startswith(("http://", "https://")):
         import urllib.request
 
@@ -584,10 +589,10 @@ def _read_source(source: str) -> Any:
             request = urllib.request.Request(source, headers={"User-Agent": "ketadir/0.1 (classify)"})
             with urllib.request.urlopen(request, timeout=20) as response:
                 body = response.read(_MAX_SOURCE_BYTES)
-                charset = response.headers.get_content_charset() or "utf-8"
+                charset = response.headers.get_content_charset()
         except (OSError, ValueError) as exc:
             raise click.ClickException(f"cannot fetch {source}: {exc}") from None
-        text, url = body.decode(charset, errors="replace"), source
+        url = source
     elif "://" in source:
         raise click.ClickException(f"{source}: only http:// and https:// URLs can be fetched")
     else:
@@ -595,13 +600,26 @@ def _read_source(source: str) -> Any:
         if not path.is_file():
             raise click.ClickException(f"{source}: no such file (give a saved .html/.txt file or an http(s) URL)")
         try:
-            text = path.read_bytes()[:_MAX_SOURCE_BYTES].decode("utf-8", errors="replace")
+            with open(path, "rb") as handle:
+                body = handle.read(_MAX_SOURCE_BYTES)
         except OSError as exc:
             raise click.ClickException(f"cannot read {source}: {exc.strerror}") from None
         url = path.resolve().as_uri()
-    if "<html" in text[:2000].lower() or "<body" in text.lower() or "<p" in text[:5000].lower():
-        return parse_page(text, url)
-    return parse_text(text, url)
+    head = body[:5000].lower()
+    if b"<html" in head or b"<body" in head or b"<p" in head or b"<!doctype" in head:
+        return parse_page(body.decode(charset, errors="replace") if charset else body, url)
+    return parse_text(_decode_text(body, charset), url)
+
+
+def _decode_text(body: bytes, charset: str | None) -> str:
+    """Plain text: its declared charset, else UTF-8, else Windows-1252 (what old editors save)."""
+    for encoding in (charset, "utf-8"):
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return body.decode("cp1252", errors="replace")
 
 
 @cli.command()

@@ -147,8 +147,10 @@ _OFFER_VERBS = (
 )
 # A first-person subject followed closely by an offer verb: "we offer", "I have included",
 # "our therapists provide".
+# "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
+_POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
 _SUBJECT_OFFER = re.compile(
-    r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y) (?:\w+ ){0,2}(?:team|clinic|practice|center|centre|"
+    r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + _POSSESSIVE_NAME + r") (?:\w+ ){0,2}(?:team|clinic|practice|center|centre|"
     r"therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|psychiatrists?|specialists?|program|"
     r"anesthesiologists?|approach|work))(?:\s+[\w,'’-]+){0,4}?\s+" + _OFFER_VERBS + r"\b"
 )

@@ -51,3 +51,21 @@ def test_plain_text_files_are_read_as_text(tmp_path: Path, text: str) -> None:
     note.write_text(text)
     out = json.loads(run_cli("classify", str(note), "--format", "json").output)
     assert out["modality"] == "not-a-provider"
+
+
+def test_a_saved_page_is_decoded_by_its_own_charset() -> None:
+    page = FIXTURES / "faults" / "cp1252-clinic.test" / "index.html"
+    assert b"charset" not in page.read_bytes().lower() or b"1252" in page.read_bytes().lower()
+    out = json.loads(run_cli("classify", str(page), "--format", "json").output)
+    assert any("Renée’s team" in e["text"] for e in out["evidence"])
+
+
+def test_a_named_persons_team_offering_infusions_is_an_offer(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><main><h1>Ketamine care</h1>"
+        "<p>Dr. Okafor's clinic provides IV ketamine infusions for treatment-resistant depression.</p>"
+        "</main></body></html>"
+    )
+    out = json.loads(run_cli("classify", str(page), "--format", "json").output)
+    assert out["modality"] == "infusion-only" and "iv-infusion" in out["services"]
