@@ -87,3 +87,20 @@ def test_plain_scrapy_crawl_runs_from_the_repo_root(sample_server, tmp_path) -> 
     from crawler.store import Store
 
     assert Store.open(store, readonly=True).page_count("bartonketamine.test") >= 3
+
+
+def test_search_command_never_imports_the_crawl_stack(crawled: Crawl) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('MODULES', sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr))\n"
+        "import cli; cli.main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, "--data-dir", str(crawled.data_dir), "search", "ptsd", "--modality", "kap",
+         "--city", "Nashville"],
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+    )
+    assert proc.returncode == 0 and "Riverbend" in proc.stdout
+    modules = proc.stderr.split("MODULES", 1)[1]
+    for heavy in ("scrapy", "twisted", "bs4", "usaddress", "phonenumbers", "lxml"):
+        assert f"'{heavy}'" not in modules, heavy
