@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# Bytecode is cached as in a normal install, but outside the source tree.
+PYCACHE = REPO / "bench" / "out" / "pycache"
 PYTHON = sys.executable
 KETADIR = str(Path(sys.executable).with_name("ketadir"))
 POLL_SECONDS = 0.05
@@ -77,6 +79,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = REPO) -> 
     """Run cmd to completion, polling its process tree's peak RSS every POLL_SECONDS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    env = env if env is not None else env_with()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, tuple[str, float]] = {}
     done = threading.Event()
@@ -101,8 +104,16 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = REPO) -> 
 
 
 def env_with(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    """The environment for a measured process: no proxy unless given, bytecode cached.
+
+    PYTHONDONTWRITEBYTECODE (set in some sandboxes and CI) would make every process compile
+    ketadir's modules from source on each start while site-packages keep their .pyc files,
+    billing ketadir for something no installed copy pays.
+    """
+    dropped = ("http_proxy", "https_proxy", "no_proxy", "pythondontwritebytecode")
+    env = {k: v for k, v in os.environ.items() if k.lower() not in dropped}
     env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env.update(extra)
     return env
 
