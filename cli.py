@@ -240,9 +240,11 @@ def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> N
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """A directory of ketamine treatment providers, built from their own websites."""
-    from crawler.store import default_data_dir
+    if data_dir is None:
+        from crawler.store import default_data_dir
 
-    ctx.obj = Paths(Path(data_dir or default_data_dir()).expanduser())
+        data_dir = default_data_dir()
+    ctx.obj = Paths(Path(data_dir).expanduser())
 
 
 main = cli
