@@ -217,11 +217,13 @@ def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> N
             first = export_rows(r)[0]
             row = first.to_dict()
             row["miles"] = first.distance_miles
-            row["stale"] = "stale" if first.stale else ""
+            row["checked"] = first.last_crawled[:10] + (" (stale)" if first.stale else "")
+            if not row["state"] and first.serves_states:  # telehealth: the states it serves
+                row["state"] = first.serves_states.replace(";", ",")
             rows.append(row)
         columns = ["name", "modality", "city", "state", "phone", "website"]
         columns += ["miles"] if near else []
-        columns += ["stale"] if any(r["stale"] for r in rows) else []
+        columns += ["checked"]
         click.echo(table(rows, columns), file=out)
 
 
