@@ -806,7 +806,11 @@ def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals
 
 
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
-    """A team page listing licensed therapists beside the prescriber points to therapy in house."""
+    """A team page listing licensed therapists beside the prescriber points to therapy in house.
+
+    It only supports a KAP reading (see _decide): a psychiatric group with staff therapists
+    that also gives Spravato does not thereby offer therapy with the ketamine.
+    """
     for page in pages:
         if page.kind not in ("team", "about"):
             continue
@@ -815,7 +819,7 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
             continue
         for s in sentences:
             if s.url == page.url and s.region == "main" and _THERAPIST_CREDENTIAL.search(s.text):
-                signals.add("kap", KIND_WEIGHT[page.kind], s)
+                signals.add("kap-team", KIND_WEIGHT[page.kind], s)
                 break
 
 
@@ -866,7 +870,11 @@ def _read_article(sentences: list[_Sentence], ctx: _Context, signals: _Signals) 
 
 def _decide(site: _Site) -> Decision:
     signals = site.signals
-    kap = max(0.0, signals.score("kap") + min(signals.score("kap-loose"), 0.5) - signals.score("against:kap"))
+    # Staff therapists support a KAP reading only where the site ties therapy to the ketamine
+    # somewhere: KAP named, or preparation/integration sessions offered.
+    linked = signals.score("kap") + signals.score("kap-loose") + signals.score("service:integration")
+    team = signals.score("kap-team") if linked > 0 else 0.0
+    kap = max(0.0, signals.score("kap") + team + min(signals.score("kap-loose"), 0.5) - signals.score("against:kap"))
     referral = signals.score("adjunctive-referral")
     medical = signals.score("medical-ketamine")
     provider = signals.score("provider") + referral
@@ -928,7 +936,7 @@ def _decision(
 ) -> Decision:
     """Order evidence: the deciding sentence first, then counter-evidence, services, conditions."""
     deciding = {
-        "kap": ["kap"],
+        "kap": ["kap", "kap-team"],
         "adjunctive-referral": ["adjunctive-referral"],
         "infusion-only": ["medical-ketamine"],
         "unclear": ["provider", "medical-ketamine"],

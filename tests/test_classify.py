@@ -86,7 +86,14 @@ def test_your_therapist_sitting_with_you_in_the_session_is_therapy_in_house():
 def test_team_page_with_licensed_therapists_beside_prescriber_is_kap():
     decision = _fixture("team-lcsw")
     assert decision.modality == "kap"
-    assert decision.evidence[0].url.endswith("/team.html")
+    assert any(e.url.endswith("/team.html") for e in decision.evidence[:3])
+
+
+def test_psychiatry_group_with_staff_therapists_and_spravato_is_not_kap():
+    # Its therapists do general therapy; nothing ties them to the esketamine sessions.
+    decision = _fixture("psychiatry-group-spravato")
+    assert decision.modality == "infusion-only"
+    assert decision.services == ["esketamine-nasal"]
 
 
 def test_therapist_practice_with_partner_prescriber_is_kap():
