@@ -7,7 +7,6 @@ starts fast.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -19,8 +18,6 @@ from typing import Any, Callable, Iterator
 import click
 
 from crawler.items import MODALITIES, SERVICES, CONDITIONS
-
-DEFAULT_MAX_AGE_DAYS = 7
 
 
 # --- one-line errors ------------------------------------------------------------------------

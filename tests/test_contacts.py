@@ -6,7 +6,6 @@ import csv
 import re
 from pathlib import Path
 
-import pytest
 
 from crawler.contacts import extract_contacts, format_phone
 from crawler.items import Page
