@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
@@ -20,6 +21,14 @@ from crawler.items import Page, TextBlock
 
 # Elements whose text is never shown to a reader. Not <head> as a whole: lxml moves a
 # <header>/<footer> that comes before any <body> tag into <head>, and that text is visible.
+# Cut from the markup before parsing (JSON-LD scripts stay: they are read first).
+_CUT = (
+    r"<!--.*?-->|<(style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|"
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>"
+)
+_CUT_TEXT = re.compile(_CUT, re.S | re.I)
+_CUT_BYTES = re.compile(_CUT.encode(), re.S | re.I)
+_LD_JSON = re.compile(r"ld\+json", re.I)
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "title", "meta", "link", "base")
 # Elements that start a new block of text.
 _BLOCK_TAGS = frozenset(
@@ -29,10 +38,6 @@ _BLOCK_TAGS = frozenset(
 )
 # A <br> ends a line: addresses and contact details are usually written one item per line.
 _BREAK = "\x00"
-
-
-class _LineBreak(NavigableString):
-    """Stands in for a <br> while blocks are collected."""
 
 
 # Strings in the tree that are markup, not text a reader sees.
@@ -82,19 +87,18 @@ def parse_page(html: str | bytes, url: str) -> Page:
 
 
 def _parse_page(html: str | bytes, url: str) -> Page:
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(_cut_invisible(html), "lxml")
+    nodes = _collect(soup)
     problems: list[str] = []
-    structured = _json_ld(soup, problems) + _microdata(soup)
-    meta = _meta(soup)
-    title = _clean(soup.title.get_text(" ")) if soup.title else ""
-    html_tag = soup.find("html")
-    lang = str(html_tag.get("lang", "")) if isinstance(html_tag, Tag) else ""
-    tel_links, mailto_links = _contact_links(soup)
-    logo_alts = _logo_alts(soup)
-    for tag in soup.find_all(_INVISIBLE):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
+    structured = _json_ld(nodes.json_ld, problems) + _microdata(nodes.scopes)
+    meta = _meta(nodes.metas)
+    title = _clean(nodes.title.get_text(" ")) if nodes.title is not None else ""
+    lang = str(nodes.html.get("lang", "")) if nodes.html is not None else ""
+    tel_links, mailto_links = _contact_links(nodes.links)
+    logo_alts = _logo_alts(nodes.images)
+    for tag in nodes.invisible:
+        if tag.parent is not None:  # not already gone with an invisible ancestor
+            tag.decompose()
     return Page(
         url=url,
         kind=page_kind(url, structured),
@@ -164,10 +168,65 @@ def _types(obj: dict[str, Any]) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
-def _json_ld(soup: BeautifulSoup, problems: list[str]) -> list[dict[str, Any]]:
+def _cut_invisible(html: str | bytes) -> str | bytes:
+    """Remove scripts (but JSON-LD), styles, SVG and comments from the markup itself.
+
+    They are a large share of real pages and BeautifulSoup would build objects for all of it
+    only for us to throw them away.
+    """
+    if isinstance(html, bytes):
+        return _CUT_BYTES.sub(b" ", html)
+    return _CUT_TEXT.sub(" ", html)
+
+
+@dataclass
+class _Nodes:
+    """Every element the extractors need, gathered in one walk of the tree (bs4's find_all
+    runs its filter machinery over the whole tree on each call)."""
+
+    json_ld: list[Tag] = field(default_factory=list)
+    scopes: list[Tag] = field(default_factory=list)  # itemscope elements
+    metas: list[Tag] = field(default_factory=list)
+    links: list[Tag] = field(default_factory=list)  # <a href>
+    images: list[Tag] = field(default_factory=list)  # <img alt>
+    invisible: list[Tag] = field(default_factory=list)
+    title: Tag | None = None
+    html: Tag | None = None
+
+
+def _collect(soup: BeautifulSoup) -> _Nodes:
+    nodes = _Nodes()
+    for node in soup.descendants:
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        attrs = node.attrs
+        if "itemscope" in attrs:
+            nodes.scopes.append(node)
+        if name == "a":
+            if "href" in attrs:
+                nodes.links.append(node)
+        elif name == "img":
+            if "alt" in attrs:
+                nodes.images.append(node)
+        elif name == "script" and _LD_JSON.search(str(attrs.get("type", ""))):
+            nodes.json_ld.append(node)
+            nodes.invisible.append(node)
+        elif name in _INVISIBLE:
+            nodes.invisible.append(node)
+            if name == "meta":
+                nodes.metas.append(node)
+            elif name == "title" and nodes.title is None:
+                nodes.title = node
+        elif name == "html" and nodes.html is None:
+            nodes.html = node
+    return nodes
+
+
+def _json_ld(scripts: list[Tag], problems: list[str]) -> list[dict[str, Any]]:
     """All JSON-LD objects on the page, with @graph and top-level lists flattened."""
     found: list[dict[str, Any]] = []
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+    for script in scripts:
         raw = _JSON_WRAPPER.sub("", script.string or script.get_text())
         if not raw or not raw.strip():
             continue
@@ -192,10 +251,10 @@ def _json_ld(soup: BeautifulSoup, problems: list[str]) -> list[dict[str, Any]]:
     return found
 
 
-def _microdata(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _microdata(scopes: list[Tag]) -> list[dict[str, Any]]:
     """Top-level schema.org microdata items as JSON-LD-like dicts ("@source": "microdata")."""
     items: list[dict[str, Any]] = []
-    for scope in soup.find_all(attrs={"itemscope": True}):
+    for scope in scopes:
         if scope.find_parent(attrs={"itemscope": True}) is not None:
             continue
         item = _microdata_item(scope)
@@ -237,9 +296,9 @@ def _new_item(scope: Tag) -> dict[str, Any]:
     return {"@type": name or "Thing"}
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _meta(tags: list[Tag]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in tags:
         key = tag.get("property") or tag.get("name")
         content = tag.get("content")
         if key and content and str(key).lower() in (
@@ -249,10 +308,10 @@ def _meta(soup: BeautifulSoup) -> dict[str, str]:
     return meta
 
 
-def _contact_links(soup: BeautifulSoup) -> tuple[list[str], list[str]]:
+def _contact_links(links: list[Tag]) -> tuple[list[str], list[str]]:
     tels: list[str] = []
     mails: list[str] = []
-    for a in soup.find_all("a", href=True):
+    for a in links:
         href = str(a["href"]).strip()
         low = href.lower()
         if low.startswith("tel:"):
@@ -275,9 +334,9 @@ def _text_before(tag: Tag, limit: int = 40) -> str:
     return _clean(before)[-limit:]
 
 
-def _logo_alts(soup: BeautifulSoup) -> list[str]:
+def _logo_alts(images: list[Tag]) -> list[str]:
     alts: list[str] = []
-    for img in soup.find_all("img", alt=True):
+    for img in images:
         hints = " ".join(
             [str(img.get("src", "")), " ".join(img.get("class", [])), str(img.get("id", ""))]
             + [" ".join(p.get("class", [])) + " " + str(p.get("id", "")) for p in img.parents if isinstance(p, Tag)][:3]
@@ -312,8 +371,6 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
 
     Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
     """
-    for br in soup.find_all("br"):
-        br.replace_with(_LineBreak("\n"))
     blocks: list[TextBlock] = []
     heading = ""
     current: Tag | None = None
@@ -336,14 +393,12 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
             if line:
                 blocks.append(TextBlock(line, _region(current, region_cache), tag, heading))
 
-    for string in soup.find_all(string=True):
-        if not isinstance(string, NavigableString) or isinstance(string, _NOT_TEXT):
+    for string in soup.descendants:
+        if isinstance(string, Tag):
+            if string.name == "br" and _block_of(string) is current:
+                parts.append(_BREAK)  # a <br> ends a line
             continue
-        if isinstance(string, _LineBreak):
-            if string.parent is not None and _block_of(string) is current:
-                parts.append(_BREAK)
-            continue
-        if not string.strip():
+        if isinstance(string, _NOT_TEXT) or not string.strip():
             continue
         block = _block_of(string)
         if block is not current:
@@ -354,7 +409,7 @@ def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
     return blocks
 
 
-def _block_of(string: NavigableString) -> Tag | None:
+def _block_of(string: NavigableString | Tag) -> Tag | None:
     """The nearest block element holding a piece of text (the document itself for loose text)."""
     block = string.parent
     while block is not None and block.parent is not None and block.name not in _BLOCK_TAGS:
