@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from bench.report import Section, write_results
+from bench.report import Section, code_version, write_results
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(available)}")
     started = time.perf_counter()
+    code = code_version()
     sections = []
     for name in chosen:
         begun = time.perf_counter()
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(available[name]())
         print(f"[bench] {name} done in {time.perf_counter() - begun:.0f} s", file=sys.stderr, flush=True)
     command = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
-    print(write_results(command, sections, time.perf_counter() - started))
+    print(write_results(command, sections, time.perf_counter() - started, code))
     print("Written to bench/RESULTS.md")
     return 0
 

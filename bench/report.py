@@ -10,6 +10,7 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -98,7 +99,21 @@ def machine() -> dict[str, str]:
     }
 
 
-def write_results(command: str, sections: list[Section], seconds: float, path: Path = RESULTS) -> str:
+def code_version() -> str:
+    """The commit measured, and any measured files that differed from it when the run started."""
+    repo = RESULTS.parents[1]
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--", "cli.py", "settings.py", "crawler", "index").splitlines()
+    changed = ", ".join(line[3:] for line in dirty)
+    return f"commit {commit}" + (f" with uncommitted changes to {changed}" if changed else "")
+
+
+def write_results(command: str, sections: list[Section], seconds: float, code: str, path: Path = RESULTS) -> str:
     """Overwrite RESULTS.md; returns the summary table for the terminal."""
     targets = [t for s in sections for t in s.targets]
     summary = ["| target | ratio | goal | |", "|---|---|---|---|", *(t.line() for t in targets)]
@@ -110,6 +125,8 @@ def write_results(command: str, sections: list[Section], seconds: float, path: P
         "same machine. Timings are never asserted in tests; this file is written by the command below.",
         "",
         f"Command: `{command}` (took {seconds / 60:.1f} min)",
+        "",
+        f"Code: {code} when the run started.",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items() if k not in VERSIONED),
         "",
