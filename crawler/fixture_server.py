@@ -191,6 +191,11 @@ class FixtureServer:
         self._hits: dict[tuple[str, str], int] = {}
         for host, rules in (faults or {}).items():
             self.set_faults(host, rules)
+        # Site folders (versions included) read once: listing the root on every request made a
+        # web of 1,000 sites the bottleneck of any crawl against it.
+        self._by_name = {
+            p.name.lower(): p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        }
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -299,18 +304,11 @@ class FixtureServer:
         return count
 
     def _folders(self) -> dict[str, Path]:
-        return {
-            p.name.lower(): p
-            for p in self.root.iterdir()
-            if p.is_dir() and "@" not in p.name and not p.name.startswith((".", "_"))
-        }
+        return {name: p for name, p in self._by_name.items() if "@" not in name}
 
     def _folder_named(self, name: str) -> Path | None:
-        """The folder called ``name`` (case-insensitive); scanning keeps odd Host values out of paths."""
-        for p in self.root.iterdir():
-            if p.is_dir() and p.name.lower() == name and not p.name.startswith((".", "_")):
-                return p
-        return None
+        """The folder called ``name`` (case-insensitive); a lookup keeps odd Host values out of paths."""
+        return self._by_name.get(name)
 
 
 def resolve_file(site: Path, url_path: str) -> Path | None:
@@ -351,6 +349,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: don't wait for ACKs
     server_version = "ketadir-fixture/1"
     server: _HTTPServer
 
