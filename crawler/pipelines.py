@@ -6,12 +6,17 @@ silently dropped, as alltheplaces does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from crawler.items import FetchedPage, FetchError
+from crawler.items import FetchedPage, FetchError, Page
 from crawler.parse import parse_page
 from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir
 
@@ -37,23 +42,52 @@ class _StorePipelineBase:
 
 
 class ParsePipeline(_StorePipelineBase):
-    """Parse each new or changed page once; mark identical content as unchanged."""
+    """Parse each new or changed page once; mark identical content as unchanged.
 
-    def process_item(self, item: Any) -> Any:
+    Parsing is the crawl's heaviest work, so it runs in worker processes
+    (KETADIR_PARSE_WORKERS, default: one less than the cores, at least one; 0 parses in the
+    crawl process itself) while the reactor goes on fetching and storing.
+    """
+
+    def open_spider(self) -> None:
+        super().open_spider()
+        workers = self.crawler.settings.getint("KETADIR_PARSE_WORKERS", max(1, (os.cpu_count() or 2) - 1))
+        self.pool = (
+            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            if workers > 0
+            else None
+        )
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        super().close_spider()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or item.unchanged:
             return item
         assert self.store is not None
         stats = self.crawler.stats
-        content_hash = hashlib.sha1(item.body).hexdigest()
+        item.content_hash = hashlib.sha1(item.body).hexdigest()
         known = self.store.page_meta(item.url)
-        if known and known.content_hash == content_hash and known.parser_version == PARSER_VERSION:
+        if known and known.content_hash == item.content_hash and known.parser_version == PARSER_VERSION:
             item.unchanged = True
             stats.inc_value("ketadir/pages_unchanged")
             return item
-        item.page = parse_page(item.body.decode(item.encoding or "utf-8", errors="replace"), item.url)
+        text = item.body.decode(item.encoding or "utf-8", errors="replace")
+        item.page = await self._parse(text, item.url)
         for problem in item.page.problems:
             stats.inc_value(f"ketadir/problems/{problem}")
         return item
+
+    async def _parse(self, text: str, url: str) -> Page:
+        if self.pool is not None:
+            try:
+                return await asyncio.wrap_future(self.pool.submit(parse_page, text, url))
+            except BrokenProcessPool:  # a worker died (out of memory...): parse here from now on
+                self.crawler.stats.inc_value("ketadir/parse_workers_lost")
+                self.pool = None
+        return parse_page(text, url)
 
 
 class StorePipeline(_StorePipelineBase):
@@ -84,7 +118,7 @@ class StorePipeline(_StorePipelineBase):
                     status=item.status,
                     body=item.body,
                     encoding=item.encoding,
-                    content_hash=hashlib.sha1(item.body).hexdigest(),
+                    content_hash=item.content_hash or hashlib.sha1(item.body).hexdigest(),
                     page=item.page,
                     etag=item.etag,
                     last_modified=item.last_modified,

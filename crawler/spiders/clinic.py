@@ -29,6 +29,7 @@ _PREFERRED = re.compile(
     re.I,
 )
 _DEPRIORITISED = re.compile(r"blog|news|post|article|press|podcast|event|tag/|category/|author/|page/\d", re.I)
+_NOT_PAGE_LINKS = ("#", "mailto:", "tel:", "javascript:", "data:", "sms:")
 _SKIPPED_EXTENSIONS = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
 
 
@@ -104,8 +105,14 @@ class ClinicSpider(scrapy.Spider):
     def _follow(self, response: Response, site: str) -> Iterator[scrapy.Request]:
         if not isinstance(response, scrapy.http.TextResponse):
             return
-        for href in response.xpath("//a/@href").getall():
-            url = urldefrag(response.urljoin(href.strip())).url
+        seen = self.seen.setdefault(site, set())
+        hrefs = dict.fromkeys(h.strip() for h in response.xpath("//a/@href").getall())  # unique, in order
+        for href in hrefs:
+            if len(seen) >= self.max_pages:
+                return  # the site's page budget is spent: nothing more to queue from here
+            if not href or href.startswith(_NOT_PAGE_LINKS):
+                continue
+            url = urldefrag(response.urljoin(href)).url
             if not url.startswith(("http://", "https://")) or site_of(url) != site:
                 continue
             if url.lower().split("?", 1)[0].endswith(_SKIPPED_EXTENSIONS):
