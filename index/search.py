@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import pickle
 import struct
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from whoosh.searching import Hit, Searcher
 
 from crawler import geo
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from index import IndexUnavailable
 from index.schema import open_index, unreadable
 
 # Errors that mean segment files are damaged or gone, when they surface mid-search.
@@ -64,14 +66,35 @@ class SearchQuery:
     include_gone: bool = False
 
 
+# A crawl committing while we open may delete the generation we just listed: try again.
+_OPEN_ATTEMPTS = 5
+_OPEN_BACKOFF_S = 0.05
+
+
+def _open_searcher(index_dir: Path) -> Searcher:
+    """A searcher on the last commit; damaged files become IndexUnavailable.
+
+    Whoosh lists the newest TOC, then reads it and its segments; a writer committing in
+    between removes the old generation, which looks like a missing file. That is retried;
+    a file that stays missing is damage.
+    """
+    attempt = 1
+    while True:
+        try:
+            return open_index(Path(index_dir), create=False).searcher()
+        except IndexUnavailable as error:
+            if attempt == _OPEN_ATTEMPTS or not isinstance(error.__cause__, FileNotFoundError):
+                raise
+        except Exception as error:  # noqa: BLE001 - missing/garbled segments fail in many ways
+            if attempt == _OPEN_ATTEMPTS or not isinstance(error, FileNotFoundError):
+                raise unreadable(index_dir, error) from error
+        time.sleep(_OPEN_BACKOFF_S * attempt)
+        attempt += 1
+
+
 @contextmanager
 def _searcher(index_dir: Path) -> Iterator[Searcher]:
-    """A searcher on the last commit; damaged files become IndexUnavailable."""
-    ix = open_index(Path(index_dir), create=False)
-    try:
-        searcher = ix.searcher()
-    except Exception as error:  # noqa: BLE001 - missing/garbled segments fail in many ways
-        raise unreadable(index_dir, error) from error
+    searcher = _open_searcher(index_dir)
     with searcher:
         try:
             yield searcher
