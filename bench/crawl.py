@@ -21,7 +21,6 @@ CONCURRENCY = 32  # settings.py's CONCURRENT_REQUESTS
 PER_DOMAIN = 2  # settings.py's CONCURRENT_REQUESTS_PER_DOMAIN
 GOAL = 0.6
 BARE_RUNS = 2  # the floor is the faster of two runs: cheap, and it steadies small crawls
-UNPATCHED_SAMPLE = 1000  # pages fetched from the unpatched server: enough to show its rate
 
 
 @dataclass
@@ -96,10 +95,6 @@ def bench_crawl(sites: int) -> Section:
         ceiling = server_ceiling(urls, server)
         bare = min((bare_crawl(urls, server) for _ in range(BARE_RUNS)), key=lambda run: run.measured.wall)
         ketadir = ketadir_crawl(folder / "data", seeds, server)
-        sample = folder / "sample.txt"
-        sample.write_text("\n".join(urls.read_text().split()[:UNPATCHED_SAMPLE]) + "\n")
-        with proc.ServerProcess(web.root, unpatched=True) as plain:
-            unpatched = server_ceiling(sample, plain)
     if ketadir.pages != web.pages:
         raise RuntimeError(f"ketadir stored {ketadir.pages} pages of {web.pages}")
     ratio = ketadir.pages_per_second / bare.pages_per_second
@@ -108,7 +103,6 @@ def bench_crawl(sites: int) -> Section:
         ["run", "pages", "requests", "wall s", "pages/s", "client CPU s", "server CPU s (of wall)"],
     )
     section.rows = [
-        _row("unpatched crawler.fixture_server ceiling*", unpatched, str(unpatched.pages)),
         _row("server ceiling (asyncio client)*", ceiling, f"{web.pages}"),
         _row(f"bare Scrapy spider (floor, best of {BARE_RUNS})", bare, f"{web.pages} + robots.txt"),
         _row("`ketadir crawl`", ketadir, f"{web.pages} + robots.txt + sitemap.xml"),
@@ -122,10 +116,8 @@ def bench_crawl(sites: int) -> Section:
         f"{rest:.1f} s are process start-up and the post-crawl refresh (contacts, classify) and indexing in the CLI.",
         f"Bare spider engine time {bare.engine_seconds:.1f} s of {bare.measured.wall:.1f} s wall. The server gives "
         f"up to {ceiling.pages_per_second:.0f} pages/s, so the bare spider, at "
-        f"{bare.pages_per_second / ceiling.pages_per_second:.0%} of that, is bound by its own CPU, not by the server.",
-        "The server is bench.server: crawler.fixture_server with its per-request folder listing cached and "
-        f"TCP_NODELAY on. Unpatched, it gives {unpatched.pages_per_second:.0f} pages/s to the same client "
-        f"({ceiling.pages_per_second / unpatched.pages_per_second:.1f}x slower) and would set the bare crawl's pace.",
+        f"{bare.pages_per_second / ceiling.pages_per_second:.0%} of that, is bound by its own CPU, not by the server "
+        "(crawler.fixture_server, in a process of its own).",
     ]
     section.targets = [Target("crawl: ketadir / bare Scrapy pages/s", ratio, GOAL)]
     return section

@@ -47,11 +47,14 @@ class Measured:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
+    """Children started by any thread of pid (a process pool starts its workers from one)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def _tree(pid: int) -> list[int]:
@@ -119,17 +122,16 @@ def env_with(**extra: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    """The fixture server (bench.server) in its own process, so it never shares a GIL with what it serves."""
+    """crawler.fixture_server in its own process, so it never shares a GIL with what it serves."""
 
-    def __init__(self, root: Path, unpatched: bool = False) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.unpatched = unpatched
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
     def __enter__(self) -> ServerProcess:
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "bench.server", str(self.root), *(["--unpatched"] if self.unpatched else [])],
+            [PYTHON, "-m", "crawler.fixture_server", str(self.root)],
             cwd=REPO, env=env_with(), stdout=subprocess.PIPE, text=True,
         )
         assert self.proc.stdout is not None

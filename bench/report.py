@@ -105,7 +105,7 @@ def code_version() -> str:
 
     def git(*args: str) -> str:
         result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
-        return result.stdout.strip() if result.returncode == 0 else ""
+        return result.stdout.rstrip() if result.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = git("status", "--porcelain", "--", "cli.py", "settings.py", "crawler", "index").splitlines()
