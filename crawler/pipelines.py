@@ -18,6 +18,7 @@ from typing import Any
 
 from crawler.items import FetchedPage, FetchError, Page
 from crawler.parse import parse_page
+from crawler.run import PROGRESS_PREFIX
 from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir
 
 
@@ -139,7 +140,7 @@ class StorePipeline(_StorePipelineBase):
             return
         self.last_progress = now
         print(
-            f"  fetched {self.pages} pages from {len(self.sites)} sites, {self.errors} errors",
+            f"{PROGRESS_PREFIX}{self.pages} pages from {len(self.sites)} sites, {self.errors} errors",
             file=sys.stderr,
             flush=True,
         )

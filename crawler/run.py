@@ -46,21 +46,38 @@ def crawl_in_subprocess(
     }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)
+    kept: list[str] = []
     try:
-        result = subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "crawler.run", handle.name],
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            errors="replace",
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+        assert child.stderr is not None
+        try:
+            for line in child.stderr:  # progress goes straight through; the rest waits for the outcome
+                if line.startswith(PROGRESS_PREFIX):
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
+                else:
+                    kept.append(line)
+            returncode = child.wait()
+        except BaseException:  # Ctrl-C reaches the child too: let it stop, then pass it on
+            child.wait()
+            raise
     finally:
         os.unlink(handle.name)
-    if result.returncode != 0:
-        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-        raise CrawlFailed(lines[-1] if lines else f"crawl process exited with {result.returncode}")
-    if result.stderr:
-        sys.stderr.write(result.stderr)
+    if returncode != 0:
+        lines = [line.strip() for line in kept if line.strip()]
+        raise CrawlFailed(lines[-1] if lines else f"crawl process exited with {returncode}")
+    sys.stderr.writelines(kept)
+
+
+# Lines the pipelines print while a crawl runs; shown as they come.
+PROGRESS_PREFIX = "  fetched "
 
 
 def _settings(config: dict[str, Any]) -> Any:
@@ -101,12 +118,17 @@ def main(config_path: str) -> int:
     process = CrawlerProcess(_settings(config))
     if config.get("spider") == "discover":
         crawler = process.create_crawler(DiscoverSpider)
-        process.crawl(crawler, seeds=config["seeds"])
+        started = process.crawl(crawler, seeds=config["seeds"])
     else:
         crawler = process.create_crawler(ClinicSpider)
-        process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+        started = process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+    failures: list[BaseException] = []
+    started.addErrback(lambda failure: failures.append(failure.value))
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_OneLineErrors())
     process.start()
+    if failures:  # a bad --set value and the like: the crawl never ran
+        print(f"{type(failures[0]).__name__}: {failures[0]} (check the --set values)", file=sys.stderr)
+        return 2
     stats = crawler.stats.get_stats() if crawler.stats else {}
     # Scrapy's memusage samples once a minute; the OS keeps the true peak (KiB on Linux).
     stats["ketadir/peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

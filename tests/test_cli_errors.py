@@ -59,6 +59,16 @@ def test_bad_input_gets_one_line_error(tmp_path: Path, args: list[str], phrases:
     assert_one_line_error(ketadir(*args, data_dir=tmp_path / "data"), *phrases)
 
 
+def test_a_setting_scrapy_rejects_fails_the_run_in_one_line(tmp_path: Path) -> None:
+    result = ketadir("crawl", "http://a.test/", "--set", "DOWNLOAD_TIMEOUT=soon", data_dir=tmp_path / "d")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line for line in lines if line.startswith("Error:")] == [lines[-1]]
+    assert "could not run" in lines[-1] and "'soon'" in lines[-1] and "--set" in lines[-1]
+    runs = ketadir("runs", "--format", "json", data_dir=tmp_path / "d")
+    assert '"state": "failed"' in runs.stdout
+
+
 def test_bad_line_in_seed_file_names_file_and_line(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("# clinics\nhttp://good.test/\n\nnot a url\n")
