@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import And, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
@@ -45,8 +44,6 @@ _COUNTABLE_FIELDS = {
     "status": "status",
 }
 _TEXT_FIELDS = ["text", "name"]
-# OR'ed words: a clinic matching more of them ranks higher.
-_ANY_WORD = OrGroup.factory(0.9)
 
 
 @dataclass
@@ -143,10 +140,15 @@ def _filters(q: SearchQuery) -> list[Query] | None:
     return clauses
 
 
-def _parse_text(text: str, searcher: Searcher, group: type) -> Query | None:
-    """The user's words as a query over text+name; None when nothing searchable is left."""
+def _parse_text(text: str, searcher: Searcher, any_word: bool = False) -> Query | None:
+    """The user's words as a query over text+name (all words, or any word with clinics that
+    match more of them ranked higher); None when nothing searchable is left."""
     if not text.strip():
         return None
+    # Imported here: filter-only searches (most CLI calls) never pay for the query parser.
+    from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+
+    group = OrGroup.factory(0.9) if any_word else AndGroup
     parsed = MultifieldParser(_TEXT_FIELDS, searcher.schema, group=group).parse(text)
     return None if parsed is NullQuery else parsed
 
@@ -199,13 +201,13 @@ def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
     if filters is None:
         return []
     with _searcher(index_dir) as searcher:
-        text_query = _parse_text(q.text, searcher, AndGroup)
+        text_query = _parse_text(q.text, searcher)
         ranked = text_query is not None
         limit = None if q.near is not None else q.limit  # distance order needs every candidate
         hits = _run(searcher, filters + ([text_query] if ranked else []), limit, ranked)
         partial = False
         if not hits and ranked and _word_count(text_query) > 1:
-            any_word = _parse_text(q.text, searcher, _ANY_WORD)
+            any_word = _parse_text(q.text, searcher, any_word=True)
             hits = _run(searcher, [*filters, any_word], limit, ranked)
             partial = True
         chosen = [(hit, {}) for hit in hits] if q.near is None else _nearby(searcher, hits, q)
