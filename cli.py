@@ -400,7 +400,7 @@ def run_crawl(
             "pages": pages,
             "errors": len(errors),
             "changes": result.changes + outcome.changes,
-            "modalities": _count(c.modality for c in store.clinics() if c.site in set(sites)),
+            "modalities": _count(clinic.modality for site in sites if (clinic := store.clinic(site))),
             "failed_sites": _failed_sites(store, sites),
             "stats": json.loads((store.run(run_id) or {}).get("stats") or "{}"),
         }
@@ -416,11 +416,12 @@ def run_crawl(
         return summary
 
 
-def _update_index(paths: Paths, store: Any, clinics: list[Any]) -> None:
+def _update_index(paths: Paths, store: Any, clinics: list[Any], rebuild: bool = False) -> None:
+    """Write clinics to the index (sites marked gone as hidden); rebuild replaces it whole."""
     from index.writer import index_writer
 
     gone = {row["site"] for row in store.sites() if row["gone"]}
-    with _errors_as_messages(), index_writer(paths.index) as writer:
+    with _errors_as_messages(), index_writer(paths.index, rebuild=rebuild) as writer:
         for clinic in clinics:
             writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
 
@@ -497,9 +498,9 @@ def export(paths: Paths, text: str, include_non_providers: bool, output: str, fm
 @pass_paths
 def show(paths: Paths, site: str, fmt: str) -> None:
     """Show one clinic: locations, contacts, classification and its evidence."""
-    from crawler.sites import site_of
+    from crawler.sites import site_key
 
-    key = site_of(site if "://" in site else f"http://{site}/")
+    key = site_key(site)
     store = _store(paths.readable(), readonly=True)
     clinic = store.clinic(key)
     registered = store.site(key)
@@ -657,15 +658,10 @@ def stats(paths: Paths, fmt: str) -> None:
 def reindex(paths: Paths) -> None:
     """Rebuild the index from the store: re-classify every site without refetching."""
     from crawler.refresh import refresh_sites
-    from index.writer import index_writer
 
     store = _store(paths.writable())
-    sites = [row["site"] for row in store.sites()]
-    result = refresh_sites(store, sites)
-    gone = {row["site"] for row in store.sites() if row["gone"]}
-    with _errors_as_messages(), index_writer(paths.index, rebuild=True) as writer:
-        for clinic in result.clinics:
-            writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
+    result = refresh_sites(store, [row["site"] for row in store.sites()])
+    _update_index(paths, store, result.clinics, rebuild=True)
     store.close()
     click.echo(f"Reindexed {len(result.clinics)} clinics ({result.changes} changes recorded)")
 
@@ -764,10 +760,10 @@ def sites_list(paths: Paths, fmt: str) -> None:
 @pass_paths
 def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
     """Stop crawling sites and take them out of the directory (their history is kept)."""
-    from crawler.sites import site_of
+    from crawler.sites import site_key
     from index.writer import index_writer
 
-    keys = [site_of(n if "://" in n else f"http://{n}/") for n in names]
+    keys = [site_key(n) for n in names]
     store = _store(paths.writable())
     unknown = [k for k in keys if store.site(k) is None]
     if unknown:
@@ -831,10 +827,10 @@ def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: tupl
 @pass_paths
 def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
     """What changed, run by run: new clinics, modality, services, conditions, address, phone, gone/back."""
-    from crawler.sites import site_of
+    from crawler.sites import site_key
 
     cutoff = _since(since)
-    key = site_of(site if "://" in site else f"http://{site}/") if site else ""
+    key = site_key(site) if site else ""
     rows = _store(paths.readable(), readonly=True).changes(cutoff, key) if paths.store.exists() else []
     if fmt == "text":
         if not rows:

@@ -22,9 +22,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit
 
 from crawler.items import MODALITIES
+from crawler.sites import site_key
 
 CONFIDENT = 0.8
 
@@ -113,15 +113,6 @@ class Report:
         return data
 
 
-def normalize_host(value: str) -> str:
-    """'https://www.Example.test/path/' -> 'example.test'."""
-    value = value.strip().lower()
-    if "//" not in value:
-        value = "//" + value
-    host = urlsplit(value).hostname or ""
-    return host[4:] if host.startswith("www.") else host
-
-
 def _split(value: str | None) -> tuple[str, ...]:
     return tuple(sorted({v.strip() for v in re.split(r"[;,|]", value or "") if v.strip()}))
 
@@ -144,7 +135,7 @@ def load_labels(path: str | Path) -> dict[str, Label]:
             raise ValueError("labels need a host (or website) column and a modality column")
         for row in reader:
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            host = normalize_host(row.get("host") or row.get("website") or row.get("site") or "")
+            host = site_key(row.get("host") or row.get("website") or row.get("site") or "")
             modality = row.get("modality", "")
             if not host or not modality:
                 continue
@@ -178,7 +169,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def evaluate(labels: Mapping[str, Label], predictions: Mapping[str, Any]) -> Report:
     """Compare predictions (site -> Clinic-like dict) with labels (host -> Label)."""
-    predicted = {normalize_host(k): _as_dict(v) for k, v in predictions.items()}
+    predicted = {site_key(k): _as_dict(v) for k, v in predictions.items()}
     report = Report(missing=[host for host in sorted(labels) if host not in predicted])
     pairs = [(labels[host], predicted[host]) for host in sorted(labels) if host in predicted]
     report.sites = len(pairs)

@@ -15,6 +15,12 @@ def site_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def site_key(text: str) -> str:
+    """The site key of what a user types: a bare host ("www.Clinic.test") or a URL."""
+    text = text.strip()
+    return site_of(text if "://" in text else f"http://{text}/")
+
+
 def normalize_seed(raw: str) -> str:
     """Check a seed URL and give it back in canonical form, or raise BadURL saying what to fix."""
     text = raw.strip()

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from crawler.evaluate import Label, evaluate, format_text, load_labels, normalize_host
+from crawler.evaluate import Label, evaluate, format_text, load_labels
+from crawler.sites import site_key
 from crawler.items import Clinic, Evidence, Location
 
 
@@ -41,7 +42,7 @@ def test_labels_without_host_or_modality_column_are_refused(tmp_path):
 
 @pytest.mark.parametrize("raw", ["alpha.test", "www.alpha.test", "http://alpha.test/", "https://WWW.Alpha.test/about"])
 def test_hosts_match_without_scheme_www_or_path(raw):
-    assert normalize_host(raw) == "alpha.test"
+    assert site_key(raw) == "alpha.test"
 
 
 def test_confusion_matrix_per_class_scores_and_macro_f1():
