@@ -73,8 +73,7 @@ class Paths:
 
     def writable(self) -> Paths:
         """Create the data dir, or explain in one line why it cannot be used."""
-        if self.data_dir.exists() and not self.data_dir.is_dir():
-            raise click.ClickException(f"data dir {self.data_dir} is a file: give --data-dir a directory")
+        self.readable()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             probe = self.data_dir / ".write-test"
@@ -87,6 +86,7 @@ class Paths:
         return self
 
     def readable(self) -> Paths:
+        """Refuse a data dir that is a file; a missing one is fine for reading (nothing yet)."""
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise click.ClickException(f"data dir {self.data_dir} is a file: give --data-dir a directory")
         return self
