@@ -1,35 +1,38 @@
-"""HTML -> Page: pure functions, one BeautifulSoup parse per page.
+"""HTML -> Page: pure functions, one lxml tree and one walk of it per page.
 
 Structured data (JSON-LD, microdata) is read first, text second, as alltheplaces does.
 Text comes out as blocks that remember where they sat (main text, nav, footer...), so
 classification can tell an offer in the body from a menu label, and contact extraction
 can find the address that only appears in the footer.
+
+Why lxml's tree and not BeautifulSoup's: BeautifulSoup builds its tree from the same libxml2
+parse, plus a Python object for every tag and string, and that layer alone cost 6-8 ms of a
+50 KB page (bench/RESULTS.md), 12 times the whole libxml2 parse. BeautifulSoup still decodes
+the bytes of a page (UnicodeDammit), where its rules are the ones worth having.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
-from bs4.builder import ParserRejectedMarkup
+from bs4 import UnicodeDammit
+from lxml import etree
 
 from crawler.items import Page, TextBlock
 
-# Elements whose text is never shown to a reader. Not <head> as a whole: lxml moves a
-# <header>/<footer> that comes before any <body> tag into <head>, and that text is visible.
-# Cut from the markup before parsing (JSON-LD scripts stay: they are read first).
-_CUT = (
-    r"<!--.*?-->|<(style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|"
-    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>"
+# Elements whose text is never shown to a reader; the walk skips them whole (JSON-LD scripts,
+# <title> and <meta> are read on the way). Not <head> as a whole: lxml moves a <header> or
+# <footer> that comes before any <body> tag into <head>, and that text is visible.
+_INVISIBLE = frozenset(
+    ("script", "style", "noscript", "template", "svg", "iframe", "object", "title", "meta", "link", "base")
 )
-_CUT_TEXT = re.compile(_CUT, re.S | re.I)
-_CUT_BYTES = re.compile(_CUT.encode(), re.S | re.I)
 _LD_JSON = re.compile(r"ld\+json", re.I)
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "object", "title", "meta", "link", "base")
 # Elements that start a new block of text.
 _BLOCK_TAGS = frozenset(
     "p li h1 h2 h3 h4 h5 h6 td th dd dt blockquote address figcaption caption pre "
@@ -37,12 +40,11 @@ _BLOCK_TAGS = frozenset(
     "button summary details option".split()
 )
 # A <br> ends a line: addresses and contact details are usually written one item per line.
+# libxml2 turns a NUL in the page into U+FFFD, so this one cannot come from the page.
 _BREAK = "\x00"
-
-
-# Strings in the tree that are markup, not text a reader sees.
-_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Their classes describe the whole page ("ast-no-sidebar", "menu-open"), not a region of it.
+_PAGE_TAGS = frozenset(("html", "body"))
 _REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
 _REGION_HINTS = (
     ("footer", re.compile(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
@@ -51,7 +53,6 @@ _REGION_HINTS = (
     ("aside", re.compile(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
     ("header", re.compile(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
 )
-_WS = re.compile(r"\s+")
 # CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 # "Fax:" or "F:" written just before a tel: link.
@@ -82,32 +83,27 @@ def parse_page(html: str | bytes, url: str) -> Page:
     """
     try:
         return _parse_page(html, url)
-    except (ParserRejectedMarkup, RecursionError, ValueError, TypeError, AttributeError, LookupError):
+    except (etree.LxmlError, RecursionError, ValueError, TypeError, AttributeError, LookupError):
         return Page(url=url, kind=page_kind(url, []), problems=["unparsable-html"])
 
 
 def _parse_page(html: str | bytes, url: str) -> Page:
-    soup = BeautifulSoup(_cut_invisible(html), "lxml")
-    nodes = _collect(soup)
+    root = _tree(html)
+    if root is None:  # nothing but whitespace or markup lxml drops
+        return Page(url=url, kind=page_kind(url, []))
+    nodes = _walk(root)
     problems: list[str] = []
     structured = _json_ld(nodes.json_ld, problems) + _microdata(nodes.scopes)
-    meta = _meta(nodes.metas)
-    title = _clean(nodes.title.get_text(" ")) if nodes.title is not None else ""
-    lang = str(nodes.html.get("lang", "")) if nodes.html is not None else ""
     tel_links, mailto_links = _contact_links(nodes.links)
-    logo_alts = _logo_alts(nodes.images)
-    for tag in nodes.invisible:
-        if tag.parent is not None:  # not already gone with an invisible ancestor
-            tag.decompose()
     return Page(
         url=url,
         kind=page_kind(url, structured),
-        title=title,
-        lang=lang,
-        blocks=_blocks(soup),
+        title=_clean(_text_of(nodes.title)) if nodes.title is not None else "",
+        lang=str(root.get("lang", "")) if root.tag == "html" else "",
+        blocks=nodes.blocks,
         structured=structured,
-        meta=meta,
-        logo_alts=logo_alts,
+        meta=_meta(nodes.metas),
+        logo_alts=_logo_alts(nodes.images),
         tel_links=tel_links,
         mailto_links=mailto_links,
         problems=problems,
@@ -160,7 +156,7 @@ def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
 
 
 def _clean(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
@@ -168,66 +164,147 @@ def _types(obj: dict[str, Any]) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
-def _cut_invisible(html: str | bytes) -> str | bytes:
-    """Remove scripts (but JSON-LD), styles, SVG and comments from the markup itself.
+def _tree(html: str | bytes) -> etree._Element | None:
+    """The lxml tree of the page (None for a page with no elements at all).
 
-    They are a large share of real pages and BeautifulSoup would build objects for all of it
-    only for us to throw them away.
+    Bytes are decoded the way BeautifulSoup would (BOM, declared charset, then UTF-8 and
+    Windows-1252); libxml2 then reads UTF-8, so a page's own charset claim cannot undo that.
     """
     if isinstance(html, bytes):
-        return _CUT_BYTES.sub(b" ", html)
-    return _CUT_TEXT.sub(" ", html)
+        html = UnicodeDammit(html, is_html=True).unicode_markup or ""
+    data = html.encode("utf-8", errors="replace")
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    parser.feed(data)
+    return parser.close()
 
 
 @dataclass
 class _Nodes:
-    """Every element the extractors need, gathered in one walk of the tree (bs4's find_all
-    runs its filter machinery over the whole tree on each call)."""
+    """Everything the extractors need, gathered in one walk of the tree."""
 
-    json_ld: list[Tag] = field(default_factory=list)
-    scopes: list[Tag] = field(default_factory=list)  # itemscope elements
-    metas: list[Tag] = field(default_factory=list)
-    links: list[Tag] = field(default_factory=list)  # <a href>
-    images: list[Tag] = field(default_factory=list)  # <img alt>
-    invisible: list[Tag] = field(default_factory=list)
-    title: Tag | None = None
-    html: Tag | None = None
+    blocks: list[TextBlock] = field(default_factory=list)
+    json_ld: list[etree._Element] = field(default_factory=list)
+    scopes: list[etree._Element] = field(default_factory=list)  # itemscope elements
+    metas: list[etree._Element] = field(default_factory=list)
+    links: list[etree._Element] = field(default_factory=list)  # <a href>
+    images: list[etree._Element] = field(default_factory=list)  # <img alt>
+    title: etree._Element | None = None
 
 
-def _collect(soup: BeautifulSoup) -> _Nodes:
+# Where a piece of text sits: its nearest block element (None: loose in the document) and
+# the outermost page region around it.
+_Place = tuple[etree._Element | None, str]
+_DOCUMENT: _Place = (None, "main")
+
+
+class _BlockWriter:
+    """Turns the stream of visible strings into TextBlocks, one per block element and line."""
+
+    def __init__(self, blocks: list[TextBlock]) -> None:
+        self.blocks = blocks
+        self.heading = ""
+        self.place: _Place | None = None
+        self.parts: list[str] = []
+
+    def text(self, text: str, place: _Place) -> None:
+        if text.isspace():
+            return
+        if self.place is None or place[0] is not self.place[0]:
+            self.flush()
+            self.place, self.parts = place, []
+        self.parts.append(text)
+
+    def line_break(self, place: _Place) -> None:
+        if self.place is not None and place[0] is self.place[0]:
+            self.parts.append(_BREAK)
+
+    def flush(self) -> None:
+        if self.place is None:
+            return
+        block, region = self.place
+        name = block.tag if block is not None else "div"  # loose text in <body>
+        if name in _HEADINGS:
+            text = _clean(" ".join(self.parts).replace(_BREAK, " "))
+            if text:
+                self.heading = text
+                self.blocks.append(TextBlock(text, region, name, text))
+            return
+        for line in " ".join(self.parts).split(_BREAK):
+            line = _clean(line)
+            if line:
+                self.blocks.append(TextBlock(line, region, name, self.heading))
+
+
+def _walk(root: etree._Element) -> _Nodes:
+    """One pass over the tree in document order: visible text into blocks, and the elements
+    the other extractors read. lxml's iterwalk keeps the descent in C, so absurdly deep
+    markup cannot overflow Python's stack."""
     nodes = _Nodes()
-    for node in soup.descendants:
-        if not isinstance(node, Tag):
+    writer = _BlockWriter(nodes.blocks)
+    places: list[_Place] = [_DOCUMENT]  # the place of the text inside each open element
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "end":
+            places.pop()
+            if element.tail:
+                writer.text(element.tail, places[-1])
             continue
-        name = node.name
-        attrs = node.attrs
-        if "itemscope" in attrs:
-            nodes.scopes.append(node)
-        if name == "a":
-            if "href" in attrs:
-                nodes.links.append(node)
-        elif name == "img":
-            if "alt" in attrs:
-                nodes.images.append(node)
-        elif name == "script" and _LD_JSON.search(str(attrs.get("type", ""))):
-            nodes.json_ld.append(node)
-            nodes.invisible.append(node)
-        elif name in _INVISIBLE:
-            nodes.invisible.append(node)
-            if name == "meta":
-                nodes.metas.append(node)
+        name = element.tag
+        outer = places[-1]
+        if element.get("itemscope") is not None:
+            nodes.scopes.append(element)
+        if name in _INVISIBLE:
+            if name == "script":
+                if _LD_JSON.search(element.get("type", "")):
+                    nodes.json_ld.append(element)
+            elif name == "meta":
+                nodes.metas.append(element)
             elif name == "title" and nodes.title is None:
-                nodes.title = node
-        elif name == "html" and nodes.html is None:
-            nodes.html = node
+                nodes.title = element
+            walker.skip_subtree()
+            places.append(outer)
+            continue
+        if name == "a":
+            if element.get("href") is not None:
+                nodes.links.append(element)
+        elif name == "img":
+            if element.get("alt") is not None:
+                nodes.images.append(element)
+        elif name == "br":
+            writer.line_break(outer)
+        place = _place_of(element, outer)
+        places.append(place)
+        if element.text:
+            writer.text(element.text, place)
+    writer.flush()
     return nodes
 
 
-def _json_ld(scripts: list[Tag], problems: list[str]) -> list[dict[str, Any]]:
+def _place_of(element: etree._Element, outer: _Place) -> _Place:
+    """The place of the text inside an element, from the place of the text around it."""
+    name = element.tag
+    block, region = outer
+    if region == "main" and name not in _PAGE_TAGS:
+        # The outermost region wins: a nav inside a footer is footer.
+        region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
+    if name in _BLOCK_TAGS:
+        return (element, region)
+    return outer if region == outer[1] else (block, region)
+
+
+def _text_of(element: etree._Element) -> str:
+    return " ".join(element.itertext())
+
+
+def _classes(element: etree._Element) -> str:
+    return element.get("class") or ""
+
+
+def _json_ld(scripts: list[etree._Element], problems: list[str]) -> list[dict[str, Any]]:
     """All JSON-LD objects on the page, with @graph and top-level lists flattened."""
     found: list[dict[str, Any]] = []
     for script in scripts:
-        raw = _JSON_WRAPPER.sub("", script.string or script.get_text())
+        raw = _JSON_WRAPPER.sub("", script.text or "")
         if not raw or not raw.strip():
             continue
         try:
@@ -251,11 +328,11 @@ def _json_ld(scripts: list[Tag], problems: list[str]) -> list[dict[str, Any]]:
     return found
 
 
-def _microdata(scopes: list[Tag]) -> list[dict[str, Any]]:
+def _microdata(scopes: list[etree._Element]) -> list[dict[str, Any]]:
     """Top-level schema.org microdata items as JSON-LD-like dicts ("@source": "microdata")."""
     items: list[dict[str, Any]] = []
     for scope in scopes:
-        if scope.find_parent(attrs={"itemscope": True}) is not None:
+        if any("itemscope" in parent.attrib for parent in scope.iterancestors()):
             continue
         item = _microdata_item(scope)
         item["@source"] = "microdata"
@@ -263,177 +340,114 @@ def _microdata(scopes: list[Tag]) -> list[dict[str, Any]]:
     return items
 
 
-def _microdata_item(scope: Tag) -> dict[str, Any]:
+def _microdata_item(scope: etree._Element) -> dict[str, Any]:
     """One item with its nested items; iterative, so deep nesting cannot overflow the stack."""
     root = _new_item(scope)
-    pending: list[tuple[Tag, dict[str, Any]]] = [(scope, root)]
+    pending: list[tuple[etree._Element, dict[str, Any]]] = [(scope, root)]
     while pending:
         item_scope, item = pending.pop()
-        stack: list[Tag] = [c for c in item_scope.children if isinstance(c, Tag)]
+        stack = _child_elements(item_scope)
         while stack:
             node = stack.pop(0)
             prop = node.get("itemprop")
-            nested = node.has_attr("itemscope")
+            nested = "itemscope" in node.attrib
             if prop:
                 if nested:
                     value: Any = _new_item(node)
                     pending.append((node, value))
                 else:
-                    value = _clean(
-                        str(node.get("content") or node.get("href") or node.get("src") or "")
-                        or node.get_text(" ")
-                    )
-                for name in str(prop if isinstance(prop, str) else " ".join(prop)).split():
+                    value = _clean(node.get("content") or node.get("href") or node.get("src") or _text_of(node))
+                for name in prop.split():
                     item.setdefault(name, value)
             if not nested:
-                stack[0:0] = [c for c in node.children if isinstance(c, Tag)]
+                stack[0:0] = _child_elements(node)
     return root
 
 
-def _new_item(scope: Tag) -> dict[str, Any]:
-    itemtype = str(scope.get("itemtype", "")).split()
+def _child_elements(element: etree._Element) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def _new_item(scope: etree._Element) -> dict[str, Any]:
+    itemtype = (scope.get("itemtype") or "").split()
     name = itemtype[0].rstrip("/").rsplit("/", 1)[-1] if itemtype else ""
     return {"@type": name or "Thing"}
 
 
-def _meta(tags: list[Tag]) -> dict[str, str]:
+def _meta(tags: list[etree._Element]) -> dict[str, str]:
     meta: dict[str, str] = {}
     for tag in tags:
         key = tag.get("property") or tag.get("name")
         content = tag.get("content")
-        if key and content and str(key).lower() in (
+        if key and content and key.lower() in (
             "og:site_name", "og:title", "og:type", "description", "application-name", "twitter:title"
         ):
-            meta.setdefault(str(key).lower(), _clean(str(content)))
+            meta.setdefault(key.lower(), _clean(content))
     return meta
 
 
-def _contact_links(links: list[Tag]) -> tuple[list[str], list[str]]:
+def _contact_links(links: list[etree._Element]) -> tuple[list[str], list[str]]:
     tels: list[str] = []
     mails: list[str] = []
     for a in links:
-        href = str(a["href"]).strip()
+        href = a.get("href", "").strip()
         low = href.lower()
         if low.startswith("tel:"):
-            label = _clean(a.get_text(" ") + " " + " ".join(a.get("class", [])))
+            label = f"{_text_of(a)} {_classes(a)}".lower()
             value = href[4:].strip()
-            is_fax = "fax" in label.lower() or bool(_FAX_LABEL.search(_text_before(a)))
+            is_fax = "fax" in label or bool(_FAX_LABEL.search(_text_before(a)))
             tels.append(f"{value} fax" if is_fax else value)
         elif low.startswith("mailto:"):
             mails.append(href[7:].split("?", 1)[0].strip())
     return _unique(tels), _unique(mails)
 
 
-def _text_before(tag: Tag, limit: int = 40) -> str:
-    """The text just before a tag inside its parent (where "Fax:" labels sit)."""
+def _text_before(element: etree._Element, limit: int = 40) -> str:
+    """The text just before an element inside its parent (where "Fax:" labels sit)."""
     before = ""
-    for sibling in tag.previous_siblings:
-        before = (sibling.get_text(" ") if isinstance(sibling, Tag) else str(sibling)) + before
-        if len(before) >= limit:
-            break
+    sibling = element.getprevious()
+    while sibling is not None and len(before) < limit:
+        before = _text_of(sibling) + (sibling.tail or "") + before
+        sibling = sibling.getprevious()
+    parent = element.getparent()
+    if len(before) < limit and parent is not None:
+        before = (parent.text or "") + before
     return _clean(before)[-limit:]
 
 
-def _logo_alts(images: list[Tag]) -> list[str]:
+def _logo_alts(images: list[etree._Element]) -> list[str]:
     alts: list[str] = []
     for img in images:
-        hints = " ".join(
-            [str(img.get("src", "")), " ".join(img.get("class", [])), str(img.get("id", ""))]
-            + [" ".join(p.get("class", [])) + " " + str(p.get("id", "")) for p in img.parents if isinstance(p, Tag)][:3]
-        ).lower()
+        near = [img, *itertools.islice(img.iterancestors(), 3)]
+        hints = " ".join([img.get("src", "")] + [f"{_classes(e)} {e.get('id', '')}" for e in near]).lower()
         if "logo" in hints or "brand" in hints:
-            alt = _clean(str(img["alt"]))
+            alt = _clean(img.get("alt", ""))
             if alt:
                 alts.append(alt)
     return _unique(alts)
 
 
-def _region_of(tag: Tag) -> str | None:
-    if tag.name in _REGION_TAGS:
-        return _REGION_TAGS[tag.name]
-    role = str(tag.get("role", "")).lower()
+@lru_cache(maxsize=4096)
+def _region_of(name: str, role: str | None, classes: str | None, element_id: str | None) -> str | None:
+    """The page region an element starts, from its tag, ARIA role, or class and id words.
+
+    Cached: a site repeats the same few wrappers on every page.
+    """
+    if name in _REGION_TAGS:
+        return _REGION_TAGS[name]
+    role = (role or "").lower()
     if role == "navigation":
         return "nav"
     if role == "contentinfo":
         return "footer"
     if role == "banner":
         return "header"
-    attrs = " ".join(tag.get("class", []) or []) + " " + str(tag.get("id", ""))
-    if attrs.strip():
+    hints = f"{classes or ''} {element_id or ''}"
+    if hints.strip():
         for region, pattern in _REGION_HINTS:
-            if pattern.search(attrs):
+            if pattern.search(hints):
                 return region
     return None
-
-
-def _blocks(soup: BeautifulSoup) -> list[TextBlock]:
-    """Visible text grouped by its nearest block element, in document order.
-
-    Iterative (no recursion), so pathologically deep markup cannot overflow the stack.
-    """
-    blocks: list[TextBlock] = []
-    heading = ""
-    current: Tag | None = None
-    parts: list[str] = []
-    region_cache: dict[int, str] = {}
-
-    def flush() -> None:
-        nonlocal heading
-        if current is None:
-            return
-        if current.name in _HEADINGS:
-            text = _clean(" ".join(parts).replace(_BREAK, " "))
-            if text:
-                heading = text
-                blocks.append(TextBlock(text, _region(current, region_cache), current.name, heading))
-            return
-        lines = " ".join(parts).split(_BREAK)
-        tag = current.name if current.name in _BLOCK_TAGS else "div"  # loose text in <body>
-        for line in (_clean(x) for x in lines):
-            if line:
-                blocks.append(TextBlock(line, _region(current, region_cache), tag, heading))
-
-    for string in soup.descendants:
-        if isinstance(string, Tag):
-            if string.name == "br" and _block_of(string) is current:
-                parts.append(_BREAK)  # a <br> ends a line
-            continue
-        if isinstance(string, _NOT_TEXT) or not string.strip():
-            continue
-        block = _block_of(string)
-        if block is not current:
-            flush()
-            current, parts = block, []
-        parts.append(str(string))
-    flush()
-    return blocks
-
-
-def _block_of(string: NavigableString | Tag) -> Tag | None:
-    """The nearest block element holding a piece of text (the document itself for loose text)."""
-    block = string.parent
-    while block is not None and block.parent is not None and block.name not in _BLOCK_TAGS:
-        block = block.parent
-    return block
-
-
-def _region(tag: Tag, cache: dict[int, str]) -> str:
-    """The outermost page region (header/nav/footer/aside) a tag sits in, else main."""
-    chain: list[Tag] = []
-    node: Any = tag
-    found = "main"
-    while isinstance(node, Tag):
-        if id(node) in cache:
-            found = cache[id(node)]
-            break
-        chain.append(node)
-        node = node.parent
-    # Walk from the outside in: the outermost region wins (a nav inside a footer is footer).
-    for node in reversed(chain):
-        if found == "main":
-            found = _region_of(node) or "main"
-        cache[id(node)] = found
-    return found
 
 
 def _unique(values: Iterable[str]) -> list[str]:

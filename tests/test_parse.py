@@ -49,6 +49,12 @@ def test_header_and_footer_before_a_missing_body_tag_are_still_read():
     assert [(b.text, b.region) for b in page.blocks] == [("Top", "header"), ("Bottom", "footer")]
 
 
+def test_classes_on_html_and_body_do_not_make_the_whole_page_a_region():
+    # Themes describe the page on <body> ("ast-no-sidebar", "menu-open"); that is not a sidebar.
+    html = '<html class="nav-open"><body class="page ast-no-sidebar menu-open"><p>We offer IV ketamine.</p></body></html>'
+    assert [(b.text, b.region) for b in parse_page(html, "https://x.example/").blocks] == [("We offer IV ketamine.", "main")]
+
+
 def test_title_meta_and_logo_alt():
     page = parse_page(LAYOUT, "https://cedar.example/services")
     assert page.title == "Services | Cedar Ketamine"
