@@ -233,8 +233,18 @@ class FetchedPage:
     etag: str = ""
     last_modified: str = ""
     content_hash: str = ""  # sha1 of body, set by the parse pipeline
-    page: Page | None = None  # filled by the parse pipeline
+    packed: PackedPage | None = None  # filled by the parse pipeline
     unchanged: bool = False  # same content as last time: not parsed again
+
+
+@dataclass
+class PackedPage:
+    """A parsed page in the form the store keeps it, made in a parse worker beside the parse
+    (compressing and encoding cost the crawl process as much as fetching did)."""
+
+    body_z: bytes  # the raw body, zlib-compressed
+    parsed: str  # the Page as JSON
+    problems: list[str]
 
 
 @dataclass

@@ -16,10 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from crawler.items import FetchedPage, FetchError, Page
+from crawler.items import FetchedPage, FetchError, PackedPage
 from crawler.parse import parse_page
 from crawler.run import PROGRESS_PREFIX
-from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir
+from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page
 
 
 class _StorePipelineBase:
@@ -75,20 +75,25 @@ class ParsePipeline(_StorePipelineBase):
             item.unchanged = True
             stats.inc_value("ketadir/pages_unchanged")
             return item
-        text = item.body.decode(item.encoding or "utf-8", errors="replace")
-        item.page = await self._parse(text, item.url)
-        for problem in item.page.problems:
+        item.packed = await self._parse(item.body, item.encoding, item.url)
+        for problem in item.packed.problems:
             stats.inc_value(f"ketadir/problems/{problem}")
         return item
 
-    async def _parse(self, text: str, url: str) -> Page:
+    async def _parse(self, body: bytes, encoding: str, url: str) -> PackedPage:
         if self.pool is not None:
             try:
-                return await asyncio.wrap_future(self.pool.submit(parse_page, text, url))
+                return await asyncio.wrap_future(self.pool.submit(parse_and_pack, body, encoding, url))
             except BrokenProcessPool:  # a worker died (out of memory...): parse here from now on
                 self.crawler.stats.inc_value("ketadir/parse_workers_lost")
                 self.pool = None
-        return parse_page(text, url)
+        return parse_and_pack(body, encoding, url)
+
+
+def parse_and_pack(body: bytes, encoding: str, url: str) -> PackedPage:
+    """All the work a fetched page needs before it is stored, in one call for a worker."""
+    page = parse_page(body.decode(encoding or "utf-8", errors="replace"), url)
+    return pack_page(body, page)
 
 
 class StorePipeline(_StorePipelineBase):
@@ -112,15 +117,14 @@ class StorePipeline(_StorePipelineBase):
             if item.unchanged:
                 self.store.touch_page(item.url, self.run_id)
             else:
-                assert item.page is not None
+                assert item.packed is not None
                 self.store.save_page(
                     url=item.url,
                     site=item.site,
                     status=item.status,
-                    body=item.body,
                     encoding=item.encoding,
-                    content_hash=item.content_hash or hashlib.sha1(item.body).hexdigest(),
-                    page=item.page,
+                    content_hash=item.content_hash,
+                    packed=item.packed,
                     etag=item.etag,
                     last_modified=item.last_modified,
                     run_id=self.run_id,

@@ -18,11 +18,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from crawler.items import Clinic, Page
+from crawler.items import Clinic, PackedPage, Page
 
 # Bump when parse.py changes what it extracts: stored pages are then parsed again from
 # their raw HTML on the next refresh instead of being refetched.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sites (
@@ -93,6 +93,15 @@ def default_data_dir() -> Path:
 
 
 STORE_FILE = "ketadir.db"
+
+
+def pack_page(body: bytes, page: Page) -> PackedPage:
+    """A fetched page in the form save_page keeps it; pure, so a parse worker can make it."""
+    return PackedPage(zlib.compress(body, 6), _page_json(page), page.problems)
+
+
+def _page_json(page: Page) -> str:
+    return json.dumps(page.to_dict(), ensure_ascii=False)
 
 
 class StoreError(Exception):
@@ -191,10 +200,9 @@ class Store:
         url: str,
         site: str,
         status: int,
-        body: bytes,
         encoding: str,
         content_hash: str,
-        page: Page,
+        packed: PackedPage,
         etag: str = "",
         last_modified: str = "",
         run_id: int | None = None,
@@ -212,9 +220,9 @@ class Store:
                     content_hash,
                     etag,
                     last_modified,
-                    zlib.compress(body, 6),
+                    packed.body_z,
                     encoding,
-                    json.dumps(page.to_dict(), ensure_ascii=False),
+                    packed.parsed,
                     PARSER_VERSION,
                     run_id,
                 ),
@@ -250,7 +258,7 @@ class Store:
         with self.conn:
             self.conn.execute(
                 "UPDATE pages SET parsed=?, parser_version=? WHERE url=?",
-                (json.dumps(page.to_dict(), ensure_ascii=False), PARSER_VERSION, url),
+                (_page_json(page), PARSER_VERSION, url),
             )
 
     def page_count(self, site: str | None = None) -> int:

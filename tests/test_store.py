@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.items import Clinic, Evidence, Location, Page, TextBlock
-from crawler.store import PARSER_VERSION, Store, StoreError
+from crawler.store import PARSER_VERSION, Store, StoreError, pack_page
 
 
 def _page(url: str) -> Page:
@@ -16,8 +16,8 @@ def _page(url: str) -> Page:
 
 def test_saved_page_round_trips_parsed_and_raw(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "k.db")
-    store.save_page(url="http://a.test/", site="a.test", status=200, body=b"<p>hi</p>", encoding="utf-8",
-                    content_hash="h1", page=_page("http://a.test/"), etag='"e1"')
+    store.save_page(url="http://a.test/", site="a.test", status=200, encoding="utf-8",
+                    content_hash="h1", packed=pack_page(b"<p>hi</p>", _page("http://a.test/")), etag='"e1"')
     assert store.pages_of("a.test") == [_page("http://a.test/")]
     assert list(store.raw_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8", PARSER_VERSION)]
     meta = store.page_meta("http://a.test/")
@@ -35,8 +35,8 @@ def test_clinic_round_trips_with_nested_records(tmp_path: Path) -> None:
 
 def test_sites_needing_decision_lists_pages_newer_than_the_last_decision(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "k.db")
-    store.save_page(url="http://a.test/", site="a.test", status=200, body=b"", encoding="utf-8",
-                    content_hash="h", page=_page("http://a.test/"))
+    store.save_page(url="http://a.test/", site="a.test", status=200, encoding="utf-8",
+                    content_hash="h", packed=pack_page(b"", _page("http://a.test/")))
     assert store.sites_needing_decision() == ["a.test"]
     store.save_clinic(Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=1.0))
     assert store.sites_needing_decision() == []

@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 from http import HTTPStatus
 from typing import Any, AsyncIterator, Iterator
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import exceptions as scrapy_errors
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from w3lib.html import get_base_url
 
 from crawler.discover import sitemap_entries
 from crawler.items import FetchedPage, FetchError
+from crawler.parse import page_links
 from crawler.sites import site_of
 from crawler.store import Store
 
@@ -42,6 +44,7 @@ class ClinicSpider(scrapy.Spider):
         self.seeds = [s for s in self.seeds if s]
         self._max_pages_arg = max_pages_per_site
         self.seen: dict[str, set[str]] = {}
+        self.hrefs_done: dict[str, set[str]] = {}  # root-relative and absolute hrefs already followed
         self.validators: dict[str, tuple[str, str]] = {}
         self.store: Store | None = None
 
@@ -83,7 +86,8 @@ class ClinicSpider(scrapy.Spider):
             stored = self.store.stored_body(response.url) if self.store else None
             if stored is not None:  # an unchanged page still leads to the rest of the site
                 body, encoding = stored
-                yield from self._follow(HtmlResponse(url=response.url, body=body, encoding=encoding), site)
+                text = body.decode(encoding, errors="replace")
+                yield from self._follow(text, response.url, site)
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if not isinstance(response, scrapy.http.TextResponse) or (
@@ -100,19 +104,21 @@ class ClinicSpider(scrapy.Spider):
             etag=response.headers.get(b"ETag", b"").decode("latin-1"),
             last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
         )
-        yield from self._follow(response, site)
+        yield from self._follow(response.text, response.url, site)
 
-    def _follow(self, response: Response, site: str) -> Iterator[scrapy.Request]:
-        if not isinstance(response, scrapy.http.TextResponse):
-            return
+    def _follow(self, html: str, page_url: str, site: str) -> Iterator[scrapy.Request]:
+        base_url = get_base_url(html[:4096], page_url)  # a <base href> sits in <head>, as Scrapy assumes
         seen = self.seen.setdefault(site, set())
-        hrefs = dict.fromkeys(h.strip() for h in response.xpath("//a/@href").getall())  # unique, in order
-        for href in hrefs:
+        done = self.hrefs_done.setdefault(site, set())
+        for href in page_links(html):
             if len(seen) >= self.max_pages:
                 return  # the site's page budget is spent: nothing more to queue from here
-            if not href or href.startswith(_NOT_PAGE_LINKS):
+            href = href.partition("#")[0]  # a fragment is a place on the page, not another page
+            if not href or href.startswith(_NOT_PAGE_LINKS) or href in done:
                 continue
-            url = urldefrag(response.urljoin(href)).url
+            if href.startswith("/") or "://" in href:
+                done.add(href)  # resolves the same from every page of the site: menus repeat on each
+            url = urljoin(base_url, href)
             if not url.startswith(("http://", "https://")) or site_of(url) != site:
                 continue
             if url.lower().split("?", 1)[0].endswith(_SKIPPED_EXTENSIONS):
