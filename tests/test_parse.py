@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from crawler.contacts import STATES, extract_contacts
 from crawler.items import PAGE_KINDS, REGIONS
-from crawler.parse import page_kind, parse_page, parse_text
+from crawler.parse import page_kind, page_links, parse_page, parse_text
 
 LAYOUT = """<!doctype html><html lang="en"><head><title>Services | Cedar Ketamine</title>
 <meta property="og:site_name" content="Cedar Ketamine"></head><body>
@@ -208,3 +208,11 @@ def test_extract_contacts_never_raises_on_arbitrary_structured_data(structured):
     page = parse_page("<p>x</p>", "https://s.example/")
     page.structured = structured
     _check_invariants(extract_contacts([page], "s.example"))
+
+
+def test_page_links_reads_every_way_an_href_is_written_and_skips_commented_ones():
+    html = """<A HREF="/about">About</A> <a class="x" href='/team?a=1&amp;b=2'>Team</a>
+    <a href=/faq>FAQ</a> <a data-href="/not-a-link">no</a> <link href="/style.css">
+    <!-- <a href="/old-page">gone</a> --> <a
+      href = "/contact" >Contact</a> <a href="/about">About again</a>"""
+    assert page_links(html) == ["/about", "/team?a=1&b=2", "/faq", "/contact"]
