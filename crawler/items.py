@@ -78,12 +78,13 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):  # noqa: ANN206 - returns cls
-        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-        kwargs = {k: v for k, v in data.items() if k in known}
-        for f in fields(cls):  # type: ignore[arg-type]
-            nested = _NESTED.get((cls.__name__, f.name))
-            if nested and f.name in kwargs:
-                kwargs[f.name] = [nested.from_dict(x) for x in kwargs[f.name]]
+        """Unknown keys (from a newer or older version) are ignored. Called for every block of
+        every stored page, so the field lists are worked out once per class."""
+        known, nested = _decoding_plan(cls)
+        kwargs = {k: v for k, v in data.items() if k in known} if nested or not data.keys() <= known else data
+        for name, record in nested:
+            if name in kwargs:
+                kwargs[name] = [record.from_dict(x) for x in kwargs[name]]
         return cls(**kwargs)
 
 
@@ -210,6 +211,13 @@ class ExportRow(Record):
 @lru_cache(maxsize=None)
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
+
+
+@lru_cache(maxsize=None)
+def _decoding_plan(cls: type) -> tuple[frozenset[str], tuple[tuple[str, type[Record]], ...]]:
+    """(field names, (field, record type) for each list of nested records)."""
+    names = _field_names(cls)
+    return frozenset(names), tuple((n, _NESTED[cls.__name__, n]) for n in names if (cls.__name__, n) in _NESTED)
 
 
 _NESTED: dict[tuple[str, str], type[Record]] = {

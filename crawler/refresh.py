@@ -8,18 +8,24 @@ the clinics so the caller can update the index.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from crawler.classify import classify_site
 from crawler.contacts import extract_contacts
 from crawler.items import Clinic, Page
 from crawler.parse import parse_page
 from crawler.sites import website_of
-from crawler.store import PARSER_VERSION, Store, utcnow
+from crawler.store import Store, page_from_json, utcnow
 
 # A site that answers with nothing but errors this many runs in a row is hidden as gone.
 GONE_AFTER_RUNS = 3
+# Below this many sites a refresh runs in-process: starting workers would cost more.
+POOL_MIN_SITES = 40
 
 
 @dataclass
@@ -51,35 +57,60 @@ def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) 
     )
 
 
-def current_pages(store: Store, site: str) -> list[Page]:
-    """The site's stored pages, re-parsed from raw HTML where an older parser read them."""
-    stale = [
-        (url, body, encoding)
-        for url, body, encoding, version in store.raw_pages_of(site)
-        if version != PARSER_VERSION
-    ]
-    for url, body, encoding in stale:
-        store.replace_parsed(url, parse_page(body.decode(encoding or "utf-8", errors="replace"), url))
-    return store.pages_of(site)
+def refresh_sites(
+    store: Store, sites: list[str], run_id: int | None = None, workers: int | None = None
+) -> RefreshResult:
+    """Rebuild the clinics of these sites from the store and record what changed.
 
-
-def refresh_sites(store: Store, sites: list[str], run_id: int | None = None) -> RefreshResult:
-    """Rebuild the clinics of these sites from the store and record what changed."""
+    Contacts and classification are most of a refresh and each site is decided on its own,
+    so with many sites they run in `workers` processes (default: one per core).
+    """
     result = RefreshResult()
-    for site in sorted(set(sites)):
-        pages = current_pages(store, site)
-        if not pages:
-            continue
-        registered = store.site(site)
-        website = website_of(registered["url"] if registered else pages[0].url)
-        last_crawled = (registered or {}).get("last_crawled") or utcnow()
-        clinic = build_clinic(site, website, pages, last_crawled)
-        for kind, detail in diff_clinics(store.clinic(site), clinic):
-            store.add_change(run_id, site, kind, detail)
+    unique = sorted(set(sites))
+    for clinic in _build_clinics(_jobs(store, unique), len(unique), workers):
+        for kind, detail in diff_clinics(store.clinic(clinic.site), clinic):
+            store.add_change(run_id, clinic.site, kind, detail)
             result.changes += 1
         store.save_clinic(clinic)
         result.clinics.append(clinic)
     return result
+
+
+# (site, website, its parsed pages as stored, last crawled): all a worker needs for one site.
+_Job = tuple[str, str, list[str], str]
+
+
+def _jobs(store: Store, sites: list[str]) -> Iterator[_Job]:
+    for site in sites:
+        for url, body, encoding in list(store.stale_pages_of(site)):  # read by an older parser
+            store.replace_parsed(url, parse_page(body.decode(encoding or "utf-8", errors="replace"), url))
+        parsed = store.parsed_pages_of(site)
+        if not parsed:
+            continue
+        registered = store.site(site)
+        website = website_of(registered["url"] if registered else page_from_json(parsed[0]).url)
+        yield site, website, parsed, (registered or {}).get("last_crawled") or utcnow()
+
+
+def _build_from_store_form(site: str, website: str, parsed: list[str], last_crawled: str) -> Clinic:
+    return build_clinic(site, website, [page_from_json(p) for p in parsed], last_crawled)
+
+
+def _build_clinics(jobs: Iterator[_Job], sites: int, workers: int | None) -> Iterator[Clinic]:
+    """Clinics in the order of the jobs, with a bounded number in flight so memory stays flat."""
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers < 2 or sites < POOL_MIN_SITES:
+        for job in jobs:
+            yield _build_from_store_form(*job)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque[Future[Clinic]] = deque()
+        for job in jobs:
+            pending.append(pool.submit(_build_from_store_form, *job))
+            if len(pending) >= 4 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def record_outcomes(store: Store, run_id: int, sites: list[str]) -> RefreshResult:

@@ -97,11 +97,15 @@ STORE_FILE = "ketadir.db"
 
 def pack_page(body: bytes, page: Page) -> PackedPage:
     """A fetched page in the form save_page keeps it; pure, so a parse worker can make it."""
-    return PackedPage(zlib.compress(body, 6), _page_json(page), page.problems)
+    return PackedPage(zlib.compress(body, 3), _page_json(page), page.problems)
 
 
 def _page_json(page: Page) -> str:
     return json.dumps(page.to_dict(), ensure_ascii=False)
+
+
+def page_from_json(parsed: str) -> Page:
+    return Page.from_dict(json.loads(parsed))
 
 
 class StoreError(Exception):
@@ -235,19 +239,20 @@ class Store:
                 "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(precise=True), run_id, url)
             )
 
-    def pages_of(self, site: str) -> list[Page]:
+    def parsed_pages_of(self, site: str) -> list[str]:
+        """The site's parsed pages as stored (JSON), for decoding where they are used."""
         rows = self.conn.execute(
             "SELECT parsed FROM pages WHERE site=? AND status < 400 ORDER BY url", (site,)
         )
-        return [Page.from_dict(json.loads(r["parsed"])) for r in rows]
+        return [r["parsed"] for r in rows]
 
-    def raw_pages_of(self, site: str) -> Iterator[tuple[str, bytes, str, int]]:
-        """(url, raw body, encoding, parser_version) for re-parsing without refetching."""
+    def stale_pages_of(self, site: str) -> Iterator[tuple[str, bytes, str]]:
+        """(url, raw body, encoding) of pages an older parser read, for re-parsing without refetching."""
         for r in self.conn.execute(
-            "SELECT url, body, encoding, parser_version FROM pages WHERE site=? AND status < 400",
-            (site,),
+            "SELECT url, body, encoding FROM pages WHERE site=? AND status < 400 AND parser_version != ?",
+            (site, PARSER_VERSION),
         ):
-            yield r["url"], zlib.decompress(r["body"]), r["encoding"], r["parser_version"]
+            yield r["url"], zlib.decompress(r["body"]), r["encoding"]
 
     def stored_body(self, url: str) -> tuple[bytes, str] | None:
         """The raw body and encoding kept for url, e.g. to follow links of a 304 page."""

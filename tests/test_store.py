@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.items import Clinic, Evidence, Location, Page, TextBlock
-from crawler.store import PARSER_VERSION, Store, StoreError, pack_page
+from crawler.store import PARSER_VERSION, Store, StoreError, pack_page, page_from_json
 
 
 def _page(url: str) -> Page:
@@ -18,10 +18,12 @@ def test_saved_page_round_trips_parsed_and_raw(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "k.db")
     store.save_page(url="http://a.test/", site="a.test", status=200, encoding="utf-8",
                     content_hash="h1", packed=pack_page(b"<p>hi</p>", _page("http://a.test/")), etag='"e1"')
-    assert store.pages_of("a.test") == [_page("http://a.test/")]
-    assert list(store.raw_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8", PARSER_VERSION)]
+    assert [page_from_json(p) for p in store.parsed_pages_of("a.test")] == [_page("http://a.test/")]
+    assert list(store.stale_pages_of("a.test")) == []  # read by this parser
     meta = store.page_meta("http://a.test/")
     assert meta is not None and meta.etag == '"e1"' and meta.content_hash == "h1"
+    store.conn.execute("UPDATE pages SET parser_version=?", (PARSER_VERSION - 1,))
+    assert list(store.stale_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8")]
 
 
 def test_clinic_round_trips_with_nested_records(tmp_path: Path) -> None:
