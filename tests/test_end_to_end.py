@@ -10,9 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 from conftest import FIXTURES, Crawl, run_cli
+
+from crawler import refresh
+from crawler.store import STORE_FILE, Store
 
 LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
 LOCATIONS = list(csv.DictReader(open(FIXTURES / "web" / "LOCATIONS.csv", encoding="utf-8")))
@@ -172,3 +176,15 @@ def test_crawl_stays_on_each_site_and_skips_non_html(crawled: Crawl) -> None:
     hosts = {host.removeprefix("www.") for host, _, _ in crawled.requests}
     assert hosts <= set(LABELS)
     assert not any(path.lower().endswith(".pdf") for _, path, _ in crawled.requests)
+
+
+def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Crawl, monkeypatch) -> None:
+    sites = [row["site"] for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
+    decided = {}
+    for workers in (1, 2):
+        copy = crawled.data_dir.parent / f"refresh-{workers}.sqlite3"
+        shutil.copy(crawled.data_dir / STORE_FILE, copy)
+        monkeypatch.setattr(refresh, "POOL_MIN_SITES", 1)
+        decided[workers] = refresh.refresh_sites(Store.open(copy), sites, workers=workers).clinics
+    assert len(decided[1]) == len(sites) >= 19
+    assert [c.to_dict() for c in decided[2]] == [c.to_dict() for c in decided[1]]
