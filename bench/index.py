@@ -123,14 +123,15 @@ def query_sets(index_dir: Path, fts: FtsIndex, records: list[Clinic]) -> dict[st
 
 
 def filter_what_ifs(index_dir: Path, rounds: int) -> list[list[str]]:
-    """"modality + state" in raw Whoosh on one open searcher: as search() builds it, and without
-    the status=active term that every document matches (AndNot status=gone instead)."""
+    """"modality + state" in raw Whoosh on one open searcher: as search() builds it (AndNot the
+    few gone clinics), and the earlier shape that asked for status=active, which every
+    document matches."""
     shapes: dict[str, Callable[[str, str], Query]] = {
-        "as index.search builds it: And(status=active, modality, state)": lambda m, s: And(
-            [Term("status", "active"), Or([Term("modality", m)]), Term("state", s.lower())]
-        ),
-        "AndNot(And(modality, state), status=gone)": lambda m, s: AndNot(
+        "as index.search builds it: AndNot(And(modality, state), status=gone)": lambda m, s: AndNot(
             And([Or([Term("modality", m)]), Term("state", s.lower())]), Term("status", "gone")
+        ),
+        "earlier shape: And(status=active, modality, state)": lambda m, s: And(
+            [Term("status", "active"), Or([Term("modality", m)]), Term("state", s.lower())]
         ),
     }
     rows = []

@@ -287,24 +287,21 @@ def _walk(root: etree._Element) -> _Nodes:
                 nodes.images.append(element)
         elif name == "br":
             writer.line_break(outer)
-        place = _place_of(element, outer)
+        # The place of the text inside: the outermost region wins (a nav inside a footer is
+        # footer), and a block element starts a block of its own.
+        region = outer[1]
+        if region == "main" and name not in _PAGE_TAGS:
+            region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
+        if name in _BLOCK_TAGS:
+            place = (element, region)
+        else:
+            place = outer if region == outer[1] else (outer[0], region)
         places.append(place)
-        if element.text:
-            writer.text(element.text, place)
+        text = element.text
+        if text:
+            writer.text(text, place)
     writer.flush()
     return nodes
-
-
-def _place_of(element: etree._Element, outer: _Place) -> _Place:
-    """The place of the text inside an element, from the place of the text around it."""
-    name = element.tag
-    block, region = outer
-    if region == "main" and name not in _PAGE_TAGS:
-        # The outermost region wins: a nav inside a footer is footer.
-        region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
-    if name in _BLOCK_TAGS:
-        return (element, region)
-    return outer if region == outer[1] else (block, region)
 
 
 def _text_of(element: etree._Element) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh.query import And, Every, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
 from crawler import geo
@@ -114,18 +114,35 @@ def _state_term(state: str) -> Term:
     return Term("state", code.lower())
 
 
-def _filters(q: SearchQuery) -> list[Query] | None:
+@dataclass
+class _Filters:
+    """The exact-match part of a query: clauses every hit matches, and terms no hit has.
+
+    Leaving out the few ("gone", "not-a-provider") walks short posting lists, where asking
+    for all the rest ("active", four modalities) walked nearly every document of the index.
+    """
+
+    required: list[Query] = field(default_factory=list)
+    excluded: list[Query] = field(default_factory=list)
+
+
+def _filters(q: SearchQuery) -> _Filters | None:
     """The exact-match clauses of the query; None when they exclude everything."""
-    clauses: list[Query] = []
+    found = _Filters()
+    clauses = found.required
     if not q.include_gone:
-        clauses.append(Term("status", "active"))
+        found.excluded.append(Term("status", "gone"))
     modalities = _checked(q.modalities, MODALITIES, "modality") or list(MODALITIES)
     if not q.include_non_providers:
         modalities = [m for m in modalities if m != "not-a-provider"]
     if not modalities:
         return None
-    if len(set(modalities)) < len(MODALITIES):
-        clauses.append(Or([Term("modality", m) for m in dict.fromkeys(modalities)]))
+    chosen = list(dict.fromkeys(modalities))
+    others = [m for m in MODALITIES if m not in chosen]
+    if others and len(others) < len(chosen):
+        found.excluded.extend(Term("modality", m) for m in others)
+    elif others:
+        clauses.append(Or([Term("modality", m) for m in chosen]))
     clauses.extend(Term("services", s) for s in _checked(q.services, SERVICES, "service"))
     clauses.extend(Term("conditions", c) for c in _checked(q.conditions, CONDITIONS, "condition"))
     if q.city.strip():
@@ -137,7 +154,7 @@ def _filters(q: SearchQuery) -> list[Query] | None:
         clauses.append(Term("city", geo.city_key(city)))
     if q.state.strip():
         clauses.append(_state_term(q.state))
-    return clauses
+    return found
 
 
 def _parse_text(text: str, searcher: Searcher, any_word: bool = False) -> Query | None:
@@ -157,8 +174,13 @@ def _word_count(query: Query) -> int:
     return len({text for _, text in query.iter_all_terms()})
 
 
-def _run(searcher: Searcher, clauses: list[Query], limit: int | None, ranked: bool) -> list[Hit]:
+def _run(searcher: Searcher, filters: _Filters, text: Query | None, limit: int | None) -> list[Hit]:
+    """Hits ranked by the text's score, or by name when there is no text."""
+    clauses = filters.required + ([text] if text is not None else [])
     query = And(clauses) if clauses else Every()
+    if filters.excluded:
+        query = AndNot(query, Or(filters.excluded))
+    ranked = text is not None
     if ranked:
         return list(searcher.search(query, limit=limit))
     return list(searcher.search(query, limit=limit, sortedby="name_sort"))
@@ -204,11 +226,10 @@ def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
         text_query = _parse_text(q.text, searcher)
         ranked = text_query is not None
         limit = None if q.near is not None else q.limit  # distance order needs every candidate
-        hits = _run(searcher, filters + ([text_query] if ranked else []), limit, ranked)
+        hits = _run(searcher, filters, text_query, limit)
         partial = False
         if not hits and ranked and _word_count(text_query) > 1:
-            any_word = _parse_text(q.text, searcher, any_word=True)
-            hits = _run(searcher, [*filters, any_word], limit, ranked)
+            hits = _run(searcher, filters, _parse_text(q.text, searcher, any_word=True), limit)
             partial = True
         chosen = [(hit, {}) for hit in hits] if q.near is None else _nearby(searcher, hits, q)
         return [
@@ -247,11 +268,8 @@ def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> di
 def all_records(index_dir: Path, include_gone: bool = True) -> list[dict[str, Any]]:
     """Every clinic record (Clinic.to_dict() plus "status"), sorted by name."""
     with _searcher(index_dir) as searcher:
-        clauses = [] if include_gone else [Term("status", "active")]
-        return [
-            {**json.loads(hit["record"]), "status": hit["status"]}
-            for hit in _run(searcher, clauses, None, ranked=False)
-        ]
+        filters = _Filters(excluded=[] if include_gone else [Term("status", "gone")])
+        return [{**json.loads(hit["record"]), "status": hit["status"]} for hit in _run(searcher, filters, None, None)]
 
 
 def get_record(index_dir: Path, site: str) -> dict[str, Any] | None:
