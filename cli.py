@@ -390,8 +390,8 @@ def run_crawl(
             raise
         outcome = record_outcomes(store, run_id, sites)
         fetched = set(store.pages_in_run(run_id)) | set(store.sites_needing_decision()) | set(outcome.gone)
-        result = refresh_sites(store, sorted(fetched), run_id)
-        _update_index(paths, store, result.clinics)
+        with _indexing(paths, store) as add_to_index:
+            result = refresh_sites(store, sorted(fetched), add_to_index, run_id)
         errors = store.fetch_errors(run_id)
         pages = sum(store.pages_in_run(run_id).values())
         summary = {
@@ -416,14 +416,15 @@ def run_crawl(
         return summary
 
 
-def _update_index(paths: Paths, store: Any, clinics: list[Any], rebuild: bool = False) -> None:
-    """Write clinics to the index (sites marked gone as hidden); rebuild replaces it whole."""
+@contextmanager
+def _indexing(paths: Paths, store: Any, rebuild: bool = False) -> Iterator[Callable[[Any], None]]:
+    """An index session taking clinics one by one (sites marked gone are hidden), committed
+    when the block ends without error; rebuild replaces the index whole."""
     from index.writer import index_writer
 
     gone = {row["site"] for row in store.sites() if row["gone"]}
     with _errors_as_messages(), index_writer(paths.index, rebuild=rebuild) as writer:
-        for clinic in clinics:
-            writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
+        yield lambda clinic: writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
 
 
 def _failed_sites(store: Any, sites: list[str]) -> dict[str, str]:
@@ -660,10 +661,10 @@ def reindex(paths: Paths) -> None:
     from crawler.refresh import refresh_sites
 
     store = _store(paths.writable())
-    result = refresh_sites(store, [row["site"] for row in store.sites()])
-    _update_index(paths, store, result.clinics, rebuild=True)
+    with _indexing(paths, store, rebuild=True) as add_to_index:
+        result = refresh_sites(store, [row["site"] for row in store.sites()], add_to_index)
     store.close()
-    click.echo(f"Reindexed {len(result.clinics)} clinics ({result.changes} changes recorded)")
+    click.echo(f"Reindexed {result.decided} clinics ({result.changes} changes recorded)")
 
 
 @cli.command()

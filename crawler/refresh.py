@@ -13,7 +13,7 @@ import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from crawler.classify import classify_site
 from crawler.contacts import extract_contacts
@@ -30,7 +30,7 @@ POOL_MIN_SITES = 40
 
 @dataclass
 class RefreshResult:
-    clinics: list[Clinic] = field(default_factory=list)
+    decided: int = 0  # clinics rebuilt
     gone: list[str] = field(default_factory=list)  # sites to hide from default search
     changes: int = 0
 
@@ -58,9 +58,14 @@ def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) 
 
 
 def refresh_sites(
-    store: Store, sites: list[str], run_id: int | None = None, workers: int | None = None
+    store: Store,
+    sites: list[str],
+    on_clinic: Callable[[Clinic], None],
+    run_id: int | None = None,
+    workers: int | None = None,
 ) -> RefreshResult:
-    """Rebuild the clinics of these sites from the store and record what changed.
+    """Rebuild the clinics of these sites from the store, record what changed, and hand each
+    clinic to on_clinic as it is decided (the index writer), so none are held all at once.
 
     Contacts and classification are most of a refresh and each site is decided on its own,
     so with many sites they run in `workers` processes (default: one per core).
@@ -72,7 +77,8 @@ def refresh_sites(
             store.add_change(run_id, clinic.site, kind, detail)
             result.changes += 1
         store.save_clinic(clinic)
-        result.clinics.append(clinic)
+        on_clinic(clinic)
+        result.decided += 1
     return result
 
 

@@ -185,6 +185,7 @@ def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Craw
         copy = crawled.data_dir.parent / f"refresh-{workers}.sqlite3"
         shutil.copy(crawled.data_dir / STORE_FILE, copy)
         monkeypatch.setattr(refresh, "POOL_MIN_SITES", 1)
-        decided[workers] = refresh.refresh_sites(Store.open(copy), sites, workers=workers).clinics
+        decided[workers] = []
+        refresh.refresh_sites(Store.open(copy), sites, decided[workers].append, workers=workers)
     assert len(decided[1]) == len(sites) >= 19
     assert [c.to_dict() for c in decided[2]] == [c.to_dict() for c in decided[1]]

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import exceptions as scrapy_errors
+from scrapy import signals
 from scrapy.http import Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -60,6 +61,10 @@ class ClinicSpider(scrapy.Spider):
             rows = self.store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
             self.validators = {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
         for url in self.seeds:
+            if self.crawler.engine.needs_backout():
+                # A new site only once the queue has run dry (Scrapy's lazy start): a crawl's
+                # memory grows with queued requests, and every site started early queues its links.
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
             request = self._request(url, site_of(url), priority=100)
             if request is not None:
                 yield request
