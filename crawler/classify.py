@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from crawler.items import Decision, Evidence, Page
+from crawler.prefilter import Matcher, prefiltered
 
 MAX_EVIDENCE = 8
 
@@ -58,72 +59,72 @@ ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-subli
 
 # --- vocabulary: topics -------------------------------------------------------------------
 
-_KETAMINE = re.compile(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
+_KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
 # Names that can only mean psychotherapy with ketamine.
-_KAP_SPECIFIC = re.compile(
+_KAP_SPECIFIC = prefiltered(
     r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ]psychotherapy|"
     r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy",
     re.I,
 )
 # Names clinics also use for plain infusions ("ketamine-assisted therapy").
-_KAP_LOOSE = re.compile(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
-_ROUTES: dict[str, re.Pattern[str]] = {
-    "iv-infusion": re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto a vein\b", re.I),
-    "im-injection": re.compile(
+_KAP_LOOSE = prefiltered(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
+_ROUTES: dict[str, Matcher] = {
+    "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto a vein\b", re.I),
+    "im-injection": prefiltered(
         r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
         r"a) muscle\b"
     ),
-    "esketamine-nasal": re.compile(
+    "esketamine-nasal": prefiltered(
         r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
     ),
-    "oral-sublingual": re.compile(
+    "oral-sublingual": prefiltered(
         r"\blozenges?\b|\bsublingual(?:ly)?\b|\btroches?\b|\bRDTs?\b|\brapid[- ]dissolv\w+ tablets?\b|"
         r"\boral ketamine\b|\bby mouth\b|\bunder the tongue\b",
         re.I,
     ),
-    "at-home": re.compile(
+    "at-home": prefiltered(
         r"\bat[- ]home (?:ketamine|sessions?|treatment|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
         r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
         r"\bon your own at home\b|\btake-home\b|\b(?:virtual|telehealth|online|remote) (?:ketamine|KAP)\b",
         re.I,
     ),
 }
-_OTHER_DRUG = re.compile(
+_OTHER_DRUG = prefiltered(
     r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
     r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
     re.I,
 )
-_ROUTE_NOUNS = re.compile(
+_ROUTE_NOUNS = prefiltered(
     r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|intravenous|intramuscular)\b", re.I
 )
-_CONDITIONS: dict[str, re.Pattern[str]] = {
-    "depression": re.compile(
+_CONDITIONS: dict[str, Matcher] = {
+    "depression": prefiltered(
         r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions)\b|"
         r"\b(?:for|treat\w*) (?:\w+ (?:and|&) )?mood\b",
         re.I,
     ),
-    "anxiety": re.compile(r"\banxiety\b|\bGAD\b", re.I),
-    "ptsd": re.compile(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
-    "ocd": re.compile(r"\bOCD\b|\bobsessive[- ]compulsive\b", re.I),
-    "bipolar": re.compile(r"\bbipolar\b", re.I),
-    "chronic-pain": re.compile(
+    "anxiety": prefiltered(r"\banxiety\b|\bGAD\b", re.I),
+    "ptsd": prefiltered(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
+    "ocd": prefiltered(r"\bOCD\b|\bobsessive[- ]compulsive\b", re.I),
+    "bipolar": prefiltered(r"\bbipolar\b", re.I),
+    "chronic-pain": prefiltered(
         r"\bchronic (?:\w+ )?pain\b|\bCRPS\b|\bRSD\b|\bcomplex regional pain\b|\bneuropath(?:ic|y)\b|"
         r"\bnerve pain\b|\bneuralgia\b|\bpain (?:conditions?|syndromes?|management|relief)\b|\bphysical pain\b",
         re.I,
     ),
-    "suicidal-ideation": re.compile(r"\bsuicid\w*|\bself[- ]harm\b", re.I),
-    "migraine": re.compile(r"\bmigraines?\b", re.I),
-    "fibromyalgia": re.compile(r"\bfibromyalgia\b", re.I),
-    "substance-use": re.compile(
+    "suicidal-ideation": prefiltered(r"\bsuicid\w*|\bself[- ]harm\b", re.I),
+    "migraine": prefiltered(r"\bmigraines?\b", re.I),
+    "fibromyalgia": prefiltered(r"\bfibromyalgia\b", re.I),
+    "substance-use": prefiltered(
         r"\bsubstance (?:use|dependence|abuse|misuse)\b|\baddictions?\b|\balcohol(?:ism| use disorder)\b|"
         r"\bopioid use\b",
         re.I,
     ),
-    "eating-disorder": re.compile(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
+    "eating-disorder": prefiltered(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
 }
 # Sentences that name a condition without saying the provider treats it: who may not be
 # treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
-_NOT_TREATED_HERE = re.compile(
+_NOT_TREATED_HERE = prefiltered(
     r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
     r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|"
     r"s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
@@ -131,7 +132,7 @@ _NOT_TREATED_HERE = re.compile(
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
 )
-_TREATMENT_CONTEXT = re.compile(
+_TREATMENT_CONTEXT = prefiltered(
     r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for|symptoms|KAP|therapy)\b", re.I
 )
 
@@ -149,18 +150,18 @@ _OFFER_VERBS = (
 # "our therapists provide".
 # "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
 _POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
-_SUBJECT_OFFER = re.compile(
+_SUBJECT_OFFER = prefiltered(
     r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + _POSSESSIVE_NAME + r") (?:\w+ ){0,2}(?:team|clinic|practice|center|centre|"
     r"therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|psychiatrists?|specialists?|program|"
     r"anesthesiologists?|approach|work))(?:\s+[\w,'’-]+){0,4}?\s+" + _OFFER_VERBS + r"\b"
 )
 # "our infusions", "my office": the provider's own service or place named as such.
-_OWN_SERVICE = re.compile(
+_OWN_SERVICE = prefiltered(
     r"\b(?:[Oo]ur|[Mm]y) (?:\w+ ){0,2}(?:infusions?|injections?|treatments?|services?|clinics?|office|offices|"
     r"program|sessions?|route|protocols?|lozenges?)\b"
 )
 # The provider's own therapists, or the therapist writing, taking part in the work.
-_OWN_THERAPIST = re.compile(
+_OWN_THERAPIST = prefiltered(
     r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
     r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
     r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
@@ -169,20 +170,20 @@ _OWN_THERAPIST = re.compile(
     r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
 )
 # "... is delivered by our team": the provider named as the one who does it.
-_BY_US = re.compile(
+_BY_US = prefiltered(
     r"\bby (?:our|my) (?:\w+ ){0,2}(?:team|clinicians?|therapists?|psychotherapists?|staff|providers?|physicians?|"
     r"nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b"
 )
 # "A small practice that offers ...": a site describing itself without naming itself.
-_SELF_DESCRIPTION = re.compile(
+_SELF_DESCRIPTION = prefiltered(
     r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
     r"(?:provides|offers|specializes|delivers|gives)\b",
     re.I,
 )
 # "Now offering ketamine", "Introducing Spravato": an announcement without a subject.
-_ANNOUNCEMENT = re.compile(r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b", re.I)
+_ANNOUNCEMENT = prefiltered(r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b", re.I)
 # Headings that introduce a list of what the provider does.
-_OFFER_HEADING = re.compile(
+_OFFER_HEADING = prefiltered(
     r"\b(?:what (?:we|i) (?:offer|provide|do|treat)|our (?:services|treatments?|options|program|approach)|"
     r"services|treatments?|(?:your|treatment) options|paths|fees|pricing|prices|steps|what to expect|"
     r"how (?:it|the medicine|treatment) (?:is given|works)|conditions we|what the program includes|"
@@ -190,11 +191,11 @@ _OFFER_HEADING = re.compile(
     re.I,
 )
 # Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
-_MENU_HEADING = re.compile(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
-_PRICE = re.compile(r"\$\s?\d")
+_MENU_HEADING = prefiltered(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
+_PRICE = prefiltered(r"\$\s?\d")
 # "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
-_PRICE_RANGE = re.compile(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average|usually|range)\b", re.I)
-_BOOKING = re.compile(
+_PRICE_RANGE = prefiltered(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average|usually|range)\b", re.I)
+_BOOKING = prefiltered(
     r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
     r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b|"
     r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b|"
@@ -202,51 +203,51 @@ _BOOKING = re.compile(
     re.I,
 )
 # A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
-_PROCEDURAL = re.compile(
+_PROCEDURAL = prefiltered(
     r"\byour (?:first |next |initial |own )?(?:infusions?|sessions?|journeys?|treatments?|appointments?|visits?|"
     r"doses?|medicine sessions?|ketamine sessions?)\b|\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
     re.I,
 )
 # "Your therapist will sit with you": the provider describing its own therapist's part (an outside
 # therapist is caught first, by the referral phrasings).
-_YOUR_THERAPIST_ACTS = re.compile(
+_YOUR_THERAPIST_ACTS = prefiltered(
     r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
     re.I,
 )
 # "The dose is delivered over forty minutes": how the provider does it, in the passive.
-_PASSIVE_PROCEDURE = re.compile(
+_PASSIVE_PROCEDURE = prefiltered(
     r"\b(?:is|are) (?:actually |always |then )?(?:given|administered|delivered|done|"
     r"held|dosed|taken) (?:as|by|in|at|through|via|over|under)\b",
     re.I,
 )
-_QUESTION_END = re.compile(r"\?\s*$")
+_QUESTION_END = prefiltered(r"\?\s*$")
 # "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
-_SPEAKER = re.compile(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
-_AT_BRAND = re.compile(r"^At [A-Z][\w&'’ -]{1,40}, (?:we|our)\b")
+_SPEAKER = prefiltered(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
+_AT_BRAND = prefiltered(r"^At [A-Z][\w&'’ -]{1,40}, (?:we|our)\b")
 # The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
-_THERAPIST_SELF = re.compile(
+_THERAPIST_SELF = prefiltered(
     r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
-_THERAPY_BRAND = re.compile(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
+_THERAPY_BRAND = prefiltered(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
 # schema.org types a practice gives itself (news sites describe themselves as publishers).
 _PROVIDER_TYPES = {
     "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
     "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
 }
 # A site named for ketamine or infusions is a clinic; one named as news or research is not.
-_KETAMINE_BRAND = re.compile(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
-_MEDIA_BRAND = re.compile(
+_KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
+_MEDIA_BRAND = prefiltered(
     r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I
 )
-_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
-_NAMING = re.compile(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
-_IV_PROPER = re.compile(r"\bIV\b|\bintravenous(?:ly)?\b|\bdrip\b|\binto a vein\b", re.I)
-_THIS_ROUTE = re.compile(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
+_FIRST_PERSON = prefiltered(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
+_NAMING = prefiltered(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
+_IV_PROPER = prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\bdrip\b|\binto a vein\b", re.I)
+_THIS_ROUTE = prefiltered(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
 # "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
-_NEGATED_OFFER = re.compile(
+_NEGATED_OFFER = prefiltered(
     r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
     r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
     r"replace\w*|carry|sell\w*)|\bthere (?:is|are) no\b|"
@@ -256,33 +257,33 @@ _NEGATED_OFFER = re.compile(
     r"replacement)\b",
     re.I,
 )
-_PASSIVE_NEGATION = re.compile(
+_PASSIVE_NEGATION = prefiltered(
     r"\b(?:is|are|was|were)\b.{0,14}\b(?:offered|provided|available|given|administered|used|carried)\b", re.I
 )
-_EXCEPTIONS = re.compile(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
-_NOT_A_THERAPY_PRACTICE = re.compile(
+_EXCEPTIONS = prefiltered(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
+_NOT_A_THERAPY_PRACTICE = prefiltered(
     r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
     r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
 # "Though clinics use IV, IM or nasal routes, we give troches": the subordinate clause ends at the
 # comma where the main clause's subject begins, not at the first comma of a list.
-_LEADING_SUBCLAUSE = re.compile(
+_LEADING_SUBCLAUSE = prefiltered(
     r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b.{3,160}?),\s+"
     r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|KAP|patients|clients|most|many|some)\b)",
     re.I,
 )
-_CONCESSION = re.compile(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
-_CLAUSE_SPLIT = re.compile(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
+_CONCESSION = prefiltered(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
+_CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
 
 # --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
 
 # Other words for whoever carries the therapy, for judging how sure an infusion-only call is.
-_OTHER_CARER = re.compile(
+_OTHER_CARER = prefiltered(
     r"\bcounsel(?:or|ors|ing|lor)\b|\bmental health (?:provider|professional|team|clinician)s?\b", re.I
 )
 # "A therapist is not required": the opposite of a referral model.
-_NOT_REQUIRED = re.compile(
+_NOT_REQUIRED = prefiltered(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
 # An outside therapist carries the psychotherapy; the provider gives the medicine.
@@ -291,7 +292,7 @@ _OUTSIDE_CARER = (
     r"treatment team)"
 )
 _REFERRAL = [
-    re.compile(p, re.I)
+    prefiltered(p, re.I)
     for p in (
         r"\b(?:return|go back|come back|back) to (?:the|your) (?:own )?(?:referring )?(?:mental health )?"
         r"(?:provider|therapist|psychiatrist|clinician|professional)",
@@ -335,20 +336,20 @@ _REFERRAL = [
     )
 ]
 # "infusion therapy" is a medical treatment, not psychotherapy.
-_MEDICAL_THERAPY = re.compile(
+_MEDICAL_THERAPY = prefiltered(
     r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I
 )
-_THERAPY_WORD = re.compile(
+_THERAPY_WORD = prefiltered(
     r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your|our|a trained) (?:a )?guides?\b|"
     r"\bsitters?\b",
     re.I,
 )
-_SESSION_WORD = re.compile(
+_SESSION_WORD = prefiltered(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
     r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up)\b",
     re.I,
 )
-_THERAPIST_IN_SESSION = re.compile(
+_THERAPIST_IN_SESSION = prefiltered(
     r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,40}\b(?:guid\w*|present|in the room|with you|"
     r"stays?|sits?|joins?|accompan\w+|support\w*|prepares?|help\w*)|"
     r"\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
@@ -356,40 +357,40 @@ _THERAPIST_IN_SESSION = re.compile(
     re.I,
 )
 # Preparation and integration sessions listed among what the provider gives.
-_THERAPY_SESSIONS = re.compile(
+_THERAPY_SESSIONS = prefiltered(
     r"\b(?:preparation|prep|integration|psychotherapeutic|therapy) (?:sessions?|meetings?|therapy|work)\b", re.I
 )
 # A therapist working with an outside prescriber is still delivering KAP.
-_PARTNER_PRESCRIBER = re.compile(
+_PARTNER_PRESCRIBER = prefiltered(
     r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |"
     r"physician )?"
     r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|"
     r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed by\b",
 )
-_GROUP = re.compile(
+_GROUP = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|"
     r"\bgroups?\b.{0,40}\bKAP\b|"
     r"\bin (?:individual and )?group settings\b",
     re.I,
 )
-_MEDICINE_CONTEXT = re.compile(
+_MEDICINE_CONTEXT = prefiltered(
     r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b|\bmedicine\b|\bjourneys?\b|\bdos(?:e|es|ing)\b|\blozenges?\b|"
     r"\bpsychedelic|\binfusions?\b",
     re.I,
 )
-_INTEGRATION = re.compile(r"\bintegrat(?:ion|e|ing)\b", re.I)
-_THERAPIST_CREDENTIAL = re.compile(
+_INTEGRATION = prefiltered(r"\bintegrat(?:ion|e|ing)\b", re.I)
+_THERAPIST_CREDENTIAL = prefiltered(
     r"\b(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.|PhD|Ph\.D\.)\b|"
     r"\b(?:licensed (?:clinical social worker|professional counselor|psychologist|marriage and family therapist)|"
     r"psychologist|psychotherapist)\b"
 )
-_PRESCRIBER_CREDENTIAL = re.compile(
+_PRESCRIBER_CREDENTIAL = prefiltered(
     r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA)\b|\b(?:psychiatrist|physician|nurse practitioner|anesthesiologist)\b"
 )
 
 # --- vocabulary: publishing rather than treating -----------------------------------------
 
-_ARTICLE = re.compile(
+_ARTICLE = prefiltered(
     r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|said|told|"
     r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
     r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|"
@@ -397,7 +398,7 @@ _ARTICLE = re.compile(
     re.I,
 )
 # The site saying what it is not: "we are not a clinic", "we do not sell anything".
-_NOT_A_PROVIDER_SELF = re.compile(
+_NOT_A_PROVIDER_SELF = prefiltered(
     r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
     r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
     r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
@@ -405,14 +406,14 @@ _NOT_A_PROVIDER_SELF = re.compile(
     r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b",
     re.I,
 )
-_BYLINE = re.compile(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
+_BYLINE = prefiltered(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
 
 # --- vocabulary: organisations --------------------------------------------------------------
 
 _ORG_WORDS = ("Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology", "Clinic", "Clinics", "Center",
               "Centre", "Wellness", "Health", "Psychiatry", "Institute", "Infusions", "Medical")
 _THERAPY_ORG_WORDS = {"Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology"}
-_ORG = re.compile(
+_ORG = prefiltered(
     r"\b((?:[A-Z][\w'&-]+ ){1,4}(?:" + "|".join(_ORG_WORDS) + r")(?: of [A-Z]\w+)?|(?:The )?(?:"
     + "|".join(_ORG_WORDS) + r") for (?:[A-Z]\w+ ?){1,3})"
 )
@@ -423,13 +424,13 @@ _GENERIC_CAPS = {
     "group", "individual", "mental", "exploring", "understanding", "intravenous", "esketamine", "spravato",
     "virtual", "integration", "talk", "behavioral", "cognitive", "art", "music", "about", "at-home", "in-person",
 }
-_BRAND_VERB = re.compile(
+_BRAND_VERB = prefiltered(
     r"^[^.;]{0,40}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|brings|uses|focuses|treats)\b"
 )
 
-_REPORTED = re.compile(r"\b(?:said|says|told|according)\b")
-_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+_REPORTED = prefiltered(r"\b(?:said|says|told|according)\b")
+_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
+_SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
 
 @dataclass
@@ -525,7 +526,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         _NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
     )
     for page in pages:
-        turns = [m.group(1) for b in page.blocks if (m := _SPEAKER.match(b.text))]
+        turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := _SPEAKER.match(b.text))]
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
     for s in sentences:
         if s.region == "main" and s.url not in ctx.voiced_pages and not _is_speaker_turn(s, ctx):
@@ -535,6 +536,8 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
+    if not ctx.speakers:  # most sites have no interview on them
+        return False
     m = _SPEAKER.match(s.block)
     return bool(m) and (s.url, m.group(1)) in ctx.speakers
 
@@ -547,9 +550,13 @@ def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
     # posts (or a single saved article) has no such page, and its posts are all it says.
     only_posts = not any(p.kind not in ("blog", "news", "other") for p in pages)
     seen: set[tuple[str, str]] = set()
+    seen_blocks: set[tuple[str, str]] = set()  # a block met before has nothing new to say
     for page in pages:
         kind_weight = KIND_WEIGHT["other"] if only_posts and page.kind == "blog" else KIND_WEIGHT.get(page.kind, 0.8)
         for block in page.blocks:
+            if (block.text, block.region) in seen_blocks:
+                continue
+            seen_blocks.add((block.text, block.region))
             weight = kind_weight * REGION_WEIGHT.get(block.region, 0.0)
             for text in split_sentences(block.text):
                 key = (text, block.region)
@@ -727,7 +734,7 @@ def _block_context(block: str) -> tuple[bool, bool, bool]:
     )
 
 
-_MEDICINE_SESSIONS = re.compile(r"\bmedicine sessions?\b", re.I)
+_MEDICINE_SESSIONS = prefiltered(r"\bmedicine sessions?\b", re.I)
 
 
 def _read_in_house_therapy(

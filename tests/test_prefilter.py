@@ -1,0 +1,102 @@
+"""crawler.prefilter: a pattern behind its needles answers exactly as the pattern alone."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+
+from crawler import classify
+from crawler.parse import parse_page
+from crawler.prefilter import Prefiltered, prefiltered, required_literals
+
+
+def test_every_branch_of_an_alternation_must_give_a_needle():
+    assert required_literals(re.compile(r"\bketamine\b|\bspravato\b|KAP", re.I)) == ("kap", "ketamine", "spravato")
+    assert required_literals(re.compile(r"ketamine|\d+ mg")) == (" mg", "ketamine")
+    assert required_literals(re.compile(r"ketamine|\d+")) is None  # a branch any number matches
+
+
+def test_optional_parts_give_no_needle_and_required_repeats_do():
+    assert required_literals(re.compile(r"(?:our )?therapists?")) == ("therapist",)
+    assert required_literals(re.compile(r"(?:ab)+cd?")) == ("ab",)
+
+
+def test_a_case_switch_inside_the_pattern_gives_no_needle():
+    assert required_literals(re.compile(r"(?i:KAP)")) is None
+    assert required_literals(re.compile(r"x(?i:kap)y")) is None
+
+
+def test_case_sensitive_needles_keep_their_case():
+    assert required_literals(re.compile(r"[Oo]ur team|\bIM\b")) == ("IM", "ur team")
+
+
+def test_a_pattern_with_no_needle_stays_a_plain_pattern():
+    assert isinstance(prefiltered(r"\d{3}-\d{4}"), re.Pattern)
+    assert isinstance(prefiltered(r"ketamine", re.I), Prefiltered)
+
+
+def test_characters_the_regex_engine_folds_to_ascii_letters_still_reach_the_regex():
+    pattern = prefiltered(r"\bkap\b|infusion|class", re.I)
+    assert isinstance(pattern, Prefiltered)
+    for text in ("INFUSıON", "İnfusion", "\u212aap", "claſs", "KAP"):  # each one a match for re.I
+        assert pattern.search(text) is not None
+        assert pattern.search(text).span() == pattern.pattern.search(text).span()
+
+
+def _classifier_patterns() -> list[Prefiltered]:
+    found: list[Prefiltered] = []
+    for value in vars(classify).values():
+        values = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+        found += [v for v in values if isinstance(v, Prefiltered)]
+    return found
+
+
+def _fixture_texts() -> list[str]:
+    texts = []
+    for path in sorted((FIXTURES / "web").rglob("*.html")):
+        page = parse_page(path.read_bytes(), f"https://{path.parent.name}/")
+        texts += [b.text for b in page.blocks] + [b.heading for b in page.blocks]
+    return texts
+
+
+def _same(pattern: Prefiltered, text: str) -> bool:
+    mine, theirs = pattern.search(text), pattern.pattern.search(text)
+    return (mine and mine.span()) == (theirs and theirs.span()) and (
+        pattern.sub("", text) == pattern.pattern.sub("", text)
+        and pattern.split(text) == pattern.pattern.split(text)
+        and [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.pattern.finditer(text)]
+    )
+
+
+def test_the_classifier_patterns_answer_as_their_regexes_on_the_sample_web():
+    patterns = _classifier_patterns()
+    assert len(patterns) > 60
+    texts = _fixture_texts()
+    assert len(texts) > 1000
+    for pattern in patterns:
+        mismatched = [t for t in texts if not _same(pattern, t)]
+        assert not mismatched, (pattern.pattern.pattern, mismatched[:3])
+    # Not a comparison of two Nones: most patterns do find something on the sample web.
+    assert sum(any(pattern.search(t) for t in texts) for pattern in patterns) > len(patterns) * 2 // 3
+
+
+_NEEDLES = sorted({n for p in _classifier_patterns() for n in p.needles})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(_NEEDLES) | st.sampled_from([" ", ".", ",", "ı", "İ", "K", "'", "’", "-"]) | st.text(max_size=4),
+        max_size=12,
+    ),
+    upper=st.booleans(),
+)
+def test_the_classifier_patterns_answer_as_their_regexes_on_arbitrary_text(pieces: list[str], upper: bool):
+    text = "".join(pieces)
+    text = text.upper() if upper else text
+    for pattern in _classifier_patterns():
+        assert _same(pattern, text), pattern.pattern.pattern
