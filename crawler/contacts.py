@@ -43,8 +43,10 @@ _CITY_STATE_RE = re.compile(
     rf"\s*(?P<state>{_STATE})\b(?!\s*\d)"
 )
 _STATE_WORD_RE = re.compile(rf"\b(?:Washington,?\s+D\.?\s?C\.?|{_NAMES_ALT}|(?:{_CODES_ALT})(?![a-z]))\b")
-# Pre-filter: does a block hold anything place-like at all?
-_PLACE_HINT_RE = re.compile(rf"\b(?:{_NAMES_ALT}|{_CODES_ALT})\b")
+# Pre-filter: does a block hold anything place-like at all? The word boundary before the
+# name is checked by _names_a_state: a leading \b keeps the regex engine from skipping ahead
+# to letters a name can start with, and made this one search half the cost of contacts.
+_PLACE_HINT_RE = re.compile(rf"(?:{_NAMES_ALT}|{_CODES_ALT})\b")
 # Where a city and state in running prose is an office rather than a mention.
 # "Our office in", "we are located in": the site's own place, not a biography's or a news item's.
 _OFFICE_PHRASE_RE = re.compile(
@@ -640,7 +642,7 @@ def _text_locations(pages: list[Page]) -> list[_Candidate]:
         for blocks in (page.blocks, title_parts):
             for i, block in enumerate(blocks):
                 text = block.text
-                if not _PLACE_HINT_RE.search(text):
+                if not _names_a_state(text):
                     continue
                 chrome = block.region in ("footer", "header")
                 if chrome:
@@ -659,6 +661,17 @@ def _text_locations(pages: list[Page]) -> list[_Candidate]:
     if not any(c.location.city for c in found):
         found += _bare_places(pages, len(found))
     return found
+
+
+def _names_a_state(text: str) -> bool:
+    """Whether the text holds a state name or code as a word of its own."""
+    pos = 0
+    while m := _PLACE_HINT_RE.search(text, pos):
+        before = text[m.start() - 1] if m.start() else " "
+        if not (before.isalnum() or before == "_"):  # a word boundary, as \b would have it
+            return True
+        pos = m.start() + 1
+    return False
 
 
 def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location, int]]:

@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 
-from crawler.contacts import extract_contacts, format_phone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.contacts import STATES, _names_a_state, extract_contacts, format_phone
 from crawler.items import Page
 from crawler.parse import parse_page, parse_text
 
@@ -293,3 +296,12 @@ def test_the_pages_main_entity_is_the_practice():
         ("Salt Lake City", "84111", "(801) 555-0111", "Wasatch Ketamine")
     ]
     assert contacts.phones == ["(801) 555-0111"]
+
+
+_STATE_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, [*STATES.values(), *STATES])) + r")\b")
+
+
+@given(st.lists(st.sampled_from([*STATES.values(), *STATES, "X", "_", "9", " ", ", ", "é", "West ", "new"]), max_size=8))
+def test_state_prefilter_agrees_with_a_plain_word_boundary_search(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert _names_a_state(text) == bool(_STATE_WORDS.search(text))
