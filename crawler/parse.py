@@ -26,6 +26,7 @@ from bs4 import UnicodeDammit
 from lxml import etree
 
 from crawler.items import Page, TextBlock
+from crawler.prefilter import prefiltered
 
 # Elements whose text is never shown to a reader; the walk skips them whole (JSON-LD scripts,
 # <title> and <meta> are read on the way). Not <head> as a whole: lxml moves a <header> or
@@ -48,11 +49,11 @@ _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _PAGE_TAGS = frozenset(("html", "body"))
 _REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
 _REGION_HINTS = (
-    ("footer", re.compile(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
-    ("nav", re.compile(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
+    ("footer", prefiltered(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
+    ("nav", prefiltered(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
     # A bare "banner" class is as often a hero image in the body as a cookie notice.
-    ("aside", re.compile(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
-    ("header", re.compile(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
+    ("aside", prefiltered(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
+    ("header", prefiltered(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
 )
 # CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
@@ -171,6 +172,11 @@ def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
 
 
 def _clean(text: str) -> str:
+    """Whitespace collapsed to single spaces. Text already clean is returned as it is: a space
+    is the only whitespace character str.isprintable() accepts, and checking is cheaper than
+    splitting a long paragraph into words."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -238,13 +244,14 @@ class _BlockWriter:
             return
         block, region = self.place
         name = block.tag if block is not None else "div"  # loose text in <body>
+        joined = self.parts[0] if len(self.parts) == 1 else " ".join(self.parts)
         if name in _HEADINGS:
-            text = _clean(" ".join(self.parts).replace(_BREAK, " "))
+            text = _clean(joined.replace(_BREAK, " "))
             if text:
                 self.heading = text
                 self.blocks.append(TextBlock(text, region, name, text))
             return
-        for line in " ".join(self.parts).split(_BREAK):
+        for line in joined.split(_BREAK) if _BREAK in joined else (joined,):
             line = _clean(line)
             if line:
                 self.blocks.append(TextBlock(line, region, name, self.heading))
@@ -266,7 +273,8 @@ def _walk(root: etree._Element) -> _Nodes:
             continue
         name = element.tag
         outer = places[-1]
-        if element.get("itemscope") is not None:
+        attributes = element.keys()
+        if attributes and "itemscope" in attributes:
             nodes.scopes.append(element)
         if name in _INVISIBLE:
             if name == "script":
@@ -291,7 +299,10 @@ def _walk(root: etree._Element) -> _Nodes:
         # footer), and a block element starts a block of its own.
         region = outer[1]
         if region == "main" and name not in _PAGE_TAGS:
-            region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
+            if attributes:
+                region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
+            else:
+                region = _REGION_TAGS.get(name, "main")
         if name in _BLOCK_TAGS:
             place = (element, region)
         else:
