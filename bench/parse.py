@@ -8,7 +8,6 @@ are measurements of alternatives, not ketadir code.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from crawler.classify import classify_site
 from crawler.contacts import extract_contacts
 from crawler.items import Page
 from crawler.parse import parse_page
+from crawler.store import page_from_json, page_json
 
 GOAL = 0.15
 # What "drop scripts/styles early" could look like: cut invisible elements out of the bytes
@@ -84,8 +84,8 @@ def bench_parse(web_sites: int, sample_sites: int) -> Section:
     t_classify = cpu_seconds(lambda: [classify_site(p) for p in parsed])
     encoded: list[str] = []
     every_page = [page for site_pages in parsed for page in site_pages]
-    t_dump = cpu_seconds(lambda: encoded.extend(json.dumps(p.to_dict(), ensure_ascii=False) for p in every_page))
-    t_load = cpu_seconds(lambda: [Page.from_dict(json.loads(e)) for e in encoded])
+    t_dump = cpu_seconds(lambda: encoded.extend(page_json(p) for p in every_page))
+    t_load = cpu_seconds(lambda: [page_from_json(e) for e in encoded])
     t_bs4 = cpu_seconds(lambda: each(bodies, lambda b: BeautifulSoup(b, "lxml")))
     t_bs4_stripped = cpu_seconds(lambda: each(bodies, lambda b: BeautifulSoup(_INVISIBLE.sub(b"", b), "lxml")))
     t_lxml_walk = cpu_seconds(lambda: each(bodies, lambda b: list(lxml.html.fromstring(_INVISIBLE.sub(b"", b)).iter())))
@@ -106,8 +106,8 @@ def bench_parse(web_sites: int, sample_sites: int) -> Section:
         row("  parse_page (BeautifulSoup, one parse per page)", t_parse),
         row("  extract_contacts (per site, shown per page)", t_contacts),
         row("  classify_site (per site, shown per page)", t_classify),
-        row("  store round trip: Page.to_dict + json.dumps", t_dump),
-        row("  store round trip: json.loads + Page.from_dict", t_load),
+        row("  store round trip: crawler.store.page_json", t_dump),
+        row("  store round trip: crawler.store.page_from_json", t_load),
         row("what-if: `BeautifulSoup(html, 'lxml')` tree only", t_bs4),
         row("what-if: same, script/style/svg cut from the bytes first", t_bs4_stripped),
         row("what-if: lxml tree of the cut bytes + walk every element", t_lxml_walk),

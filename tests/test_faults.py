@@ -33,6 +33,7 @@ from click.testing import Result
 from conftest import FAST, FIXTURES, REPO, proxied, run_cli
 from crawler.fixture_server import FixtureServer, gzip_bomb
 from crawler.items import MODALITIES
+from crawler.store import page_from_json
 
 FAULT_WEB = FIXTURES / "faults"
 GOOD = {"steady-infusions.test": "infusion-only", "harbor-kap.test": "kap"}
@@ -149,14 +150,14 @@ def test_thirty_megabyte_pages_are_skipped_with_a_warning_and_memory_stays_bound
 def test_random_bytes_served_as_html_are_stored_without_a_crash(fault_crawl: FaultCrawl) -> None:
     row = fault_crawl.store().execute("SELECT body, parsed FROM pages WHERE site='noise.test'").fetchone()
     assert len(zlib.decompress(row["body"])) == 65536
-    assert json.loads(row["parsed"])["blocks"]
+    assert page_from_json(row["parsed"]).blocks
     assert fault_crawl.records()["noise.test"]["modality"] in MODALITIES
     assert not [e for e in fault_crawl.report["fetch_errors"] if e["site"] == "noise.test"]
 
 
 def test_cp1252_page_without_charset_is_decoded_right(fault_crawl: FaultCrawl) -> None:
     row = fault_crawl.store().execute("SELECT encoding, parsed FROM pages WHERE site='cp1252-clinic.test'").fetchone()
-    text = " ".join(block["text"] for block in json.loads(row["parsed"])["blocks"])
+    text = " ".join(block.text for block in page_from_json(row["parsed"]).blocks)
     assert "Renée’s team offers IV ketamine infusions" in text
     assert "\ufffd" not in text
     assert fault_crawl.records()["cp1252-clinic.test"]["name"] == "Renée’s Ketamine Café"
