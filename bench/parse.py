@@ -103,7 +103,7 @@ def bench_parse(web_sites: int, sample_sites: int) -> Section:
     section.rows = [
         row("**floor**: `lxml.html.fromstring` + `text_content()`", floor),
         row("**ketadir**: parse_page + extract_contacts + classify_site", ketadir),
-        row("  parse_page (BeautifulSoup, one parse per page)", t_parse),
+        row("  parse_page (one lxml tree and one walk per page)", t_parse),
         row("  extract_contacts (per site, shown per page)", t_contacts),
         row("  classify_site (per site, shown per page)", t_classify),
         row("  store round trip: crawler.store.page_json", t_dump),

@@ -88,7 +88,7 @@ class Record:
         return cls(**kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass
 class TextBlock(Record):
     """One paragraph, list item, heading or table cell of visible text."""
 
