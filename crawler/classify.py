@@ -488,6 +488,13 @@ class _Context:
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks in first person
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
+    heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
+
+    def routes_in_heading(self, heading: str) -> list[str]:
+        """Many sentences share a heading: each is read once per site."""
+        if heading not in self.heading_routes:
+            self.heading_routes[heading] = [r for r, p in _ROUTES.items() if p.search(heading)]
+        return self.heading_routes[heading]
 
 
 def classify_site(pages: list[Page]) -> Decision:
@@ -517,7 +524,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         brand=brand,
         therapist_practice=bool(_THERAPIST_SELF.search(main_text))
         or any(_THERAPY_BRAND.search(b) and not _KETAMINE_BRAND.search(b) for b in brand),
-        ketamine_pages={p.url for p in pages if any(_KETAMINE.search(b.text) for b in p.blocks)},
+        ketamine_pages=_ketamine_pages(pages),
     )
     ctx.menu_pages = {
         p.url for p in pages if any(b.tag in ("h1", "h2") and _MENU_HEADING.search(b.text) for b in p.blocks)
@@ -533,6 +540,21 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
             if any(_voice(s, c, ctx) >= 1.0 for c in _clauses(s.text)):
                 ctx.voiced_pages.add(s.url)
     return ctx
+
+
+def _ketamine_pages(pages: list[Page]) -> set[str]:
+    """Pages that name ketamine anywhere; menus and footers repeat on every page, so each
+    distinct block is searched once."""
+    named: dict[str, bool] = {}
+    found = set()
+    for page in pages:
+        for block in page.blocks:
+            if block.text not in named:
+                named[block.text] = bool(_KETAMINE.search(block.text))
+            if named[block.text]:
+                found.add(page.url)
+                break
+    return found
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
@@ -680,7 +702,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
     if s.region != "main" and s.tag in _MENU_TAGS:
         return
     page_weight = s.weight
-    heading_routes = [r for r, p in _ROUTES.items() if p.search(s.heading)]
+    heading_routes = ctx.routes_in_heading(s.heading)
     for clause in _clauses(s.text):
         voice = _voice(s, clause, ctx)
         negated = bool(_NEGATED_OFFER.search(clause))
