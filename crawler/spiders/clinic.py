@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from http import HTTPStatus
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -49,7 +50,7 @@ class ClinicSpider(scrapy.Spider):
         self.validators: dict[str, tuple[str, str]] = {}
         self.store: Store | None = None
 
-    @property
+    @cached_property  # asked for every link of every page; settings are fixed once the crawl runs
     def max_pages(self) -> int:
         value = self._max_pages_arg or self.settings.getint("KETADIR_MAX_PAGES_PER_SITE", 25)
         return max(1, int(value))
@@ -140,12 +141,15 @@ class ClinicSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         yield FetchError(url=request.url, site=request.cb_kwargs.get("site", ""), reason=describe_failure(failure))
 
+    def sitemap_failed(self, failure: Failure) -> None:
+        """Sitemaps are optional: a missing or broken one is not a site error."""
+
     def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
         """Sitemaps are optional: a missing or broken one is not a site error."""
         return scrapy.Request(
             url,
             callback=self.parse_sitemap,
-            errback=lambda failure: None,
+            errback=self.sitemap_failed,
             cb_kwargs={"site": site},
             priority=50,
             meta={"handle_httpstatus_list": [404, 410]},
