@@ -36,9 +36,9 @@ class Target:
 
     def line(self) -> str:
         if self.goal is None:
-            return f"| {self.name} | {self.ratio:.2f}x | (reported) | |"
+            return f"| {self.name} | {self.ratio:.3g}x | (reported) | |"
         sign = "<=" if self.at_most else ">="
-        return f"| {self.name} | {self.ratio:.2f}x | {sign} {self.goal:g}x | {'met' if self.met else 'MISSED'} |"
+        return f"| {self.name} | {self.ratio:.3g}x | {sign} {self.goal:g}x | {'met' if self.met else 'MISSED'} |"
 
 
 @dataclass

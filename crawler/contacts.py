@@ -182,6 +182,7 @@ def format_phone(raw: str) -> str | None:
 # ----------------------------------------------------------------------------- phones
 
 
+@lru_cache(maxsize=1024)  # the same tel: link sits in the header or footer of every page
 def _phone_digits(raw: str) -> str | None:
     """The ten national digits of a valid US number, else None."""
     if not raw or len(raw) > 40:
@@ -385,8 +386,14 @@ def _title_parts(title: str) -> list[str]:
     return [p.strip() for p in _TITLE_SPLIT_RE.split(title or "") if p.strip()]
 
 
-def _tidy_name(raw: str) -> str:
-    name = re.sub(r"\s+", " ", str(raw)).strip(" \t-–—|·•:,.;")
+def _tidy_name(raw: Any) -> str:
+    """A candidate name cleaned up, or "" when it is no name (a sentence, a URL, "Home")."""
+    return _tidy_name_text(str(raw))
+
+
+@lru_cache(maxsize=2048)  # titles and site names repeat on every page of a site
+def _tidy_name_text(raw: str) -> str:
+    name = " ".join(raw.split()).strip(" \t-–—|·•:,.;")
     name = _CREDENTIALS_RE.sub("", _LEGAL_SUFFIX_RE.sub("", name))
     low = name.lower()
     if not name or len(name) < 2 or len(name) > 70 or low in _GENERIC_NAMES:

@@ -2,8 +2,8 @@
 
 This runs after each crawl (and on `ketadir reindex`): it reads parsed pages from the
 store, re-parses any page stored by an older parser from its raw HTML, extracts contacts,
-classifies, records what changed since the last decision and saves the clinic. It returns
-the clinics so the caller can update the index.
+classifies, records what changed since the last decision and saves the clinic, handing each
+one on to the caller (who writes it to the index) as soon as it is decided.
 """
 
 from __future__ import annotations

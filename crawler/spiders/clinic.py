@@ -142,7 +142,7 @@ class ClinicSpider(scrapy.Spider):
         yield FetchError(url=request.url, site=request.cb_kwargs.get("site", ""), reason=describe_failure(failure))
 
     def sitemap_failed(self, failure: Failure) -> None:
-        """Sitemaps are optional: a missing or broken one is not a site error."""
+        """Nothing to record (see _sitemap_request)."""
 
     def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
         """Sitemaps are optional: a missing or broken one is not a site error."""
