@@ -13,9 +13,11 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, Crawl, run_cli
+from conftest import FAST, FIXTURES, Crawl, run_cli
 
 from crawler import refresh
+from crawler.fixture_server import FixtureServer
+from crawler.sites import site_of
 from crawler.store import STORE_FILE, Store
 
 LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
@@ -189,3 +191,16 @@ def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Craw
         refresh.refresh_sites(Store.open(copy), sites, decided[workers].append, workers=workers)
     assert len(decided[1]) == len(sites) >= 19
     assert [c.to_dict() for c in decided[2]] == [c.to_dict() for c in decided[1]]
+
+
+def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: FixtureServer, tmp_path: Path) -> None:
+    # With one request allowed, the downloader is always full: each new site waits for the
+    # queue to run dry (lazy start) and must still be crawled, not left waiting forever.
+    hosts = sample_server.hosts()[:6]
+    result = run_cli(
+        "crawl", *[f"http://{host}/" for host in hosts], "--max-pages-per-site", "3",
+        *FAST, "--set", "CONCURRENT_REQUESTS=1", data_dir=tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    store = Store.open(tmp_path / STORE_FILE, readonly=True)
+    assert all(store.page_count(site_of(f"http://{host}/")) >= 1 for host in hosts)
