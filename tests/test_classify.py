@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from crawler.parse import parse_page, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "classify"
-CORPUS = Path(os.environ.get("KETADIR_CORPUS", REPO.parent / "shared" / "corpus"))
 
 
 def _pages(folder: Path, host: str) -> list[Page]:
@@ -304,10 +302,8 @@ def test_sentences_split_without_breaking_abbreviations():
 # --- the reference corpus -------------------------------------------------------------------
 
 
-def _dev_predictions() -> tuple[dict, dict]:
-    dev = CORPUS / "dev"
-    if not (dev / "labels.csv").exists():
-        pytest.skip(f"reference corpus not found at {CORPUS}")
+def _dev_predictions(corpus: Path) -> tuple[dict, dict]:
+    dev = corpus / "dev"
     labels = load_labels(dev / "labels.csv")
     predictions = {}
     for site in sorted((dev / "sites").iterdir()):
@@ -315,8 +311,8 @@ def _dev_predictions() -> tuple[dict, dict]:
     return labels, predictions
 
 
-def test_dev_corpus_meets_accuracy_and_calibration_targets():
-    labels, predictions = _dev_predictions()
+def test_dev_corpus_meets_accuracy_and_calibration_targets(corpus: Path):
+    labels, predictions = _dev_predictions(corpus)
     report = evaluate(labels, predictions)
     assert not report.missing
     assert report.macro_f1 >= 0.95
@@ -326,9 +322,9 @@ def test_dev_corpus_meets_accuracy_and_calibration_targets():
     assert report.calibration.accuracy >= 0.90
 
 
-def test_dev_sites_whose_kap_text_is_educational_or_negated_are_never_kap():
-    labels, predictions = _dev_predictions()
-    dev = CORPUS / "dev" / "sites"
+def test_dev_sites_whose_kap_text_is_educational_or_negated_are_never_kap(corpus: Path):
+    labels, predictions = _dev_predictions(corpus)
+    dev = corpus / "dev" / "sites"
     talks_kap = re.compile(r"\bKAP\b|assisted (?:psycho)?therapy|psychotherap|therapist", re.I)
 
     def mentions_kap(host: str) -> bool:
@@ -339,10 +335,8 @@ def test_dev_sites_whose_kap_text_is_educational_or_negated_are_never_kap():
     assert [h for h in talkers if predictions[h]["modality"] == "kap"] == []
 
 
-def test_seed_documents_get_their_labelled_modality():
-    seeds = CORPUS / "seeds"
-    if not (seeds / "labels.csv").exists():
-        pytest.skip(f"reference corpus not found at {CORPUS}")
+def test_seed_documents_get_their_labelled_modality(corpus: Path):
+    seeds = corpus / "seeds"
     with open(seeds / "labels.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     got = {}
