@@ -712,7 +712,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
             continue
         routes = [r for r, p in _ROUTES.items() if p.search(clause)]
-        if _OTHER_DRUG.search(clause) and not _KETAMINE.search(clause):
+        names_ketamine = bool(_KETAMINE.search(clause))
+        if _OTHER_DRUG.search(clause) and not names_ketamine:
             routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
         if _NAMING.search(clause):
             routes = []  # "we call our treatments infusions": a name, not the route given
@@ -725,16 +726,17 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             continue
         context = 0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2
         _read_conditions(s, clause, page_weight * (voice or context), signals)
+        # "ketamine-assisted therapy" alone names a treatment, not a therapist.
         plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))
         if _THERAPY_WORD.search(plain) or _OTHER_CARER.search(plain):
             # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
             signals.add("therapy-talk", page_weight, s)
-        if voice < 1.0 and _KETAMINE.search(clause):
+        if voice < 1.0 and names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s)  # shown when nothing else explains a decision
         if voice <= 0:
             continue
         weight = page_weight * voice
-        if voice >= 1.0 and (routes or _KAP_LOOSE.search(clause) or _KETAMINE.search(clause)):
+        if voice >= 1.0 and (routes or _KAP_LOOSE.search(clause) or names_ketamine):
             signals.add("provider", weight, s)
         elif voice >= 1.0 and s.url in ctx.ketamine_pages and _BOOKING.search(clause):
             signals.add("provider", weight * 0.5, s)
@@ -742,7 +744,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
             signals.add(f"service:{r}", weight, s)
         if routes or re.search(r"\bketamine (?:treatments?|care|therapy|sessions?|program)\b", clause, re.I):
             signals.add("medical-ketamine", weight if routes else weight * 0.5, s)
-        _read_in_house_therapy(s, clause, voice, weight, ctx, signals)
+        _read_in_house_therapy(s, clause, plain, voice, weight, ctx, signals)
 
 
 @lru_cache(maxsize=4096)
@@ -760,13 +762,14 @@ _MEDICINE_SESSIONS = prefiltered(r"\bmedicine sessions?\b", re.I)
 
 
 def _read_in_house_therapy(
-    s: _Sentence, clause: str, voice: float, weight: float, ctx: _Context, signals: _Signals
+    s: _Sentence, clause: str, plain: str, voice: float, weight: float, ctx: _Context, signals: _Signals
 ) -> None:
-    """Signals that the provider's own therapist prepares, sits with or integrates the sessions."""
+    """Signals that the provider's own therapist prepares, sits with or integrates the sessions.
+
+    plain is the clause without ketamine-therapy names, as _read_sentence made it."""
     kap_specific = bool(_KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(_KAP_LOOSE.search(clause))
     # A therapist writing "I sit beside you while the medicine works" is the therapist in the room.
-    plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))  # "ketamine-assisted therapy" alone is no therapist
     therapy = _THERAPY_WORD.search(plain) or (
         ctx.therapist_practice and _FIRST_PERSON.search(clause)
     )
