@@ -104,6 +104,7 @@ def pack_page(body: bytes, page: Page) -> PackedPage:
 # A stored page keeps its blocks as rows in TextBlock's field order, not as objects with
 # named fields: reading pages back is most of a refresh, and rows decode in half the time.
 _BLOCK_ROW = attrgetter(*(f.name for f in fields(TextBlock)))
+_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "blocks")
 
 
 def page_json(page: Page) -> str:
@@ -118,9 +119,6 @@ def page_from_json(parsed: str) -> Page:
     page = Page.from_dict(data)
     page.blocks = [TextBlock(*row) for row in rows]
     return page
-
-
-_PAGE_FIELDS = tuple(f.name for f in fields(Page) if f.name != "blocks")
 
 
 class StoreError(Exception):
