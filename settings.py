@@ -43,6 +43,13 @@ LOG_LEVEL = "WARNING"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.AddressGuardMiddleware": 50,
     "crawler.guard.RedirectGuardMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "crawler.transport.CachedProxyMiddleware": 750,
+}
+# Connection reuse through a proxy, and a proxy choice made once per host (crawler/transport.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.transport.PooledDownloadHandler",
+    "https": "crawler.transport.PooledDownloadHandler",
 }
 TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
 KETADIR_ALLOW_PRIVATE_ADDRESSES = False

@@ -181,6 +181,7 @@ class FixtureServer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"fixture web root not found: {self.root}")
         self.requests: list[tuple[str, str, int]] = []
+        self.connections = 0  # TCP connections accepted, to see whether clients reuse them
         self._requested_port = port
         self._lock = threading.Lock()
         self._versions: dict[str, str] = {}
@@ -280,6 +281,10 @@ class FixtureServer:
         with self._lock:
             return self._switched_at.get(host, 0)
 
+    def connected(self) -> None:
+        with self._lock:
+            self.connections += 1
+
     def log(self, host: str, path: str, status: int) -> None:
         with self._lock:
             self.requests.append((host, path, status))
@@ -352,6 +357,10 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out in two writes: don't wait for ACKs
     server_version = "ketadir-fixture/1"
     server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.fixture.connected()
 
     def do_GET(self) -> None:
         self._serve(send_body=True)

@@ -70,6 +70,7 @@ class Crawl:
     data_dir: Path
     result: Result
     requests: list[tuple[str, str, int]]  # the fixture server's log of this crawl alone
+    connections: int  # TCP connections the crawl opened to the fixture server
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +81,6 @@ def crawled(sample_server: FixtureServer, tmp_path_factory: pytest.TempPathFacto
     seeds.write_text(
         "# the sample web\n\n" + "".join(f"http://{host}/\n" for host in sample_server.hosts()), encoding="utf-8"
     )
-    before = len(sample_server.requests)
+    before, connections = len(sample_server.requests), sample_server.connections
     result = run_cli("crawl", "--seeds", str(seeds), *FAST, data_dir=data_dir)
-    return Crawl(data_dir, result, list(sample_server.requests[before:]))
+    return Crawl(data_dir, result, list(sample_server.requests[before:]), sample_server.connections - connections)

@@ -204,3 +204,10 @@ def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: Fi
     assert result.exit_code == 0, result.output
     store = Store.open(tmp_path / STORE_FILE, readonly=True)
     assert all(store.page_count(site_of(f"http://{host}/")) >= 1 for host in hosts)
+
+
+def test_a_crawl_through_a_proxy_reuses_its_connections(crawled: Crawl) -> None:
+    # Through a proxy every site is one host to Scrapy's connection pool; it must keep a
+    # connection per concurrent request (32) rather than one per site's limit (2).
+    assert len(crawled.requests) > 120
+    assert crawled.connections <= 40, f"{crawled.connections} connections for {len(crawled.requests)} requests"
