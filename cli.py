@@ -389,17 +389,23 @@ def run_crawl(
             store.finish_run(run_id, "interrupted")
             raise
         outcome = record_outcomes(store, run_id, sites)
-        fetched = set(store.pages_in_run(run_id)) | set(store.sites_needing_decision()) | set(outcome.gone)
+        # The crawl decided most sites as each finished; the rest (a site whose pages changed
+        # after its decision, one gone, a decision that failed) are decided here.
+        undecided = set(store.sites_needing_decision()) | set(outcome.gone)
+        crawled = store.pages_in_run(run_id)
         with _indexing(paths, store) as add_to_index:
-            result = refresh_sites(store, sorted(fetched), add_to_index, run_id)
+            for site in sorted(set(crawled) - undecided):
+                if (clinic := store.clinic(site)) is not None:
+                    add_to_index(clinic)
+            refresh_sites(store, sorted(undecided), add_to_index, run_id)
         errors = store.fetch_errors(run_id)
-        pages = sum(store.pages_in_run(run_id).values())
+        pages = sum(crawled.values())
         summary = {
             "run": run_id,
             "sites": len(sites),
             "pages": pages,
             "errors": len(errors),
-            "changes": result.changes + outcome.changes,
+            "changes": store.change_count(run_id),
             "modalities": _count(clinic.modality for site in sites if (clinic := store.clinic(site))),
             "failed_sites": _failed_sites(store, sites),
             "stats": json.loads((store.run(run_id) or {}).get("stats") or "{}"),

@@ -250,7 +250,7 @@ class PackedPage:
     """A parsed page in the form the store keeps it, made in a parse worker beside the parse
     (compressing and encoding cost the crawl process as much as fetching did)."""
 
-    body_z: bytes  # the raw body, zlib-compressed
+    body_z: bytes  # the raw body, compressed (store.compress_body)
     parsed: str  # the Page as JSON
     problems: list[str]
 

@@ -1,4 +1,5 @@
-"""Item pipelines, in the order they run: parse, then store.
+"""Item pipelines, in the order they run: parse, then store; and the decision on each site
+as soon as the spider reports it finished.
 
 Field problems are counted in the crawl stats (ketadir/problems/<kind>) rather than
 silently dropped, as alltheplaces does.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -18,8 +20,12 @@ from typing import Any
 
 from crawler.items import FetchedPage, FetchError, PackedPage
 from crawler.parse import parse_page
+from crawler.refresh import decide_stored_site, record_decision
 from crawler.run import PROGRESS_PREFIX
-from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page
+from crawler.sites import site_finished
+from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page, utcnow
+
+logger = logging.getLogger(__name__)
 
 
 class _StorePipelineBase:
@@ -43,23 +49,35 @@ class _StorePipelineBase:
 
 
 class ParsePipeline(_StorePipelineBase):
-    """Parse each new or changed page once; mark identical content as unchanged.
+    """Parse each new or changed page once; mark identical content as unchanged; decide each
+    site (contacts, classification, change history) once the spider reports it finished.
 
-    Parsing is the crawl's heaviest work, so it runs in worker processes
-    (KETADIR_PARSE_WORKERS, default: one less than the cores, at least one; 0 parses in the
-    crawl process itself) while the reactor goes on fetching and storing.
+    Parsing and deciding are the crawl's heaviest work, so they run in worker processes
+    (KETADIR_PARSE_WORKERS, default: one per core; 0 parses in the crawl process itself and
+    leaves every decision to the refresh after the crawl) while the reactor goes on fetching
+    and storing.
     """
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Any:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.site_finished, signal=site_finished)
+        return pipeline
 
     def open_spider(self) -> None:
         super().open_spider()
-        workers = self.crawler.settings.getint("KETADIR_PARSE_WORKERS", max(1, (os.cpu_count() or 2) - 1))
+        workers = self.crawler.settings.getint("KETADIR_PARSE_WORKERS", os.cpu_count() or 1)
         self.pool = (
             ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
             if workers > 0
             else None
         )
+        self.run_id = self.crawler.settings.getint("KETADIR_RUN_ID") or None
+        self.deciding: set[asyncio.Future[None]] = set()
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        if self.deciding:
+            await asyncio.gather(*self.deciding)
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         super().close_spider()
@@ -88,6 +106,31 @@ class ParsePipeline(_StorePipelineBase):
                 self.crawler.stats.inc_value("ketadir/parse_workers_lost")
                 self.pool = None
         return parse_and_pack(body, encoding, url)
+
+
+    def site_finished(self, site: str) -> None:
+        if self.pool is not None and self.store is not None:
+            task = asyncio.ensure_future(self._decide(site))
+            self.deciding.add(task)
+            task.add_done_callback(self.deciding.discard)
+
+    async def _decide(self, site: str) -> None:
+        """Decide a finished site in a worker and keep the decision; a failure here is left to
+        the refresh after the crawl, which decides every site still needing it."""
+        assert self.pool is not None and self.store is not None
+        stats = self.crawler.stats
+        try:
+            job = self.pool.submit(decide_stored_site, str(self.store.path), site, utcnow())
+            clinic, read_at = await asyncio.wrap_future(job)
+        except BrokenProcessPool:
+            return  # _parse counts the lost workers and carries on without them
+        except Exception as exc:  # noqa: BLE001 - one site's failure must not stop the crawl
+            stats.inc_value("ketadir/decide_errors")
+            logger.warning("deciding %s during the crawl failed (%s); it is decided after the crawl", site, exc)
+            return
+        if clinic is not None:
+            record_decision(self.store, clinic, self.run_id, decided_at=read_at)
+            stats.inc_value("ketadir/sites_decided_in_crawl")
 
 
 def parse_and_pack(body: bytes, encoding: str, url: str) -> PackedPage:

@@ -1,9 +1,11 @@
 """Stored pages -> one Clinic per site, with the change history between decisions.
 
-This runs after each crawl (and on `ketadir reindex`): it reads parsed pages from the
-store, re-parses any page stored by an older parser from its raw HTML, extracts contacts,
-classifies, records what changed since the last decision and saves the clinic, handing each
-one on to the caller (who writes it to the index) as soon as it is decided.
+A crawl decides each site as soon as its last page is stored (`decide_stored_site`, in the
+crawl's parse workers); after the crawl, and on `ketadir reindex`, `refresh_sites` decides
+the rest: it reads parsed pages from the store, re-parses any page stored by an older parser
+from its raw HTML, extracts contacts, classifies, records what changed since the last
+decision and saves the clinic, handing each one on to the caller (who writes it to the
+index) as soon as it is decided.
 """
 
 from __future__ import annotations
@@ -73,20 +75,43 @@ def refresh_sites(
     result = RefreshResult()
     unique = sorted(set(sites))
     for clinic in _build_clinics(_jobs(store, unique), len(unique), workers):
-        for kind, detail in diff_clinics(store.clinic(clinic.site), clinic):
-            store.add_change(run_id, clinic.site, kind, detail)
-            result.changes += 1
-        store.save_clinic(clinic)
+        result.changes += record_decision(store, clinic, run_id)
         on_clinic(clinic)
         result.decided += 1
     return result
+
+
+def record_decision(store: Store, clinic: Clinic, run_id: int | None, decided_at: str | None = None) -> int:
+    """Save a new decision and the changes since the last one; returns how many changes."""
+    changes = diff_clinics(store.clinic(clinic.site), clinic)
+    for kind, detail in changes:
+        store.add_change(run_id, clinic.site, kind, detail)
+    store.save_clinic(clinic, decided_at)
+    return len(changes)
+
+
+def decide_stored_site(store_path: str, site: str, last_crawled: str) -> tuple[Clinic | None, str]:
+    """Decide one site from the store, in a crawl's worker: (clinic, when its pages were read).
+
+    The decision is dated by the read, so a page stored after it (a site thought finished
+    too early) leaves the site needing a decision, and the refresh after the crawl makes it.
+    """
+    store = _worker_stores.get(store_path) or _worker_stores.setdefault(store_path, Store.open(store_path))
+    read_at = utcnow(precise=True)
+    for job in _jobs(store, [site], last_crawled):
+        return _build_from_store_form(*job), read_at
+    return None, read_at
+
+
+_worker_stores: dict[str, Store] = {}  # one connection per worker process, kept for the crawl
 
 
 # (site, website, its parsed pages as stored, last crawled): all a worker needs for one site.
 _Job = tuple[str, str, list[str], str]
 
 
-def _jobs(store: Store, sites: list[str]) -> Iterator[_Job]:
+def _jobs(store: Store, sites: list[str], last_crawled: str | None = None) -> Iterator[_Job]:
+    """One job per site with pages; last_crawled defaults to the site's registered crawl time."""
     for site in sites:
         for url, body, encoding in list(store.stale_pages_of(site)):  # read by an older parser
             store.replace_parsed(url, parse_page(body.decode(encoding or "utf-8", errors="replace"), url))
@@ -95,7 +120,7 @@ def _jobs(store: Store, sites: list[str]) -> Iterator[_Job]:
             continue
         registered = store.site(site)
         website = website_of(registered["url"] if registered else page_from_json(parsed[0]).url)
-        yield site, website, parsed, (registered or {}).get("last_crawled") or utcnow()
+        yield site, website, parsed, last_crawled or (registered or {}).get("last_crawled") or utcnow()
 
 
 def _build_from_store_form(site: str, website: str, parsed: list[str], last_crawled: str) -> Clinic:

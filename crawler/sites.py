@@ -5,6 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 
+# The Scrapy signal the clinic spider sends, with site=..., once nothing more of that site is
+# queued, downloading, in a callback or in the item pipelines: its pages are all stored and it
+# can be decided during the crawl. Kept here, away from Scrapy, so that parse workers, which
+# import the pipelines, do not import Scrapy too.
+site_finished = object()
+
+
 class BadURL(ValueError):
     """A seed that is not an absolute http(s) URL."""
 

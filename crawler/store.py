@@ -1,7 +1,7 @@
 """The SQLite store: everything fetched, every decision, every run and change.
 
 The store is the system of record. The Whoosh index is derived from it and can always be
-rebuilt (`ketadir reindex`), so pages are kept raw (zlib) and parsed (JSON), and clinics
+rebuilt (`ketadir reindex`), so pages are kept raw (compressed) and parsed (JSON), and clinics
 keep their last decision for change history. WAL mode lets search/export read while a
 crawl writes; each write is its own short transaction so a killed crawl loses at most
 the page in flight.
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS pages (
     content_hash TEXT NOT NULL,
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
-    body BLOB NOT NULL,             -- zlib-compressed raw bytes
+    body BLOB NOT NULL,             -- raw bytes, Zstandard-compressed (zlib in older stores)
     encoding TEXT NOT NULL DEFAULT 'utf-8',
     parsed TEXT NOT NULL,           -- Page as JSON
     parser_version INTEGER NOT NULL,
@@ -98,7 +98,25 @@ STORE_FILE = "ketadir.db"
 
 def pack_page(body: bytes, page: Page) -> PackedPage:
     """A fetched page in the form save_page keeps it; pure, so a parse worker can make it."""
-    return PackedPage(zlib.compress(body, 3), page_json(page), page.problems)
+    return PackedPage(compress_body(body), page_json(page), page.problems)
+
+
+def compress_body(body: bytes) -> bytes:
+    import zstandard  # only where pages are stored or read raw: search never needs it
+
+    return zstandard.ZstdCompressor(level=3).compress(body)
+
+
+def decompress_body(blob: bytes) -> bytes:
+    """A stored body; stores written before Zstandard hold zlib streams, told apart by their first bytes."""
+    if blob.startswith(_ZSTD_MAGIC):
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompress(blob)
+    return zlib.decompress(blob)
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 # A stored page keeps its blocks as rows in TextBlock's field order, not as objects with
@@ -265,12 +283,12 @@ class Store:
             "SELECT url, body, encoding FROM pages WHERE site=? AND status < 400 AND parser_version != ?",
             (site, PARSER_VERSION),
         ):
-            yield r["url"], zlib.decompress(r["body"]), r["encoding"]
+            yield r["url"], decompress_body(r["body"]), r["encoding"]
 
     def stored_body(self, url: str) -> tuple[bytes, str] | None:
         """The raw body and encoding kept for url, e.g. to follow links of a 304 page."""
         row = self.conn.execute("SELECT body, encoding FROM pages WHERE url=?", (url,)).fetchone()
-        return (zlib.decompress(row["body"]), row["encoding"] or "utf-8") if row else None
+        return (decompress_body(row["body"]), row["encoding"] or "utf-8") if row else None
 
     def replace_parsed(self, url: str, page: Page) -> None:
         with self.conn:
@@ -305,11 +323,12 @@ class Store:
         rows = self.conn.execute("SELECT record FROM clinics ORDER BY site")
         return [Clinic.from_dict(json.loads(r["record"])) for r in rows]
 
-    def save_clinic(self, clinic: Clinic) -> None:
+    def save_clinic(self, clinic: Clinic, decided_at: str | None = None) -> None:
+        """Keep a decision, dated now unless told when the pages it read were read."""
         with self.conn:
             self.conn.execute(
                 "INSERT OR REPLACE INTO clinics(site, record, decided_at) VALUES (?,?,?)",
-                (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), utcnow(precise=True)),
+                (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), decided_at or utcnow(precise=True)),
             )
 
     # --- runs, errors, changes ---------------------------------------------------------
@@ -378,6 +397,9 @@ class Store:
                 "INSERT INTO changes(run_id, site, at, kind, detail) VALUES (?,?,?,?,?)",
                 (run_id, site, utcnow(), kind, json.dumps(detail, ensure_ascii=False)),
             )
+
+    def change_count(self, run_id: int) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM changes WHERE run_id=?", (run_id,)).fetchone()[0])
 
     def changes(self, since: str = "", site: str = "") -> list[dict[str, Any]]:
         sql = "SELECT * FROM changes WHERE at >= ?"

@@ -211,3 +211,21 @@ def test_a_crawl_through_a_proxy_reuses_its_connections(crawled: Crawl) -> None:
     # connection per concurrent request (32) rather than one per site's limit (2).
     assert len(crawled.requests) > 120
     assert crawled.connections <= 40, f"{crawled.connections} connections for {len(crawled.requests)} requests"
+
+
+def test_sites_decided_during_the_crawl_match_a_refresh_from_the_stored_pages(crawled: Crawl) -> None:
+    # Each site is decided as soon as the spider reports it finished; deciding it before its
+    # last page was stored would differ from deciding it afterwards from everything stored.
+    store = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
+    stats = json.loads(store.runs()[0]["stats"])
+    decided_in_crawl = stats.get("ketadir/sites_decided_in_crawl", 0)
+    with_pages = set(store.pages_in_run(store.runs()[0]["id"]))
+    assert decided_in_crawl == len(with_pages) >= 19
+    during = {clinic.site: clinic.to_dict() for clinic in store.clinics()}
+    copy = crawled.data_dir.parent / "redecided.sqlite3"
+    shutil.copy(crawled.data_dir / STORE_FILE, copy)
+    after: dict[str, dict] = {}
+    refresh.refresh_sites(Store.open(copy), sorted(during), lambda c: after.__setitem__(c.site, c.to_dict()))
+    for record in (*during.values(), *after.values()):
+        record.pop("last_crawled")
+    assert after == during

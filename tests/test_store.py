@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
 
-from crawler.items import Clinic, Evidence, Location, Page, TextBlock
-from crawler.store import PARSER_VERSION, Store, StoreError, pack_page, page_from_json
+from crawler.items import Clinic, Evidence, Location, PackedPage, Page, TextBlock
+from crawler.parse import parse_page
+from crawler.store import (
+    PARSER_VERSION, Store, StoreError, compress_body, decompress_body, pack_page, page_from_json, page_json,
+)
 
 
 def _page(url: str) -> Page:
@@ -64,3 +68,16 @@ def test_wal_mode_lets_a_reader_see_committed_state_while_a_writer_is_open(tmp_p
     reader = Store.open(tmp_path / "k.db", readonly=True)
     assert [c.site for c in reader.clinics()] == ["a.test"]
     writer.conn.rollback()
+
+
+def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "old.db")
+    html = "<html><body><p>Ketamine infusions for depression.</p></body></html>"
+    page = parse_page(html, "http://old.example/")
+    store.save_page(
+        url="http://old.example/", site="old.example", status=200, encoding="utf-8", content_hash="x",
+        packed=PackedPage(zlib.compress(html.encode(), 3), page_json(page), []),
+    )
+    assert store.stored_body("http://old.example/") == (html.encode(), "utf-8")
+    assert compress_body(html.encode()) != zlib.compress(html.encode(), 3)
+    assert decompress_body(compress_body(html.encode())) == html.encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 from http import HTTPStatus
 from typing import Any, AsyncIterator, Iterator
@@ -22,7 +23,7 @@ from w3lib.html import get_base_url
 from crawler.discover import sitemap_entries
 from crawler.items import FetchedPage, FetchError
 from crawler.parse import page_links
-from crawler.sites import site_of
+from crawler.sites import site_finished, site_of
 from crawler.store import Store
 
 # Pages that say what a clinic offers, where it is and who works there come first; a
@@ -49,6 +50,17 @@ class ClinicSpider(scrapy.Spider):
         self.hrefs_done: dict[str, set[str]] = {}  # root-relative and absolute hrefs already followed
         self.validators: dict[str, tuple[str, str]] = {}
         self.store: Store | None = None
+        # Per site: requests not yet ended (by callback, errback or drop) plus items not yet
+        # through the pipelines. A site is finished when its count falls back to zero.
+        self.open_work: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClinicSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        for item_done in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(spider._item_done, signal=item_done)
+        return spider
 
     @cached_property  # asked for every link of every page; settings are fixed once the crawl runs
     def max_pages(self) -> int:
@@ -73,23 +85,33 @@ class ClinicSpider(scrapy.Spider):
                 yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site_of(url))
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
-        if response.status != 200:
-            return
-        pages, children = sitemap_entries(response.body)
-        for url in children[:5]:
-            if site_of(url) == site:
-                yield self._sitemap_request(url, site)
-        for url in pages:
-            if site_of(url) == site:
-                request = self._request(url, site, priority=_priority(url) - 1)
-                if request is not None:
-                    yield request
+        try:
+            if response.status != 200:
+                return
+            pages, children = sitemap_entries(response.body)
+            for url in children[:5]:
+                if site_of(url) == site:
+                    yield self._sitemap_request(url, site)
+            for url in pages:
+                if site_of(url) == site:
+                    request = self._request(url, site, priority=_priority(url) - 1)
+                    if request is not None:
+                        yield request
+        finally:
+            self._work_done(site)
 
     def parse(self, response: Response, site: str = "") -> Iterator[Any]:
         site = site or site_of(response.url)
+        try:
+            yield from self._read(response, site)
+        finally:
+            self._work_done(site)
+
+    def _read(self, response: Response, site: str) -> Iterator[Any]:
+        follow = response.meta.get("depth", 0) < self.depth_limit  # deeper links would be dropped
         if response.status == 304:
-            yield FetchedPage(url=response.url, site=site, status=304, body=b"", encoding="", unchanged=True)
-            stored = self.store.stored_body(response.url) if self.store else None
+            yield self._item(FetchedPage(url=response.url, site=site, status=304, body=b"", encoding="", unchanged=True))
+            stored = self.store.stored_body(response.url) if self.store and follow else None
             if stored is not None:  # an unchanged page still leads to the rest of the site
                 body, encoding = stored
                 text = body.decode(encoding, errors="replace")
@@ -101,7 +123,7 @@ class ClinicSpider(scrapy.Spider):
         ):
             self.crawler.stats.inc_value("ketadir/skipped_non_html")
             return
-        yield FetchedPage(
+        yield self._item(FetchedPage(
             url=response.url,
             site=site,
             status=response.status,
@@ -109,8 +131,14 @@ class ClinicSpider(scrapy.Spider):
             encoding=response.encoding,
             etag=response.headers.get(b"ETag", b"").decode("latin-1"),
             last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
-        )
-        yield from self._follow(response.text, response.url, site)
+        ))
+        if follow:
+            yield from self._follow(response.text, response.url, site)
+
+    @cached_property
+    def depth_limit(self) -> float:
+        """Scrapy's DEPTH_LIMIT (0: none). Links past it are not made: Scrapy would drop them unseen."""
+        return self.settings.getint("DEPTH_LIMIT") or float("inf")
 
     def _follow(self, html: str, page_url: str, site: str) -> Iterator[scrapy.Request]:
         base_url = get_base_url(html[:4096], page_url)  # a <base href> sits in <head>, as Scrapy assumes
@@ -139,13 +167,44 @@ class ClinicSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
-        yield FetchError(url=request.url, site=request.cb_kwargs.get("site", ""), reason=describe_failure(failure))
+        site = request.cb_kwargs.get("site", "")
+        try:
+            yield self._item(FetchError(url=request.url, site=site, reason=describe_failure(failure)))
+        finally:
+            self._work_done(site)
 
     def sitemap_failed(self, failure: Failure) -> None:
         """Nothing to record (see _sitemap_request)."""
+        self._work_done(failure.request.cb_kwargs["site"])  # type: ignore[attr-defined]
+
+    # -- knowing when a site is finished ----------------------------------------------
+
+    def _work_added(self, site: str) -> None:
+        self.open_work[site] += 1
+
+    def _work_done(self, site: str) -> None:
+        self.open_work[site] -= 1
+        if self.open_work[site] <= 0:
+            del self.open_work[site]
+            self.crawler.signals.send_catch_log(site_finished, site=site)
+
+    def _item(self, item: FetchedPage | FetchError) -> FetchedPage | FetchError:
+        """An item about to be yielded: its site is not finished until the pipelines are done with it."""
+        self._work_added(item.site)
+        return item
+
+    def _item_done(self, item: Any, **kwargs: Any) -> None:
+        if isinstance(item, (FetchedPage, FetchError)):
+            self._work_done(item.site)
+
+    def _request_dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
+        """The scheduler refused a request (a redirect to a page already fetched): no callback will come."""
+        if request.callback in (self.parse, self.parse_sitemap) and "site" in request.cb_kwargs:
+            self._work_done(request.cb_kwargs["site"])
 
     def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
         """Sitemaps are optional: a missing or broken one is not a site error."""
+        self._work_added(site)
         return scrapy.Request(
             url,
             callback=self.parse_sitemap,
@@ -173,6 +232,7 @@ class ClinicSpider(scrapy.Spider):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        self._work_added(site)
         return scrapy.Request(
             url,
             callback=self.parse,
