@@ -112,8 +112,9 @@ def bench_crawl(sites: int) -> Section:
         f"ketadir / bare pages/s: **{ratio:.2f}x** (goal >= {GOAL}). Crawlers' pages/s are over their whole wall "
         "time, start-up included; *the ceilings' over the client's own fetching time.",
         f"Concurrency {CONCURRENCY} requests, {PER_DOMAIN} per domain, DOWNLOAD_DELAY=0, AutoThrottle off, for both.",
-        f"ketadir's Scrapy engine ran {ketadir.engine_seconds:.1f} s (fetch + parse + store in the child); the other "
-        f"{rest:.1f} s are process start-up and the post-crawl refresh (contacts, classify) and indexing in the CLI.",
+        f"ketadir's Scrapy engine ran {ketadir.engine_seconds:.1f} s: fetch and store in the child; parse, and "
+        "contacts + classification of each site as soon as it is finished, in its worker processes. The other "
+        f"{rest:.1f} s are process start-up, deciding any site left over, and indexing in the CLI.",
         f"Bare spider engine time {bare.engine_seconds:.1f} s of {bare.measured.wall:.1f} s wall. The server gives "
         f"up to {ceiling.pages_per_second:.0f} pages/s, so the bare spider, at "
         f"{bare.pages_per_second / ceiling.pages_per_second:.0%} of that, is bound by its own CPU, not by the server "

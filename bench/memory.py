@@ -39,7 +39,7 @@ def bench_memory(small_sites: int, large_sites: int) -> Section:
     processes = {
         PARENT: ("CLI (parent: refresh, classify, index)", "memory: CLI peak RSS, 10x pages"),
         CHILD: ("Scrapy child (fetch, store)", "memory: Scrapy child peak RSS, 10x pages"),
-        WORKER: ("worker processes (parse in the child, refresh in the CLI), largest", "memory: worker peak RSS, 10x pages"),
+        WORKER: ("worker processes (parse and decide in the child, refresh in the CLI), largest", "memory: worker peak RSS, 10x pages"),
     }
     for marker, (label, target) in processes.items():
         a, b = small.measured.peak_of(marker), large.measured.peak_of(marker)
