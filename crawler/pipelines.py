@@ -107,7 +107,6 @@ class ParsePipeline(_StorePipelineBase):
                 self.pool = None
         return parse_and_pack(body, encoding, url)
 
-
     def site_finished(self, site: str) -> None:
         if self.pool is not None and self.store is not None:
             task = asyncio.ensure_future(self._decide(site))

@@ -96,7 +96,9 @@ def decide_stored_site(store_path: str, site: str, last_crawled: str) -> tuple[C
     The decision is dated by the read, so a page stored after it (a site thought finished
     too early) leaves the site needing a decision, and the refresh after the crawl makes it.
     """
-    store = _worker_stores.get(store_path) or _worker_stores.setdefault(store_path, Store.open(store_path))
+    store = _worker_stores.get(store_path)
+    if store is None:
+        store = _worker_stores[store_path] = Store.open(store_path)
     read_at = utcnow(precise=True)
     for job in _jobs(store, [site], last_crawled):
         return _build_from_store_form(*job), read_at

@@ -81,3 +81,26 @@ def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) 
     assert store.stored_body("http://old.example/") == (html.encode(), "utf-8")
     assert compress_body(html.encode()) != zlib.compress(html.encode(), 3)
     assert decompress_body(compress_body(html.encode())) == html.encode()
+
+
+def test_a_site_decided_before_its_last_page_was_stored_still_needs_a_decision(tmp_path: Path) -> None:
+    # A crawl decides a site when the spider reports it finished; should that report come
+    # early, the page stored after the read must leave the site for the refresh after the crawl.
+    from crawler.refresh import decide_stored_site, record_decision
+
+    path = tmp_path / "store.db"
+    store = Store.open(path)
+    store.add_site("early.example", "http://early.example/", "test")
+
+    def save(url: str, html: str) -> None:
+        page = parse_page(html, url)
+        store.save_page(url=url, site="early.example", status=200, encoding="utf-8", content_hash=url,
+                        packed=pack_page(html.encode(), page))
+
+    save("http://early.example/", "<html><body><h1>Early Ketamine</h1><p>We offer ketamine infusions.</p></body></html>")
+    clinic, read_at = decide_stored_site(str(path), "early.example", "2026-11-21T00:00:00+00:00")
+    assert clinic is not None and clinic.pages == 1
+    record_decision(store, clinic, run_id=None, decided_at=read_at)
+    assert "early.example" not in store.sites_needing_decision()
+    save("http://early.example/team", "<html><body><p>Our therapists sit with you during sessions.</p></body></html>")
+    assert "early.example" in store.sites_needing_decision()
