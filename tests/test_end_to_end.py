@@ -229,3 +229,18 @@ def test_sites_decided_during_the_crawl_match_a_refresh_from_the_stored_pages(cr
     for record in (*during.values(), *after.values()):
         record.pop("last_crawled")
     assert after == during
+
+
+def test_a_crawl_without_workers_decides_every_site_after_the_crawl_the_same_way(
+    crawled: Crawl, sample_server: FixtureServer, tmp_path: Path
+) -> None:
+    # KETADIR_PARSE_WORKERS=0 parses in the crawl process and leaves every decision to the
+    # refresh after the crawl: the directory must come out the same.
+    seeds = [f"http://{host}/" for host in sample_server.hosts()]
+    result = run_cli("crawl", *seeds, *FAST, "--set", "KETADIR_PARSE_WORKERS=0", data_dir=tmp_path)
+    assert result.exit_code == 0, result.output
+    store = Store.open(tmp_path / STORE_FILE, readonly=True)
+    assert "ketadir/sites_decided_in_crawl" not in json.loads(store.runs()[0]["stats"])
+    with_workers = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
+    assert {c.site: c.modality for c in store.clinics()} == {c.site: c.modality for c in with_workers.clinics()}
+    assert len(store.clinics()) >= 19
