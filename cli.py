@@ -390,16 +390,16 @@ def run_crawl(
             raise
         outcome = record_outcomes(store, run_id, sites)
         # The crawl decided most sites as each finished; the rest (a site whose pages changed
-        # after its decision, one gone, a decision that failed) are decided here.
+        # after its decision, one gone, a decision that failed) are decided here. Decisions
+        # of an earlier crawl stopped before indexing are indexed too.
         undecided = set(store.sites_needing_decision()) | set(outcome.gone)
-        crawled = store.pages_in_run(run_id)
         with _indexing(paths, store) as add_to_index:
-            for site in sorted(set(crawled) - undecided):
-                if (clinic := store.clinic(site)) is not None:
+            for site in store.sites_decided_since_last_finished_run():
+                if site not in undecided and (clinic := store.clinic(site)) is not None:
                     add_to_index(clinic)
             refresh_sites(store, sorted(undecided), add_to_index, run_id)
         errors = store.fetch_errors(run_id)
-        pages = sum(crawled.values())
+        pages = sum(store.pages_in_run(run_id).values())
         summary = {
             "run": run_id,
             "sites": len(sites),

@@ -315,6 +315,13 @@ class Store:
 
     # --- clinics -----------------------------------------------------------------------
 
+    def sites_decided_since_last_finished_run(self) -> list[str]:
+        """Sites decided after the last crawl that finished (and indexed its decisions): the
+        running crawl's, and those of a crawl stopped between deciding and indexing."""
+        row = self.conn.execute("SELECT MAX(finished_at) FROM runs WHERE state = 'finished'").fetchone()
+        rows = self.conn.execute("SELECT site FROM clinics WHERE decided_at > ? ORDER BY site", (row[0] or "",))
+        return [r[0] for r in rows]
+
     def clinic(self, site: str) -> Clinic | None:
         row = self.conn.execute("SELECT record FROM clinics WHERE site=?", (site,)).fetchone()
         return Clinic.from_dict(json.loads(row["record"])) if row else None

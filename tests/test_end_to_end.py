@@ -17,6 +17,7 @@ from conftest import FAST, FIXTURES, Crawl, run_cli
 
 from crawler import refresh
 from crawler.fixture_server import FixtureServer
+from crawler.run import crawl_in_subprocess
 from crawler.sites import site_of
 from crawler.store import STORE_FILE, Store
 
@@ -244,3 +245,20 @@ def test_a_crawl_without_workers_decides_every_site_after_the_crawl_the_same_way
     with_workers = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
     assert {c.site: c.modality for c in store.clinics()} == {c.site: c.modality for c in with_workers.clinics()}
     assert len(store.clinics()) >= 19
+
+
+def test_sites_decided_by_a_crawl_stopped_before_indexing_are_indexed_by_the_next(
+    sample_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A crawl process decides sites as they finish; the CLI indexes them after it. If the CLI
+    # dies in between, the next crawl must index those decisions even if it crawls other sites.
+    first, stopped = [f"http://{host}/" for host in sample_server.hosts()[:2]]
+    assert run_cli("crawl", first, *FAST, data_dir=tmp_path).exit_code == 0
+    store = Store.open(tmp_path / STORE_FILE)
+    run_id = store.start_run()  # what `ketadir crawl` does before its crawl process...
+    overrides = dict(pair.split("=") for pair in FAST[1::2])
+    crawl_in_subprocess(tmp_path / STORE_FILE, run_id, [stopped], overrides=overrides)  # ...which decides
+    assert site_of(stopped) in {c.site for c in store.clinics()}
+    assert run_cli("crawl", first, *FAST, data_dir=tmp_path).exit_code == 0  # run 2 is marked interrupted
+    listed = json.loads(run_cli("search", "--include-non-providers", "--format", "json", data_dir=tmp_path).output)
+    assert {r["site"] for r in listed} == {site_of(first), site_of(stopped)}
