@@ -96,8 +96,10 @@ class _ZipEntry:
 
 @dataclass(frozen=True)
 class _Gazetteer:
-    by_city: dict[tuple[str, str], list[_ZipEntry]]  # (city_key, state) -> primary-city ZIPs
-    by_acceptable: dict[tuple[str, str], list[_ZipEntry]]  # same, for acceptable names
+    """One state's ZIPs by city."""
+
+    by_city: dict[str, list[_ZipEntry]]  # city_key -> primary-city ZIPs
+    by_acceptable: dict[str, list[_ZipEntry]]  # same, for acceptable names
 
 
 def _zipcodes():  # noqa: ANN202 - the zipcodes module
@@ -123,24 +125,25 @@ def _entry(row: dict, key_of: Callable[[str], str] = city_key) -> _ZipEntry | No
 
 
 @cache
-def _gazetteer() -> _Gazetteer:
-    """Every ZIP keyed by city, built once; only city lookups need it (about 0.8 s)."""
+def _gazetteer(state: str) -> _Gazetteer:
+    """One state's ZIPs keyed by city, built on first use: a `--near "City, ST"` search reads
+    one state (0.3 s, most of it the package loading its data) rather than the whole
+    country (about 1 s)."""
     gazetteer = _Gazetteer({}, {})
-    keys: dict[str, str] = {}  # city names repeat across ZIPs; normalize each once
-
-    def key_of(name: str) -> str:
-        if name not in keys:
-            keys[name] = city_key(name)
-        return keys[name]
-
-    for row in _zipcodes().list_all():
-        entry = _entry(row, key_of)
+    for row in _zipcodes().filter_by(state=state):
+        entry = _entry(row, _city_key_of_gazetteer_name)
         if entry is None:
             continue
-        gazetteer.by_city.setdefault((entry.city, entry.state), []).append(entry)
+        gazetteer.by_city.setdefault(entry.city, []).append(entry)
         for name in entry.acceptable:
-            gazetteer.by_acceptable.setdefault((name, entry.state), []).append(entry)
+            gazetteer.by_acceptable.setdefault(name, []).append(entry)
     return gazetteer
+
+
+@cache
+def _city_key_of_gazetteer_name(name: str) -> str:
+    """city_key, remembered: the same city names recur across many ZIPs and states."""
+    return city_key(name)
 
 
 @cache
@@ -187,8 +190,8 @@ def city_centroid(city: str, state: str) -> tuple[float, float] | None:
     key = city_key(city)
     if not code or not key:
         return None
-    gazetteer = _gazetteer()
-    entries = gazetteer.by_city.get((key, code)) or gazetteer.by_acceptable.get((key, code))
+    gazetteer = _gazetteer(code)
+    entries = gazetteer.by_city.get(key) or gazetteer.by_acceptable.get(key)
     return _mean_point(entries) if entries else None
 
 
@@ -214,9 +217,9 @@ def city_aliases(city: str, state: str, zip5: str) -> list[str]:
         if not own or own in gazetteer_names or own in entry.other_names:
             keys.extend(gazetteer_names)
     elif entry is None and own and code:
-        gazetteer = _gazetteer()
-        if (own, code) not in gazetteer.by_city:
-            primaries = {e.city for e in gazetteer.by_acceptable.get((own, code), ())}
+        gazetteer = _gazetteer(code)
+        if own not in gazetteer.by_city:
+            primaries = {e.city for e in gazetteer.by_acceptable.get(own, ())}
             if len(primaries) == 1:
                 keys.extend(primaries)
     return list(dict.fromkeys(keys))
@@ -263,7 +266,8 @@ def resolve_place(text: str) -> tuple[float, float]:
         if "," in place:
             state = place.rpartition(",")[2].strip()
             raise ValueError(f"unknown state {state!r} in {text!r}; use {example}")
-        states = sorted(s for (key, s) in _gazetteer().by_city if key == city_key(city))
+        key = city_key(city)
+        states = sorted(s for s in STATE_NAMES if key in _gazetteer(s).by_city)
         if len(states) == 1:
             return city_centroid(city, states[0])  # type: ignore[return-value]
         if states:

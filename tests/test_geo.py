@@ -167,3 +167,13 @@ def test_importing_geo_and_normalizing_names_does_not_load_the_gazetteer() -> No
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout) is False
+
+
+def test_a_city_and_state_reads_the_gazetteer_of_that_state_only() -> None:
+    # An interactive `--near "City, ST"` search should not wait for the whole country.
+    probe = (
+        "import json; from crawler import geo; point = geo.resolve_place('Santa Fe, NM'); "
+        "print(json.dumps([geo._gazetteer.cache_info().currsize, round(point[0]), round(point[1])]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [1, 36, -106]
