@@ -388,11 +388,11 @@ def run_crawl(
         except KeyboardInterrupt:
             store.finish_run(run_id, "interrupted")
             raise
-        outcome = record_outcomes(store, run_id, sites)
+        gone = record_outcomes(store, run_id, sites)
         # The crawl decided most sites as each finished; the rest (a site whose pages changed
         # after its decision, one gone, a decision that failed) are decided here. Decisions
         # of an earlier crawl stopped before indexing are indexed too.
-        undecided = set(store.sites_needing_decision()) | set(outcome.gone)
+        undecided = set(store.sites_needing_decision()) | set(gone)
         with _indexing(paths, store) as add_to_index:
             for site in store.sites_decided_since_last_finished_run():
                 if site not in undecided and (clinic := store.clinic(site)) is not None:

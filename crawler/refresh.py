@@ -14,7 +14,7 @@ import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from crawler.classify import classify_site
@@ -33,7 +33,6 @@ POOL_MIN_SITES = 40
 @dataclass
 class RefreshResult:
     decided: int = 0  # clinics rebuilt
-    gone: list[str] = field(default_factory=list)  # sites to hide from default search
     changes: int = 0
 
 
@@ -146,13 +145,14 @@ def _build_clinics(jobs: Iterator[_Job], sites: int, workers: int | None) -> Ite
             yield pending.popleft().result()
 
 
-def record_outcomes(store: Store, run_id: int, sites: list[str]) -> RefreshResult:
-    """After a crawl: mark each site crawled or failed, and find sites gone or back.
+def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
+    """After a crawl: mark each site crawled or failed, record sites gone or back, and
+    return the sites that are gone.
 
     A site is gone after GONE_AFTER_RUNS consecutive runs in which no page answered; it
     stays in the store and history, and comes back when it answers again.
     """
-    result = RefreshResult()
+    gone_sites: list[str] = []
     fetched = store.pages_in_run(run_id)
     errors: dict[str, list[str]] = {}
     for error in store.fetch_errors(run_id):
@@ -171,7 +171,6 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> RefreshResul
                 )
             if row["gone"]:
                 store.add_change(run_id, site, "back", {})
-                result.changes += 1
             continue
         reason = "; ".join(sorted(set(errors.get(site, ["no page answered"]))))
         streak = row["fail_streak"] + 1
@@ -183,10 +182,9 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> RefreshResul
             )
         if gone and not row["gone"]:
             store.add_change(run_id, site, "gone", {"reason": reason, "failed_runs": streak})
-            result.changes += 1
         if gone:
-            result.gone.append(site)
-    return result
+            gone_sites.append(site)
+    return gone_sites
 
 
 def diff_clinics(old: Clinic | None, new: Clinic) -> list[tuple[str, dict[str, Any]]]:
