@@ -92,6 +92,11 @@ def parse_page(html: str | bytes, url: str) -> Page:
         return Page(url=url, kind=page_kind(url, []), problems=["unparsable-html"])
 
 
+def parse_fetched(body: bytes, encoding: str, url: str) -> Page:
+    """A fetched or stored body, read in the charset Scrapy found for it (UTF-8 if none)."""
+    return parse_page(body.decode(encoding or "utf-8", errors="replace"), url)
+
+
 def _parse_page(html: str | bytes, url: str) -> Page:
     root = _tree(html)
     if root is None:  # nothing but whitespace or markup lxml drops

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from crawler.items import FetchedPage, FetchError, PackedPage
-from crawler.parse import parse_page
+from crawler.parse import parse_fetched
 from crawler.refresh import decide_stored_site, record_decision
 from crawler.run import PROGRESS_PREFIX
 from crawler.sites import site_finished
@@ -134,8 +134,7 @@ class ParsePipeline(_StorePipelineBase):
 
 def parse_and_pack(body: bytes, encoding: str, url: str) -> PackedPage:
     """All the work a fetched page needs before it is stored, in one call for a worker."""
-    page = parse_page(body.decode(encoding or "utf-8", errors="replace"), url)
-    return pack_page(body, page)
+    return pack_page(body, parse_fetched(body, encoding, url))
 
 
 class StorePipeline(_StorePipelineBase):

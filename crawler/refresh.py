@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from crawler.classify import classify_site
 from crawler.contacts import extract_contacts
 from crawler.items import Clinic, Page
-from crawler.parse import parse_page
+from crawler.parse import parse_fetched
 from crawler.sites import website_of
 from crawler.store import Store, page_from_json, utcnow
 
@@ -115,7 +115,7 @@ def _jobs(store: Store, sites: list[str], last_crawled: str | None = None) -> It
     """One job per site with pages; last_crawled defaults to the site's registered crawl time."""
     for site in sites:
         for url, body, encoding in list(store.stale_pages_of(site)):  # read by an older parser
-            store.replace_parsed(url, parse_page(body.decode(encoding or "utf-8", errors="replace"), url))
+            store.replace_parsed(url, parse_fetched(body, encoding, url))
         parsed = store.parsed_pages_of(site)
         if not parsed:
             continue
