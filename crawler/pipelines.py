@@ -10,12 +10,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from crawler.items import FetchedPage, FetchError, PackedPage
@@ -24,6 +21,7 @@ from crawler.refresh import decide_stored_site, record_decision
 from crawler.run import PROGRESS_PREFIX
 from crawler.sites import site_finished
 from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page, utcnow
+from crawler.workers import LoopWorkers, WorkersLost
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +50,10 @@ class ParsePipeline(_StorePipelineBase):
     """Parse each new or changed page once; mark identical content as unchanged; decide each
     site (contacts, classification, change history) once the spider reports it finished.
 
-    Parsing and deciding are the crawl's heaviest work, so they run in worker processes
-    (KETADIR_PARSE_WORKERS, default: one per core; 0 parses in the crawl process itself and
-    leaves every decision to the refresh after the crawl) while the reactor goes on fetching
-    and storing.
+    Parsing and deciding are the crawl's heaviest work, so they run in worker processes fed
+    by the event loop itself (crawler.workers; KETADIR_PARSE_WORKERS, default: one per core;
+    0 parses in the crawl process itself and leaves every decision to the refresh after the
+    crawl) while the reactor goes on fetching and storing.
     """
 
     @classmethod
@@ -67,11 +65,7 @@ class ParsePipeline(_StorePipelineBase):
     def open_spider(self) -> None:
         super().open_spider()
         workers = self.crawler.settings.getint("KETADIR_PARSE_WORKERS", os.cpu_count() or 1)
-        self.pool = (
-            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-            if workers > 0
-            else None
-        )
+        self.pool = LoopWorkers(workers) if workers > 0 else None
         self.run_id = self.crawler.settings.getint("KETADIR_RUN_ID") or None
         self.deciding: set[asyncio.Future[None]] = set()
 
@@ -79,7 +73,7 @@ class ParsePipeline(_StorePipelineBase):
         if self.deciding:
             await asyncio.gather(*self.deciding)
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            await self.pool.close()
         super().close_spider()
 
     async def process_item(self, item: Any) -> Any:
@@ -101,8 +95,8 @@ class ParsePipeline(_StorePipelineBase):
     async def _parse(self, body: bytes, encoding: str, url: str) -> PackedPage:
         if self.pool is not None:
             try:
-                return await asyncio.wrap_future(self.pool.submit(parse_and_pack, body, encoding, url))
-            except BrokenProcessPool:  # a worker died (out of memory...): parse here from now on
+                return await self.pool.submit(parse_and_pack, body, encoding, url)
+            except WorkersLost:  # a worker died (out of memory...): parse here from now on
                 self.crawler.stats.inc_value("ketadir/parse_workers_lost")
                 self.pool = None
         return parse_and_pack(body, encoding, url)
@@ -119,9 +113,8 @@ class ParsePipeline(_StorePipelineBase):
         assert self.pool is not None and self.store is not None
         stats = self.crawler.stats
         try:
-            job = self.pool.submit(decide_stored_site, str(self.store.path), site, utcnow())
-            clinic, read_at = await asyncio.wrap_future(job)
-        except BrokenProcessPool:
+            clinic, read_at = await self.pool.submit(decide_stored_site, str(self.store.path), site, utcnow())
+        except WorkersLost:
             return  # _parse counts the lost workers and carries on without them
         except Exception as exc:  # noqa: BLE001 - one site's failure must not stop the crawl
             stats.inc_value("ketadir/decide_errors")
