@@ -34,7 +34,11 @@ DEPTH_LIMIT = 4
 DNS_TIMEOUT = 10
 
 COOKIES_ENABLED = False
+# No console into a running crawl: Scrapy's telnet console, and the RemoteControl extension
+# Scrapy 2.19 turns on by default (an HTTP server on localhost that runs any Python code sent
+# with the token it writes to disk). A scheduled crawl needs neither.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 
 # Network safety (crawler/guard.py): never fetch loopback, private, link-local or metadata

@@ -207,6 +207,19 @@ def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: Fi
     assert all(store.page_count(site_of(f"http://{host}/")) >= 1 for host in hosts)
 
 
+def test_a_crawl_opens_no_console_into_itself(sample_server: FixtureServer, tmp_path: Path) -> None:
+    # Scrapy 2.19 starts a RemoteControl HTTP server in every crawl unless told not to: a
+    # scheduled crawl must not run a server that executes code sent to it.
+    host = sample_server.hosts()[0]
+    result = run_cli(
+        "crawl", f"http://{host}/", "--max-pages-per-site", "1", *FAST, "--set", "LOG_LEVEL=INFO", data_dir=tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    assert "scrapy.extensions.corestats.CoreStats" in result.stderr  # the extension list was logged
+    assert "RemoteControl" not in result.stderr and "TelnetConsole" not in result.stderr
+    assert "listening on port" not in result.stderr
+
+
 def test_a_crawl_through_a_proxy_reuses_its_connections(crawled: Crawl) -> None:
     # Through a proxy every site is one host to Scrapy's connection pool; it must keep a
     # connection per concurrent request (32) rather than one per site's limit (2).
