@@ -44,6 +44,7 @@ def settings(concurrency: int, per_domain: int) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": True,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # as in ketadir's settings
         "LOG_LEVEL": "WARNING",
         "USER_AGENT": "ketadir-bench/bare",
     }
