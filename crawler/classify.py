@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from crawler.items import Decision, Evidence, Page
-from crawler.prefilter import Matcher, prefiltered
+from crawler.prefilter import Matcher, any_of, prefiltered
 
 MAX_EVIDENCE = 8
 
@@ -89,6 +89,8 @@ _ROUTES: dict[str, Matcher] = {
         re.I,
     ),
 }
+# Most clauses name no route: one search says so before each route is tried.
+_ANY_ROUTE = any_of(_ROUTES.values())
 _OTHER_DRUG = prefiltered(
     r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
     r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
@@ -122,6 +124,8 @@ _CONDITIONS: dict[str, Matcher] = {
     ),
     "eating-disorder": prefiltered(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
 }
+# Most clauses name no condition: one search says so before each is tried.
+_ANY_CONDITION = any_of(_CONDITIONS.values())
 # Sentences that name a condition without saying the provider treats it: who may not be
 # treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
 _NOT_TREATED_HERE = prefiltered(
@@ -291,8 +295,8 @@ _OUTSIDE_CARER = (
     r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|"
     r"treatment team)"
 )
-_REFERRAL = [
-    prefiltered(p, re.I)
+_REFERRAL_PHRASINGS = [
+    re.compile(p, re.I)
     for p in (
         r"\b(?:return|go back|come back|back) to (?:the|your) (?:own )?(?:referring )?(?:mental health )?"
         r"(?:provider|therapist|psychiatrist|clinician|professional)",
@@ -335,6 +339,7 @@ _REFERRAL = [
         r"therapy)\b",
     )
 ]
+_REFERRAL = any_of(_REFERRAL_PHRASINGS)
 # "infusion therapy" is a medical treatment, not psychotherapy.
 _MEDICAL_THERAPY = prefiltered(
     r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I
@@ -707,11 +712,11 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
         voice = _voice(s, clause, ctx)
         negated = bool(_NEGATED_OFFER.search(clause))
         # Telling patients what their own therapist does is the provider speaking, whatever the grammar.
-        if not negated and not _NOT_REQUIRED.search(clause) and any(p.search(clause) for p in _REFERRAL):
+        if not negated and not _NOT_REQUIRED.search(clause) and _REFERRAL.search(clause):
             signals.add("adjunctive-referral", page_weight * max(voice, 0.6), s)
             _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
             continue
-        routes = [r for r, p in _ROUTES.items() if p.search(clause)]
+        routes = [r for r, p in _ROUTES.items() if p.search(clause)] if _ANY_ROUTE.search(clause) else []
         names_ketamine = bool(_KETAMINE.search(clause))
         if _OTHER_DRUG.search(clause) and not names_ketamine:
             routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
@@ -825,7 +830,7 @@ def _read_negation(
 
 
 def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals) -> None:
-    if _NOT_TREATED_HERE.search(clause):
+    if not _ANY_CONDITION.search(clause) or _NOT_TREATED_HERE.search(clause):
         return
     for c, p in _CONDITIONS.items():
         if p.search(clause):

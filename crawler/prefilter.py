@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
@@ -24,10 +24,11 @@ class Prefiltered:
 
     __slots__ = ("pattern", "needles", "folded")
 
-    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...]) -> None:
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...], folded: bool | None = None) -> None:
         self.pattern = pattern
         self.needles = needles
-        self.folded = bool(pattern.flags & re.IGNORECASE)
+        # Needles are looked for in the case-folded text when the pattern ignores case.
+        self.folded = bool(pattern.flags & re.IGNORECASE) if folded is None else folded
 
     def _may_match(self, text: str) -> bool:
         haystack = _fold(text) if self.folded else text
@@ -58,8 +59,68 @@ Matcher = re.Pattern[str] | Prefiltered
 def prefiltered(pattern: str, flags: int = 0) -> Matcher:
     """re.compile, prefiltered when every match must contain one of a few literal strings."""
     compiled = re.compile(pattern, flags)
+    if _anchored_at_start(compiled):
+        return compiled  # fails at the first character where it cannot match: faster than a scan
     needles = required_literals(compiled)
     return Prefiltered(compiled, needles) if needles else compiled
+
+
+def _anchored_at_start(pattern: re.Pattern[str]) -> bool:
+    items = sre_parse.parse(pattern.pattern, pattern.flags)
+    starts_at = items[0] if len(items) else None
+    return (
+        starts_at is not None
+        and starts_at[0] is sre.AT
+        and (starts_at[1] is sre.AT_BEGINNING_STRING or (starts_at[1] is sre.AT_BEGINNING and not pattern.flags & re.M))
+    )
+
+
+def any_of(patterns: Iterable[Matcher]) -> Matcher:
+    """One pattern that finds a match exactly where one of these would: a single pass of the
+    regex engine instead of one call per pattern, for the many clauses that match none of
+    them (30 referral phrasings: 8 -> 2.4 us a clause). Each keeps its own flags; only for
+    yes/no questions, as group numbers change."""
+    compiled = [p.pattern if isinstance(p, Prefiltered) else p for p in patterns]
+    flags = {p.flags for p in compiled}
+    branches = []
+    for pattern in compiled:
+        if _has_backreference(sre_parse.parse(pattern.pattern, pattern.flags)):
+            raise ValueError(f"a back-reference cannot be combined: {pattern.pattern!r}")
+        scoped = _scoped_flags(pattern.flags) if len(flags) > 1 else ""
+        body = f"(?{scoped}:{pattern.pattern})" if scoped else f"(?:{pattern.pattern})"
+        branches.append(body)
+    combined = re.compile("|".join(branches), flags.pop() if len(flags) == 1 else 0)
+    needles = [required_literals(p) for p in compiled]
+    if not all(needles):
+        return combined
+    # Some branches ignore case: test the folded text, which still holds a folded needle
+    # wherever it held the needle itself (needles are ASCII).
+    folded = any(p.flags & re.IGNORECASE for p in compiled)
+    every = {n.casefold() if folded else n for group in needles for n in group or ()}
+    return Prefiltered(combined, tuple(sorted(every)), folded)
+
+
+def _scoped_flags(flags: int) -> str:
+    if flags & ~(re.IGNORECASE | re.UNICODE | re.MULTILINE | re.DOTALL | re.VERBOSE):
+        raise ValueError("only the i, m, s and x flags can be scoped")
+    return "".join(letter for flag, letter in _FLAG_LETTERS if flags & flag)
+
+
+_FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+
+
+def _has_backreference(items: Any) -> bool:
+    for op, av in items:
+        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return True
+        for value in av if isinstance(av, (list, tuple)) else (av,):
+            if isinstance(value, sre_parse.SubPattern) and _has_backreference(value):
+                return True
+            if isinstance(value, (list, tuple)) and any(
+                isinstance(v, sre_parse.SubPattern) and _has_backreference(v) for v in value
+            ):
+                return True
+    return False
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:

@@ -15,6 +15,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
@@ -102,9 +103,17 @@ def pack_page(body: bytes, page: Page) -> PackedPage:
 
 
 def compress_body(body: bytes) -> bytes:
+    return _compressor().compress(body)
+
+
+@cache
+def _compressor() -> Any:
+    """Zstandard level 1: on HTML pages 30% faster than level 3 for 1% less compression
+    (bench/ synthetic pages: 0.10 vs 0.14 ms a page, ratio 4.49 vs 4.55). One compressor per
+    process; the store's writers are single-threaded."""
     import zstandard  # only where pages are stored or read raw: search never needs it
 
-    return zstandard.ZstdCompressor(level=3).compress(body)
+    return zstandard.ZstdCompressor(level=1)
 
 
 def decompress_body(blob: bytes) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,7 @@ from conftest import FIXTURES
 
 from crawler import classify
 from crawler.parse import parse_page
-from crawler.prefilter import Prefiltered, prefiltered, required_literals
+from crawler.prefilter import Prefiltered, any_of, prefiltered, required_literals
 
 
 def test_every_branch_of_an_alternation_must_give_a_needle():
@@ -37,6 +38,26 @@ def test_case_sensitive_needles_keep_their_case():
 def test_a_pattern_with_no_needle_stays_a_plain_pattern():
     assert isinstance(prefiltered(r"\d{3}-\d{4}"), re.Pattern)
     assert isinstance(prefiltered(r"ketamine", re.I), Prefiltered)
+
+
+def test_a_pattern_anchored_at_the_start_is_not_prefiltered():
+    # It fails at the first character where it cannot match; a needle scan would cost more.
+    assert isinstance(prefiltered(r"^(?:now )?offering\b", re.I), re.Pattern)
+    assert isinstance(prefiltered(r"^offering\b", re.I | re.M), Prefiltered)  # any line may start it
+
+
+def test_any_of_finds_a_match_where_one_of_its_patterns_would_each_with_its_own_flags():
+    parts = [re.compile(r"\bIM\b"), re.compile(r"infusions?", re.I), prefiltered(r"\b[Oo]ur team\b")]
+    combined = any_of(parts)
+    assert isinstance(combined, Prefiltered) and combined.folded
+    texts = ["IM shots", "im shots", "INFUSION", "İnfusion", "Our team", "OUR TEAM", "our teams", "nothing here"]
+    assert [bool(combined.search(t)) for t in texts] == [any(p.search(t) for p in parts) for t in texts]
+    assert sum(bool(combined.search(t)) for t in texts) == 4
+
+
+def test_any_of_refuses_a_back_reference_whose_number_would_change():
+    with pytest.raises(ValueError, match="back-reference"):
+        any_of([re.compile(r"x"), re.compile(r"(a)b\1")])
 
 
 def test_characters_the_regex_engine_folds_to_ascii_letters_still_reach_the_regex():
@@ -100,3 +121,26 @@ def test_the_classifier_patterns_answer_as_their_regexes_on_arbitrary_text(piece
     text = text.upper() if upper else text
     for pattern in _classifier_patterns():
         assert _same(pattern, text), pattern.pattern.pattern
+
+
+_COMBINED = [
+    (classify._REFERRAL, classify._REFERRAL_PHRASINGS),
+    (classify._ANY_ROUTE, list(classify._ROUTES.values())),
+    (classify._ANY_CONDITION, list(classify._CONDITIONS.values())),
+]
+
+
+def test_the_classifier_combined_patterns_answer_as_any_of_their_parts_on_the_sample_web():
+    texts = _fixture_texts()
+    for combined, parts in _COMBINED:
+        answers = [bool(combined.search(t)) for t in texts]
+        assert answers == [any(p.search(t) for p in parts) for t in texts]
+        assert any(answers)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_NEEDLES) | st.sampled_from([" ", "ı", "İ", "K"]) | st.text(max_size=4), max_size=12))
+def test_the_classifier_combined_patterns_answer_as_any_of_their_parts_on_arbitrary_text(pieces: list[str]):
+    text = "".join(pieces)
+    for combined, parts in _COMBINED:
+        assert bool(combined.search(text)) == any(p.search(text) for p in parts)
