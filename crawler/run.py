@@ -114,6 +114,7 @@ def main(config_path: str) -> int:
     from crawler.spiders.clinic import ClinicSpider
     from crawler.spiders.discover import DiscoverSpider
     from crawler.store import Store
+    from crawler.workers import settle_heap
 
     process = CrawlerProcess(_settings(config))
     if config.get("spider") == "discover":
@@ -125,6 +126,7 @@ def main(config_path: str) -> int:
     failures: list[BaseException] = []
     started.addErrback(lambda failure: failures.append(failure.value))
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_OneLineErrors())
+    settle_heap()
     process.start()
     if failures:  # a bad --set value and the like: the crawl never ran
         print(f"{type(failures[0]).__name__}: {failures[0]} (check the --set values)", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import operator
 import os
 import signal
@@ -82,3 +83,17 @@ def test_close_waits_for_every_task_given_before_it() -> None:
         return [task.result() for task in tasks]
 
     assert asyncio.run(main()) == [i * i for i in range(50)]
+
+
+def test_a_worker_settles_its_heap_once_its_first_task_has_loaded_what_it_needs() -> None:
+    async def body(pool: LoopWorkers) -> list[tuple[tuple[int, ...], int]]:
+        return [await pool.submit(_collector_state) for _ in range(3)]
+
+    first, second, third = run_with_pool(1, body)
+    assert first == (gc.get_threshold(), 0)  # as Python starts it
+    assert second[0] == third[0] == (10_000, 10, 10)
+    assert second[1] > 1000  # the imported modules' objects are frozen out of full passes
+
+
+def _collector_state() -> tuple[tuple[int, ...], int]:
+    return gc.get_threshold(), gc.get_freeze_count()
