@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Container, Iterator
 
 import click
 
@@ -376,27 +376,42 @@ def run_crawl(
         store = _store(paths)
         store.mark_interrupted_runs()  # we hold the lock, so any run still "running" died
         sites = sorted({site_of(url) for url, _ in seeds})
-        for url, source in seeds:
-            store.add_site(site_of(url), url, source)
-        run_id = store.start_run()
-        click.echo(f"Crawling {len(sites)} sites (run {run_id})...", err=True)
-        try:
-            crawl_in_subprocess(paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides)
-        except CrawlFailed as exc:
-            store.finish_run(run_id, "failed")
-            raise click.ClickException(f"the crawl could not run: {exc}") from None
-        except KeyboardInterrupt:
-            store.finish_run(run_id, "interrupted")
-            raise
-        gone = record_outcomes(store, run_id, sites)
-        # The crawl decided most sites as each finished; the rest (a site whose pages changed
-        # after its decision, one gone, a decision that failed) are decided here. Decisions
-        # of an earlier crawl stopped before indexing are indexed too.
-        undecided = set(store.sites_needing_decision()) | set(gone)
+        # The index session is opened first, so a busy or unreadable index stops the crawl
+        # before it starts, and sites go into it while the crawl runs.
         with _indexing(paths, store) as add_to_index:
-            for site in store.sites_decided_since_last_finished_run():
-                if site not in undecided and (clinic := store.clinic(site)) is not None:
-                    add_to_index(clinic)
+            indexed: set[str] = set()
+
+            def index_new_decisions(leave_out: Container[str] = ()) -> None:
+                """Index each site decided since the last finished crawl, once: the crawl's
+                workers decide sites as they finish, and decisions of an earlier crawl
+                stopped before indexing are taken along."""
+                for site in store.sites_decided_since_last_finished_run():
+                    if site not in indexed and site not in leave_out and (clinic := store.clinic(site)) is not None:
+                        add_to_index(clinic)
+                        indexed.add(site)
+
+            for url, source in seeds:
+                store.add_site(site_of(url), url, source)
+            # Whether a site hidden as gone is back is known only once the crawl is over.
+            hidden = {row["site"] for row in store.sites() if row["gone"]}
+            run_id = store.start_run()
+            click.echo(f"Crawling {len(sites)} sites (run {run_id})...", err=True)
+            try:
+                crawl_in_subprocess(
+                    paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides,
+                    on_progress=lambda: index_new_decisions(leave_out=hidden),
+                )
+            except CrawlFailed as exc:
+                store.finish_run(run_id, "failed")
+                raise click.ClickException(f"the crawl could not run: {exc}") from None
+            except KeyboardInterrupt:
+                store.finish_run(run_id, "interrupted")
+                raise
+            gone = record_outcomes(store, run_id, sites)
+            # The rest (a site whose pages changed after its decision, one gone, a decision
+            # that failed) are decided here; deciding a site again replaces it in the session.
+            undecided = set(store.sites_needing_decision()) | set(gone)
+            index_new_decisions(leave_out=undecided)
             refresh_sites(store, sorted(undecided), add_to_index, run_id)
         errors = store.fetch_errors(run_id)
         pages = sum(store.pages_in_run(run_id).values())
@@ -428,9 +443,12 @@ def _indexing(paths: Paths, store: Any, rebuild: bool = False) -> Iterator[Calla
     when the block ends without error; rebuild replaces the index whole."""
     from index.writer import index_writer
 
-    gone = {row["site"] for row in store.sites() if row["gone"]}
+    def add(clinic: Any) -> None:
+        site = store.site(clinic.site)  # read when added: a crawl can find a site gone
+        writer.upsert(clinic, status="gone" if site and site["gone"] else "active")
+
     with _errors_as_messages(), index_writer(paths.index, rebuild=rebuild) as writer:
-        yield lambda clinic: writer.upsert(clinic, status="gone" if clinic.site in gone else "active")
+        yield add
 
 
 def _failed_sites(store: Any, sites: list[str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 class CrawlFailed(RuntimeError):
@@ -30,10 +30,12 @@ def crawl_in_subprocess(
     overrides: dict[str, str] | None = None,
     spider: str = "clinic",
     output: Path | None = None,
+    on_progress: Callable[[], None] | None = None,
 ) -> None:
     """Run a spider ("clinic" or "discover") over seeds in a child process.
 
-    The discover spider writes what it finds to `output` as JSON lines.
+    The discover spider writes what it finds to `output` as JSON lines. on_progress runs
+    at each progress line (every 2 s), for work that can go on while the crawl does.
     """
     config = {
         "store": str(store_path),
@@ -62,6 +64,8 @@ def crawl_in_subprocess(
                 if line.startswith(PROGRESS_PREFIX):
                     sys.stderr.write(line)
                     sys.stderr.flush()
+                    if on_progress is not None:
+                        on_progress()
                 else:
                     kept.append(line)
             returncode = child.wait()
