@@ -109,17 +109,18 @@ def _scoped_flags(flags: int) -> str:
 _FLAG_LETTERS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
 
 
-def _has_backreference(items: Any) -> bool:
-    for op, av in items:
-        if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
-            return True
-        for value in av if isinstance(av, (list, tuple)) else (av,):
-            if isinstance(value, sre_parse.SubPattern) and _has_backreference(value):
-                return True
-            if isinstance(value, (list, tuple)) and any(
-                isinstance(v, sre_parse.SubPattern) and _has_backreference(v) for v in value
-            ):
-                return True
+def _has_backreference(parsed: Any) -> bool:
+    """Whether a parsed pattern refers back to a group anywhere in it."""
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sre_parse.SubPattern):
+            for op, av in node:
+                if op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+                    return True
+                stack.append(av)
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
     return False
 
 
