@@ -22,7 +22,6 @@ from html import unescape
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from bs4 import UnicodeDammit
 from lxml import etree
 
 from crawler.items import Page, TextBlock
@@ -197,6 +196,8 @@ def _tree(html: str | bytes) -> etree._Element | None:
     Windows-1252); libxml2 then reads UTF-8, so a page's own charset claim cannot undo that.
     """
     if isinstance(html, bytes):
+        from bs4 import UnicodeDammit  # only here: a crawl hands over text it decoded itself
+
         html = UnicodeDammit(html, is_html=True).unicode_markup or ""
     data = html.encode("utf-8", errors="replace")
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
