@@ -37,7 +37,7 @@ def bench_memory(small_sites: int, large_sites: int) -> Section:
         ["process", f"{small.pages:,} pages (MB)", f"{large.pages:,} pages (MB)", "ratio"],
     )
     processes = {
-        PARENT: ("CLI (parent: refresh, classify, index)", "memory: CLI peak RSS, 10x pages"),
+        PARENT: ("CLI (parent: indexes sites as they are decided, decides any left over)", "memory: CLI peak RSS, 10x pages"),
         CHILD: ("Scrapy child (fetch, store)", "memory: Scrapy child peak RSS, 10x pages"),
         WORKER: ("worker processes (parse and decide in the child, refresh in the CLI), largest", "memory: worker peak RSS, 10x pages"),
     }

@@ -43,6 +43,11 @@ _LABEL_WORDS = {
 }
 
 
+# Whoosh keeps a session's postings in memory up to this many MB before it sorts them to
+# temporary files (its default, 128, let the memory of a crawl's session grow with the crawl).
+_POSTINGS_MB = 8
+
+
 def _label_text(label: str) -> str:
     return _LABEL_WORDS.get(label, label.replace("-", " "))
 
@@ -123,7 +128,7 @@ class IndexWriter:
                 raise
             ix = whoosh_index.create_in(str(self.index_dir), SCHEMA)
         try:
-            self._writer = ix.writer(timeout=self.lock_timeout)
+            self._writer = ix.writer(timeout=self.lock_timeout, limitmb=_POSTINGS_MB)
         except whoosh_index.LockError as error:
             raise IndexBusy(
                 f"search index at {self.index_dir} is being written by another ketadir process"
@@ -132,7 +137,7 @@ class IndexWriter:
             if not self.rebuild:
                 raise unreadable(self.index_dir, error) from error
             ix = whoosh_index.create_in(str(self.index_dir), SCHEMA)
-            self._writer = ix.writer(timeout=self.lock_timeout)
+            self._writer = ix.writer(timeout=self.lock_timeout, limitmb=_POSTINGS_MB)
         return self
 
     def upsert(self, clinic: Clinic, status: str = "active") -> None:
