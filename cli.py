@@ -337,8 +337,9 @@ def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @contextmanager
 def crawl_lock(paths: Paths) -> Iterator[None]:
-    """One crawl per data dir. The OS drops the lock when its holder dies, so a lock left
-    by a killed crawl is taken over without anyone having to delete a file."""
+    """One crawl per data dir, and no reindex or site removal while it runs: a crawl holds
+    the index's writer for its whole run. The OS drops the lock when its holder dies, so a
+    lock left by a killed crawl is taken over without anyone having to delete a file."""
     import fcntl
 
     handle = open(paths.lock, "a+")
@@ -349,7 +350,7 @@ def crawl_lock(paths: Paths) -> Iterator[None]:
         holder = handle.read().strip() or "another process"
         handle.close()
         raise click.ClickException(
-            f"another crawl ({holder}) is running on {paths.data_dir}: wait for it to finish"
+            f"a crawl ({holder}) is running on {paths.data_dir}: wait for it to finish"
         ) from None
     try:
         handle.seek(0)
@@ -684,10 +685,11 @@ def reindex(paths: Paths) -> None:
     """Rebuild the index from the store: re-classify every site without refetching."""
     from crawler.refresh import refresh_sites
 
-    store = _store(paths.writable())
-    with _indexing(paths, store, rebuild=True) as add_to_index:
-        result = refresh_sites(store, [row["site"] for row in store.sites()], add_to_index)
-    store.close()
+    with crawl_lock(paths.writable()):
+        store = _store(paths)
+        with _indexing(paths, store, rebuild=True) as add_to_index:
+            result = refresh_sites(store, [row["site"] for row in store.sites()], add_to_index)
+        store.close()
     click.echo(f"Reindexed {result.decided} clinics ({result.changes} changes recorded)")
 
 
@@ -789,20 +791,21 @@ def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
     from index.writer import index_writer
 
     keys = [site_key(n) for n in names]
-    store = _store(paths.writable())
-    unknown = [k for k in keys if store.site(k) is None]
-    if unknown:
-        raise click.ClickException(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
-    with store.transaction() as conn:
-        for key in keys:
-            conn.execute("DELETE FROM sites WHERE site=?", (key,))
-            conn.execute("DELETE FROM clinics WHERE site=?", (key,))
-            conn.execute("DELETE FROM pages WHERE site=?", (key,))
-    store.close()
-    if paths.index.exists():
-        with _errors_as_messages(), index_writer(paths.index) as writer:
+    with crawl_lock(paths.writable()):
+        store = _store(paths)
+        unknown = [k for k in keys if store.site(k) is None]
+        if unknown:
+            raise click.ClickException(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
+        with store.transaction() as conn:
             for key in keys:
-                writer.delete(key)
+                conn.execute("DELETE FROM sites WHERE site=?", (key,))
+                conn.execute("DELETE FROM clinics WHERE site=?", (key,))
+                conn.execute("DELETE FROM pages WHERE site=?", (key,))
+        store.close()
+        if paths.index.exists():
+            with _errors_as_messages(), index_writer(paths.index) as writer:
+                for key in keys:
+                    writer.delete(key)
     click.echo(f"Removed {len(keys)} sites.")
 
 

@@ -134,10 +134,32 @@ def test_second_crawl_on_the_same_data_dir_refuses_in_one_line(web: FixtureServe
         wait_for(lambda: lock_holder(data) == f"pid {crawl.pid}", crawl)
         second = ketadir("crawl", *_seeds(web, 1), *FAST, data_dir=data)
         assert second.returncode == 1
-        assert second.stderr.strip() == f"Error: another crawl (pid {crawl.pid}) is running on {data}: wait for it to finish"
+        assert second.stderr.strip() == f"Error: a crawl (pid {crawl.pid}) is running on {data}: wait for it to finish"
         assert crawl.poll() is None
     finally:
         kill_group(crawl)
+
+
+def test_reindex_and_site_removal_refuse_while_a_crawl_runs_and_change_nothing(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    # A crawl holds the index's writer from start to end; waiting for it would time out.
+    data = tmp_path / "data"
+    seeds = _seeds(web, 3)
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, seeds)
+    try:
+        wait_for(lambda: lock_holder(data) == f"pid {crawl.pid}", crawl)
+        host = seeds[0].split("/")[2]
+        for command in (["reindex"], ["sites", "remove", host]):
+            refused = ketadir(*command, data_dir=data)
+            assert refused.returncode == 1, command
+            assert refused.stderr.strip() == f"Error: a crawl (pid {crawl.pid}) is running on {data}: wait for it to finish"
+        assert crawl.poll() is None
+    finally:
+        kill_group(crawl)
+    with sqlite3.connect(data / "ketadir.db") as conn:
+        assert host in {row[0] for row in conn.execute("SELECT site FROM sites")}
 
 
 def test_lock_of_a_killed_crawl_is_released_by_the_os(web: FixtureServer, tmp_path: Path) -> None:
