@@ -186,6 +186,9 @@ class ClinicSpider(scrapy.Spider):
         self.open_work[site] -= 1
         if self.open_work[site] <= 0:
             del self.open_work[site]
+            # Every href met on the site's pages: a crawl of thousands of sites would keep them
+            # all. `seen` stays, so the site's page budget still holds for a later seed of it.
+            self.hrefs_done.pop(site, None)
             self.crawler.signals.send_catch_log(site_finished, site=site)
 
     def _item(self, item: FetchedPage | FetchError) -> FetchedPage | FetchError:
