@@ -96,10 +96,16 @@ class ParsePipeline(_StorePipelineBase):
         if self.pool is not None:
             try:
                 return await self.pool.submit(parse_and_pack, body, encoding, url)
-            except WorkersLost:  # a worker died (out of memory...): parse here from now on
-                self.crawler.stats.inc_value("ketadir/parse_workers_lost")
-                self.pool = None
+            except WorkersLost:
+                self._workers_lost()
         return parse_and_pack(body, encoding, url)
+
+    def _workers_lost(self) -> None:
+        """A worker died (out of memory...): parse here from now on, and leave the sites not yet
+        decided to the refresh after the crawl. Counted once, by the first task to hear of it."""
+        if self.pool is not None:
+            self.crawler.stats.inc_value("ketadir/parse_workers_lost")
+            self.pool = None
 
     def site_finished(self, site: str) -> None:
         if self.pool is not None and self.store is not None:
@@ -110,18 +116,21 @@ class ParsePipeline(_StorePipelineBase):
     async def _decide(self, site: str) -> None:
         """Decide a finished site in a worker and keep the decision; a failure here is left to
         the refresh after the crawl, which decides every site still needing it."""
-        assert self.pool is not None and self.store is not None
+        pool, store = self.pool, self.store
+        if pool is None or store is None:
+            return  # the workers were lost since the site finished
         stats = self.crawler.stats
         try:
-            clinic, read_at = await self.pool.submit(decide_stored_site, str(self.store.path), site, utcnow())
+            clinic, read_at = await pool.submit(decide_stored_site, str(store.path), site, utcnow())
         except WorkersLost:
-            return  # _parse counts the lost workers and carries on without them
+            self._workers_lost()
+            return
         except Exception as exc:  # noqa: BLE001 - one site's failure must not stop the crawl
             stats.inc_value("ketadir/decide_errors")
             logger.warning("deciding %s during the crawl failed (%s); it is decided after the crawl", site, exc)
             return
         if clinic is not None:
-            record_decision(self.store, clinic, self.run_id, decided_at=read_at)
+            record_decision(store, clinic, self.run_id, decided_at=read_at)
             stats.inc_value("ketadir/sites_decided_in_crawl")
 
 

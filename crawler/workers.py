@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
-# Big enough that writing a task (a page of up to a few hundred KB) to a busy worker's socket
-# never waits for the worker to read.
+# Asked for so that writing a few queued pages to a busy worker's socket does not wait for the
+# worker to read; the kernel may grant less (net.core.wmem_max), and a write then just waits.
 _SOCKET_BUFFER = 4 * 1024 * 1024
-# Tasks sent to a worker before the last one's result has come back: one to work on and
-# some queued, so a worker never waits for the loop between tasks.
+# Tasks sent to a worker before their results have come back: one to work on and the rest
+# queued, so a worker never waits for the loop between tasks (8,000-page crawl: 2 in flight
+# 33.6 s, 3 33.2 s, 6 31.7-32.0 s, 16 31.9 s).
 _IN_FLIGHT = 6
 
 

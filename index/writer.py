@@ -102,7 +102,7 @@ class IndexWriter:
     Changes are buffered per site and applied at commit, so the last upsert or delete of a
     site in a session wins (Whoosh cannot replace a document it has not committed yet). The
     buffer holds one document per site, compressed: a crawl's session is open for the whole
-    crawl, and its documents took 12 KB a site as they were, 3 KB compressed.
+    crawl (on the bench's synthetic sites a document is 3.8 KB as it is, 1 KB compressed).
     """
 
     def __init__(

@@ -162,6 +162,51 @@ def test_reindex_and_site_removal_refuse_while_a_crawl_runs_and_change_nothing(
         assert host in {row[0] for row in conn.execute("SELECT site FROM sites")}
 
 
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            stack += children
+    return found
+
+
+def _parse_workers(crawl: subprocess.Popen[str]) -> list[int]:
+    workers = []
+    for pid in _descendants(crawl.pid):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers.append(pid)
+        except OSError:
+            continue
+    return workers
+
+
+def test_a_parse_worker_killed_mid_crawl_loses_no_site(web: FixtureServer, tmp_path: Path) -> None:
+    # The crawl parses in its own process from then on, and decides after the crawl what the
+    # workers could not.
+    data = tmp_path / "data"
+    seeds = _seeds(web)
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, seeds)
+    try:
+        wait_for(lambda: pages_stored(data, 1) >= 2 and len(_parse_workers(crawl)) >= 1, crawl)
+        os.kill(_parse_workers(crawl)[0], signal.SIGKILL)
+        web.set_faults("*", [])
+        out, err = crawl.communicate(timeout=240)
+    finally:
+        if crawl.poll() is None:
+            kill_group(crawl)
+    assert crawl.returncode == 0, err
+    assert sorted(r["site"] for r in search_json(data)) == sorted(web.hosts())
+    report = json.loads(sorted((data / "reports").glob("run-*.json"))[-1].read_text())
+    assert report["stats"].get("ketadir/parse_workers_lost") == 1
+
+
 def test_lock_of_a_killed_crawl_is_released_by_the_os(web: FixtureServer, tmp_path: Path) -> None:
     data = tmp_path / "data"
     web.set_faults("*", SLOW)
