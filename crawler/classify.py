@@ -1,13 +1,14 @@
 """Site -> Decision: which kind of ketamine provider a site is, with the sentences that show it.
 
 Real clinic sites explain treatments they do not give, compare themselves with other models
-and say what they no longer offer, so words alone decide nothing. Every clause is read for
-*who is speaking* (the provider offering something, a visitor's own procedure, or a general
-explainer), *whether an offer is negated*, and *what it is about* (ketamine routes, the
-provider's own therapists, an outside therapist, conditions). Only offers move the decision;
-negated offers count against; explainers weigh nothing, blogs and news little, menus and
-footers not at all. Evidence is pooled over every page of the site, then a few ordered rules
-turn the pooled scores into one modality, a confidence and the evidence that decided it.
+and say what they no longer offer, and they describe their own care as procedure ("the
+infusion is given over 40 minutes", "you will rest in a recliner", "our nurse will place the
+IV") more often than as "we offer". So every clause is read for *what it does*, with the named
+cues of ``crawler.cues``: offers in any grammatical form, the provider's own therapy, therapy
+with an outside provider, negated offers, explanation, and the voice of publishers. What it is
+*about* (ketamine, a route, a condition) is read beside it, from the clause or from the page
+it is on. Evidence is pooled over every page of the site, then the decision rules below turn
+the pooled weights into one modality, a confidence and the evidence that decided it.
 
 Pure functions only: no I/O, no clocks, no randomness.
 """
@@ -20,8 +21,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from crawler import cues as V
+from crawler.cues import Cue
 from crawler.items import Decision, Evidence, Page
-from crawler.prefilter import Matcher, any_of, prefiltered
+from crawler.prefilter import prefiltered
 
 MAX_EVIDENCE = 8
 
@@ -36,351 +39,71 @@ KIND_WEIGHT = {
     "contact": 0.9,
     "locations": 0.8,
     "other": 0.8,
-    "faq": 0.7,
-    "blog": 0.4,
+    "faq": 0.8,
+    "blog": 0.6,
     "news": 0.2,
 }
 # Menus, footers, cookie banners and sidebars repeat on every page and carry no offers. Page
 # headers hold the site name and menu, but some themes put the hero sentence there too: their
 # prose (not their menu items) counts, at half weight.
 REGION_WEIGHT = {"main": 1.0, "header": 0.5}
+# Publishers name themselves in footers ("Contact the newsroom") as much as in their text.
+PUBLISHER_REGION_WEIGHT = {"main": 1.0, "header": 0.5, "footer": 0.5, "nav": 0.25, "aside": 0.25}
 _MENU_TAGS = ("li", "a", "button", "option", "label")
+FOREIGN_PAGE_WEIGHT = 0.2
+BRAND_WEIGHT = 0.9  # a practice named for ketamine or infusions ("<Town> Ketamine Infusions")  # a profile or listing of someone else on a directory
 
 # Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
-PROVIDER_MIN = 0.5  # below this the site never speaks as a ketamine provider
+PROVIDER_MIN = 0.9  # below this the site never speaks as a ketamine provider
+# A site reads as a publisher when its publisher cues reach this and outweigh its offers, scaled:
+# clinics cite research and sign their posts, so a little of that voice does not make one.
+PUBLISHER_MIN = 1.5
+IDENTITY_MIN = 0.4  # offers that say who is offering (V.IDENTITY_CUES), its name or structured data
+PUBLISHER_RATIO = 0.6
 KAP_MIN = 0.8
-REFERRAL_MIN = 0.4
+REFERRAL_MIN = 0.6
 MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+TOPIC_FROM_PAGE = 0.6  # a clause about "the treatment" on a ketamine page, against one naming ketamine
 
 ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
 
-# --- vocabulary: topics -------------------------------------------------------------------
-
-_KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
-# Names that can only mean psychotherapy with ketamine.
-_KAP_SPECIFIC = prefiltered(
-    r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ]psychotherapy|"
-    r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy",
-    re.I,
+_OFFER_CUES = tuple(sorted(V.OFFER_CUES, key=lambda c: -c.weight))  # the strongest reading wins
+_WEAK_VOICE = Cue("offer.first-person-mention", "offer", V.FIRST_PERSON, 0.3,
+                  says="the provider speaking in the first person")
+_LEAD_IN = Cue("offer.lead-in-list", "offer", prefiltered(r"."), 0.9,
+               says="a list introduced by the provider ('With me, a round would involve:')")
+_TAGLINE = Cue("offer.tagline", "offer", prefiltered(r"."), 0.75,
+               says="a tagline under the headline naming what the practice treats")
+_WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+# On a page where the provider speaks as "we", its passive procedure text is its own procedure.
+_VOICED_WEIGHT = {"offer.passive-procedure": 0.75}
+_FAQ_YES = prefiltered(r"^(?:Yes|Yep|Absolutely|Definitely|Of course)\b[.!,]?", re.I)
+_FINITE_VERB = prefiltered(
+    r"\b(?:is|are|was|were|has|have|had|can|will|may|do|does|did|we|you|I|it)\b|\w+(?:ed|es)\b(?! by)", re.I
 )
-# Names clinics also use for plain infusions ("ketamine-assisted therapy").
-_KAP_LOOSE = prefiltered(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
-_ROUTES: dict[str, Matcher] = {
-    "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto a vein\b", re.I),
-    "im-injection": prefiltered(
-        r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
-        r"a) muscle\b"
-    ),
-    "esketamine-nasal": prefiltered(
-        r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
-    ),
-    "oral-sublingual": prefiltered(
-        r"\blozenges?\b|\bsublingual(?:ly)?\b|\btroches?\b|\bRDTs?\b|\brapid[- ]dissolv\w+ tablets?\b|"
-        r"\boral ketamine\b|\bby mouth\b|\bunder the tongue\b",
-        re.I,
-    ),
-    "at-home": prefiltered(
-        r"\bat[- ]home (?:ketamine|sessions?|treatment|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
-        r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
-        r"\bon your own at home\b|\btake-home\b|\b(?:virtual|telehealth|online|remote) (?:ketamine|KAP)\b",
-        re.I,
-    ),
-}
-# Most clauses name no route: one search says so before each route is tried.
-_ANY_ROUTE = any_of(_ROUTES.values())
-_OTHER_DRUG = prefiltered(
-    r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
-    r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
-    re.I,
-)
-_ROUTE_NOUNS = prefiltered(
-    r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|intravenous|intramuscular)\b", re.I
-)
-_CONDITIONS: dict[str, Matcher] = {
-    "depression": prefiltered(
-        r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions)\b|"
-        r"\b(?:for|treat\w*) (?:\w+ (?:and|&) )?mood\b",
-        re.I,
-    ),
-    "anxiety": prefiltered(r"\banxiety\b|\bGAD\b", re.I),
-    "ptsd": prefiltered(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
-    "ocd": prefiltered(r"\bOCD\b|\bobsessive[- ]compulsive\b", re.I),
-    "bipolar": prefiltered(r"\bbipolar\b", re.I),
-    "chronic-pain": prefiltered(
-        r"\bchronic (?:\w+ )?pain\b|\bCRPS\b|\bRSD\b|\bcomplex regional pain\b|\bneuropath(?:ic|y)\b|"
-        r"\bnerve pain\b|\bneuralgia\b|\bpain (?:conditions?|syndromes?|management|relief)\b|\bphysical pain\b",
-        re.I,
-    ),
-    "suicidal-ideation": prefiltered(r"\bsuicid\w*|\bself[- ]harm\b", re.I),
-    "migraine": prefiltered(r"\bmigraines?\b", re.I),
-    "fibromyalgia": prefiltered(r"\bfibromyalgia\b", re.I),
-    "substance-use": prefiltered(
-        r"\bsubstance (?:use|dependence|abuse|misuse)\b|\baddictions?\b|\balcohol(?:ism| use disorder)\b|"
-        r"\bopioid use\b",
-        re.I,
-    ),
-    "eating-disorder": prefiltered(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
-}
-# Most clauses name no condition: one search says so before each is tried.
-_ANY_CONDITION = any_of(_CONDITIONS.values())
-# Sentences that name a condition without saying the provider treats it: who may not be
-# treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
-_NOT_TREATED_HERE = prefiltered(
-    r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
-    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|"
-    r"s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|"
-    r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
-    r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
-    re.I,
-)
-_TREATMENT_CONTEXT = prefiltered(
-    r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for|symptoms|KAP|therapy)\b", re.I
-)
-
-# --- vocabulary: who is speaking ----------------------------------------------------------
-
-_OFFER_VERBS = (
-    r"(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|"
-    r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|leading|facilitat(?:e|es|ing)|"
-    r"hold|holds|held|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
-    r"prescrib(?:e|es|ed|ing)|bring|brings|brought|work|works|sit|sits|stay|stays|remain|remains|"
-    r"guide|guides|guiding|support|supports|accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|"
-    r"stick|sticks|prepare|prepares|integrate|welcome|accept|begin|start)"
-)
-# A first-person subject followed closely by an offer verb: "we offer", "I have included",
-# "our therapists provide".
-# "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
-_POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
-_SUBJECT_OFFER = prefiltered(
-    r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + _POSSESSIVE_NAME + r") (?:\w+ ){0,2}(?:team|clinic|practice|center|centre|"
-    r"therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|psychiatrists?|specialists?|program|"
-    r"anesthesiologists?|approach|work))(?:\s+[\w,'’-]+){0,4}?\s+" + _OFFER_VERBS + r"\b"
-)
-# "our infusions", "my office": the provider's own service or place named as such.
-_OWN_SERVICE = prefiltered(
-    r"\b(?:[Oo]ur|[Mm]y) (?:\w+ ){0,2}(?:infusions?|injections?|treatments?|services?|clinics?|office|offices|"
-    r"program|sessions?|route|protocols?|lozenges?)\b"
-)
-# The provider's own therapists, or the therapist writing, taking part in the work.
-_OWN_THERAPIST = prefiltered(
-    r"\b[Oo]ur (?:own )?(?:\w+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
-    r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-    r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
-    r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|offer|"
-    r"provide)\b|"
-    r"\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|\b[Mm]y (?:role|office|sessions)\b"
-)
-# "... is delivered by our team": the provider named as the one who does it.
-_BY_US = prefiltered(
-    r"\bby (?:our|my) (?:\w+ ){0,2}(?:team|clinicians?|therapists?|psychotherapists?|staff|providers?|physicians?|"
-    r"nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b"
-)
-# "A small practice that offers ...": a site describing itself without naming itself.
-_SELF_DESCRIPTION = prefiltered(
-    r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
-    r"(?:provides|offers|specializes|delivers|gives)\b",
-    re.I,
-)
-# "Now offering ketamine", "Introducing Spravato": an announcement without a subject.
-_ANNOUNCEMENT = prefiltered(r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b", re.I)
-# Headings that introduce a list of what the provider does.
-_OFFER_HEADING = prefiltered(
-    r"\b(?:what (?:we|i) (?:offer|provide|do|treat)|our (?:services|treatments?|options|program|approach)|"
-    r"services|treatments?|(?:your|treatment) options|paths|fees|pricing|prices|steps|what to expect|"
-    r"how (?:it|the medicine|treatment) (?:is given|works)|conditions we|what the program includes|"
-    r"what you get|what(?:'s| is) included|the (?:course|program|process))\b|^\d{1,2}[.)]\s",
-    re.I,
-)
-# Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
-_MENU_HEADING = prefiltered(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
-_PRICE = prefiltered(r"\$\s?\d")
-# "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
-_PRICE_RANGE = prefiltered(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average|usually|range)\b", re.I)
-_BOOKING = prefiltered(
-    r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
-    r"(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|screening|call)s?\b|"
-    r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b|"
-    r"\b(?:call|contact|email|text|message) (?:us|me)\b",
-    re.I,
-)
-# A visitor's own procedure at the provider: "your first infusion", "your therapist will sit with you".
-_PROCEDURAL = prefiltered(
-    r"\byour (?:first |next |initial |own )?(?:infusions?|sessions?|journeys?|treatments?|appointments?|visits?|"
-    r"doses?|medicine sessions?|ketamine sessions?)\b|\byou (?:will|'ll) (?:receive|get|have|meet|be given)\b",
-    re.I,
-)
-# "Your therapist will sit with you": the provider describing its own therapist's part (an outside
-# therapist is caught first, by the referral phrasings).
-_YOUR_THERAPIST_ACTS = prefiltered(
-    r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
-    re.I,
-)
-# "The dose is delivered over forty minutes": how the provider does it, in the passive.
-_PASSIVE_PROCEDURE = prefiltered(
-    r"\b(?:is|are) (?:actually |always |then )?(?:given|administered|delivered|done|"
-    r"held|dosed|taken) (?:as|by|in|at|through|via|over|under)\b",
-    re.I,
-)
-_QUESTION_END = prefiltered(r"\?\s*$")
-# "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
-_SPEAKER = prefiltered(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
-_AT_BRAND = prefiltered(r"^At [A-Z][\w&'’ -]{1,40}, (?:we|our)\b")
-# The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
-_THERAPIST_SELF = prefiltered(
-    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
-    r"social worker|LCSW|LPC|LMFT|MFT)\b"
-)
-_THERAPY_BRAND = prefiltered(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
-# schema.org types a practice gives itself (news sites describe themselves as publishers).
-_PROVIDER_TYPES = {
-    "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
-    "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
-}
-# A site named for ketamine or infusions is a clinic; one named as news or research is not.
-_KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
-_MEDIA_BRAND = prefiltered(
-    r"\b(?:News|Today|Magazine|Journal|Blog|Radio|Podcast|Research|Foundation|Association|Society)\b", re.I
-)
-_FIRST_PERSON = prefiltered(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
-_NAMING = prefiltered(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
-_IV_PROPER = prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\bdrip\b|\binto a vein\b", re.I)
-_THIS_ROUTE = prefiltered(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
-
-# A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
-# "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
-_NEGATED_OFFER = prefiltered(
-    r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|give|"
-    r"giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|do\b|"
-    r"replace\w*|carry|sell\w*)|\bthere (?:is|are) no\b|"
-    # what the provider is not: "we are not a psychotherapy practice", "neither of us is a psychologist"
-    r"\b(?:(?:is|are|am|'re|’re)\s+not|neither of us is|none of us (?:is|are))\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:practice|clinic|provider|therapists?|psychotherapists?|psychiatrists?|psychologists?|substitute|"
-    r"replacement)\b",
-    re.I,
-)
-_PASSIVE_NEGATION = prefiltered(
-    r"\b(?:is|are|was|were)\b.{0,14}\b(?:offered|provided|available|given|administered|used|carried)\b", re.I
-)
-_EXCEPTIONS = prefiltered(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
-_NOT_A_THERAPY_PRACTICE = prefiltered(
-    r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
-    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
-    re.I,
-)
-# "Though clinics use IV, IM or nasal routes, we give troches": the subordinate clause ends at the
-# comma where the main clause's subject begins, not at the first comma of a list.
-_LEADING_SUBCLAUSE = prefiltered(
-    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless)\b.{3,160}?),\s+"
-    r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|KAP|patients|clients|most|many|some)\b)",
-    re.I,
-)
-_CONCESSION = prefiltered(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
-_CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+", re.I)
-
-# --- vocabulary: therapy in house, therapy elsewhere --------------------------------------
-
-# Other words for whoever carries the therapy, for judging how sure an infusion-only call is.
-_OTHER_CARER = prefiltered(
-    r"\bcounsel(?:or|ors|ing|lor)\b|\bmental health (?:provider|professional|team|clinician)s?\b", re.I
-)
-# "A therapist is not required": the opposite of a referral model.
-_NOT_REQUIRED = prefiltered(
-    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
-)
-# An outside therapist carries the psychotherapy; the provider gives the medicine.
-_OUTSIDE_CARER = (
-    r"(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional|team|clinician)s?|care team|"
-    r"treatment team)"
-)
-_REFERRAL_PHRASINGS = [
-    re.compile(p, re.I)
-    for p in (
-        r"\b(?:return|go back|come back|back) to (?:the|your) (?:own )?(?:referring )?(?:mental health )?"
-        r"(?:provider|therapist|psychiatrist|clinician|professional)",
-        r"\b(?:mental health )?(?:provider|professional|clinician|therapist) who referred you\b",
-        r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
-        r"resume)",
-        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|"
-        r"communicat\w*) (?:closely )?(?:alongside|with|"
-        r"together with|in partnership with|in collaboration with) (?:your|the patient's|their) (?:own |existing |"
-        r"current |"
-        r"outside )?(?:primary care provider (?:and|or) (?:your )?)?" + _OUTSIDE_CARER,
-        r"\balongside (?:your|the patient's) (?:primary care provider|pcp|psychiatrist) (?:and|"
-        r"or) (?:your )?(?:psycho)?therapist",
-        r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)",
-        r"\bunder the care of a (?:\w+ )?(?:psycho)?therapist\b",
-        r"\b(?:we|you|patients|clients)\b[^.;]{0,20}\b(?:require|requires|required|must|mandatory)\b.{0,60}"
-        r"\b(?:therapist|mental health provider|psychotherapy)\b",
-        r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b",
-        r"\byour (?:own |outside |existing )?therapist(?:'s|’s)? role\b",
-        r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for) "
-        r"(?:the |your )?(?:psycho)?therapy",
-        r"\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b",
-        r"\btalk(?:ing)? (?:\w+ ){0,2}with your (?:own )?therapist\b",
-        r"\b(?:your|their) (?:own|outside|existing|current) (?:psycho)?therapists?\b",
-        r"\b(?:outside|external) (?:care team|therapist|therapy|mental health (?:provider|professional))\b",
-        r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b",
-        r"\bhelp you find (?:a|an) (?:\w+ )?therapist\b",
-        r"\bthe patient's (?:\w+ )?(?:therapy |CBT )?(?:provider|therapist)\b",
-        r"\bexisting therapeutic relationship\b",
-        r"\bbring (?:your|their) own therapist\b|\binvit\w+ (?:your|their) (?:own )?therapist\b",
-        r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
-        r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b",
-        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |"
-        r"one of )?[^.;]{0,30}\b(?:psycho)?therapists?\b",
-        r"\bcontinu\w* (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with )?(?:your|their) "
-        r"(?:own |current |existing )?"
-        r"(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))",
-        r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
-        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
-        r"therapy)\b",
-    )
-]
-_REFERRAL = any_of(_REFERRAL_PHRASINGS)
-# "infusion therapy" is a medical treatment, not psychotherapy.
-_MEDICAL_THERAPY = prefiltered(
-    r"\b(?:infusion|ketamine|IV|drip|nitrous|medical|ECT|TMS|esketamine|spravato)\s+therapy\b", re.I
-)
-_THERAPY_WORD = prefiltered(
-    r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bfacilitators?\b|\b(?:as|your|our|a trained) (?:a )?guides?\b|"
-    r"\bsitters?\b",
+_MEDICINE_CONTEXT = prefiltered(
+    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b|\bmedicine\b|\bjourneys?\b|\bdos(?:e|es|ing)\b|\blozenges?\b|"
+    r"\bpsychedelic|\binfusions?\b|\bexpanded[- ]state\b|\bexperiences?\b",
     re.I,
 )
 _SESSION_WORD = prefiltered(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
-    r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up)\b",
+    r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up|"
+    r"meetings?|ready)\b",
     re.I,
 )
-_THERAPIST_IN_SESSION = prefiltered(
-    r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,40}\b(?:guid\w*|present|in the room|with you|"
-    r"stays?|sits?|joins?|accompan\w+|support\w*|prepares?|help\w*)|"
-    r"\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
-    r"licensed )?(?:psycho)?therapist",
-    re.I,
-)
-# Preparation and integration sessions listed among what the provider gives.
-_THERAPY_SESSIONS = prefiltered(
-    r"\b(?:preparation|prep|integration|psychotherapeutic|therapy) (?:sessions?|meetings?|therapy|work)\b", re.I
-)
-# A therapist working with an outside prescriber is still delivering KAP.
 _PARTNER_PRESCRIBER = prefiltered(
     r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |"
-    r"physician )?"
-    r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|"
-    r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed by\b",
+    r"physician |excellent )?"
+    r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|provider|"
+    r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed (?:for you )?by\b",
 )
 _GROUP = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|"
-    r"\bgroups?\b.{0,40}\bKAP\b|"
-    r"\bin (?:individual and )?group settings\b",
-    re.I,
-)
-_MEDICINE_CONTEXT = prefiltered(
-    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b|\bmedicine\b|\bjourneys?\b|\bdos(?:e|es|ing)\b|\blozenges?\b|"
-    r"\bpsychedelic|\binfusions?\b",
+    r"\bgroups?\b.{0,40}\bKAP\b|\bin (?:individual and )?group settings\b",
     re.I,
 )
 _INTEGRATION = prefiltered(r"\bintegrat(?:ion|e|ing)\b", re.I)
@@ -392,31 +115,11 @@ _THERAPIST_CREDENTIAL = prefiltered(
 _PRESCRIBER_CREDENTIAL = prefiltered(
     r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA)\b|\b(?:psychiatrist|physician|nurse practitioner|anesthesiologist)\b"
 )
-
-# --- vocabulary: publishing rather than treating -----------------------------------------
-
-_ARTICLE = prefiltered(
-    r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|according to|said|told|"
-    r"interview(?:s|ed)?|transcrib\w+|podcast|journalists?|our writers|this article|this piece|in this blog|"
-    r"broadcast|listen live|not medical advice|for educational purposes|does not endorse|"
-    r"health information resource|official website of)\b",
-    re.I,
-)
-# The site saying what it is not: "we are not a clinic", "we do not sell anything".
-_NOT_A_PROVIDER_SELF = prefiltered(
-    r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
-    r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
-    r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
-    r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
-    r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b",
-    re.I,
-)
-_BYLINE = prefiltered(r"^(?:By [A-Z][\w.]+(?: [A-Z][\w.'-]+)+|Updated:? [A-Z][a-z]{2,8} \d|[A-Z][a-z]+ \d{1,2}, \d{4}$)")
-
-# --- vocabulary: organisations --------------------------------------------------------------
-
+_KETAMINE_CARE = prefiltered(r"\bketamine (?:treatments?|care|therapy|sessions?|program|service)\b", re.I)
+_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
+_SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _ORG_WORDS = ("Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology", "Clinic", "Clinics", "Center",
-              "Centre", "Wellness", "Health", "Psychiatry", "Institute", "Infusions", "Medical")
+              "Centre", "Wellness", "Health", "Psychiatry", "Institute", "Infusions", "Medical", "Lounge")
 _THERAPY_ORG_WORDS = {"Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology"}
 _ORG = prefiltered(
     r"\b((?:[A-Z][\w'&-]+ ){1,4}(?:" + "|".join(_ORG_WORDS) + r")(?: of [A-Z]\w+)?|(?:The )?(?:"
@@ -428,14 +131,32 @@ _GENERIC_CAPS = {
     "the", "a", "an", "our", "your", "what", "how", "why", "is", "of", "benefits", "traditional", "couples", "eft",
     "group", "individual", "mental", "exploring", "understanding", "intravenous", "esketamine", "spravato",
     "virtual", "integration", "talk", "behavioral", "cognitive", "art", "music", "about", "at-home", "in-person",
+    "home", "welcome", "frequently", "faq", "faqs",
 }
-_BRAND_VERB = prefiltered(
-    r"^[^.;]{0,40}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|brings|uses|focuses|treats)\b"
-)
 
-_REPORTED = prefiltered(r"\b(?:said|says|told|according)\b")
-_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
-_SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """One of the ordered rules that turn pooled weights into a modality."""
+
+    name: str
+    modality: str
+    says: str
+
+
+DECISION_RULES: dict[str, DecisionRule] = {
+    r.name: r
+    for r in (
+        DecisionRule("no-ketamine", "not-a-provider", "the site never names ketamine"),
+        DecisionRule("publisher", "not-a-provider", "it reads as a publisher, directory or society more than a provider"),
+        DecisionRule("no-offer", "not-a-provider", "it talks about ketamine but never offers it"),
+        DecisionRule("own-therapy", "kap", "its own therapists or guides prepare, sit with or integrate the sessions"),
+        DecisionRule("kap-practice", "kap", "a practice that itself offers ketamine-assisted psychotherapy"),
+        DecisionRule("outside-therapy", "adjunctive-referral", "ketamine is given medically; therapy is expected with an outside provider"),
+        DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
+        DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
+    )
+}
 
 
 @dataclass
@@ -447,7 +168,10 @@ class _Sentence:
     tag: str
     heading: str
     block: str
-    weight: float  # by the kind of page it is on
+    weight: float  # by the kind of page and the region it is on
+    lead: str = ""  # the sentence ending in ':' that introduces the list this item is in
+    tagline: bool = False  # the short line under a page's headline
+    topic_page: bool = False  # the page is about ketamine
 
 
 @dataclass
@@ -457,11 +181,11 @@ class _Signals:
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, name: str, weight: float, sentence: _Sentence) -> None:
+    def add(self, name: str, weight: float, sentence: _Sentence, rule: str, role: str) -> None:
         if weight <= 0:
             return
         self.scores[name] += weight
-        self.evidence[name].append(Evidence(sentence.text, sentence.url, name, round(weight, 3)))
+        self.evidence[name].append(Evidence(sentence.text, sentence.url, name, round(weight, 3), rule, role))
 
     def score(self, name: str) -> float:
         return self.scores.get(name, 0.0)
@@ -475,31 +199,44 @@ class _Signals:
 
 
 @dataclass
-class _Site:
-    signals: _Signals
-    article: float  # how much the site reads as publishing rather than treating
-    article_share: float  # the same per sentence of main text, so a clinic's large blog does not swamp it
-    ketamine_mentions: int
-
-
-@dataclass
 class _Context:
     """What is known about the site as a whole before its sentences are weighed."""
 
     brand: set[str]
     therapist_practice: bool  # the site is a therapist's own practice
-    ketamine_pages: set[str]
+    ketamine_pages: set[str]  # pages that name ketamine anywhere
+    topic_pages: set[str]  # pages about ketamine: their title or a heading names it
     menu_pages: set[str] = field(default_factory=set)  # pages headed "Our services", "Treatments"...
+    foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
+    voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
-    voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks in first person
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
+    page_routes: dict[str, list[str]] = field(default_factory=dict)  # the routes a page is about
 
     def routes_in_heading(self, heading: str) -> list[str]:
         """Many sentences share a heading: each is read once per site."""
         if heading not in self.heading_routes:
-            self.heading_routes[heading] = [r for r, p in _ROUTES.items() if p.search(heading)]
+            self.heading_routes[heading] = [r for r, p in V.ROUTES.items() if p.search(heading)]
         return self.heading_routes[heading]
+
+
+@dataclass
+class SentenceReading:
+    """How the classifier read one sentence: its role and the cue behind it."""
+
+    text: str
+    url: str
+    role: str
+    rule: str
+
+
+@dataclass
+class _Site:
+    signals: _Signals
+    publisher: float
+    ketamine_mentions: int
+    readings: list[SentenceReading]
 
 
 def classify_site(pages: list[Page]) -> Decision:
@@ -507,19 +244,41 @@ def classify_site(pages: list[Page]) -> Decision:
     return _decide(_read_site(pages))
 
 
+def read_sentences(pages: list[Page]) -> list[SentenceReading]:
+    """Every sentence of the site with the role the classifier gave it, once the site is
+    decided: on a site that reads as a publisher, what would be offers are its reporting."""
+    site = _read_site(pages)
+    decision = _decide(site)
+    if decision.rule != "publisher":
+        return site.readings
+    reported = {"offer", "own-therapy", "outside-therapy", "negated"}
+    return [
+        SentenceReading(r.text, r.url, "publisher", r.rule) if r.role in reported else r for r in site.readings
+    ]
+
+
 def _read_site(pages: list[Page]) -> _Site:
     """Every signal the site gives, weighted."""
     sentences = list(_sentences(pages))
     ctx = _context(pages, sentences)
-    signals = _Signals()
     for s in sentences:
-        _read_sentence(s, ctx, signals)
+        s.topic_page = s.url in ctx.topic_pages
+        if s.url in ctx.foreign_pages:
+            s.weight *= FOREIGN_PAGE_WEIGHT
+    signals = _Signals()
+    readings = []
+    for s in sentences:
+        role, rule = _read_sentence(s, ctx, signals)
+        if s.region == "main":
+            readings.append(SentenceReading(s.text, s.url, role, rule))
     _read_team(pages, sentences, signals)
+    publisher = _read_publisher(pages, sentences, ctx, signals, readings)
     _read_brand(pages, ctx, signals)
-    ketamine_mentions = sum(1 for s in sentences if _KETAMINE.search(s.text))
-    article = _read_article(sentences, ctx, signals)
-    main_sentences = sum(1 for s in sentences if s.region == "main") or 1
-    return _Site(signals, article, article / main_sentences, ketamine_mentions)
+    _read_referrer_pages(pages, ctx, signals)
+    ketamine_mentions = sum(1 for s in sentences if V.KETAMINE.search(s.text)) + sum(
+        1 for p in pages if V.KETAMINE.search(p.title)
+    )
+    return _Site(signals, publisher, ketamine_mentions, readings)
 
 
 def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
@@ -527,24 +286,49 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     main_text = " ".join(s.text for s in sentences if s.region == "main")
     ctx = _Context(
         brand=brand,
-        therapist_practice=bool(_THERAPIST_SELF.search(main_text))
-        or any(_THERAPY_BRAND.search(b) and not _KETAMINE_BRAND.search(b) for b in brand),
+        therapist_practice=bool(V.THERAPIST_SELF.search(main_text))
+        or any(V.THERAPY_BRAND.search(b) and not V.KETAMINE_BRAND.search(b) for b in brand),
         ketamine_pages=_ketamine_pages(pages),
+        topic_pages={p.url for p in pages if _about_ketamine(p)},
     )
     ctx.menu_pages = {
-        p.url for p in pages if any(b.tag in ("h1", "h2") and _MENU_HEADING.search(b.text) for b in p.blocks)
+        p.url for p in pages if any(b.tag in ("h1", "h2") and V.MENU_HEADING.search(b.text) for b in p.blocks)
     }
+    ctx.foreign_pages = {p.url for p in pages if V.FOREIGN_PAGE.search(_own_title(p, brand))}
+    ctx.voiced_pages = {s.url for s in sentences if s.region == "main" and _WE.search(s.text)}
     ctx.infusion_is_a_name = any(
-        _NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
+        V.NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
     )
     for page in pages:
-        turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := _SPEAKER.match(b.text))]
+        turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := V.SPEAKER.match(b.text))]
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
-    for s in sentences:
-        if s.region == "main" and s.url not in ctx.voiced_pages and not _is_speaker_turn(s, ctx):
-            if any(_voice(s, c, ctx) >= 1.0 for c in _clauses(s.text)):
-                ctx.voiced_pages.add(s.url)
+        ctx.page_routes[page.url] = _page_routes(page)
     return ctx
+
+
+def _own_title(page: Page, brand: set[str]) -> str:
+    """The page's title without the site's name: "Houston Center | Profile | Listings" -> the rest."""
+    parts = [p.strip() for p in re.split(r"\s[|–—-]\s", page.title)]
+    return " ".join(p for p in parts if p not in brand)
+
+
+def _about_ketamine(page: Page) -> bool:
+    """A page about ketamine: its title, address or a heading names it, or its text does, often."""
+    if sum(1 for b in page.blocks if b.region == "main" and V.KETAMINE.search(b.text)) >= 3:
+        return True
+    if V.TOPIC_TITLE.search(page.title) or V.TOPIC_TITLE.search(page.url.rsplit("/", 2)[-2:][0] + page.url):
+        return True
+    return any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks)
+
+
+def _page_routes(page: Page) -> list[str]:
+    """The one or two routes a page is about, from its title and headline; none for a comparison."""
+    heads = [page.title] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
+    text = " ".join(heads)
+    if V.COMPARISON.search(text):
+        return []
+    routes = [r for r, p in V.ROUTES.items() if p.search(text) and not V.OTHER_DRUG.search(text)]
+    return routes if len(routes) <= 2 else []
 
 
 def _ketamine_pages(pages: list[Page]) -> set[str]:
@@ -555,7 +339,7 @@ def _ketamine_pages(pages: list[Page]) -> set[str]:
     for page in pages:
         for block in page.blocks:
             if block.text not in named:
-                named[block.text] = bool(_KETAMINE.search(block.text))
+                named[block.text] = bool(V.KETAMINE.search(block.text))
             if named[block.text]:
                 found.add(page.url)
                 break
@@ -565,32 +349,54 @@ def _ketamine_pages(pages: list[Page]) -> set[str]:
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
     if not ctx.speakers:  # most sites have no interview on them
         return False
-    m = _SPEAKER.match(s.block)
+    m = V.SPEAKER.match(s.block)
     return bool(m) and (s.url, m.group(1)) in ctx.speakers
 
 
 # --- reading --------------------------------------------------------------------------------
 
 
+def _has_prose(page: Page) -> bool:
+    return any(b.region == "main" and b.tag in ("p", "li") and b.text.count(" ") >= 7 for b in page.blocks)
+
+
 def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
     # A blog post weighs less than the services page beside it; a site that is nothing but
     # posts (or a single saved article) has no such page, and its posts are all it says.
-    only_posts = not any(p.kind not in ("blog", "news", "other") for p in pages)
+    only_posts = not any(p.kind not in ("blog", "news", "other") and _has_prose(p) for p in pages)
     seen: set[tuple[str, str]] = set()
     seen_blocks: set[tuple[str, str]] = set()  # a block met before has nothing new to say
     for page in pages:
         kind_weight = KIND_WEIGHT["other"] if only_posts and page.kind == "blog" else KIND_WEIGHT.get(page.kind, 0.8)
+        lead = ""
+        after_h1 = False
         for block in page.blocks:
+            if block.region == "main":
+                if block.tag not in V.LIST_TAGS:
+                    lead = block.text if V.LEAD_IN.search(block.text) else ""
+                tagline = after_h1 and block.tag in ("p", "h2") and _is_tagline(block.text)
+                after_h1 = block.tag == "h1"
+            else:
+                tagline = False
             if (block.text, block.region) in seen_blocks:
                 continue
             seen_blocks.add((block.text, block.region))
             weight = kind_weight * REGION_WEIGHT.get(block.region, 0.0)
+            item_lead = lead if block.tag in V.LIST_TAGS else ""
             for text in split_sentences(block.text):
                 key = (text, block.region)
                 if key in seen:  # boilerplate repeated on every page counts once per site
                     continue
                 seen.add(key)
-                yield _Sentence(text, page.url, page.kind, block.region, block.tag, block.heading, block.text, weight)
+                yield _Sentence(
+                    text, page.url, page.kind, block.region, block.tag, block.heading, block.text, weight,
+                    item_lead, tagline,
+                )
+
+
+def _is_tagline(text: str) -> bool:
+    """A short line without a finite verb: "IV ketamine for depression and chronic pain"."""
+    return 2 <= text.count(" ") <= 15 and not _FINITE_VERB.search(text) and not text.endswith(":")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -606,9 +412,9 @@ def split_sentences(text: str) -> list[str]:
 
 def _clauses(text: str) -> list[str]:
     """Clauses a negation or a concession cannot reach beyond."""
-    lead = _LEADING_SUBCLAUSE.match(text)
+    lead = V.LEADING_SUBCLAUSE.match(text)
     parts = [lead.group(1), text[lead.end():]] if lead else [text]
-    return [c.strip() for part in parts for c in _CLAUSE_SPLIT.split(part) if c and c.strip()]
+    return [c.strip() for part in parts for c in V.CLAUSE_SPLIT.split(part) if c and c.strip()]
 
 
 def _brand_names(pages: list[Page]) -> set[str]:
@@ -619,6 +425,8 @@ def _brand_names(pages: list[Page]) -> set[str]:
         for sep in (" | ", " - ", " – ", " — "):
             if sep in page.title:
                 candidates.append(page.title.rsplit(sep, 1)[-1])
+        if page.kind == "home" and page.title and sep_free(page.title):
+            candidates.append(page.title)
         for candidate in candidates:
             candidate = candidate.strip()
             if 2 < len(candidate) < 60:
@@ -627,6 +435,10 @@ def _brand_names(pages: list[Page]) -> set[str]:
                 if first.lower() not in _GENERIC_CAPS and len(first) > 3 and first[0].isupper():
                     names.add(first)
     return names
+
+
+def sep_free(title: str) -> bool:
+    return not any(sep in title for sep in (" | ", " - ", " – ", " — ", ":"))
 
 
 def _organisations(text: str) -> list[str]:
@@ -648,9 +460,9 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
             continue
         before, after = text[:i], text[i + len(name):]
         relative = re.match(r"\s*(?:that|which|who)\b", after)  # "a clinic that offers": someone else
-        if _BRAND_VERB.search(after) and not relative and not _REPORTED.search(after[:40]):
+        if V.BRAND_VERB.search(after) and not relative and not V.REPORTED.search(after[:40]):
             return True
-        if re.search(r"\b(?:At|like|visit)\s*$", before):
+        if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
             return True
     return False
 
@@ -658,98 +470,204 @@ def _brand_voice(text: str, brand: set[str]) -> bool:
 def _therapy_org(text: str) -> bool:
     """A named psychotherapy practice ("<Name> Therapy", "<Name> Counseling")."""
     return any(
-        set(org.split()) & _THERAPY_ORG_WORDS and not _KETAMINE_BRAND.search(org) for org in _organisations(text)
+        set(org.split()) & _THERAPY_ORG_WORDS and not V.KETAMINE_BRAND.search(org) for org in _organisations(text)
     )
 
 
-def _voice(s: _Sentence, clause: str, ctx: _Context) -> float:
-    """How much a clause speaks as the provider offering something: 1 offer, 0.5 procedure, 0 talk."""
-    if _CONCESSION.match(clause):
-        return 0.0  # "Although it can be given by IV, ...": conceded, not offered
-    if s.tag in ("li", "td", "dd", "option") and _OFFER_HEADING.search(s.heading):
-        return 1.0
-    if _PRICE.search(clause) and _ROUTE_NOUNS.search(clause) and not _PRICE_RANGE.search(s.text + " " + s.heading):
-        return 1.0
-    if s.tag in ("li", "dd") and s.url in ctx.menu_pages:
-        return 1.0
-    if s.tag in ("li", "dd") and s.kind in ("services", "pricing"):
-        return 0.75  # a list on a services page usually itemises the service
-    if (
-        _BOOKING.search(clause)
-        or _SUBJECT_OFFER.search(clause)
-        or _OWN_SERVICE.search(clause)
-        or _OWN_THERAPIST.search(clause)
-        or _BY_US.search(clause)
-        or _SELF_DESCRIPTION.match(clause)
-        or _ANNOUNCEMENT.match(clause)
-        or _YOUR_THERAPIST_ACTS.search(clause)
-        or _AT_BRAND.match(clause)
-        or _brand_voice(clause, ctx.brand)
-    ):
-        return 1.0
-    if s.kind not in ("blog", "news") and _PASSIVE_PROCEDURE.search(clause):
-        # On a page where the provider speaks, "the dose is held in our office" is its own procedure.
-        return 0.75 if s.url in ctx.voiced_pages else 0.5
-    if _PROCEDURAL.search(clause):
-        return 0.5
-    if s.tag in ("h1", "h2", "h3") and s.kind in ("home", "services") and _ROUTE_NOUNS.search(clause):
-        return 0.5
-    if s.tag == "p" and s.kind in ("home", "services", "pricing") and _OFFER_HEADING.search(s.heading):
-        return 0.5
-    if _FIRST_PERSON.search(s.text):
-        return 0.3
-    return 0.0
+def _voice(s: _Sentence, clause: str, ctx: _Context) -> Cue | None:
+    """The cue by which a clause speaks as the provider offering something, if any."""
+    if V.CONCESSION.match(clause):
+        return None  # "Although it can be given by IV, ...": conceded, not offered
+    kind, tag, heading = s.kind, s.tag, s.heading
+    if tag in ("li", "dd") and s.url in ctx.menu_pages:
+        return _OFFER_CUES[0]
+    for c in _OFFER_CUES:
+        if c.fires(clause, kind, tag, heading):
+            if c.name == "offer.price" and V.PRICE_RANGE.search(s.text + " " + heading):
+                continue
+            if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
+                continue  # "infusions are given in person at specialized clinics": elsewhere
+            return c
+    if _brand_voice(clause, ctx.brand):
+        return _BRAND
+    if s.lead and tag in V.LIST_TAGS and any(c.fires(s.lead, kind, "p", heading) for c in _OFFER_CUES[:8]):
+        return _LEAD_IN
+    if s.tagline:
+        return _TAGLINE
+    if V.FIRST_PERSON.search(s.text):
+        return _WEAK_VOICE
+    return None
 
 
-def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> None:
-    if s.region not in REGION_WEIGHT or _QUESTION_END.search(s.text) or _is_speaker_turn(s, ctx):
-        return
+_BRAND = Cue("offer.brand-voice", "offer", prefiltered(r"."), 1.0,
+             says="the practice named as the one who does it ('<Clinic> offers...', 'at <Clinic>')")
+
+
+def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str, str]:
+    """Weigh one sentence into the signals; returns its role and the cue that gave it."""
+    if s.region not in REGION_WEIGHT or _is_speaker_turn(s, ctx):
+        return "other", ""
     if s.region != "main" and s.tag in _MENU_TAGS:
-        return
+        return "other", ""
+    text = s.text
+    if V.QUESTION_END.search(text):
+        return "other", ""
+    if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
+        # "Do I keep seeing my therapist? Yes.": the answer means what the question asks.
+        text = f"{s.heading.rstrip('? ')}. {text}"
+    best = ("other", "")
+    for clause in _clauses(text):
+        role, rule = _read_clause(s, clause, ctx, signals)
+        if _ROLE_RANK[role] < _ROLE_RANK[best[0]]:
+            best = (role, rule)
+    return best
+
+
+_ROLE_RANK = {r: i for i, r in enumerate(
+    ("outside-therapy", "own-therapy", "negated", "offer", "publisher", "explainer", "provider", "other")
+)}
+
+
+def _clause_routes(s: _Sentence, clause: str, ctx: _Context, names_ketamine: bool) -> list[str]:
+    routes = [r for r, p in V.ROUTES.items() if p.search(clause)] if V.ANY_ROUTE.search(clause) else []
+    if V.OTHER_DRUG.search(clause) and not names_ketamine:
+        return []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
+    if V.NAMING.search(clause):
+        return []  # "we call our treatments infusions": a name, not the route given
+    if ctx.infusion_is_a_name and "iv-infusion" in routes and not V.IV_PROPER.search(clause):
+        routes.remove("iv-infusion")
+    if V.THIS_ROUTE.search(clause):
+        routes += ctx.routes_in_heading(s.heading)
+    return routes
+
+
+def _read_clause(s: _Sentence, clause: str, ctx: _Context, signals: _Signals) -> tuple[str, str]:
     page_weight = s.weight
-    heading_routes = ctx.routes_in_heading(s.heading)
-    for clause in _clauses(s.text):
+    names_ketamine = bool(V.KETAMINE.search(clause))
+    routes = _clause_routes(s, clause, ctx, names_ketamine)
+    kap_specific = bool(V.KAP_SPECIFIC.search(clause))
+    # On a page about ketamine, "your treatment" and "the series" mean the ketamine care.
+    if names_ketamine or routes or kap_specific:
+        topic = 1.0
+    elif s.topic_page and V.TREATMENT_NOUN.search(clause):
+        topic = TOPIC_FROM_PAGE
+    else:
+        topic = 0.0
+    negation = _negation(clause)
+    outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause)
+    if outside is not None:
+        optional = bool(V.OPTIONAL_CONTACT.search(clause))
+        weight = page_weight * outside.weight * (0.3 if optional else 1.0)
+        signals.add("adjunctive-referral", weight, s, outside.name, "outside-therapy")
+        if _WE.search(clause):  # "we work alongside your therapist": the provider speaking
+            signals.add("identity", weight, s, outside.name, "outside-therapy")
+        _read_conditions(s, clause, page_weight * 0.6, signals, outside.name)
+        # "supported inside our sessions and inside your ongoing therapy": both, and ours counts.
+        ours = _first_person_therapy(clause)
+        if ours is not None and _MEDICINE_CONTEXT.search(" ".join((clause, s.block, s.heading))):
+            signals.add("kap", page_weight * ours.weight, s, ours.name, "own-therapy")
+            return "own-therapy", ours.name
+        return "outside-therapy", outside.name
+    if negation is not None:
+        heading_routes = ctx.routes_in_heading(s.heading)
         voice = _voice(s, clause, ctx)
-        negated = bool(_NEGATED_OFFER.search(clause))
-        # Telling patients what their own therapist does is the provider speaking, whatever the grammar.
-        if not negated and not _NOT_REQUIRED.search(clause) and _REFERRAL.search(clause):
-            signals.add("adjunctive-referral", page_weight * max(voice, 0.6), s)
-            _read_conditions(s, clause, page_weight * max(voice, 0.4), signals)
+        _read_negation(s, clause, negation, routes, heading_routes, page_weight * max(voice.weight if voice else 0, 0.5),
+                       signals)
+        return "negated", negation.name
+    voice = _voice(s, clause, ctx)
+    weight_v = voice.weight if voice else 0.0
+    if voice is not None and s.url in ctx.voiced_pages:
+        weight_v = max(weight_v, _VOICED_WEIGHT.get(voice.name, 0.0))
+    context = 0.4 if V.TREATMENT_CONTEXT.search(clause) else 0.2
+    _read_conditions(s, clause, page_weight * (weight_v * max(topic, 0.5) or context), signals,
+                     voice.name if voice else "condition.named")
+    # "ketamine-assisted therapy" alone names a treatment, not a therapist.
+    plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", clause))
+    if V.THERAPY_WORD.search(plain):
+        # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
+        signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
+    own = _read_in_house_therapy(s, clause, plain, voice, weight_v, ctx, signals)
+    if own:
+        return "own-therapy", own
+    if voice is None or topic == 0.0 or voice is _WEAK_VOICE and not names_ketamine:
+        if names_ketamine:
+            signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
+            return "explainer", _explainer_rule(clause)
+        return "other", ""
+    weight = page_weight * weight_v * topic
+    signals.add("provider", weight, s, voice.name, "offer")
+    if voice.name in V.IDENTITY_CUES:
+        signals.add("identity", weight, s, voice.name, "offer")
+    own_routes = routes or ([r for r in ctx.page_routes.get(s.url, [])] if topic < 1.0 or not names_ketamine else [])
+    route_weight = 1.0 if routes else 0.5
+    for r in own_routes:
+        signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
+    if routes or _KETAMINE_CARE.search(clause):
+        signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
+    if voice is _WEAK_VOICE:
+        return "explainer" if names_ketamine else "other", voice.name
+    return "offer", voice.name
+
+
+def _explainer_rule(clause: str) -> str:
+    for c in V.EXPLAINER_CUES:
+        if c.pattern.search(clause):
+            return c.name
+    return "ketamine.mentioned"
+
+
+def _negation(clause: str) -> Cue | None:
+    """The negation cue that governs an offer in this clause, if one does."""
+    for c in V.NEGATION_CUES:
+        m = c.pattern.search(clause)
+        if not m:
             continue
-        routes = [r for r, p in _ROUTES.items() if p.search(clause)] if _ANY_ROUTE.search(clause) else []
-        names_ketamine = bool(_KETAMINE.search(clause))
-        if _OTHER_DRUG.search(clause) and not names_ketamine:
-            routes = []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
-        if _NAMING.search(clause):
-            routes = []  # "we call our treatments infusions": a name, not the route given
-        elif ctx.infusion_is_a_name and "iv-infusion" in routes and not _IV_PROPER.search(clause):
-            routes.remove("iv-infusion")
-        if _THIS_ROUTE.search(clause):
-            routes += heading_routes
-        if negated:
-            _read_negation(s, clause, routes, heading_routes, page_weight * max(voice, 0.5), signals)
+        rest = clause[m.start():]
+        if V.RESTRICTION.search(rest) or V.NOT_A_DENIAL.search(rest) or V.THIRD_PARTY.search(clause):
+            return None  # a restriction, a comparison or someone else's practice: no denial
+        return c
+    return None
+
+
+def _keeps_own_carer(clause: str) -> bool:
+    """"You do not need to give up your therapist": the negation keeps the outside carer."""
+    return bool(re.search(r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b", clause, re.I))
+
+
+def _outside_therapy(clause: str) -> Cue | None:
+    """The cue by which therapy is expected with an outside provider, if one fires."""
+    if V.NOT_REQUIRED.search(clause) and not _keeps_own_carer(clause):
+        return None  # "a therapist is not required"
+    for c in V.OUTSIDE_THERAPY_CUES:
+        m = c.pattern.search(clause)
+        if not m:
             continue
-        context = 0.4 if _TREATMENT_CONTEXT.search(clause) else 0.2
-        _read_conditions(s, clause, page_weight * (voice or context), signals)
-        # "ketamine-assisted therapy" alone names a treatment, not a therapist.
-        plain = _KAP_LOOSE.sub("", _MEDICAL_THERAPY.sub("", clause))
-        if _THERAPY_WORD.search(plain) or _OTHER_CARER.search(plain):
-            # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
-            signals.add("therapy-talk", page_weight, s)
-        if voice < 1.0 and names_ketamine:
-            signals.add("ketamine-talk", page_weight * 0.1, s)  # shown when nothing else explains a decision
-        if voice <= 0:
-            continue
-        weight = page_weight * voice
-        if voice >= 1.0 and (routes or _KAP_LOOSE.search(clause) or names_ketamine):
-            signals.add("provider", weight, s)
-        elif voice >= 1.0 and s.url in ctx.ketamine_pages and _BOOKING.search(clause):
-            signals.add("provider", weight * 0.5, s)
-        for r in routes:
-            signals.add(f"service:{r}", weight, s)
-        if routes or re.search(r"\bketamine (?:treatments?|care|therapy|sessions?|program)\b", clause, re.I):
-            signals.add("medical-ketamine", weight if routes else weight * 0.5, s)
-        _read_in_house_therapy(s, clause, plain, voice, weight, ctx, signals)
+        carer = clause[max(0, m.start() - 20): m.end() + 40]
+        if V.PHYSICIAN_ONLY.search(carer) and not V.MENTAL_HEALTH_CARER.search(m.group(0)):
+            continue  # the patient's physicians, not a therapist
+        named = m.group(0)
+        if V.PRESCRIBER_CARER.search(named) and not V.THERAPY_CARER.search(named) and c.name not in V.PRESCRIBER_ENOUGH:
+            continue  # a referral from a psychiatrist, who goes on prescribing: medical care
+        if re.search(r"\b(?:our|my)\s+(?:\w+\s+){0,2}$", clause[max(0, m.start() - 20): m.start()], re.I):
+            continue  # "our referring clinicians' page", "our primary therapist": the provider's own
+        return c
+    return None
+
+
+_FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions", "own-therapy.we-work-on",
+                         "own-therapy.we-prepare")
+# Cues that say therapy only where therapy is in view ("I sit with you" on a therapist's site;
+# "your clinician will help you" is a nurse at an infusion clinic as often).
+_NEEDS_THERAPY_CONTEXT = ("own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions")
+_OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
+
+
+def _first_person_therapy(clause: str) -> Cue | None:
+    """An own-therapy cue in the provider's own voice, which an outside carer beside it cannot take over."""
+    for c in V.OWN_THERAPY_CUES:
+        if c.name in _FIRST_PERSON_THERAPY and c.pattern.search(clause):
+            return c
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -758,88 +676,100 @@ def _block_context(block: str) -> tuple[bool, bool, bool]:
     block searched again for each of its clauses made large pages quadratic)."""
     return (
         bool(_MEDICINE_CONTEXT.search(block)),
-        bool(_KAP_SPECIFIC.search(block)),
+        bool(V.KAP_SPECIFIC.search(block)),
         bool(_MEDICINE_SESSIONS.search(block)),
     )
 
 
-_MEDICINE_SESSIONS = prefiltered(r"\bmedicine sessions?\b", re.I)
+_MEDICINE_SESSIONS = prefiltered(r"\bmedicine (?:sessions?|meetings?)\b|\bdosing sessions?\b", re.I)
 
 
 def _read_in_house_therapy(
-    s: _Sentence, clause: str, plain: str, voice: float, weight: float, ctx: _Context, signals: _Signals
-) -> None:
-    """Signals that the provider's own therapist prepares, sits with or integrates the sessions.
+    s: _Sentence, clause: str, plain: str, voice: Cue | None, weight_v: float, ctx: _Context, signals: _Signals
+) -> str:
+    """Signals that the provider's own therapist prepares, sits with or integrates the sessions;
+    returns the cue name when the clause says so.
 
-    plain is the clause without ketamine-therapy names, as _read_sentence made it."""
-    kap_specific = bool(_KAP_SPECIFIC.search(clause))
-    kap_loose = kap_specific or bool(_KAP_LOOSE.search(clause))
-    # A therapist writing "I sit beside you while the medicine works" is the therapist in the room.
-    therapy = _THERAPY_WORD.search(plain) or (
-        ctx.therapist_practice and _FIRST_PERSON.search(clause)
-    )
+    plain is the clause without ketamine-therapy names, as _read_clause made it; weight_v is how
+    plainly the clause offers (0 when it does not)."""
+    weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
+    kap_specific = bool(V.KAP_SPECIFIC.search(clause))
+    kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
+    therapy = V.THERAPY_WORD.search(plain) or (ctx.therapist_practice and V.FIRST_PERSON.search(clause))
     therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
-    # Therapy sessions count only where the medicine is in view: "individual therapy sessions
-    # with me" on a therapist's site is ordinary psychotherapy.
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
-    medicine = block_medicine or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading))
-    if voice >= 1.0 and (kap_specific or (kap_loose and therapy_context)):
-        signals.add("kap", weight, s)
-    elif voice >= 0.5 and medicine and therapy and _SESSION_WORD.search(clause) and (
-        _OWN_THERAPIST.search(clause) or _THERAPIST_IN_SESSION.search(clause)
+    medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
+    found = ""
+    if weight_v >= 0.75 and (kap_specific or (kap_loose and therapy_context)):
+        signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
+    therapy_in_view = therapy or _GROUP.search(clause) or block_kap
+    if medicine and (weight_v >= 0.5 or ctx.therapist_practice or _first_person_therapy(clause)):
+        for c in V.OWN_THERAPY_CUES:
+            if c.pattern.search(plain if c.name != "own-therapy.therapy-sessions" else clause):
+                if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
+                    continue
+                if c.name == "own-therapy.therapist-in-session" and not _SESSION_WORD.search(clause):
+                    continue
+                optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
+                signals.add("kap", weight * c.weight * optional, s, c.name, "own-therapy")
+                if c.name in _FIRST_PERSON_THERAPY:
+                    signals.add("identity", weight, s, c.name, "own-therapy")
+                found = c.name
+                break
+    if not found and medicine and weight_v >= 0.75 and _PARTNER_PRESCRIBER.search(clause) and (
+        therapy or block_kap or ctx.therapist_practice
     ):
-        # "Our therapists prepare you", "your therapist will sit with you during the session".
-        signals.add("kap", weight, s)
-        if _OWN_THERAPIST.search(clause):
-            signals.add("provider", weight, s)  # the practice's own people at work: a provider speaking
-    elif medicine and voice >= 1.0 and _THERAPY_SESSIONS.search(clause):
-        signals.add("kap", weight * 0.5, s)
-    elif medicine and voice >= 1.0 and _PARTNER_PRESCRIBER.search(clause):
-        if therapy or block_kap:
-            signals.add("kap", weight * 0.5, s)
-    elif voice >= 1.0 and kap_loose:
+        signals.add("kap", weight * 0.5, s, "own-therapy.partner-prescriber", "own-therapy")
+        found = "own-therapy.partner-prescriber"
+    if not found and weight_v >= 0.75 and kap_loose and not kap_specific:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
-        signals.add("kap-loose", weight * 0.3, s)
+        signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
     in_kap_context = kap_loose or block_kap or block_medicine_sessions
-    if (_GROUP.search(clause) or re.search(r"\bgroups?\b|\bcircles?\b", clause, re.I)) and in_kap_context:
-        signals.add("service:kap-group", weight, s)
-    if _INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I):
-        signals.add("service:integration", weight, s)
+    rule = found or (voice.name if voice else "service.named")
+    if weight_v > 0 and (_GROUP.search(clause) or re.search(r"\bgroups?\b|\bcircles?\b", clause, re.I)) and in_kap_context:
+        signals.add("service:kap-group", s.weight * weight_v, s, rule, "own-therapy")
+    if weight_v > 0 and (_INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I)) and medicine:
+        signals.add("service:integration", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
+    return found
 
 
 def _read_negation(
-    s: _Sentence, clause: str, routes: list[str], heading_routes: list[str], weight: float, signals: _Signals
+    s: _Sentence, clause: str, negation: Cue, routes: list[str], heading_routes: list[str], weight: float,
+    signals: _Signals,
 ) -> None:
     """A negated offer counts against what it names: "we do not offer KAP", "no longer offers Spravato".
 
     The negation reaches what follows it ("not approved for home use" negates home use, not the
-    Spravato before it), and what precedes it only in the passive ("Spravato is no longer offered").
+    Spravato before it), and what precedes it only in the passive ("Spravato is no longer offered")
+    or when it reports a change ("we began with injections but later moved on").
     """
-    m = _NEGATED_OFFER.search(clause)
+    m = negation.pattern.search(clause)
     if not m:
         return
-    scope = _EXCEPTIONS.split(clause[m.start():])[0]  # "nothing beyond Spravato" does not negate Spravato
-    if _PASSIVE_NEGATION.search(clause[max(0, m.start() - 12): m.end()]):
+    scope = V.EXCEPTIONS.split(clause[m.start():])[0]  # "nothing beyond Spravato" does not negate Spravato
+    if negation.name == "negated.there-is-no":
+        scope = " ".join(scope.split()[:6])  # "there is no office; ..." negates the office only
+    if negation.name == "negated.discontinued" or V.PASSIVE_NEGATION.search(clause[max(0, m.start() - 12): m.end()]):
         scope = clause[: m.start()] + " " + scope
     for r in routes:
-        if _ROUTES[r].search(scope) or (r in heading_routes and _THIS_ROUTE.search(scope)):
-            signals.add(f"against:service:{r}", weight, s)
-    therapy_scope = _MEDICAL_THERAPY.sub("", scope)
-    if _KAP_SPECIFIC.search(scope) or _KAP_LOOSE.search(scope) or _NOT_A_THERAPY_PRACTICE.search(therapy_scope):
-        signals.add("against:kap", weight, s)
+        if V.ROUTES[r].search(scope) or (r in heading_routes and V.THIS_ROUTE.search(scope)):
+            signals.add(f"against:service:{r}", weight, s, negation.name, "negated")
+    therapy_scope = V.MEDICAL_THERAPY.sub("", scope)
+    if V.KAP_SPECIFIC.search(scope) or V.KAP_LOOSE.search(scope) or V.NOT_A_THERAPY_PRACTICE.search(therapy_scope):
+        signals.add("against:kap", weight, s, negation.name, "negated")
 
 
-def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals) -> None:
-    if not _ANY_CONDITION.search(clause) or _NOT_TREATED_HERE.search(clause):
+def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals, rule: str) -> None:
+    if not V.ANY_CONDITION.search(clause) or V.NOT_TREATED_HERE.search(clause):
         return
-    for c, p in _CONDITIONS.items():
+    for c, p in V.CONDITIONS.items():
         if p.search(clause):
-            signals.add(f"condition:{c}", weight, s)
+            signals.add(f"condition:{c}", weight, s, rule, "offer")
     # Conditions are also named in plain lists under a heading such as "What we treat".
-    if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who)\b", s.heading, re.I):
-        for c, p in _CONDITIONS.items():
+    if s.tag in ("li", "td") and re.search(r"\b(?:treat|conditions?|help|who|disorders)\b", s.heading + " " + s.lead, re.I):
+        for c, p in V.CONDITIONS.items():
             if p.search(clause):
-                signals.add(f"condition:{c}", s.weight * 0.5, s)
+                signals.add(f"condition:{c}", s.weight * 0.5, s, "condition.listed", "offer")
 
 
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
@@ -856,8 +786,19 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
             continue
         for s in sentences:
             if s.url == page.url and s.region == "main" and _THERAPIST_CREDENTIAL.search(s.text):
-                signals.add("kap-team", KIND_WEIGHT[page.kind], s)
+                signals.add("kap-team", KIND_WEIGHT[page.kind] * (s.weight > 0.5), s, "own-therapy.team-page",
+                            "own-therapy")
                 break
+
+
+def _site_sentence(label: str, page: Page, tag: str) -> _Sentence:
+    return _Sentence(label, page.url, page.kind, "header", tag, "", label, 0.5)
+
+
+def _structured_types(obj: dict) -> set[str]:
+    raw = obj.get("@type", [])
+    types = raw if isinstance(raw, list) else [raw]
+    return {str(t).rstrip("/").rsplit("/", 1)[-1].lower() for t in types}
 
 
 def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
@@ -867,39 +808,78 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     if home is None:
         return
     for name in sorted(ctx.brand, key=len, reverse=True):
-        if _KETAMINE_BRAND.search(name) and not _MEDIA_BRAND.search(name):
-            signals.add("provider", 0.5, _Sentence(name, home.url, home.kind, "header", "title", "", name, 0.5))
+        if V.KETAMINE_BRAND.search(name) and not V.MEDIA_BRAND.search(name):
+            s = _site_sentence(name, home, "title")
+            signals.add("provider", BRAND_WEIGHT, s, "provider.ketamine-name", "provider")
+            signals.add("identity", BRAND_WEIGHT, s, "provider.ketamine-name", "provider")
+            # A business named for a route gives it: "<Town> Ketamine Infusions".
+            for r, p in V.ROUTES.items():
+                if p.search(name) and r != "at-home":
+                    signals.add(f"service:{r}", 0.5, s, "provider.ketamine-name", "provider")
+                    signals.add("medical-ketamine", 0.3, s, "provider.ketamine-name", "provider")
             break
     for page in pages:
         for obj in page.structured:
-            raw = obj.get("@type", [])
-            types = [str(t) for t in (raw if isinstance(raw, list) else [raw])]
-            if {t.lower() for t in types} & _PROVIDER_TYPES:
-                label = f"{obj.get('name') or page.title} ({', '.join(types)})"
-                signals.add("provider", 0.5, _Sentence(label, page.url, page.kind, "header", "json-ld", "", label, 0.5))
+            if _structured_types(obj) & V.PROVIDER_TYPES:
+                label = f"{obj.get('name') or page.title} ({', '.join(sorted(_structured_types(obj)))})"
+                s = _site_sentence(label, page, "json-ld")
+                signals.add("provider", 0.5, s, "provider.structured-data", "provider")
+                signals.add("identity", 0.5, s, "provider.structured-data", "provider")
                 return
 
 
-def _read_article(sentences: list[_Sentence], ctx: _Context, signals: _Signals) -> float:
-    """How much the site reads as publishing (news, research, interviews) rather than treating."""
-    score = 0.0
+def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
+    """A page written for therapists or referring clinicians ("For referring clinicians",
+    "To our patients and KAP therapists") means therapists outside the practice take part."""
+    for page in pages:
+        heads = [page.title] + [b.text for b in page.blocks if b.region == "main" and b.tag in ("h1", "h2")]
+        for head in heads:
+            if V.FOR_REFERRERS.search(head):
+                signals.add("adjunctive-referral", 0.8 * KIND_WEIGHT.get(page.kind, 0.8) / 0.8 * 0.8,
+                            _site_sentence(head, page, "h1"), "outside-therapy.page-for-referrers", "outside-therapy")
+                return
+
+
+def _read_publisher(
+    pages: list[Page], sentences: list[_Sentence], ctx: _Context, signals: _Signals, readings: list[SentenceReading]
+) -> float:
+    """How much the site reads as publishing (news, research, listings, societies) rather than
+    treating. Each cue counts up to PUBLISHER_CAP on one site."""
+    per_cue: dict[str, float] = defaultdict(float)
+    roles = {(r.text, r.url): i for i, r in enumerate(readings)}
+
+    def count(name: str, weight: float, s: _Sentence) -> None:
+        room = V.PUBLISHER_CAP - per_cue[name]
+        if room > 0:
+            per_cue[name] += min(weight, room)
+            signals.add("not-a-provider", min(weight, room), s, name, "publisher")
+
     for s in sentences:
-        if s.region != "main":
+        region_weight = PUBLISHER_REGION_WEIGHT.get(s.region, 0.0)
+        if not region_weight or (s.region != "main" and s.tag in ("a", "button")):
             continue
-        cue = 0.0
-        if _ARTICLE.search(s.text):
-            cue += 1.0
-        if _BYLINE.match(s.text):
-            cue += 1.5
+        for c in V.PUBLISHER_CUES:
+            if c.pattern.search(s.text):
+                count(c.name, c.weight * region_weight, s)
+                if c.name == "publisher.not-a-provider":
+                    signals.add("denial", s.weight, s, c.name, "publisher")
+                i = roles.get((s.text, s.url))
+                if i is not None and c.weight >= 1.0 and readings[i].role in ("offer", "explainer", "other"):
+                    readings[i] = SentenceReading(s.text, s.url, "publisher", c.name)
         if _is_speaker_turn(s, ctx):
-            cue += 0.5
-        if _NOT_A_PROVIDER_SELF.search(s.text):
-            signals.add("denial", s.weight, s)
-            cue += 1.0
-        if cue:
-            score += cue
-            signals.add("not-a-provider", cue, s)
-    return score
+            count("publisher.interview-turn", 0.5, s)
+    for name in ctx.brand:
+        if V.MEDIA_BRAND.search(name):
+            home = next((p for p in pages if p.kind == "home"), pages[0])
+            count("publisher.media-name", 1.5, _site_sentence(name, home, "title"))
+            break
+    for page in pages:
+        if page.url in ctx.foreign_pages:
+            count("publisher.listing-page", 1.5, _site_sentence(page.title, page, "title"))
+        for obj in page.structured:
+            if _structured_types(obj) & V.PUBLISHER_TYPES:
+                count("publisher.structured-data", 1.0, _site_sentence(page.title, page, "json-ld"))
+    return sum(per_cue.values())
 
 
 # --- deciding -------------------------------------------------------------------------------
@@ -909,39 +889,52 @@ def _decide(site: _Site) -> Decision:
     signals = site.signals
     # Staff therapists support a KAP reading only where the site ties therapy to the ketamine
     # somewhere: KAP named, or preparation/integration sessions offered.
-    linked = signals.score("kap") + signals.score("kap-loose") + signals.score("service:integration")
+    linked = signals.score("kap") + signals.score("kap-offer") + signals.score("service:integration")
     team = signals.score("kap-team") if linked > 0 else 0.0
-    kap = max(0.0, signals.score("kap") + team + min(signals.score("kap-loose"), 0.5) - signals.score("against:kap"))
+    against = signals.score("against:kap")
+    own = max(0.0, signals.score("kap") + team - against)
+    kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5) - against)
     referral = signals.score("adjunctive-referral")
     medical = signals.score("medical-ketamine")
-    provider = signals.score("provider") + referral
+    provider = signals.score("provider") + referral + signals.score("kap")
     if site.ketamine_mentions == 0:
-        return _decision("not-a-provider", 0.95, signals, [], [])
-    # A site that reads as publishing must speak as a provider more clearly than one that does not.
-    # ... and one that says it is no clinic must be contradicted by plenty of offers.
+        return _decision("no-ketamine", 0.95, signals, [], [])
     denial = 1.5 * min(signals.score("denial"), 2.0)
-    if provider < PROVIDER_MIN + min(2.0 * site.article_share, 1.0) + denial:
-        confidence = 0.6 + 0.1 * min(site.article, 3.0) - 0.3 * provider
-        return _decision("not-a-provider", confidence, signals, [], [])
+    if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > provider * PUBLISHER_RATIO:
+        confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
+        return _decision("publisher", confidence, signals, [], [])
+    if provider < PROVIDER_MIN or signals.score("identity") < IDENTITY_MIN:
+        confidence = 0.6 - 0.3 * provider
+        return _decision("no-offer", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
-    if kap >= KAP_MIN and kap >= referral / 2:
-        modality = "kap"
-        confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= kap / 2 else 0.0)
+    therapy_practice_offers = kap_offer >= KAP_MIN and (site_is_therapy(signals) or referral < REFERRAL_MIN)
+    if own >= KAP_MIN:
+        rule = "own-therapy"
+        confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= own / 2 else 0.0)
+    elif therapy_practice_offers:
+        rule = "kap-practice"
+        confidence = 0.5 + 0.08 * min(signals.strong("kap-offer"), 4) - (0.1 if referral >= 0.3 else 0.0)
     elif referral >= REFERRAL_MIN:
-        modality = "adjunctive-referral"
-        confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if kap >= 0.5 else 0.0)
+        rule = "outside-therapy"
+        confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if own >= 0.5 else 0.0)
     elif routes_offered:
-        modality = "infusion-only"
-        doubt = kap >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
+        rule = "medical-route"
+        doubt = own >= 0.3 or kap_offer >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
         confidence = 0.5 + 0.1 * min(signals.strong("medical-ketamine"), 4) - (0.2 if doubt else 0.0)
         confidence -= 0.15 if signals.score("therapy-talk") >= 0.5 else 0.0
     else:
-        modality = "unclear"
+        rule = "offer-without-route"
         confidence = 0.3
+    modality = DECISION_RULES[rule].modality
     services = _services(signals, modality)
-    return _decision(modality, confidence, signals, services, _conditions(signals, services))
+    return _decision(rule, confidence, signals, services, _conditions(signals, services))
+
+
+def site_is_therapy(signals: _Signals) -> bool:
+    """Whether the offers of KAP come from a therapy practice speaking for itself."""
+    return signals.score("kap") > 0 or signals.score("kap-team") > 0
 
 
 def _services(signals: _Signals, modality: str) -> list[str]:
@@ -961,30 +954,34 @@ def _services(signals: _Signals, modality: str) -> list[str]:
 
 
 def _conditions(signals: _Signals, services: list[str]) -> list[str]:
-    found = [c for c in _CONDITIONS if signals.score(f"condition:{c}") >= CONDITION_MIN]
+    found = [c for c in V.CONDITIONS if signals.score(f"condition:{c}") >= CONDITION_MIN]
     # Esketamine (Spravato) is approved for depression only: offering it is treating depression.
     if "esketamine-nasal" in services and "depression" not in found:
         found.insert(0, "depression")
     return found
 
 
+_DECIDING = {
+    "kap": ["kap", "kap-offer", "kap-team"],
+    "adjunctive-referral": ["adjunctive-referral"],
+    "infusion-only": ["medical-ketamine"],
+    "unclear": ["provider", "medical-ketamine"],
+    "not-a-provider": ["not-a-provider", "ketamine-talk"],
+}
+
+
 def _decision(
-    modality: str, confidence: float, signals: _Signals, services: list[str], conditions: list[str]
+    rule: str, confidence: float, signals: _Signals, services: list[str], conditions: list[str]
 ) -> Decision:
     """Order evidence: the deciding sentence first, then counter-evidence, services, conditions."""
-    deciding = {
-        "kap": ["kap", "kap-team"],
-        "adjunctive-referral": ["adjunctive-referral"],
-        "infusion-only": ["medical-ketamine"],
-        "unclear": ["provider", "medical-ketamine"],
-        "not-a-provider": ["not-a-provider", "ketamine-talk"],
-    }[modality]
+    modality = DECISION_RULES[rule].modality
+    deciding = _DECIDING[modality]
     ordered: list[Evidence] = []
     for name in deciding:
         ordered += signals.best(name)[:3]
     if ordered:
         first = ordered[0]
-        ordered[0] = Evidence(first.text, first.url, modality, first.weight)
+        ordered[0] = Evidence(first.text, first.url, modality, first.weight, first.rule, first.role)
     if modality != "not-a-provider":
         for name in ("against:kap", "adjunctive-referral", "kap"):
             if name not in deciding:
@@ -1002,4 +999,4 @@ def _decision(
             seen.add(e.text)
             unique.append(e)
     confidence = round(min(0.95, max(0.05, confidence)), 2)
-    return Decision(modality, confidence, services, conditions, unique[:MAX_EVIDENCE])
+    return Decision(modality, confidence, services, conditions, unique[:MAX_EVIDENCE], rule)

@@ -151,6 +151,8 @@ class Evidence(Record):
     url: str
     supports: str  # e.g. "kap", "adjunctive-referral", "medical-ketamine", "against:kap", "service:iv-infusion"
     weight: float = 0.0
+    rule: str = ""  # the cue that read the sentence (crawler.cues), e.g. "offer.passive-procedure"
+    role: str = ""  # what the sentence does: offer, own-therapy, outside-therapy, negated, publisher...
 
 
 @dataclass
@@ -162,6 +164,7 @@ class Decision(Record):
     services: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    rule: str = ""  # the decision rule that turned the pooled evidence into the modality
 
 
 @dataclass

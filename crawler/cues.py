@@ -1,0 +1,727 @@
+"""The classifier's vocabulary: what words mean, and the named cues that read a clause.
+
+Everything the classifier knows about language is here, as data. Topic patterns say what a
+clause is about (ketamine, a route, a condition, therapy). Cues say what a clause *does*:
+each is a named entry with a role, a pattern, a weight and where it applies, in the manner of
+Presidio's ``Pattern(name, regex, score)``. ``crawler.classify`` runs the tables and records,
+for every piece of evidence, the cue that produced it, so any decision can be traced back to
+the entries below in one step.
+
+Roles, as a reader of a clinic's site would put them:
+- ``offer``: the provider says it gives a ketamine service, in any grammatical form: "we
+  offer", "our nurse will place the IV", "the infusion is given over 40 minutes", "you will
+  rest in a recliner", a price, a step list, a tagline under the headline;
+- ``own-therapy``: its own therapists or guides prepare, sit with or integrate the sessions;
+- ``outside-therapy``: therapy is expected, required or continued with an outside provider;
+- ``negated``: an offer denied or discontinued ("we do not offer KAP", "no longer offers");
+- ``explainer``: general education about ketamine;
+- ``publisher``: the voice of news, journals, research, directories, societies or vendors;
+- ``provider``: the site presenting itself as a practice (its name, its structured data).
+
+Weights are relative to one plain offer sentence on a services page, which counts 1.0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.prefilter import Matcher, any_of, prefiltered
+
+ROLES = ("offer", "own-therapy", "outside-therapy", "negated", "explainer", "publisher", "provider", "other")
+
+# In words a reader understands, for `ketadir show`.
+ROLE_WORDS = {
+    "offer": "offer",
+    "own-therapy": "therapy of its own",
+    "outside-therapy": "therapy with an outside provider",
+    "negated": "denied or discontinued",
+    "explainer": "general explanation",
+    "publisher": "publisher's voice",
+    "provider": "presents itself as a practice",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a cue applies: page kinds, HTML tags of the block, and the nearest heading."""
+
+    kinds: frozenset[str] | None = None
+    tags: frozenset[str] | None = None
+    heading: Matcher | None = None
+
+    def admits(self, kind: str, tag: str, heading: str) -> bool:
+        return (
+            (self.kinds is None or kind in self.kinds)
+            and (self.tags is None or tag in self.tags)
+            and (self.heading is None or bool(self.heading.search(heading)))
+        )
+
+
+ANYWHERE = Where()
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One named reading of a clause: what it matches, what it means and how much it counts."""
+
+    name: str
+    role: str
+    pattern: Matcher
+    weight: float = 1.0
+    where: Where = ANYWHERE
+    says: str = ""  # the cue in a reader's words, for `ketadir show`
+
+    def fires(self, clause: str, kind: str, tag: str, heading: str) -> bool:
+        return self.where.admits(kind, tag, heading) and bool(self.pattern.search(clause))
+
+
+def cue(name: str, role: str, pattern: str, weight: float = 1.0, where: Where = ANYWHERE, says: str = "",
+        flags: int = re.I) -> Cue:
+    return Cue(name, role, prefiltered(pattern, flags), weight, where, says)
+
+
+def _set(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+LIST_TAGS = _set("li", "td", "dd", "option")
+HEADING_TAGS = _set("h1", "h2", "h3", "h4")
+SERVICE_KINDS = _set("home", "services", "pricing", "about", "faq", "other", "contact", "locations", "team")
+
+# --- topics: what a clause is about ----------------------------------------------------------
+
+KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
+# Names that can only mean psychotherapy with ketamine.
+KAP_SPECIFIC = prefiltered(
+    r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ](?:psycho)?therapy|"
+    r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy|\bPAT\b",
+    re.I,
+)
+# Names clinics also use for plain infusions ("ketamine-assisted therapy").
+KAP_LOOSE = prefiltered(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
+ROUTES: dict[str, Matcher] = {
+    "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto (?:a|the|your) vein\b", re.I),
+    "im-injection": prefiltered(
+        r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
+        r"a|your) muscle\b"
+    ),
+    "esketamine-nasal": prefiltered(
+        r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
+    ),
+    "oral-sublingual": prefiltered(
+        r"\blozenges?\b|\bsublingual(?:ly)?\b|\btroches?\b|\bRDTs?\b|\brapid[- ]dissolv\w+ tablets?\b|"
+        r"\boral ketamine\b|\bketamine tablets?\b|\bby mouth\b|\bunder the tongue\b|\bbuccal(?:ly)?\b",
+        re.I,
+    ),
+    "at-home": prefiltered(
+        r"\bat[- ]home (?:ketamine|sessions?|treatment|therapy|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
+        r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
+        r"\bon your own at home\b|\btake-home\b|\b(?:virtual|telehealth|online|remote) (?:ketamine|KAP)\b|"
+        r"\b(?:mailed|shipped|delivered) (?:straight |directly )?to (?:you|your (?:door|home))\b",
+        re.I,
+    ),
+}
+ANY_ROUTE = any_of(ROUTES.values())
+# Infusions of other things on a wellness menu are not a ketamine route.
+OTHER_DRUG = prefiltered(
+    r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
+    r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
+    re.I,
+)
+ROUTE_NOUNS = prefiltered(
+    r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|nasal spray|intravenous|intramuscular)\b", re.I
+)
+# On a page about ketamine, "your treatment", "the series", "each dose" mean the ketamine care.
+TREATMENT_NOUN = prefiltered(
+    r"\b(?:treatments?|sessions?|infusions?|doses?|dosing|medicine|medication|series|boosters?|appointments?|"
+    r"consultations?|consults?|visits?|procedure|programs?|protocols?|IV|injections?|spray|lozenges?|troches?|"
+    r"tablets?|evaluations?|intake|screening|recliner|monitor\w*|therapy|care)\b",
+    re.I,
+)
+# "infusion therapy" is a medical treatment, not psychotherapy.
+MEDICAL_THERAPY = prefiltered(
+    r"\b(?:infusion|ketamine|IV|intravenous|drip|nitrous|medical|ECT|TMS|esketamine|spravato|vitamin|hydration|"
+    r"interventional|electroconvulsive)\s+therap(?:y|ies)\b",
+    re.I,
+)
+THERAPY_WORD = prefiltered(
+    r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bcounsel(?:ing|ling|or|ors)\b|\bfacilitators?\b|"
+    r"\b(?:as|your|our|a trained) (?:a )?guides?\b|\bsitters?\b",
+    re.I,
+)
+# Whatever a page is about, a heading or title naming ketamine makes its prose ketamine prose.
+TOPIC_TITLE = prefiltered(
+    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\binfusions?\b|\bpsychedelic", re.I
+)
+CONDITIONS: dict[str, Matcher] = {
+    "depression": prefiltered(
+        r"\bdepress(?:ion|ive)\b|\bTRD\b|\bMDD\b|\bmood (?:disorders?|symptoms|conditions|dysregulation)\b|"
+        r"\b(?:for|treat\w*) (?:\w+ (?:and|&) )?mood\b",
+        re.I,
+    ),
+    "anxiety": prefiltered(r"\banxiety\b|\bGAD\b", re.I),
+    "ptsd": prefiltered(r"\bPTSD\b|\bpost[- ]?traumatic\b|\btrauma\b", re.I),
+    "ocd": prefiltered(r"\bOCD\b|\bobsessive[- ]compulsive\b", re.I),
+    "bipolar": prefiltered(r"\bbipolar\b", re.I),
+    "chronic-pain": prefiltered(
+        r"\bchronic (?:\w+ )?pain\b|\bCRPS\b|\bRSD\b|\bcomplex regional pain\b|\bneuropath(?:ic|y)\b|"
+        r"\bnerve pain\b|\bneuralgia\b|\bpain (?:conditions?|syndromes?|management|relief|disorders?)\b|\bphysical pain\b",
+        re.I,
+    ),
+    "suicidal-ideation": prefiltered(r"\bsuicid\w*|\bself[- ]harm\b", re.I),
+    "migraine": prefiltered(r"\bmigraines?\b", re.I),
+    "fibromyalgia": prefiltered(r"\bfibromyalgia\b", re.I),
+    "substance-use": prefiltered(
+        r"\bsubstance (?:use|dependence|abuse|misuse)\b|\baddictions?\b|\balcohol(?:ism| use disorder)\b|"
+        r"\bopioid use\b",
+        re.I,
+    ),
+    "eating-disorder": prefiltered(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
+}
+ANY_CONDITION = any_of(CONDITIONS.values())
+# Sentences that name a condition without saying the provider treats it: who may not be
+# treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
+NOT_TREATED_HERE = prefiltered(
+    r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
+    r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|"
+    r"s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|\brule (?:a patient |you )?out\b|\bcontraindicat\w+|"
+    r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
+    r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
+    re.I,
+)
+TREATMENT_CONTEXT = prefiltered(
+    r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for|symptoms|KAP|therapy)\b", re.I
+)
+
+# --- who is speaking ---------------------------------------------------------------------------
+
+# People and groups who carry out a provider's care.
+STAFF = (
+    r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|physicians?|doctors?|providers?|clinicians?|"
+    r"anesthesiologists?|psychiatrists?|prescribers?|medical (?:team|staff|director|providers?)|clinical (?:team|staff)|"
+    r"care team|treatment team|team|staff(?: members?)?|specialists?|therapists?|psychotherapists?|guides?|"
+    r"facilitators?|coordinators?)"
+)
+OFFER_VERBS = (
+    r"(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|"
+    r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|leading|facilitat(?:e|es|ing)|"
+    r"hold|holds|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
+    r"prescrib(?:e|es|ed|ing)|bring|brings|brought|sit|sits|stay|stays|remain|remains|guide|guiding|"
+    r"accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|stick|sticks|prepare|prepares|"
+    r"integrate|welcome|accept|begin|start|recommend|recommends|place|places|insert|inserts|monitor|monitors|"
+    r"watch|watches|check|checks|review|reviews|evaluat(?:e|es)|assess(?:es)?|screen|screens|clear|clears|"
+    r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
+    r"walk you|help you|help patients|help clients|work with (?:you|patients|clients))"
+)
+# What a writer does with a subject, not what a provider does with a patient.
+_WRITING_VERBS = (
+    r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
+    r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
+)
+# "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
+POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
+# A named clinician: "Dr. Fleming", "Ana Ruiz, LMFT".
+CREDENTIALS = r"(?:MD|M\.D\.|DO|D\.O\.|NP|PMHNP(?:-BC)?|APRN|FNP(?:-C)?|CRNA|RN|PA-C|LCSW|LICSW|LMFT|MFT|LPC|LPCC|LMHC|PhD|Ph\.D\.|PsyD)"
+NAMED_CLINICIAN = r"(?:\bDr\.? [A-Z][\w'’-]+|\b[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][\w'’-]+,? " + CREDENTIALS + r"\b)"
+FIRST_PERSON = prefiltered(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
+QUESTION_END = prefiltered(r"\?\s*$")
+# "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
+SPEAKER = prefiltered(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
+# The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
+THERAPIST_SELF = prefiltered(
+    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
+    r"social worker|LCSW|LPC|LMFT|MFT)\b"
+)
+THERAPY_BRAND = prefiltered(
+    r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|Psychology|LCSW|LMFT|MFT|LPC|DBT|Mindfulness)\b"
+)
+KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP|Esketamine)\b", re.I)
+# Site names of publishers, research and listings; "Blog" alone is a clinic's blog as often.
+MEDIA_BRAND = prefiltered(
+    r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Insider|Radio|Podcast|Research|"
+    r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
+    r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Collective)\b"
+)
+BRAND_VERB = prefiltered(
+    r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
+    r"is (?:an? |the )?(?:[\w-]+,? ){0,3}(?:clinic|practice|center|centre|provider|program|platform|service|"
+    r"company)|is (?:now )?(?:offered|"
+    r"available)|gives|administers|prescribes|has (?:been )?(?:treat|offer|provid)\w*)\b"
+)
+REPORTED = prefiltered(r"\b(?:said|says|told|according)\b")
+NAMING = prefiltered(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
+IV_PROPER = prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\bdrip\b|\binto a vein\b", re.I)
+THIS_ROUTE = prefiltered(r"\bthis (?:route|method|option)\b", re.I)  # refers back to the heading's route
+
+# Headings that introduce a list of what the provider does.
+OFFER_HEADING = prefiltered(
+    r"\b(?:what (?:we|i) (?:offer|provide|do|treat)|our (?:services|treatments?|options|program|approach)|"
+    r"services|(?<!browse by )(?<!-)treatments?(?![- ]resistant)|(?:your|treatment) options|paths|fees|pricing|"
+    r"prices|steps|what to expect|what happens|during the|before the|after the|how (?:it|the medicine|treatment|"
+    r"\w+ \w+) (?:is given|works)|conditions (?:we|treated)|what the program includes|what you get|"
+    r"what(?:'s| is) included|the (?:course|program|process)|at a glance)\b|^\d{1,2}[.)]\s",
+    re.I,
+)
+# Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
+MENU_HEADING = prefiltered(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
+# A page comparing routes or models is education, not a list of its own options.
+COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompar\w+|\bor\b.*\?$", re.I)
+PRICE = prefiltered(r"\$\s?\d")
+# "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
+PRICE_RANGE = prefiltered(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average\w*|usually|range)\b", re.I)
+_BOOKING = (
+    r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
+    r"(?:\d+-minute\s+)?(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|"
+    r"screening|call|visit)s?\b|"
+    r"\b(?:start|begin) with a (?:free|complimentary|no-cost) (?:\w+ )?(?:consultation|consult|call)\b|"
+    r"\b(?:call|contact|email|text|message) (?:us|me)\b"
+)
+BOOKING = prefiltered(_BOOKING, re.I)
+# A list introduced by a sentence ending in a colon takes that sentence's voice.
+LEAD_IN = prefiltered(r":\s*$")
+
+# Clauses a negation or a concession cannot reach beyond: "Though clinics use IV, IM or nasal
+# routes, we give troches" ends its subordinate clause at the comma where the main clause's
+# subject begins, not at the first comma of a list.
+LEADING_SUBCLAUSE = prefiltered(
+    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
+    r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|KAP|patients|clients|most|many|some|each|"
+    r"every|a|an)\b)",
+    re.I,
+)
+CONCESSION = prefiltered(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
+CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])", re.I)
+# Third parties a clause may speak of: their practice is not this provider's.
+THIRD_PARTY = prefiltered(
+    r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
+    r"(?:clinics|providers|practitioners|physicians|practices|centers)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"\b(?:is|are) not always the case\b|\bunlike (?:other|many|most|some)\b|\bproviders? who\b|"
+    r"\bwhen (?:\w+ ){0,3}(?:are|is) (?:delivered|given|provided|administered) by\b",
+    re.I,
+)
+
+# --- cue tables ---------------------------------------------------------------------------------
+
+_SUBJECT = (
+    r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + POSSESSIVE_NAME + r") (?:[\w-]+ ){0,2}(?:team|clinic|"
+    r"practice|center|centre|office|therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|"
+    r"psychiatrists?|specialists?|program|anesthesiologists?|approach|work|CRNAs?|prescribers?|facilitators?|"
+    r"guides))"
+)
+
+# How a clause speaks as the provider offering something. The first cue that fires decides
+# the clause's voice; the weight says how plainly it offers.
+OFFER_CUES: tuple[Cue, ...] = (
+    cue("offer.listed-under-offer-heading", "offer", r".", 1.0, Where(tags=LIST_TAGS, heading=OFFER_HEADING),
+        "listed under a heading such as 'Services' or 'What to expect'"),
+    cue("offer.first-person", "offer", _SUBJECT + r"(?:\s+[\w,'’-]+){0,4}?\s+" + OFFER_VERBS + r"\b", 1.0,
+        says="the provider says it does this ('we offer', 'our nurse gives')", flags=0),
+    cue("offer.we-will", "offer",
+        r"\b(?:we|I)(?:'ll|’ll| will| can| also| then| usually| typically| often| first| now| may| would)+"
+        r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
+        says="the provider says what it will do ('we will review your history')"),
+    cue("offer.our-staff-acts", "offer",
+        r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|"
+        r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
+        r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
+        r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
+        r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*|build\w*)\b", 1.0,
+        says="the provider's own staff at work ('our nurse will place the IV')"),
+    cue("offer.staff-acts", "offer",
+        r"\b(?:the|a|an|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|"
+        r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
+        r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
+        r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
+        r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
+        says="a member of staff at work ('a nurse will stay close by')"),
+    cue("offer.named-clinician", "offer",
+        NAMED_CLINICIAN + r"(?:['’]s)?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
+        r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
+        r"reviews?|runs?|is (?:board|certified|trained|a))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
+        0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
+    cue("offer.staff-pronoun", "offer",
+        r"^(?:She|He|They|[A-Z][a-z]{2,}) (?:goes|checks|reviews|verifies|confirms|explains|places|starts|walks|"
+        r"monitors|stays|sits|asks|takes|will|runs|sets|adjusts|watches|greets|prepares|meets)\b[^.;]*\byou", 0.6,
+        says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
+    cue("offer.own-service", "offer",
+        r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
+        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|ketamine|"
+        r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
+        says="the provider's own service or place ('our infusions', 'my office')"),
+    cue("offer.by-us", "offer",
+        r"\bby (?:our|my|one of our) (?:[\w-]+ ){0,3}(?:team|clinicians?|therapists?|psychotherapists?|staff(?: members?)?|"
+        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b", 1.0,
+        says="done by the provider's own people ('handled by our staff')"),
+    cue("offer.self-description", "offer",
+        r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
+        r"(?:provides|offers|specializes|delivers|gives)\b(?![^.;]*\b(?:is|are|was|were|can|will|should|must)\b)", 1.0,
+        says="a practice describing itself"),
+    cue("offer.self-identification", "offer",
+        r"\b(?:clinics?|practices?|centers?|providers?|offices?) (?:such as|like) (?:ours|us)\b|"
+        r"\bwe(?:'re|’re| are) (?:an?|the|your) (?:[\w-]+ ){0,3}(?:clinic|practice|center|provider|team|office)\b|"
+        r"\b(?:as|being) an? (?:[\w-]+ ){0,3}(?:clinic|practice|provider)\b[^.;]{0,30}\b(?:we|our)\b",
+        1.0, says="the provider naming what it is ('clinics such as ours')"),
+    cue("offer.announcement", "offer", r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b",
+        1.0, says="an announcement ('Now offering Spravato')"),
+    cue("offer.at-brand", "offer", r"^At [A-Z][\w&'’. -]{1,50}(?:,| our\b| we\b)\s*(?:we|our|patients|clients|you)\b",
+        1.0, says="'At <practice>, we...'", flags=0),
+    cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
+        r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b",
+        1.0, says="a price for a treatment"),
+    cue("offer.invitation", "offer",
+        r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b", 0.75,
+        says="an invitation to come in"),
+    cue("offer.step", "offer", r"^(?:step\s*(?:\d+|one|two|three|four|five|six)\b|\d{1,2}[.)]\s|first,|next,|then,)"
+        r"|\b(?:the )?(?:first|next|final) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
+        says="a step of the provider's process"),
+    cue("offer.every-patient", "offer",
+        r"\b(?:every|each|all) (?:new |returning )?(?:patients?|clients?|treatments?|sessions?|infusions?|visits?|"
+        r"plans?|courses?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
+        r"takes?|has|have|must|will|comes?|meets?|involves?)\b", 0.75,
+        says="what every patient goes through"),
+    cue("offer.patients-get", "offer",
+        r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
+        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to)\b", 0.75,
+        says="what patients receive"),
+    cue("offer.you-will", "offer",
+        r"\byou(?:'ll|’ll| will)(?: \w+)? (?:sit|lie|recline|rest|relax|receive|get|have|meet|arrive|start|begin|"
+        r"be (?:given|monitored|asked|seen|observed|able|sent|enrolled|connected|matched|paired)|stay|spend|"
+        r"check in|fill|complete|book|need|feel|notice|remain|return|come|go home|choose|pick|schedule|work|"
+        r"talk|undergo|experience|continue|join|take|use|learn|set)\b", 0.75,
+        says="second-person procedure ('you will rest in a recliner')"),
+    cue("offer.eligibility", "offer",
+        r"\b(?:anyone|patients?|clients?|you|candidates?)\b[^.;]{0,40}\b(?:must|need to|needs to|have to|has to|"
+        r"first need|will need|are required to|to qualify|qualify first|is required)\b", 0.6,
+        says="who may be treated, and how to qualify"),
+    cue("offer.heading-route", "offer", r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|"
+        r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
+        says="a headline naming a route on a home or services page"),
+    cue("offer.passive-procedure", "offer",
+        r"\b(?:is|are|will be|can be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
+        r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
+        r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
+        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
+        r"recorded)\b(?! to\b)", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+    cue("offer.participle-item", "offer",
+        r"^(?:Given|Delivered|Administered|Monitored|Watched|Supervised|Performed|Provided|Offered|Available|"
+        r"Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
+        says="a list item in procedure form ('Given under supervision')", flags=0),
+    cue("offer.imperative-step", "offer",
+        r"^(?:Please )?(?:Plan|Arrange|Bring|Dress|Avoid|Eat|Drink|Wear|Arrive|Fill out|Complete|Go over|Tell|"
+        r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep|Make sure|Remember)\b", 0.5,
+        Where(tags=LIST_TAGS | _set("p")), says="instructions to the patient", flags=0),
+    cue("offer.booking", "offer", _BOOKING, 0.6, says="a way to book"),
+)
+
+# Offers that say who is offering: the provider in the first person, by name, by its staff,
+# price or booking. Procedure text alone ("you will rest", "the dose is given") is written by
+# explainers too, so a site must show itself as a provider by one of these, or by its name or
+# structured data, before its procedure text counts.
+IDENTITY_CUES = frozenset({
+    "offer.listed-under-offer-heading", "offer.first-person", "offer.we-will", "offer.our-staff-acts",
+    "offer.named-clinician", "offer.own-service", "offer.by-us", "offer.self-description",
+    "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
+    "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun",
+})
+
+# Therapy by the provider's own people, with the medicine in view.
+OWN_THERAPY_CUES: tuple[Cue, ...] = (
+    cue("own-therapy.our-therapists", "own-therapy",
+        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
+        r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
+        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b", 1.0, flags=0,
+        says="the provider's own therapists"),
+    cue("own-therapy.i-sit-with-you", "own-therapy",
+        r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
+        r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
+        r"\b[Mm]y (?:role|office|sessions|approach|clients|practice)\b", 1.0, flags=0,
+        says="the therapist writing, at work in the sessions"),
+    cue("own-therapy.therapist-in-session", "own-therapy",
+        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
+        r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
+        r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
+        r"licensed )?(?:psycho)?therapist", 1.0, says="a therapist or guide in the sessions"),
+    cue("own-therapy.your-therapist-acts", "own-therapy",
+        r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
+        1.0, says="'your therapist will sit with you'"),
+    cue("own-therapy.therapy-sessions", "own-therapy",
+        r"\b(?:preparation|prep|integration|psychotherapeutic|therapy|counseling|counselling)(?:/\w+)? (?:sessions?|"
+        r"meetings?|therapy|work|support|follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and "
+        r"(?:integration|preparation)\b", 1.0, says="preparation or integration sessions"),
+    cue("own-therapy.paired-with-therapy", "own-therapy",
+        r"\b(?:pair|combin|integrat|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
+        r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b", 1.0,
+        says="the ketamine paired with the provider's therapy"),
+    cue("own-therapy.our-sessions", "own-therapy",
+        r"\b(?:inside|in|within|during|through|at) our (?:own )?(?:sessions|meetings|program|integration|"
+        r"preparation)\b|\bour (?:preparation|integration|prep) (?:sessions?|support|work)\b", 1.0,
+        says="the provider's own sessions"),
+    cue("own-therapy.we-prepare", "own-therapy",
+        r"\b(?:we|I)\b(?: \w+){0,6}? (?:handle|provide|offer|do|run|lead|guide|supply|facilitate|add|include)\w*\b"
+        r"[^.;]{0,40}\b(?:preparation|integration|prep)\b", 1.0, says="the provider's own preparation or integration"),
+    cue("own-therapy.we-work-on", "own-therapy",
+        r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
+        r"\bwe (?:spend|use) the (?:final|last|first) (?:hour|part|half)\b", 1.0,
+        says="'in which we work on...': the provider's therapy in the session"),
+    cue("own-therapy.with-therapist", "own-therapy",
+        r"\b(?:consultation|consult|meeting|session|intake|check-in)s? with (?:an? |our |the |your )?(?:[A-Z]{2,6} |"
+        r"[A-Z]\w+ )?(?:provider and |prescriber and |physician and )?(?:(?:psycho)?therapist|[Gg]uide|facilitator)\b",
+        0.8, flags=0,
+        says="a meeting with the practice's therapist"),
+)
+
+# Therapy expected with an outside provider; the provider gives the medicine.
+_OUTSIDE_CARER = (
+    r"(?:(?:psycho)?therapists?|counselors?|clinicians?|psychiatrists?|psychologists?|mental health (?:providers?|"
+    r"professionals?|team|clinicians?|care)|psychiatric providers?|care team|treatment team|therapy team|"
+    r"psychiatry and therapy team|LCSW|LPC|LMFT)"
+)
+_QUALIFIER = r"(?:own|current|existing|present|outside|primary|regular|usual|established|ongoing|licensed|talk|treating|referring|local)"
+OUTSIDE_THERAPY_CUES: tuple[Cue, ...] = (
+    cue("outside-therapy.return-to-referring", "outside-therapy",
+        r"\b(?:return|go back|come back|back|hand-?off) to (?:the|your) (?:own )?(?:referring |primary )?(?:mental health )?"
+        r"(?:provider|therapist|psychiatrist|clinician|professional)", 1.0,
+        says="patients go back to the provider who referred them"),
+    cue("outside-therapy.who-referred-you", "outside-therapy",
+        r"\b(?:mental health )?(?:provider|professional|clinician|therapist) who referred you\b|"
+        r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
+        r"resume)", 1.0, says="the referring provider continues the therapy"),
+    cue("outside-therapy.work-with-yours", "outside-therapy",
+        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand) (?:closely )?"
+        r"(?:alongside|with|together with|in partnership with|in collaboration with) (?:your|the patient's|the client's|"
+        r"their) (?:[\w-]+ ){0,6}?" + _OUTSIDE_CARER, 1.0, says="the provider works with the patient's own therapist"),
+    cue("outside-therapy.qualified-carer", "outside-therapy",
+        r"\b(?:your|the patient's|the client's|their|a client's|the client’s|the patient’s)\s+(?:" + _QUALIFIER +
+        r"\s+){1,3}(?:[\w-]+\s+)?" + _OUTSIDE_CARER + r"\b", 1.0,
+        says="the patient's own therapist ('your own licensed therapist')"),
+    cue("outside-therapy.in-care-of", "outside-therapy",
+        r"\b(?:in|under) the (?:ongoing |active |regular )?care of (?:an? |your )?(?:licensed |established )?"
+        r"(?:\w+ )?(?:therapist|psychotherapist|counselor|mental health (?:professional|provider|clinician)|"
+        r"psychiatrist|psychiatric provider)", 1.0, says="patients must be in a therapist's care"),
+    cue("outside-therapy.connected-to", "outside-therapy",
+        r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current )?"
+        r"(?:psychiatric provider|psychiatrist|therapist|mental health (?:provider|professional)|counselor)", 1.0,
+        says="patients must be connected to a mental-health provider"),
+    cue("outside-therapy.required", "outside-therapy",
+        r"\b(?:we|you|patients|clients|every patient|each patient|all patients)\b[^.;]{0,20}\b(?:require|requires|"
+        r"required|must|mandatory|need to)\b.{0,60}\b(?:therapist|mental health (?:provider|professional)|"
+        r"psychotherapy|counselor|psychiatric provider)\b|"
+        r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b", 1.0,
+        says="therapy with someone else is required"),
+    cue("outside-therapy.referral-required", "outside-therapy",
+        r"\b(?:need|needs|require|requires|required|must (?:have|obtain|provide))\b[^.;]{0,30}\b(?:referral|letter|"
+        r"note|records?|clearance)\b[^.;]{0,40}\b(?:therapist|psychotherapist|counselor|mental health|psychologist)",
+        1.0, says="a referral or records from a therapist are required"),
+    cue("outside-therapy.already-have", "outside-therapy",
+        r"\b(?:therap\w+|team|treatment|care|provider|counsel\w+|psychiatr\w+)\b[^.;]{0,30}\b(?:you|I|they) "
+        r"(?:already|are already) (?:have|see|work with|doing)\b|"
+        r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
+        r"counsel\w+|mental health)", 1.0, says="the therapy the patient already has continues"),
+    cue("outside-therapy.primary-therapist", "outside-therapy",
+        r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
+        r"\bcollaborating (?:\w+ )?therapists?\b|\bfor use with an? (?:outside |separate )?therapist\b", 1.0,
+        says="the patient's primary therapist is someone else"),
+    cue("outside-therapy.outside", "outside-therapy",
+        r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
+        r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b|"
+        r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b", 1.0,
+        says="therapy outside the practice"),
+    cue("outside-therapy.refer-out", "outside-therapy",
+        r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
+        r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b|"
+        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
+        r"(?:psycho)?therapists?\b|\bhelp you find (?:a|an) (?:\w+ )?therapist\b", 1.0,
+        says="patients are referred to therapists elsewhere"),
+    cue("outside-therapy.keep-in-touch", "outside-therapy",
+        r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)|"
+        r"\btalk(?:ing)? (?:\w+ ){0,2}with your (?:own )?therapist\b|\bbring (?:your|their) own therapist\b|"
+        r"\binvit\w+ (?:your|their) (?:own )?therapist\b|\byour (?:own |outside |existing )?therapist(?:'s|’s)? role\b|"
+        r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for)",
+        1.0, says="the patient's own therapist stays involved"),
+    cue("outside-therapy.continue-with", "outside-therapy",
+        r"\bcontinu\w* (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with )?(?:your|their) "
+        r"(?:own |current |existing )?(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))|"
+        r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
+        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
+        r"(?<!infusion )therapy)\b|\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b", 1.0,
+        says="patients are told to continue or find therapy"),
+    cue("outside-therapy.updates", "outside-therapy",
+        r"\b(?:send|share|pass(?:es)? along|forward|provide)\w*\b[^.;]{0,40}\b(?:updates?|notes|summar(?:y|ies)|"
+        r"reports?)\b[^.;]{0,60}\b(?:therapist|clinician|provider|care team|primary|sessions?|everyone)\b", 0.8,
+        says="updates sent to the patient's own clinician"),
+)
+# Prescribers: a referral from them, or their managing the rest of a patient's care, is medical
+# care; only a requirement to stay in their care during the treatment asks for outside care.
+PRESCRIBER_CARER = prefiltered(r"\bpsychiatr\w+|\bpsychiatric providers?\b|\bprescribers?\b", re.I)
+THERAPY_CARER = prefiltered(
+    r"\b(?:psycho)?therap(?:ists?|y)\b|\bcounsel\w+|\bpsychologists?\b|\bmental health\b|\bLCSW\b|\bLPC\b|"
+    r"\bLMFT\b|\bclinicians?\b|\bcare team\b|\btreatment team\b",
+    re.I,
+)
+PRESCRIBER_ENOUGH = frozenset({"outside-therapy.in-care-of", "outside-therapy.connected-to", "outside-therapy.required"})
+# Care teams that are physicians only: a referral from them, or contact with them, is not
+# therapy with an outside provider.
+PHYSICIAN_ONLY = prefiltered(
+    r"\b(?:primary care|PCP|physicians?|doctors?|GP|family doctor|neurologist|pain specialist|other doctors|"
+    r"medical care team)\b",
+    re.I,
+)
+MENTAL_HEALTH_CARER = prefiltered(
+    r"\b(?:psycho)?therapists?\b|\bcounsel\w+|\bpsychiatr\w+|\bpsychologists?\b|\bmental health\b|\bLCSW\b|"
+    r"\bLPC\b|\bLMFT\b|\bclinicians?\b|\bcare team\b|\btherapy team\b",
+    re.I,
+)
+# Contact that is optional or one-way ("may wish to talk with your doctors", "patients come to
+# us on referral from") is not a referral model.
+OPTIONAL_CONTACT = prefiltered(
+    r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
+    r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer",
+    re.I,
+)
+# "A therapist is not required": the opposite of a referral model.
+NOT_REQUIRED = prefiltered(
+    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
+)
+# A page written for therapists or referring clinicians (its title or headline says so).
+FOR_REFERRERS = prefiltered(
+    r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
+    r"providers|clinicians))\b|\breferring (?:clinicians|therapists|psychotherapists)\b|"
+    r"\b(?:KAP|collaborating) therapists?\b|\btherapist requirements\b",
+    re.I,
+)
+
+# A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
+# "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
+NEGATION_CUES: tuple[Cue, ...] = (
+    cue("negated.do-not-offer", "negated",
+        r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
+        r"give|giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|"
+        r"carry|sell\w*)\b", 1.0, says="an offer denied ('we do not offer KAP')"),
+    cue("negated.not-something-we-do", "negated",
+        r"\b(?:is|are) not (?:something|a service|an option|a treatment|a route) (?:that )?(?:we|I)\b", 1.0,
+        says="'is not something we provide'"),
+    cue("negated.not-a-practice", "negated",
+        r"\b(?:(?:is|are|am|'re|’re)\s+not|neither of us is|none of us (?:is|are))\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:practice|clinic|provider|therapists?|psychotherapists?|psychiatrists?|psychologists?)\b", 1.0,
+        says="what the provider is not ('we are not a psychotherapy practice')"),
+    cue("negated.discontinued", "negated",
+        r"\b(?:discontinued|stopped (?:offering|providing|giving)|phased out|ceased|no longer)\b|"
+        r"\b(?:began|started|begun) (?:with|offering|by offering)\b[^.;]{0,60}\b(?:moved on|stopped|switched|"
+        r"discontinued|moved away)\b", 1.0, says="a service discontinued ('no longer offers Spravato')"),
+    cue("negated.there-is-no", "negated", r"\bthere (?:is|are) no\b", 1.0, says="'there is no ...'"),
+)
+# "not offered to couples", "never given on its own": a restriction on an offer, not a denial.
+RESTRICTION = prefiltered(
+    r"\b(?:to|for) (?:couples|minors|children|anyone|patients who|people who|those who|everyone|teens|adolescents|"
+    r"pregnant)\b|\b(?:on its own|by itself|alone|in isolation|without (?:a|an|the|your|medical|monitoring))\b|"
+    r"\b(?:not|never) (?:\w+ ){0,2}(?:every|all) (?:patients?|clients?)\b",
+    re.I,
+)
+# Comparisons between two of the provider's own offers, and claims that are not offers at all.
+NOT_A_DENIAL = prefiltered(
+    r"\b(?:replace\w*|substitute\w*|instead of|cure|guarantee\w*|promise\w*|sales decision|addictive|habit-forming|"
+    r"a medication you take home|a typical|an ordinary)\b",
+    re.I,
+)
+EXCEPTIONS = prefiltered(r"\b(?:beyond|other than|except|apart from|besides|outside of)\b", re.I)
+PASSIVE_NEGATION = prefiltered(
+    r"\b(?:is|are|was|were)\b.{0,14}\b(?:offered|provided|available|given|administered|used|carried)\b", re.I
+)
+NOT_A_THERAPY_PRACTICE = prefiltered(
+    r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
+    r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
+    re.I,
+)
+
+# The voice of publishing, research, listings, societies and vendors. Each counts once per
+# site per cue, up to PUBLISHER_CAP, so a long article does not outweigh itself.
+PUBLISHER_CUES: tuple[Cue, ...] = (
+    cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
+        0.5, says="an author's byline", flags=0),
+    cue("publisher.journal", "publisher",
+        r"^(?:Abstract|Keywords?|References?|Citations?)\b:?|"
+        r"\bet al\.?\b|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|"
+        r"\bthis (?:study|review|paper|article|report) (?:examines|describes|reports|reviews|explores)\b|"
+        r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed)\b", 1.0,
+        says="journal apparatus (abstract, references, 'et al.')"),
+    cue("publisher.research", "publisher",
+        r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
+        r"exclusion criteria|study participants|(?:enroll(?:ing)?|recruiting) (?:participants|volunteers|patients)|"
+        r"NCT\d{8}|now recruiting|principal investigator|placebo[- ]controlled|healthy volunteers|"
+        r"the study population)\b", 1.0,
+        says="research or trial listing"),
+    cue("publisher.news", "publisher",
+        r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|The [A-Z]\w+)|\bsaid in (?:a|an) (?:statement|"
+        r"interview)\b|\binterview(?:ed|s)? (?:with|by)\b|\btranscribed\b|\bedited for (?:length|clarity)\b|"
+        r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|\bsponsored\b|"
+        r"\bwe wrote this (?:post|article|piece)\b|\bin partnership with\b|\badvertorial\b|\{Partner\}|"
+        r"\bmore stories\b", 1.0, says="news or magazine voice"),
+    cue("publisher.directory", "publisher",
+        r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|find (?:a|an|the right|"
+        r"your) (?:provider|clinic|therapist|practitioner|ketamine)|near (?:you|where you live)|browse (?:by|all)|"
+        r"(?:collects|lists|brings together|gathers|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
+        r"\b(?:providers|clinics|practitioners|therapists|clinicians)|providers (?:across|throughout)|"
+        r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
+        r"practitioners)|(?:in|join|joining|to|into) (?:our|its|the) (?:provider )?network\b|providers? agrees?\b|"
+        r"claim (?:your|this) "
+        r"(?:listing|profile)|list your practice|get listed)\b", 1.0, says="a directory or listing"),
+    cue("publisher.society", "publisher",
+        r"\b(?:position statement|our members|members of (?:the|our)|member(?:ship)? (?:benefits|directory)|"
+        r"(?:professional )?(?:association|society|college|academy) (?:of|for)\b|scope of practice|"
+        r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
+    cue("publisher.vendor", "publisher",
+        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|"
+        r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
+        r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
+        r"for your (?:clinic|practice))\b", 0.8, says="selling to clinics rather than treating patients"),
+    cue("publisher.not-a-provider", "publisher",
+        r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
+        r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
+        r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
+        r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+        r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
+        r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
+        r"\bofficial website of\b", 1.5, says="the site says it gives no care"),
+    cue("publisher.research-voice", "publisher",
+        r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|this article|this piece|"
+        r"in this blog|podcast|broadcast|listen live)\b", 0.5, says="reporting on research"),
+)
+PUBLISHER_CAP = 3.0  # most one cue can count on one site
+# A page that is a listing or profile of someone else: its offers are not the site's.
+FOREIGN_PAGE = prefiltered(
+    r"^(?:\S+ ){0,10}?(?:[\w'’-]+ )?(?:profile|listing|directory|find a \w+|near me|reviews? of)\b(?:\S+ ?){0,6}$", re.I
+)
+
+# The site as a whole: structured-data types and names.
+PROVIDER_TYPES = frozenset({
+    "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
+    "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
+    "dentist", "medicalspa", "dayspa",
+})
+PUBLISHER_TYPES = frozenset({
+    "newsarticle", "reportage", "scholarlyarticle", "medicalscholarlyarticle", "newsmediaorganization",
+    "researchproject", "medicaltrial", "medicalstudy", "dataset", "collectionpage", "itemlist", "periodical",
+    "publicationissue",
+})
+
+# Generic explanation of ketamine: the drug as the subject, research, history and statistics.
+EXPLAINER_CUES: tuple[Cue, ...] = (
+    cue("explainer.drug-as-subject", "explainer",
+        r"^(?:(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|this "
+        r"(?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|treatment))"
+        r"(?:[®™]|,[^,]{0,60},)?\s+(?:is|was|has|had|works|acts|can|may|might|helps|appears|carries|binds|sets|"
+        r"stands|differs|makes|holds|causes|opens|brings|rewrites|outperforms|marks|encourages|targets|relies|"
+        r"consists|means|combines|lets|affects|blocks|increases|reduces|eases|sends|attaches|first|spent|stayed|"
+        r"started|became|gained|entered|does|did|offers|delivers|improves)\b",
+        1.0, says="the drug as the subject"),
+    cue("explainer.research", "explainer",
+        r"\b(?:stud(?:y|ies)|research|trials?|evidence|literature|scientists|experts|data)\b[^.;]{0,40}\b(?:show\w*|"
+        r"suggest\w*|found|find|indicat\w*|demonstrat\w*|support\w*|report\w*|say)\b|\baccording to\b|"
+        r"\b\d{1,3}(?:\.\d)?\s?%|\bFDA\b|\bin (?:19|20)\d\d\b|\bapproved\b", 1.0, says="research, history or statistics"),
+    cue("explainer.generic-people", "explainer",
+        r"\b(?:many|some|most) (?:people|patients|providers|clinics|physicians|doctors)\b|\b(?:people|anyone) "
+        r"(?:with|who)\b|\bmental health professionals\b", 0.5, says="people in general"),
+)
