@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from crawler import cues as V
 from crawler.cues import Cue
@@ -40,7 +40,7 @@ KIND_WEIGHT = {
     "locations": 0.8,
     "other": 0.8,
     "faq": 0.8,
-    "blog": 0.6,
+    "blog": 0.45,
     "news": 0.2,
 }
 # Menus, footers, cookie banners and sidebars repeat on every page and carry no offers. Page
@@ -51,6 +51,7 @@ REGION_WEIGHT = {"main": 1.0, "header": 0.5}
 PUBLISHER_REGION_WEIGHT = {"main": 1.0, "header": 0.5, "footer": 0.5, "nav": 0.25, "aside": 0.25}
 _MENU_TAGS = ("li", "a", "button", "option", "label")
 FOREIGN_PAGE_WEIGHT = 0.2
+CONTACT_WEIGHT = 0.3  # a phone link or a booking button: someone to call, not yet an offer
 BRAND_WEIGHT = 0.9  # a practice named for ketamine or infusions ("<Town> Ketamine Infusions")  # a profile or listing of someone else on a directory
 
 # Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
@@ -66,7 +67,8 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
-TOPIC_FROM_PAGE = 0.6  # a clause about "the treatment" on a ketamine page, against one naming ketamine
+TOPIC_FROM_PAGE = 0.75  # a clause about "the treatment" on a ketamine page, against one naming ketamine
+TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is handled by our staff")
 
 ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
 
@@ -77,7 +79,17 @@ _LEAD_IN = Cue("offer.lead-in-list", "offer", prefiltered(r"."), 0.9,
                says="a list introduced by the provider ('With me, a round would involve:')")
 _TAGLINE = Cue("offer.tagline", "offer", prefiltered(r"."), 0.75,
                says="a tagline under the headline naming what the practice treats")
+_BOOKING_BUTTON = prefiltered(
+    r"^(?:book|schedule|request|make)(?: (?:now|online|today|an? (?:appointment|consult\w*|visit|session|infusion)|"
+    r"your (?:appointment|consult\w*|visit|session|infusion)))?\s*[!.→>»]?$|^(?:call|text) (?:us|now|today)\b",
+    re.I,
+)
+# Procedure readings a negation turns into an instruction or a restriction.
+_PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDENTITY_CUES) | {
+    "offer.listed-under-offer-heading"
+}
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+_PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
 _VOICED_WEIGHT = {"offer.passive-procedure": 0.75}
 _FAQ_YES = prefiltered(r"^(?:Yes|Yep|Absolutely|Definitely|Of course)\b[.!,]?", re.I)
@@ -246,15 +258,12 @@ def classify_site(pages: list[Page]) -> Decision:
 
 def read_sentences(pages: list[Page]) -> list[SentenceReading]:
     """Every sentence of the site with the role the classifier gave it, once the site is
-    decided: on a site that reads as a publisher, what would be offers are its reporting."""
+    decided: on a site that reads as a publisher, everything on it is its reporting."""
     site = _read_site(pages)
     decision = _decide(site)
-    if decision.rule != "publisher":
+    if decision.modality != "not-a-provider" or site.publisher < PUBLISHER_MIN:
         return site.readings
-    reported = {"offer", "own-therapy", "outside-therapy", "negated"}
-    return [
-        SentenceReading(r.text, r.url, "publisher", r.rule) if r.role in reported else r for r in site.readings
-    ]
+    return [SentenceReading(r.text, r.url, "publisher", r.rule or "publisher.site") for r in site.readings]
 
 
 def _read_site(pages: list[Page]) -> _Site:
@@ -357,7 +366,11 @@ def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
 
 
 def _has_prose(page: Page) -> bool:
-    return any(b.region == "main" and b.tag in ("p", "li") and b.text.count(" ") >= 7 for b in page.blocks)
+    """Whether a page says anything in sentences (a stub home page holds only its menu)."""
+    return any(
+        b.region == "main" and (b.tag == "p" and b.text.count(" ") >= 2 or b.tag == "li" and b.text.count(" ") >= 7)
+        for b in page.blocks
+    )
 
 
 def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
@@ -410,11 +423,22 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _clauses(text: str) -> list[str]:
-    """Clauses a negation or a concession cannot reach beyond."""
+class _Clause(NamedTuple):
+    text: str
+    lead: str = ""  # the leading subordinate clause it follows, whose topic it shares
+    subordinate: bool = False  # it is that leading clause: a condition or concession, no offer
+
+
+def _clauses(text: str) -> list[_Clause]:
+    """Clauses a negation or a concession cannot reach beyond ("Before your infusion, we check...")."""
     lead = V.LEADING_SUBCLAUSE.match(text)
-    parts = [lead.group(1), text[lead.end():]] if lead else [text]
-    return [c.strip() for part in parts for c in V.CLAUSE_SPLIT.split(part) if c and c.strip()]
+    parts = [_Clause(lead.group(1), "", True), _Clause(text[lead.end():], lead.group(1))] if lead else [_Clause(text)]
+    return [
+        _Clause(c.strip(), part.lead, part.subordinate)
+        for part in parts
+        for c in V.CLAUSE_SPLIT.split(part.text)
+        if c and c.strip()
+    ]
 
 
 def _brand_names(pages: list[Page]) -> set[str]:
@@ -474,10 +498,10 @@ def _therapy_org(text: str) -> bool:
     )
 
 
-def _voice(s: _Sentence, clause: str, ctx: _Context) -> Cue | None:
+def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False) -> Cue | None:
     """The cue by which a clause speaks as the provider offering something, if any."""
-    if V.CONCESSION.match(clause):
-        return None  # "Although it can be given by IV, ...": conceded, not offered
+    if (V.SUBORDINATE if subordinate else V.CONCESSION).match(clause):
+        return None  # "Although it can be given by IV", "When we agree to start": conceded or conditional
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
         return _OFFER_CUES[0]
@@ -516,8 +540,15 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks.
         text = f"{s.heading.rstrip('? ')}. {text}"
     best = ("other", "")
-    for clause in _clauses(text):
-        role, rule = _read_clause(s, clause, ctx, signals)
+    if V.DISCONTINUED_ACROSS.search(text):
+        clauses = [_Clause(text)]  # "we began with injections but later moved on": one statement
+    else:
+        clauses = _clauses(text)
+    # A clause that names no route of its own is about the sentence's ("an infusion means
+    # needles, but the process is handled by our staff").
+    sentence_routes = _clause_routes(s, text, ctx, bool(V.KETAMINE.search(text))) if len(clauses) > 1 else []
+    for clause in clauses:
+        role, rule = _read_clause(s, clause, sentence_routes, ctx, signals)
         if _ROLE_RANK[role] < _ROLE_RANK[best[0]]:
             best = (role, rule)
     return best
@@ -541,16 +572,23 @@ def _clause_routes(s: _Sentence, clause: str, ctx: _Context, names_ketamine: boo
     return routes
 
 
-def _read_clause(s: _Sentence, clause: str, ctx: _Context, signals: _Signals) -> tuple[str, str]:
+def _read_clause(
+    s: _Sentence, part: _Clause, sentence_routes: list[str], ctx: _Context, signals: _Signals
+) -> tuple[str, str]:
     page_weight = s.weight
-    names_ketamine = bool(V.KETAMINE.search(clause))
+    clause, lead = part.text, part.lead
+    about = f"{lead} {clause}" if lead else clause
+    names_ketamine = bool(V.KETAMINE.search(about))
     routes = _clause_routes(s, clause, ctx, names_ketamine)
+    borrowed = [] if routes else _clause_routes(s, lead, ctx, names_ketamine) if lead else sentence_routes
     kap_specific = bool(V.KAP_SPECIFIC.search(clause))
     # On a page about ketamine, "your treatment" and "the series" mean the ketamine care.
     if names_ketamine or routes or kap_specific:
         topic = 1.0
-    elif s.topic_page and V.TREATMENT_NOUN.search(clause):
+    elif s.topic_page and V.TREATMENT_NOUN.search(about):
         topic = TOPIC_FROM_PAGE
+    elif s.topic_page:
+        topic = TOPIC_PAGE_ONLY
     else:
         topic = 0.0
     negation = _negation(clause)
@@ -571,10 +609,12 @@ def _read_clause(s: _Sentence, clause: str, ctx: _Context, signals: _Signals) ->
     if negation is not None:
         heading_routes = ctx.routes_in_heading(s.heading)
         voice = _voice(s, clause, ctx)
-        _read_negation(s, clause, negation, routes, heading_routes, page_weight * max(voice.weight if voice else 0, 0.5),
-                       signals)
-        return "negated", negation.name
-    voice = _voice(s, clause, ctx)
+        denied = _read_negation(s, clause, negation, routes, heading_routes,
+                                page_weight * max(voice.weight if voice else 0, 0.5), signals)
+        return ("negated", negation.name) if denied else ("other", negation.name)
+    voice = _voice(s, clause, ctx, part.subordinate)
+    if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
+        voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
     weight_v = voice.weight if voice else 0.0
     if voice is not None and s.url in ctx.voiced_pages:
         weight_v = max(weight_v, _VOICED_WEIGHT.get(voice.name, 0.0))
@@ -586,34 +626,37 @@ def _read_clause(s: _Sentence, clause: str, ctx: _Context, signals: _Signals) ->
     if V.THERAPY_WORD.search(plain):
         # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
         signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
+    offers = voice is not None and voice is not _WEAK_VOICE and topic > 0.0
+    if offers:
+        weight = page_weight * weight_v * topic
+        signals.add("provider", weight, s, voice.name, "offer")
+        if voice.name in V.IDENTITY_CUES:
+            signals.add("identity", weight, s, voice.name, "offer")
+        own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
+        route_weight = 1.0 if routes else 0.5
+        for r in own_routes:
+            signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
+        if routes or _KETAMINE_CARE.search(clause):
+            signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
     own = _read_in_house_therapy(s, clause, plain, voice, weight_v, ctx, signals)
     if own:
         return "own-therapy", own
-    if voice is None or topic == 0.0 or voice is _WEAK_VOICE and not names_ketamine:
+    if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
-            return "explainer", _explainer_rule(clause)
-        return "other", ""
-    weight = page_weight * weight_v * topic
-    signals.add("provider", weight, s, voice.name, "offer")
-    if voice.name in V.IDENTITY_CUES:
-        signals.add("identity", weight, s, voice.name, "offer")
-    own_routes = routes or ([r for r in ctx.page_routes.get(s.url, [])] if topic < 1.0 or not names_ketamine else [])
-    route_weight = 1.0 if routes else 0.5
-    for r in own_routes:
-        signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
-    if routes or _KETAMINE_CARE.search(clause):
-        signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
-    if voice is _WEAK_VOICE:
-        return "explainer" if names_ketamine else "other", voice.name
+        return _talk_role(clause, topic, voice)
     return "offer", voice.name
 
 
-def _explainer_rule(clause: str) -> str:
+def _talk_role(clause: str, topic: float, voice: Cue | None) -> tuple[str, str]:
+    """A clause that offers nothing: general explanation when it speaks of the treatment in the
+    third person; anything else (the writer's own experience, logistics) is other."""
+    if voice is not None or _PERSONAL.search(clause):
+        return "other", voice.name if voice else ""
     for c in V.EXPLAINER_CUES:
         if c.pattern.search(clause):
-            return c.name
-    return "ketamine.mentioned"
+            return "explainer", c.name
+    return ("explainer", "ketamine.mentioned") if topic >= TOPIC_FROM_PAGE else ("other", "")
 
 
 def _negation(clause: str) -> Cue | None:
@@ -648,7 +691,7 @@ def _outside_therapy(clause: str) -> Cue | None:
         named = m.group(0)
         if V.PRESCRIBER_CARER.search(named) and not V.THERAPY_CARER.search(named) and c.name not in V.PRESCRIBER_ENOUGH:
             continue  # a referral from a psychiatrist, who goes on prescribing: medical care
-        if re.search(r"\b(?:our|my)\s+(?:\w+\s+){0,2}$", clause[max(0, m.start() - 20): m.start()], re.I):
+        if re.search(r"\b(?:our|my)\s+(?:(?!and\b|or\b)[\w-]+\s+)?$", clause[max(0, m.start() - 20): m.start()], re.I):
             continue  # "our referring clinicians' page", "our primary therapist": the provider's own
         return c
     return None
@@ -659,6 +702,7 @@ _FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions
 # Cues that say therapy only where therapy is in view ("I sit with you" on a therapist's site;
 # "your clinician will help you" is a nurse at an infusion clinic as often).
 _NEEDS_THERAPY_CONTEXT = ("own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions")
+_NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
 
@@ -698,7 +742,11 @@ def _read_in_house_therapy(
     therapy = V.THERAPY_WORD.search(plain) or (ctx.therapist_practice and V.FIRST_PERSON.search(clause))
     therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
-    medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
+    medicine = (
+        block_medicine
+        or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
+        or s.topic_page and bool(_SESSION_WORD.search(clause))
+    )
     found = ""
     if weight_v >= 0.75 and (kap_specific or (kap_loose and therapy_context)):
         signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
@@ -708,8 +756,8 @@ def _read_in_house_therapy(
             if c.pattern.search(plain if c.name != "own-therapy.therapy-sessions" else clause):
                 if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
                     continue
-                if c.name == "own-therapy.therapist-in-session" and not _SESSION_WORD.search(clause):
-                    continue
+                if c.name in _NEEDS_SESSION and not _SESSION_WORD.search(clause):
+                    continue  # "our therapists offer couples therapy": therapy, but not with the medicine
                 optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
                 signals.add("kap", weight * c.weight * optional, s, c.name, "own-therapy")
                 if c.name in _FIRST_PERSON_THERAPY:
@@ -736,7 +784,7 @@ def _read_in_house_therapy(
 def _read_negation(
     s: _Sentence, clause: str, negation: Cue, routes: list[str], heading_routes: list[str], weight: float,
     signals: _Signals,
-) -> None:
+) -> bool:
     """A negated offer counts against what it names: "we do not offer KAP", "no longer offers Spravato".
 
     The negation reaches what follows it ("not approved for home use" negates home use, not the
@@ -745,18 +793,22 @@ def _read_negation(
     """
     m = negation.pattern.search(clause)
     if not m:
-        return
+        return False
     scope = V.EXCEPTIONS.split(clause[m.start():])[0]  # "nothing beyond Spravato" does not negate Spravato
     if negation.name == "negated.there-is-no":
         scope = " ".join(scope.split()[:6])  # "there is no office; ..." negates the office only
     if negation.name == "negated.discontinued" or V.PASSIVE_NEGATION.search(clause[max(0, m.start() - 12): m.end()]):
         scope = clause[: m.start()] + " " + scope
+    denied = False
     for r in routes:
         if V.ROUTES[r].search(scope) or (r in heading_routes and V.THIS_ROUTE.search(scope)):
             signals.add(f"against:service:{r}", weight, s, negation.name, "negated")
+            denied = True
     therapy_scope = V.MEDICAL_THERAPY.sub("", scope)
     if V.KAP_SPECIFIC.search(scope) or V.KAP_LOOSE.search(scope) or V.NOT_A_THERAPY_PRACTICE.search(therapy_scope):
         signals.add("against:kap", weight, s, negation.name, "negated")
+        denied = True
+    return denied or bool(V.KETAMINE.search(scope))
 
 
 def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals, rule: str) -> None:
@@ -817,6 +869,14 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
                 if p.search(name) and r != "at-home":
                     signals.add(f"service:{r}", 0.5, s, "provider.ketamine-name", "provider")
                     signals.add("medical-ketamine", 0.3, s, "provider.ketamine-name", "provider")
+            break
+    # A practice can be phoned or booked: a phone link, or a booking button in its menus.
+    for page in pages:
+        booking = next((b for b in page.blocks if b.tag in ("a", "button", "li") and _BOOKING_BUTTON.match(b.text)), None)
+        if page.tel_links or booking is not None:
+            label = booking.text if booking is not None else f"tel:{page.tel_links[0]}"
+            signals.add("identity", CONTACT_WEIGHT, _site_sentence(label, page, "a"), "provider.phone-or-booking",
+                        "provider")
             break
     for page in pages:
         for obj in page.structured:

@@ -102,7 +102,7 @@ KAP_SPECIFIC = prefiltered(
 # Names clinics also use for plain infusions ("ketamine-assisted therapy").
 KAP_LOOSE = prefiltered(r"ketamine[- ]assisted(?:[- ]therapy)?\b|\bKAT\b", re.I)
 ROUTES: dict[str, Matcher] = {
-    "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\binto (?:a|the|your) vein\b", re.I),
+    "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\bin(?:to)? (?:a|the|your) vein\b", re.I),
     "im-injection": prefiltered(
         r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
         r"a|your) muscle\b"
@@ -135,9 +135,9 @@ ROUTE_NOUNS = prefiltered(
 )
 # On a page about ketamine, "your treatment", "the series", "each dose" mean the ketamine care.
 TREATMENT_NOUN = prefiltered(
-    r"\b(?:treatments?|sessions?|infusions?|doses?|dosing|medicine|medication|series|boosters?|appointments?|"
-    r"consultations?|consults?|visits?|procedure|programs?|protocols?|IV|injections?|spray|lozenges?|troches?|"
-    r"tablets?|evaluations?|intake|screening|recliner|monitor\w*|therapy|care)\b",
+    r"\b(?:treatments?(?![- ]resistant)|sessions?|infusions?|doses?|dosing|medicine|medication|series|boosters?|"
+    r"appointments?|consultations?|consults?|visits?|procedure|programs?|protocols?|IV|injections?|spray|lozenges?|"
+    r"troches?|tablets?|evaluations?|intake|screening|recliner|monitor\w*|therapy|care|prescriptions?|Rx)\b",
     re.I,
 )
 # "infusion therapy" is a medical treatment, not psychotherapy.
@@ -213,7 +213,9 @@ OFFER_VERBS = (
     r"integrate|welcome|accept|begin|start|recommend|recommends|place|places|insert|inserts|monitor|monitors|"
     r"watch|watches|check|checks|review|reviews|evaluat(?:e|es)|assess(?:es)?|screen|screens|clear|clears|"
     r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
-    r"walk you|help you|help patients|help clients|work with (?:you|patients|clients))"
+    r"walk you|help you|help patients|help clients|work with (?:you|patients|clients)|ask|asks|require|requires|"
+    r"(?:am|are|is) (?:dedicated|committed|proud|excited|honored|pleased) to|"
+    r"track|tracks|adjust|adjusts|tailor|tailors|oversee|oversees|manage|manages)"
 )
 # What a writer does with a subject, not what a provider does with a patient.
 _WRITING_VERBS = (
@@ -259,10 +261,10 @@ THIS_ROUTE = prefiltered(r"\bthis (?:route|method|option)\b", re.I)  # refers ba
 # Headings that introduce a list of what the provider does.
 OFFER_HEADING = prefiltered(
     r"\b(?:what (?:we|i) (?:offer|provide|do|treat)|our (?:services|treatments?|options|program|approach)|"
-    r"services|(?<!browse by )(?<!-)treatments?(?![- ]resistant)|(?:your|treatment) options|paths|fees|pricing|"
+    r"services|(?:your|treatment) options|paths|fees|pricing|"
     r"prices|steps|what to expect|what happens|during the|before the|after the|how (?:it|the medicine|treatment|"
     r"\w+ \w+) (?:is given|works)|conditions (?:we|treated)|what the program includes|what you get|"
-    r"what(?:'s| is) included|the (?:course|program|process)|at a glance)\b|^\d{1,2}[.)]\s",
+    r"what(?:'s| is) included|the (?:course|program|process)|at a glance)\b|^\d{1,2}[.)]\s|^(?:our |all )?treatments?\b",
     re.I,
 )
 # Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
@@ -288,11 +290,21 @@ LEAD_IN = prefiltered(r":\s*$")
 # subject begins, not at the first comma of a list.
 LEADING_SUBCLAUSE = prefiltered(
     r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
-    r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|KAP|patients|clients|most|many|some|each|"
-    r"every|a|an)\b)",
+    r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|esketamine|spravato|KAP|patients|clients|most|"
+    r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?)\b|(?-i:[A-Z][a-z]))",
     re.I,
 )
+# A leading subordinate clause concedes or sets a condition; it offers nothing by itself.
+SUBORDINATE = prefiltered(
+    r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with)|If|When|Once|Until|Unless|Since|Because|While)\b", re.I
+)
 CONCESSION = prefiltered(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
+NEGATION_WORD = prefiltered(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|lacks?|without|cannot)\b|n['’]t\b", re.I)
+# A change told across two clauses: "we began with injections but later moved on".
+DISCONTINUED_ACROSS = prefiltered(
+    r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
+    re.I,
+)
 CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])", re.I)
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
@@ -328,7 +340,8 @@ OFFER_CUES: tuple[Cue, ...] = (
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
-        r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*|build\w*)\b", 1.0,
+        r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*|build\w*|track\w*|adjust\w*|tailor\w*|oversee\w*|"
+        r"manage\w*|observe\w*|see\w*)\b", 1.0,
         says="the provider's own staff at work ('our nurse will place the IV')"),
     cue("offer.staff-acts", "offer",
         r"\b(?:the|a|an|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|"
@@ -364,9 +377,11 @@ OFFER_CUES: tuple[Cue, ...] = (
         r"\bwe(?:'re|’re| are) (?:an?|the|your) (?:[\w-]+ ){0,3}(?:clinic|practice|center|provider|team|office)\b|"
         r"\b(?:as|being) an? (?:[\w-]+ ){0,3}(?:clinic|practice|provider)\b[^.;]{0,30}\b(?:we|our)\b",
         1.0, says="the provider naming what it is ('clinics such as ours')"),
-    cue("offer.announcement", "offer", r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b",
+    cue("offer.announcement", "offer", r"^(?:now |also |newly )?(?:offering|introducing|available now|now available)\b"
+        r"(?![^.;]*\b(?:is|are|was|were)\b)",
         1.0, says="an announcement ('Now offering Spravato')"),
-    cue("offer.at-brand", "offer", r"^At [A-Z][\w&'’. -]{1,50}(?:,| our\b| we\b)\s*(?:we|our|patients|clients|you)\b",
+    cue("offer.at-brand", "offer", r"^At [A-Z][\w&'’. -]{1,50}(?:,| our\b| we\b)\s*(?:we|our (?:[\w-]+ ){0,2}" + STAFF +
+        r"|patients|clients|you)\b",
         1.0, says="'At <practice>, we...'", flags=0),
     cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
         r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b",
@@ -384,7 +399,7 @@ OFFER_CUES: tuple[Cue, ...] = (
         says="what every patient goes through"),
     cue("offer.patients-get", "offer",
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
-        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to)\b", 0.75,
+        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with)\b", 0.75,
         says="what patients receive"),
     cue("offer.you-will", "offer",
         r"\byou(?:'ll|’ll| will)(?: \w+)? (?:sit|lie|recline|rest|relax|receive|get|have|meet|arrive|start|begin|"
@@ -392,6 +407,14 @@ OFFER_CUES: tuple[Cue, ...] = (
         r"check in|fill|complete|book|need|feel|notice|remain|return|come|go home|choose|pick|schedule|work|"
         r"talk|undergo|experience|continue|join|take|use|learn|set)\b", 0.75,
         says="second-person procedure ('you will rest in a recliner')"),
+    cue("offer.your-treatment", "offer",
+        r"\byour (?:first |next |initial |own |individuali[sz]ed |personali[sz]ed )?(?:\w+ )?(?:infusions?|sessions?|"
+        r"journeys?|treatments?|appointments?|visits?|doses?|treatment plan|program|series)\b|"
+        r"\b(?:the|your) (?:first|initial|next) (?:appointment|visit|session|consultation|infusion|treatment)\b", 0.5,
+        says="the patient's own treatment at the practice ('your first infusion')"),
+    cue("offer.you-do", "offer",
+        r"\byou (?:schedule|book|choose|pick|meet|start|begin|receive|get|take|use|sit|rest|relax|arrive|check in|"
+        r"complete|fill out|recline|lie)\b", 0.5, says="the patient's steps, in the present ('you schedule them')"),
     cue("offer.eligibility", "offer",
         r"\b(?:anyone|patients?|clients?|you|candidates?)\b[^.;]{0,40}\b(?:must|need to|needs to|have to|has to|"
         r"first need|will need|are required to|to qualify|qualify first|is required)\b", 0.6,
@@ -404,7 +427,9 @@ OFFER_CUES: tuple[Cue, ...] = (
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
-        r"recorded)\b(?! to\b)", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
+        r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
+        r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.participle-item", "offer",
         r"^(?:Given|Delivered|Administered|Monitored|Watched|Supervised|Performed|Provided|Offered|Available|"
         r"Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
@@ -448,7 +473,7 @@ OWN_THERAPY_CUES: tuple[Cue, ...] = (
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
-        r"\b(?:preparation|prep|integration|psychotherapeutic|therapy|counseling|counselling)(?:/\w+)? (?:sessions?|"
+        r"\b(?:preparation|prep|integration|psychotherapeutic|therapy|psychotherapy|counseling|counselling)(?:/\w+)? (?:sessions?|"
         r"meetings?|therapy|work|support|follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and "
         r"(?:integration|preparation)\b", 1.0, says="preparation or integration sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
@@ -645,7 +670,9 @@ PUBLISHER_CUES: tuple[Cue, ...] = (
         r"^(?:Abstract|Keywords?|References?|Citations?)\b:?|"
         r"\bet al\.?\b|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|"
         r"\bthis (?:study|review|paper|article|report) (?:examines|describes|reports|reviews|explores)\b|"
-        r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed)\b", 1.0,
+        r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed) (?:the (?:literature|progress|"
+        r"case|cases|data|findings|results|outcomes)|our (?:experience|findings|results|data)|\d+|a (?:case|series|"
+        r"retrospective))", 1.0,
         says="journal apparatus (abstract, references, 'et al.')"),
     cue("publisher.research", "publisher",
         r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
@@ -656,8 +683,9 @@ PUBLISHER_CUES: tuple[Cue, ...] = (
     cue("publisher.news", "publisher",
         r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|The [A-Z]\w+)|\bsaid in (?:a|an) (?:statement|"
         r"interview)\b|\binterview(?:ed|s)? (?:with|by)\b|\btranscribed\b|\bedited for (?:length|clarity)\b|"
-        r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|\bsponsored\b|"
-        r"\bwe wrote this (?:post|article|piece)\b|\bin partnership with\b|\badvertorial\b|\{Partner\}|"
+        r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
+        r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
+        r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
         r"\bmore stories\b", 1.0, says="news or magazine voice"),
     cue("publisher.directory", "publisher",
         r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|find (?:a|an|the right|"
@@ -665,7 +693,7 @@ PUBLISHER_CUES: tuple[Cue, ...] = (
         r"(?:collects|lists|brings together|gathers|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
-        r"practitioners)|(?:in|join|joining|to|into) (?:our|its|the) (?:provider )?network\b|providers? agrees?\b|"
+        r"practitioners)|(?:join|joining|into|come to) (?:our|its|the) (?:provider )?network\b|providers? agrees?\b|"
         r"claim (?:your|this) "
         r"(?:listing|profile)|list your practice|get listed)\b", 1.0, says="a directory or listing"),
     cue("publisher.society", "publisher",
@@ -710,9 +738,10 @@ PUBLISHER_TYPES = frozenset({
 # Generic explanation of ketamine: the drug as the subject, research, history and statistics.
 EXPLAINER_CUES: tuple[Cue, ...] = (
     cue("explainer.drug-as-subject", "explainer",
-        r"^(?:(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|this "
+        r"^(?:(?:an? |the )?(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|(?:this|the) "
         r"(?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|treatment))"
-        r"(?:[®™]|,[^,]{0,60},)?\s+(?:is|was|has|had|works|acts|can|may|might|helps|appears|carries|binds|sets|"
+        r"(?:[®™]|,[^,]{0,60},)?\s+(?:is|was|has|had|works|acts|can|may|might|helps|appears|carries|binds|sets|calls|"
+        r"requires|needs|takes|lasts|costs|comes|"
         r"stands|differs|makes|holds|causes|opens|brings|rewrites|outperforms|marks|encourages|targets|relies|"
         r"consists|means|combines|lets|affects|blocks|increases|reduces|eases|sends|attaches|first|spent|stayed|"
         r"started|became|gained|entered|does|did|offers|delivers|improves)\b",

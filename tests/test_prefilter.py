@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 
-from crawler import classify
+from crawler import classify, cues
+from crawler.cues import Cue
 from crawler.parse import parse_page
 from crawler.prefilter import Prefiltered, any_of, prefiltered, required_literals
 
@@ -70,9 +71,11 @@ def test_characters_the_regex_engine_folds_to_ascii_letters_still_reach_the_rege
 
 def _classifier_patterns() -> list[Prefiltered]:
     found: list[Prefiltered] = []
-    for value in vars(classify).values():
-        values = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
-        found += [v for v in values if isinstance(v, Prefiltered)]
+    for module in (classify, cues):
+        for value in vars(module).values():
+            values = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+            values = [v.pattern if isinstance(v, Cue) else v for v in values]
+            found += [v for v in values if isinstance(v, Prefiltered)]
     return found
 
 
@@ -124,9 +127,8 @@ def test_the_classifier_patterns_answer_as_their_regexes_on_arbitrary_text(piece
 
 
 _COMBINED = [
-    (classify._REFERRAL, classify._REFERRAL_PHRASINGS),
-    (classify._ANY_ROUTE, list(classify._ROUTES.values())),
-    (classify._ANY_CONDITION, list(classify._CONDITIONS.values())),
+    (cues.ANY_ROUTE, list(cues.ROUTES.values())),
+    (cues.ANY_CONDITION, list(cues.CONDITIONS.values())),
 ]
 
 
