@@ -72,7 +72,6 @@ TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is ha
 
 ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
 
-_OFFER_CUES = tuple(sorted(V.OFFER_CUES, key=lambda c: -c.weight))  # the strongest reading wins
 _WEAK_VOICE = Cue("offer.first-person-mention", "offer", V.FIRST_PERSON, 0.3,
                   says="the provider speaking in the first person")
 _LEAD_IN = Cue("offer.lead-in-list", "offer", prefiltered(r"."), 0.9,
@@ -427,6 +426,7 @@ class _Clause(NamedTuple):
     text: str
     lead: str = ""  # the leading subordinate clause it follows, whose topic it shares
     subordinate: bool = False  # it is that leading clause: a condition or concession, no offer
+    scope: str = ""  # the paragraph it is part of, read once for all its clauses
 
 
 def _clauses(text: str) -> list[_Clause]:
@@ -498,14 +498,14 @@ def _therapy_org(text: str) -> bool:
     )
 
 
-def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False) -> Cue | None:
+def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, scope: str = "") -> Cue | None:
     """The cue by which a clause speaks as the provider offering something, if any."""
     if (V.SUBORDINATE if subordinate else V.CONCESSION).match(clause):
         return None  # "Although it can be given by IV", "When we agree to start": conceded or conditional
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
-        return _OFFER_CUES[0]
-    for c in _OFFER_CUES:
+        return V.OFFER_CUES.cues[0]
+    for c in V.OFFER_CUES.within(scope or clause):
         if c.fires(clause, kind, tag, heading):
             if c.name == "offer.price" and V.PRICE_RANGE.search(s.text + " " + heading):
                 continue
@@ -514,7 +514,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False) 
             return c
     if _brand_voice(clause, ctx.brand):
         return _BRAND
-    if s.lead and tag in V.LIST_TAGS and any(c.fires(s.lead, kind, "p", heading) for c in _OFFER_CUES[:8]):
+    if s.lead and tag in V.LIST_TAGS and _lead_voice(s.lead):
         return _LEAD_IN
     if s.tagline:
         return _TAGLINE
@@ -540,10 +540,11 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks.
         text = f"{s.heading.rstrip('? ')}. {text}"
     best = ("other", "")
+    scope = s.block if text is s.text else text
     if V.DISCONTINUED_ACROSS.search(text):
-        clauses = [_Clause(text)]  # "we began with injections but later moved on": one statement
+        clauses = [_Clause(text, scope=scope)]  # "we began with injections but later moved on": one statement
     else:
-        clauses = _clauses(text)
+        clauses = [c._replace(scope=scope) for c in _clauses(text)]
     # A clause that names no route of its own is about the sentence's ("an infusion means
     # needles, but the process is handled by our staff").
     sentence_routes = _clause_routes(s, text, ctx, bool(V.KETAMINE.search(text))) if len(clauses) > 1 else []
@@ -591,8 +592,8 @@ def _read_clause(
         topic = TOPIC_PAGE_ONLY
     else:
         topic = 0.0
-    negation = _negation(clause)
-    outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause)
+    negation = _negation(clause, part.scope)
+    outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause, part.scope)
     if outside is not None:
         optional = bool(V.OPTIONAL_CONTACT.search(clause))
         weight = page_weight * outside.weight * (0.3 if optional else 1.0)
@@ -601,18 +602,18 @@ def _read_clause(
             signals.add("identity", weight, s, outside.name, "outside-therapy")
         _read_conditions(s, clause, page_weight * 0.6, signals, outside.name)
         # "supported inside our sessions and inside your ongoing therapy": both, and ours counts.
-        ours = _first_person_therapy(clause)
+        ours = _first_person_therapy(clause, part.scope)
         if ours is not None and _MEDICINE_CONTEXT.search(" ".join((clause, s.block, s.heading))):
             signals.add("kap", page_weight * ours.weight, s, ours.name, "own-therapy")
             return "own-therapy", ours.name
         return "outside-therapy", outside.name
     if negation is not None:
         heading_routes = ctx.routes_in_heading(s.heading)
-        voice = _voice(s, clause, ctx)
+        voice = _voice(s, clause, ctx, scope=part.scope)
         denied = _read_negation(s, clause, negation, routes, heading_routes,
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
         return ("negated", negation.name) if denied else ("other", negation.name)
-    voice = _voice(s, clause, ctx, part.subordinate)
+    voice = _voice(s, clause, ctx, part.subordinate, part.scope)
     if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
     weight_v = voice.weight if voice else 0.0
@@ -622,8 +623,10 @@ def _read_clause(
     _read_conditions(s, clause, page_weight * (weight_v * max(topic, 0.5) or context), signals,
                      voice.name if voice else "condition.named")
     # "ketamine-assisted therapy" alone names a treatment, not a therapist.
-    plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", clause))
-    if V.THERAPY_WORD.search(plain):
+    plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", clause)) if V.THERAPY_WORD.search(clause) else ""
+    if plain and not V.THERAPY_WORD.search(plain):
+        plain = ""
+    if plain:
         # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
         signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
     offers = voice is not None and voice is not _WEAK_VOICE and topic > 0.0
@@ -638,30 +641,30 @@ def _read_clause(
             signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
         if routes or _KETAMINE_CARE.search(clause):
             signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
-    own = _read_in_house_therapy(s, clause, plain, voice, weight_v, ctx, signals)
+    own = _read_in_house_therapy(s, part, plain, voice, weight_v, ctx, signals)
     if own:
         return "own-therapy", own
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
-        return _talk_role(clause, topic, voice)
+        return _talk_role(clause, part.scope, topic, voice)
     return "offer", voice.name
 
 
-def _talk_role(clause: str, topic: float, voice: Cue | None) -> tuple[str, str]:
+def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None) -> tuple[str, str]:
     """A clause that offers nothing: general explanation when it speaks of the treatment in the
     third person; anything else (the writer's own experience, logistics) is other."""
     if voice is not None or _PERSONAL.search(clause):
         return "other", voice.name if voice else ""
-    for c in V.EXPLAINER_CUES:
-        if c.pattern.search(clause):
-            return "explainer", c.name
+    explained = V.EXPLAINER_CUES.first(clause, scope)
+    if explained is not None:
+        return "explainer", explained.name
     return ("explainer", "ketamine.mentioned") if topic >= TOPIC_FROM_PAGE else ("other", "")
 
 
-def _negation(clause: str) -> Cue | None:
+def _negation(clause: str, scope: str) -> Cue | None:
     """The negation cue that governs an offer in this clause, if one does."""
-    for c in V.NEGATION_CUES:
+    for c in V.NEGATION_CUES.within(scope):
         m = c.pattern.search(clause)
         if not m:
             continue
@@ -677,11 +680,11 @@ def _keeps_own_carer(clause: str) -> bool:
     return bool(re.search(r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b", clause, re.I))
 
 
-def _outside_therapy(clause: str) -> Cue | None:
+def _outside_therapy(clause: str, scope: str) -> Cue | None:
     """The cue by which therapy is expected with an outside provider, if one fires."""
     if V.NOT_REQUIRED.search(clause) and not _keeps_own_carer(clause):
         return None  # "a therapist is not required"
-    for c in V.OUTSIDE_THERAPY_CUES:
+    for c in V.OUTSIDE_THERAPY_CUES.within(scope):
         m = c.pattern.search(clause)
         if not m:
             continue
@@ -706,12 +709,15 @@ _NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapist
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
 
-def _first_person_therapy(clause: str) -> Cue | None:
+def _first_person_therapy(clause: str, scope: str) -> Cue | None:
     """An own-therapy cue in the provider's own voice, which an outside carer beside it cannot take over."""
-    for c in V.OWN_THERAPY_CUES:
-        if c.name in _FIRST_PERSON_THERAPY and c.pattern.search(clause):
-            return c
-    return None
+    return next((c for c in V.OWN_THERAPY_CUES.all(clause, scope) if c.name in _FIRST_PERSON_THERAPY), None)
+
+
+@lru_cache(maxsize=1024)
+def _lead_voice(lead: str) -> bool:
+    """Whether the sentence introducing a list speaks as the provider ("With me, a round involves:")."""
+    return any(c.name in V.IDENTITY_CUES and c.weight >= 0.9 for c in V.OFFER_CUES.all(lead))
 
 
 @lru_cache(maxsize=4096)
@@ -729,56 +735,75 @@ _MEDICINE_SESSIONS = prefiltered(r"\bmedicine (?:sessions?|meetings?)\b|\bdosing
 
 
 def _read_in_house_therapy(
-    s: _Sentence, clause: str, plain: str, voice: Cue | None, weight_v: float, ctx: _Context, signals: _Signals
+    s: _Sentence, part: _Clause, plain: str, voice: Cue | None, weight_v: float, ctx: _Context, signals: _Signals
 ) -> str:
     """Signals that the provider's own therapist prepares, sits with or integrates the sessions;
     returns the cue name when the clause says so.
 
-    plain is the clause without ketamine-therapy names, as _read_clause made it; weight_v is how
-    plainly the clause offers (0 when it does not)."""
-    weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
+    plain is the clause without ketamine-therapy names, as _read_clause made it ("" when the
+    clause names no therapy); weight_v is how plainly the clause offers (0 when it does not)."""
+    clause = part.text
     kap_specific = bool(V.KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
-    therapy = V.THERAPY_WORD.search(plain) or (ctx.therapist_practice and V.FIRST_PERSON.search(clause))
-    therapy_context = therapy or _GROUP.search(clause) or _therapy_org(clause)
+    therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
+    if voice is not None and weight_v >= 0.75 and kap_loose and (
+        kap_specific or therapy or _GROUP.search(clause) or _therapy_org(clause)
+    ):
+        signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
     medicine = (
         block_medicine
         or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
         or s.topic_page and bool(_SESSION_WORD.search(clause))
     )
-    found = ""
-    if weight_v >= 0.75 and (kap_specific or (kap_loose and therapy_context)):
-        signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
-    therapy_in_view = therapy or _GROUP.search(clause) or block_kap
-    if medicine and (weight_v >= 0.5 or ctx.therapist_practice or _first_person_therapy(clause)):
-        for c in V.OWN_THERAPY_CUES:
-            if c.pattern.search(plain if c.name != "own-therapy.therapy-sessions" else clause):
-                if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
-                    continue
-                if c.name in _NEEDS_SESSION and not _SESSION_WORD.search(clause):
-                    continue  # "our therapists offer couples therapy": therapy, but not with the medicine
-                optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
-                signals.add("kap", weight * c.weight * optional, s, c.name, "own-therapy")
-                if c.name in _FIRST_PERSON_THERAPY:
-                    signals.add("identity", weight, s, c.name, "own-therapy")
-                found = c.name
-                break
-    if not found and medicine and weight_v >= 0.75 and _PARTNER_PRESCRIBER.search(clause) and (
-        therapy or block_kap or ctx.therapist_practice
-    ):
-        signals.add("kap", weight * 0.5, s, "own-therapy.partner-prescriber", "own-therapy")
-        found = "own-therapy.partner-prescriber"
-    if not found and weight_v >= 0.75 and kap_loose and not kap_specific:
+    found = _own_therapy_cue(part, plain, weight_v, therapy or block_kap, ctx) if medicine else None
+    weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
+    if found is not None:
+        optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
+        signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")
+        if found.name in _FIRST_PERSON_THERAPY:
+            signals.add("identity", weight, s, found.name, "own-therapy")
+    elif medicine and weight_v >= 0.75 and (therapy or block_kap) and _PARTNER_PRESCRIBER.search(clause):
+        signals.add("kap", weight * 0.5, s, _PARTNER.name, "own-therapy")
+        found = _PARTNER
+    elif voice is not None and weight_v >= 0.75 and kap_loose and not kap_specific:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
         signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
-    in_kap_context = kap_loose or block_kap or block_medicine_sessions
-    rule = found or (voice.name if voice else "service.named")
-    if weight_v > 0 and (_GROUP.search(clause) or re.search(r"\bgroups?\b|\bcircles?\b", clause, re.I)) and in_kap_context:
-        signals.add("service:kap-group", s.weight * weight_v, s, rule, "own-therapy")
-    if weight_v > 0 and (_INTEGRATION.search(clause) or re.search(r"\bintegration\b", s.heading, re.I)) and medicine:
-        signals.add("service:integration", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
-    return found
+    if weight_v > 0:
+        rule = found.name if found else voice.name if voice else "service.named"
+        if (kap_loose or block_kap or block_medicine_sessions) and _GROUPS.search(clause):
+            signals.add("service:kap-group", s.weight * weight_v, s, rule, "own-therapy")
+        if medicine and (_INTEGRATION.search(clause) or _INTEGRATION.search(s.heading)):
+            signals.add("service:integration", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
+    return found.name if found else ""
+
+
+def _own_therapy_cue(part: _Clause, plain: str, weight_v: float, therapy_in_view: bool, ctx: _Context) -> Cue | None:
+    """The own-therapy cue that fires on a clause with the medicine in view, if one does."""
+    clause = part.text
+    candidates = V.OWN_THERAPY_CUES.all(clause, part.scope)
+    if not candidates:
+        return None
+    if weight_v < 0.5 and not ctx.therapist_practice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
+        return None  # someone else's therapist, or therapy in general
+    therapy_in_view = therapy_in_view or bool(_GROUP.search(clause))
+    for c in candidates:
+        if c.name != "own-therapy.therapy-sessions" and not c.pattern.search(plain or clause):
+            continue
+        if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
+            continue
+        if c.name in _NEEDS_SESSION and not _SESSION_WORD.search(clause):
+            continue  # "our therapists offer couples therapy": therapy, but not with the medicine
+        return c
+    return None
+
+
+_PARTNER = Cue("own-therapy.partner-prescriber", "own-therapy", _PARTNER_PRESCRIBER, 0.5,
+               says="a therapist working with a partner prescriber")
+_GROUPS = prefiltered(
+    r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b|\bcircles?\b",
+    re.I,
+)
 
 
 def _read_negation(
@@ -918,14 +943,13 @@ def _read_publisher(
         region_weight = PUBLISHER_REGION_WEIGHT.get(s.region, 0.0)
         if not region_weight or (s.region != "main" and s.tag in ("a", "button")):
             continue
-        for c in V.PUBLISHER_CUES:
-            if c.pattern.search(s.text):
-                count(c.name, c.weight * region_weight, s)
-                if c.name == "publisher.not-a-provider":
-                    signals.add("denial", s.weight, s, c.name, "publisher")
-                i = roles.get((s.text, s.url))
-                if i is not None and c.weight >= 1.0 and readings[i].role in ("offer", "explainer", "other"):
-                    readings[i] = SentenceReading(s.text, s.url, "publisher", c.name)
+        for c in _publisher_cues(s.block, s.text):
+            count(c.name, c.weight * region_weight, s)
+            if c.name == "publisher.not-a-provider":
+                signals.add("denial", s.weight, s, c.name, "publisher")
+            i = roles.get((s.text, s.url))
+            if i is not None and c.weight >= 1.0 and readings[i].role in ("offer", "explainer", "other"):
+                readings[i] = SentenceReading(s.text, s.url, "publisher", c.name)
         if _is_speaker_turn(s, ctx):
             count("publisher.interview-turn", 0.5, s)
     for name in ctx.brand:
@@ -940,6 +964,19 @@ def _read_publisher(
             if _structured_types(obj) & V.PUBLISHER_TYPES:
                 count("publisher.structured-data", 1.0, _site_sentence(page.title, page, "json-ld"))
     return sum(per_cue.values())
+
+
+@lru_cache(maxsize=4096)
+def _publisher_hits(block: str) -> tuple[Cue, ...]:
+    """The publisher cues a whole block fires: most blocks fire none, and their sentences need
+    no reading of their own."""
+    return tuple(V.PUBLISHER_CUES.all(block))
+
+
+def _publisher_cues(block: str, sentence: str) -> list[Cue]:
+    hits = _publisher_hits(block)
+    candidates = V.PUBLISHER_CUES.anchored + tuple(c for c in hits if c not in V.PUBLISHER_CUES.anchored)
+    return [c for c in candidates if c.pattern.search(sentence)]
 
 
 # --- deciding -------------------------------------------------------------------------------

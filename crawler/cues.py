@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.prefilter import Matcher, any_of, prefiltered
 
@@ -62,6 +63,11 @@ class Where:
 ANYWHERE = Where()
 
 
+def source(pattern: Matcher) -> str:
+    """The regex text behind a pattern, prefiltered or not."""
+    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern.pattern.pattern
+
+
 @dataclass(frozen=True)
 class Cue:
     """One named reading of a clause: what it matches, what it means and how much it counts."""
@@ -80,6 +86,33 @@ class Cue:
 def cue(name: str, role: str, pattern: str, weight: float = 1.0, where: Where = ANYWHERE, says: str = "",
         flags: int = re.I) -> Cue:
     return Cue(name, role, prefiltered(pattern, flags), weight, where, says)
+
+
+class CueTable:
+    """Cues read in order; the first that fires decides, or all that fire are collected."""
+
+    def __init__(self, *cues: Cue) -> None:
+        self.cues = cues
+        # Cues tied to where a text starts or ends: a search of the whole paragraph cannot stand
+        # for them, so they are always tried.
+        self.anchored = tuple(c for c in cues if "^" in source(c.pattern) or "$" in source(c.pattern))
+        self.within = lru_cache(maxsize=4096)(self._within)
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of cues
+        return iter(self.cues)
+
+    def _within(self, scope: str) -> tuple[Cue, ...]:
+        """The cues worth trying on any part of a paragraph: those that fire somewhere in it.
+        A paragraph is read once per table, however many clauses it holds."""
+        return tuple(c for c in self.cues if c in self.anchored or c.pattern.search(scope))
+
+    def first(self, clause: str, scope: str = "", kind: str = "", tag: str = "", heading: str = "") -> Cue | None:
+        """The first cue, in table order, that fires on the clause (part of the paragraph scope)."""
+        return next((c for c in self.within(scope or clause) if c.fires(clause, kind, tag, heading)), None)
+
+    def all(self, clause: str, scope: str = "") -> list[Cue]:
+        """Every cue that fires on the clause (part of the paragraph scope)."""
+        return [c for c in self.within(scope or clause) if c.pattern.search(clause)]
 
 
 def _set(*names: str) -> frozenset[str]:
@@ -326,7 +359,7 @@ _SUBJECT = (
 
 # How a clause speaks as the provider offering something. The first cue that fires decides
 # the clause's voice; the weight says how plainly it offers.
-OFFER_CUES: tuple[Cue, ...] = (
+OFFER_CUES = CueTable(*sorted((
     cue("offer.listed-under-offer-heading", "offer", r".", 1.0, Where(tags=LIST_TAGS, heading=OFFER_HEADING),
         "listed under a heading such as 'Services' or 'What to expect'"),
     cue("offer.first-person", "offer", _SUBJECT + r"(?:\s+[\w,'’-]+){0,4}?\s+" + OFFER_VERBS + r"\b", 1.0,
@@ -439,7 +472,7 @@ OFFER_CUES: tuple[Cue, ...] = (
         r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep|Make sure|Remember)\b", 0.5,
         Where(tags=LIST_TAGS | _set("p")), says="instructions to the patient", flags=0),
     cue("offer.booking", "offer", _BOOKING, 0.6, says="a way to book"),
-)
+), key=lambda c: -c.weight))  # the strongest reading wins
 
 # Offers that say who is offering: the provider in the first person, by name, by its staff,
 # price or booking. Procedure text alone ("you will rest", "the dose is given") is written by
@@ -453,7 +486,7 @@ IDENTITY_CUES = frozenset({
 })
 
 # Therapy by the provider's own people, with the medicine in view.
-OWN_THERAPY_CUES: tuple[Cue, ...] = (
+OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
@@ -505,7 +538,7 @@ _OUTSIDE_CARER = (
     r"psychiatry and therapy team|LCSW|LPC|LMFT)"
 )
 _QUALIFIER = r"(?:own|current|existing|present|outside|primary|regular|usual|established|ongoing|licensed|talk|treating|referring|local)"
-OUTSIDE_THERAPY_CUES: tuple[Cue, ...] = (
+OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.return-to-referring", "outside-therapy",
         r"\b(?:return|go back|come back|back|hand-?off) to (?:the|your) (?:own )?(?:referring |primary )?(?:mental health )?"
         r"(?:provider|therapist|psychiatrist|clinician|professional)", 1.0,
@@ -620,7 +653,7 @@ FOR_REFERRERS = prefiltered(
 
 # A negation that governs an offer ("we do not offer", "no longer offers", "is not approved",
 # "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
-NEGATION_CUES: tuple[Cue, ...] = (
+NEGATION_CUES = CueTable(
     cue("negated.do-not-offer", "negated",
         r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
         r"give|giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|"
@@ -663,7 +696,7 @@ NOT_A_THERAPY_PRACTICE = prefiltered(
 
 # The voice of publishing, research, listings, societies and vendors. Each counts once per
 # site per cue, up to PUBLISHER_CAP, so a long article does not outweigh itself.
-PUBLISHER_CUES: tuple[Cue, ...] = (
+PUBLISHER_CUES = CueTable(
     cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
         0.5, says="an author's byline", flags=0),
     cue("publisher.journal", "publisher",
@@ -736,7 +769,7 @@ PUBLISHER_TYPES = frozenset({
 })
 
 # Generic explanation of ketamine: the drug as the subject, research, history and statistics.
-EXPLAINER_CUES: tuple[Cue, ...] = (
+EXPLAINER_CUES = CueTable(
     cue("explainer.drug-as-subject", "explainer",
         r"^(?:(?:an? |the )?(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|(?:this|the) "
         r"(?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|treatment))"

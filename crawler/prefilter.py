@@ -31,7 +31,7 @@ class Prefiltered:
         self.folded = bool(pattern.flags & re.IGNORECASE) if folded is None else folded
 
     def _may_match(self, text: str) -> bool:
-        haystack = _fold(text) if self.folded else text
+        haystack = fold(text) if self.folded else text
         for needle in self.needles:
             if needle in haystack:
                 return True
@@ -54,6 +54,9 @@ class Prefiltered:
 
 
 Matcher = re.Pattern[str] | Prefiltered
+
+
+
 
 
 def prefiltered(pattern: str, flags: int = 0) -> Matcher:
@@ -128,9 +131,7 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Strings of which every match of the pattern contains at least one (case-folded when
     the pattern ignores case), or None when no such short list can be read off it."""
     found = _required(sre_parse.parse(pattern.pattern, pattern.flags))
-    # Non-ASCII needles would need the regex engine's own case rules; one-letter needles
-    # are in nearly every text and would only cost time.
-    if not found or not all(n.isascii() and len(n) >= 2 for n in found):
+    if not found:
         return None
     fold = pattern.flags & re.IGNORECASE
     return tuple(sorted({n.casefold() if fold else n for n in found}))
@@ -163,7 +164,25 @@ def _required(items: Any) -> set[str] | None:
             candidates.append(found)
     if run:
         candidates.append({"".join(run)})
-    return max(candidates, key=lambda needles: min(map(len, needles)), default=None)
+    usable = [minimal_needles(needles) for needles in candidates if _usable(needles)]
+    return max(usable, key=_selectivity, default=None)
+
+
+def minimal_needles(needles: set[str]) -> set[str]:
+    """A needle that contains another adds nothing: where "added" is, "add" is too."""
+    return {n for n in needles if not any(m != n and m in n for m in needles)}
+
+
+def _selectivity(needles: set[str]) -> tuple[int, int]:
+    """Prefer longer needles (up to five letters, past which all are rare), then fewer of them:
+    each one is a scan of the text."""
+    return min(5, min(map(len, needles))), -len(needles)
+
+
+def _usable(needles: set[str]) -> bool:
+    """Non-ASCII needles would need the regex engine's own case rules; one-letter needles are
+    in nearly every text and would only cost time."""
+    return all(n.isascii() and len(n) >= 2 for n in needles)
 
 
 # Of all non-ASCII characters, the regex engine lets only four match an ASCII letter when
@@ -172,6 +191,6 @@ _TURKISH_I = str.maketrans({"İ": "i", "ı": "i"})
 
 
 @lru_cache(maxsize=256)
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case-folded text, cached: the classifier asks many patterns about the same clause."""
     return text.lower() if text.isascii() else text.translate(_TURKISH_I).casefold()
