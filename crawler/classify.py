@@ -561,16 +561,32 @@ _ROLE_RANK = {r: i for i, r in enumerate(
 
 
 def _clause_routes(s: _Sentence, clause: str, ctx: _Context, names_ketamine: bool) -> list[str]:
-    routes = [r for r, p in V.ROUTES.items() if p.search(clause)] if V.ANY_ROUTE.search(clause) else []
-    if V.OTHER_DRUG.search(clause) and not names_ketamine:
+    routes, other_drug, naming, iv_proper, this_route = _routes_in(clause)
+    if other_drug and not names_ketamine:
         return []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
-    if V.NAMING.search(clause):
+    if naming:
         return []  # "we call our treatments infusions": a name, not the route given
-    if ctx.infusion_is_a_name and "iv-infusion" in routes and not V.IV_PROPER.search(clause):
-        routes.remove("iv-infusion")
-    if V.THIS_ROUTE.search(clause):
-        routes += ctx.routes_in_heading(s.heading)
-    return routes
+    found = list(routes)
+    if ctx.infusion_is_a_name and "iv-infusion" in found and not iv_proper:
+        found.remove("iv-infusion")
+    if this_route:
+        found += ctx.routes_in_heading(s.heading)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _routes_in(text: str) -> tuple[tuple[str, ...], bool, bool, bool, bool]:
+    """The routes a text names, and what qualifies them; a clause is often its whole sentence,
+    and is read again as the context of the clauses beside it."""
+    if not V.ANY_ROUTE.search(text):
+        return (), bool(V.OTHER_DRUG.search(text)), False, False, bool(V.THIS_ROUTE.search(text))
+    return (
+        tuple(r for r, p in V.ROUTES.items() if p.search(text)),
+        bool(V.OTHER_DRUG.search(text)),
+        bool(V.NAMING.search(text)),
+        bool(V.IV_PROPER.search(text)),
+        bool(V.THIS_ROUTE.search(text)),
+    )
 
 
 def _read_clause(
