@@ -47,12 +47,15 @@ _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Their classes describe the whole page ("ast-no-sidebar", "menu-open"), not a region of it.
 _PAGE_TAGS = frozenset(("html", "body"))
 _REGION_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
+# A class word negated by the theme ("elementor-location-not-footer", "no-sidebar") names the
+# region the element is not.
+_NOT = r"(?<!not[-_])(?<!non[-_])(?<!no[-_])"
 _REGION_HINTS = (
-    ("footer", prefiltered(r"(^|[-_ ])(footer|site-info|colophon)", re.I)),
-    ("nav", prefiltered(r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
+    ("footer", prefiltered(r"(^|[-_ ])" + _NOT + r"(footer|site-info|colophon)", re.I)),
+    ("nav", prefiltered(r"(^|[-_ ])" + _NOT + r"(nav|navbar|menu|breadcrumbs?)($|[-_ ])", re.I)),
     # A bare "banner" class is as often a hero image in the body as a cookie notice.
-    ("aside", prefiltered(r"(^|[-_ ])(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
-    ("header", prefiltered(r"(^|[-_ ])(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
+    ("aside", prefiltered(r"(^|[-_ ])" + _NOT + r"(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
+    ("header", prefiltered(r"(^|[-_ ])" + _NOT + r"(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
 )
 # CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")

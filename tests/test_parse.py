@@ -55,6 +55,21 @@ def test_classes_on_html_and_body_do_not_make_the_whole_page_a_region():
     assert [(b.text, b.region) for b in parse_page(html, "https://x.example/").blocks] == [("We offer IV ketamine.", "main")]
 
 
+def test_a_theme_class_that_negates_a_region_word_is_not_that_region():
+    # Page builders mark the main wrapper "elementor-location-not-footer"; its text is the page.
+    html = (
+        '<body><div class="elementor-location-not-footer site-main"><p>We give IV ketamine in Boise.</p></div>'
+        '<div class="no-sidebar"><p>Our nurses stay with you.</p></div>'
+        '<div class="site-footer"><p>Copyright Cedar Ketamine</p></div></body>'
+    )
+    regions = [(b.text, b.region) for b in parse_page(html, "https://x.example/").blocks]
+    assert regions == [
+        ("We give IV ketamine in Boise.", "main"),
+        ("Our nurses stay with you.", "main"),
+        ("Copyright Cedar Ketamine", "footer"),
+    ]
+
+
 def test_title_meta_and_logo_alt():
     page = parse_page(LAYOUT, "https://cedar.example/services")
     assert page.title == "Services | Cedar Ketamine"
