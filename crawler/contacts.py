@@ -162,6 +162,10 @@ def extract_contacts(pages: list[Page], site: str) -> Contacts:
     text_locs = _text_locations(pages)
     locations = _merge_locations(structured_locs + text_locs)
     phones = _phones(pages, ld_phones, fax_numbers, locations)
+    if not any(loc.city for loc in locations):
+        own = _own_city(pages, phones)
+        if own is not None:
+            locations = [loc for loc in locations if loc.state != own.state] + [own]
     if len(locations) == 1 and phones and not locations[0].phone:
         locations[0].phone = phones[0]  # a one-office site's number is that office's number
     return Contacts(
@@ -171,6 +175,60 @@ def extract_contacts(pages: list[Page], site: str) -> Contacts:
         emails=_emails(pages),
         serves_states=_serves_states(pages, has_office=any(loc.city for loc in locations)),
     )
+
+
+# The practice naming its own city in prose: "our Santa Fe clinic", "we are located in Boise".
+# Testimonials ("Dana, from Spokane") and "patients travel from X" say nothing of the kind.
+_OWN_CITY_RE = re.compile(
+    r"\b[Oo]ur ((?:[A-Z][a-z]+\.? ){1,3})(?:clinic|office|location|center|centre|practice|suite|treatment center)s?\b|"
+    r"\b(?:[Ll]ocated|[Bb]ased|[Ss]ituated) in (?:beautiful |downtown |the heart of )?((?:[A-Z][a-z]+\.?(?: |$)){1,3})"
+    r"(?![A-Z]|, ?[A-Z])"
+)
+
+
+def _own_city(pages: list[Page], phones: list[str]) -> Location | None:
+    """The city a practice names as its own in prose or a heading, when it gives no address.
+
+    A city name in several states ("Santa Fe") is placed by the state of the site's phone
+    numbers; one known in a single state needs no help."""
+    for page in pages:
+        if page.kind in ("blog", "news"):
+            continue
+        for block in page.blocks:
+            if block.region not in ("main", "header") or block.tag == "blockquote":
+                continue
+            for m in _OWN_CITY_RE.finditer(block.text):
+                city = (m.group(1) or m.group(2) or "").strip(" .")
+                if city.lower() in _GENERIC_NAMES or city in STATES.values():
+                    continue
+                state = _state_of_city(city, tuple(phones))
+                if state:
+                    return Location(city=city, state=state, source="text", url=page.url)
+    return None
+
+
+def _state_of_city(city: str, phones: tuple[str, ...]) -> str:
+    phone_states = _phone_states(phones)
+    among = [code for code in phone_states if geo.city_centroid(city, code)]
+    if len(among) == 1:
+        return among[0]
+    return "" if among else _only_state_of(city)
+
+
+def _phone_states(phones: tuple[str, ...]) -> list[str]:
+    """The states of the site's phone numbers' area codes."""
+    from phonenumbers import geocoder  # only sites without an address need it
+
+    states: list[str] = []
+    for phone in phones:
+        try:
+            name = geocoder.description_for_number(phonenumbers.parse(phone, "US"), "en")
+        except phonenumbers.NumberParseException:
+            continue
+        code = _CODE_OF_NAME.get(name.lower(), "")
+        if code and code not in states:
+            states.append(code)
+    return states
 
 
 def format_phone(raw: str) -> str | None:

@@ -116,6 +116,35 @@ def test_city_and_state_in_an_office_sentence_but_not_in_travel_sentences():
     assert [(loc.city, loc.state, loc.street) for loc in contacts.locations] == [("Arlington", "VA", "")]
 
 
+def test_a_city_named_as_the_practice_own_in_prose_or_a_heading_is_its_location():
+    heading = page('<body><main><h1>Our Boise clinic</h1><p>IV ketamine, weekdays.</p></main></body>')
+    prose = page('<body><main><p>The practice is located in Missoula and sees adults.</p></main></body>')
+    assert [(loc.city, loc.state) for loc in extract_contacts([heading], "clinic.example").locations] == [("Boise", "ID")]
+    assert [(loc.city, loc.state) for loc in extract_contacts([prose], "clinic.example").locations] == [
+        ("Missoula", "MT")
+    ]
+
+
+def test_a_city_name_in_several_states_is_placed_by_the_phone_area_code():
+    # Santa Fe is a city in New Mexico and in Texas; a 505 number is New Mexico's.
+    with_phone = page('<body><main><h2>Our Santa Fe office</h2><p>Call <a href="tel:+15055550134">(505) 555-0134</a>'
+                      '</p></main></body>')
+    without = page("<body><main><h2>Our Santa Fe office</h2><p>Call us to book.</p></main></body>")
+    assert [(loc.city, loc.state) for loc in extract_contacts([with_phone], "clinic.example").locations] == [
+        ("Santa Fe", "NM")
+    ]
+    assert extract_contacts([without], "clinic.example").locations == []
+
+
+def test_testimonial_hometowns_and_where_patients_come_from_are_not_locations():
+    html = (
+        "<body><main><p>Patients travel from Spokane and Missoula for care.</p>"
+        "<blockquote>I felt better in a week. Dana, from our Tacoma support group</blockquote>"
+        "<p>Dana, from Tacoma: kind and careful staff.</p></main></body>"
+    )
+    assert extract_contacts([page(html)], "clinic.example").locations == []
+
+
 def test_no_invented_address_from_news_mentions():
     contacts = contacts_of("ketamine-news")
     assert contacts.locations == []
