@@ -57,6 +57,9 @@ _REGION_HINTS = (
     ("aside", prefiltered(r"(^|[-_ ])" + _NOT + r"(cookie|consent|gdpr|sidebar|popup|modal)", re.I)),
     ("header", prefiltered(r"(^|[-_ ])" + _NOT + r"(site-header|masthead|topbar|top-bar)|(^|\s)header($|\s)", re.I)),
 )
+# Inside <main> or <article>, a list classed "menu" is a spa's or a clinic's price list.
+_CONTENT_MENU = re.compile(r"menu", re.I)
+_CONTENT_TAGS = frozenset(("main", "article"))
 # CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 # <a href> read straight from the markup, for the crawl to follow (see page_links).
@@ -273,10 +276,12 @@ def _walk(root: etree._Element) -> _Nodes:
     nodes = _Nodes()
     writer = _BlockWriter(nodes.blocks)
     places: list[_Place] = [_DOCUMENT]  # the place of the text inside each open element
+    content: list[bool] = [False]  # whether each open element is inside <main> or <article>
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if event == "end":
             places.pop()
+            content.pop()
             if element.tail:
                 writer.text(element.tail, places[-1])
             continue
@@ -295,6 +300,7 @@ def _walk(root: etree._Element) -> _Nodes:
                 nodes.title = element
             walker.skip_subtree()
             places.append(outer)
+            content.append(content[-1])
             continue
         if name == "a":
             if element.get("href") is not None:
@@ -307,11 +313,16 @@ def _walk(root: etree._Element) -> _Nodes:
         # The place of the text inside: the outermost region wins (a nav inside a footer is
         # footer), and a block element starts a block of its own.
         region = outer[1]
+        in_content = content[-1]
         if region == "main" and name not in _PAGE_TAGS:
             if attributes:
-                region = _region_of(name, element.get("role"), element.get("class"), element.get("id")) or "main"
+                region = (
+                    _region_of(name, element.get("role"), element.get("class"), element.get("id"), in_content)
+                    or "main"
+                )
             else:
                 region = _REGION_TAGS.get(name, "main")
+        content.append(in_content or name in _CONTENT_TAGS or element.get("role") == "main")
         if name in _BLOCK_TAGS:
             place = (element, region)
         else:
@@ -460,10 +471,14 @@ def _logo_alts(images: list[etree._Element]) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _region_of(name: str, role: str | None, classes: str | None, element_id: str | None) -> str | None:
+def _region_of(
+    name: str, role: str | None, classes: str | None, element_id: str | None, in_content: bool = False
+) -> str | None:
     """The page region an element starts, from its tag, ARIA role, or class and id words.
 
-    Cached: a site repeats the same few wrappers on every page.
+    in_content: the element is inside <main> or <article>, where a "menu" class names a
+    list of treatments and prices, not the site's navigation. Cached: a site repeats the same
+    few wrappers on every page.
     """
     if name in _REGION_TAGS:
         return _REGION_TAGS[name]
@@ -477,7 +492,10 @@ def _region_of(name: str, role: str | None, classes: str | None, element_id: str
     hints = f"{classes or ''} {element_id or ''}"
     if hints.strip():
         for region, pattern in _REGION_HINTS:
-            if pattern.search(hints):
+            if region == "main":
+                continue
+            m = pattern.search(hints)
+            if m and (region != "nav" or not in_content or not _CONTENT_MENU.fullmatch(m.group(0).strip("-_ "))):
                 return region
     return None
 

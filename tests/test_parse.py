@@ -70,6 +70,17 @@ def test_a_theme_class_that_negates_a_region_word_is_not_that_region():
     ]
 
 
+def test_a_list_classed_menu_inside_main_content_is_content_not_navigation():
+    # A spa's or clinic's price list is often <ul class="menu">; the site menu is outside <main>.
+    html = (
+        '<body><ul class="menu"><li>Home</li></ul>'
+        '<main><h2>Wellness</h2><ul class="menu"><li>Ketamine by consultation</li></ul>'
+        '<nav class="menu"><a href="/">Back</a></nav></main></body>'
+    )
+    regions = [(b.text, b.region) for b in parse_page(html, "https://x.example/").blocks]
+    assert regions == [("Home", "nav"), ("Wellness", "main"), ("Ketamine by consultation", "main"), ("Back", "nav")]
+
+
 def test_title_meta_and_logo_alt():
     page = parse_page(LAYOUT, "https://cedar.example/services")
     assert page.title == "Services | Cedar Ketamine"
