@@ -110,7 +110,8 @@ _PARTNER_PRESCRIBER = prefiltered(
     r"\b(?:partner\w*|collaborat\w*|work\w*) (?:with|alongside) (?:a |an |our |my )?(?:prescribing |medical |"
     r"physician |excellent )?"
     r"(?:prescriber|prescribing (?:clinician|physician)|physician|psychiatrist|medical (?:team|provider)|provider|"
-    r"[A-Z]\w+ Clinical)\b|\bphysician partner\b|\bprescribed (?:for you )?by\b",
+    r"[A-Z]\w+ Clinical|Dr\.? [A-Z]\w+)\b|\bphysician partner\b|\bprescribed (?:for you )?by\b|\bin partnership with "
+    r"(?:Dr\.? [A-Z]|a (?:prescribing |medical )?(?:physician|prescriber|psychiatrist))",
 )
 _GROUP = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|"
@@ -142,7 +143,8 @@ _GENERIC_CAPS = {
     "the", "a", "an", "our", "your", "what", "how", "why", "is", "of", "benefits", "traditional", "couples", "eft",
     "group", "individual", "mental", "exploring", "understanding", "intravenous", "esketamine", "spravato",
     "virtual", "integration", "talk", "behavioral", "cognitive", "art", "music", "about", "at-home", "in-person",
-    "home", "welcome", "frequently", "faq", "faqs",
+    "home", "welcome", "frequently", "faq", "faqs", "psychotherapy", "therapy", "treatment", "treatments", "care",
+    "clinic", "services", "and", "for", "in", "with", "to",
 }
 
 
@@ -453,6 +455,8 @@ def _brand_names(pages: list[Page]) -> set[str]:
             candidates.append(page.title)
         for candidate in candidates:
             candidate = candidate.strip()
+            if all(w.lower().strip(",.") in _GENERIC_CAPS for w in candidate.split()):
+                continue  # "Ketamine-Assisted Psychotherapy" names a treatment, not a practice
             if 2 < len(candidate) < 60:
                 names.add(candidate)
                 first = candidate.split()[0]
@@ -500,8 +504,8 @@ def _therapy_org(text: str) -> bool:
 
 def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, scope: str = "") -> Cue | None:
     """The cue by which a clause speaks as the provider offering something, if any."""
-    if (V.SUBORDINATE if subordinate else V.CONCESSION).match(clause):
-        return None  # "Although it can be given by IV", "When we agree to start": conceded or conditional
+    if (V.SUBORDINATE if subordinate else V.CONCESSION).match(clause) or V.GENERIC_SUBJECT.match(clause):
+        return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
         return V.OFFER_CUES.cues[0]
@@ -537,8 +541,9 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     if V.QUESTION_END.search(text):
         return "other", ""
     if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
-        # "Do I keep seeing my therapist? Yes.": the answer means what the question asks.
-        text = f"{s.heading.rstrip('? ')}. {text}"
+        # "Do I keep seeing my therapist? Yes.": the answer means what the question asks, and the
+        # question is the patient's voice ("my therapist" is the patient's own).
+        text = f"{_as_told_to_patient(s.heading.rstrip('? '))}. {text}"
     best = ("other", "")
     scope = s.block if text is s.text else text
     if V.DISCONTINUED_ACROSS.search(text):
@@ -553,6 +558,16 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
         if _ROLE_RANK[role] < _ROLE_RANK[best[0]]:
             best = (role, rule)
     return best
+
+
+_PATIENT_VOICE = {"I": "you", "my": "your", "My": "Your", "me": "you", "I'm": "you're", "mine": "yours"}
+_PATIENT_WORD = prefiltered(r"(?<![\w'’])(?:I'm|I|[Mm]y|me|mine)(?![\w'’])")
+
+
+def _as_told_to_patient(question: str) -> str:
+    """A visitor's question turned to the provider's answer: "Do I keep seeing my therapist" ->
+    "Do you keep seeing your therapist"."""
+    return _PATIENT_WORD.sub(lambda m: _PATIENT_VOICE[m.group(0)], question)
 
 
 _ROLE_RANK = {r: i for i, r in enumerate(
@@ -698,6 +713,8 @@ def _keeps_own_carer(clause: str) -> bool:
 
 def _outside_therapy(clause: str, scope: str) -> Cue | None:
     """The cue by which therapy is expected with an outside provider, if one fires."""
+    if V.GENERIC_SUBJECT.match(clause):
+        return None  # "Some require a therapist": other practices
     if V.NOT_REQUIRED.search(clause) and not _keeps_own_carer(clause):
         return None  # "a therapist is not required"
     for c in V.OUTSIDE_THERAPY_CUES.within(scope):
@@ -707,7 +724,7 @@ def _outside_therapy(clause: str, scope: str) -> Cue | None:
         carer = clause[max(0, m.start() - 20): m.end() + 40]
         if V.PHYSICIAN_ONLY.search(carer) and not V.MENTAL_HEALTH_CARER.search(m.group(0)):
             continue  # the patient's physicians, not a therapist
-        named = m.group(0)
+        named = clause[m.start(): m.end() + 20]  # "your psychiatrist or therapist"
         if V.PRESCRIBER_CARER.search(named) and not V.THERAPY_CARER.search(named) and c.name not in V.PRESCRIBER_ENOUGH:
             continue  # a referral from a psychiatrist, who goes on prescribing: medical care
         if re.search(r"\b(?:our|my)\s+(?:(?!and\b|or\b)[\w-]+\s+)?$", clause[max(0, m.start() - 20): m.start()], re.I):
@@ -779,7 +796,9 @@ def _read_in_house_therapy(
         signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")
         if found.name in _FIRST_PERSON_THERAPY:
             signals.add("identity", weight, s, found.name, "own-therapy")
-    elif medicine and weight_v >= 0.75 and (therapy or block_kap) and _PARTNER_PRESCRIBER.search(clause):
+    elif medicine and weight_v >= 0.75 and (therapy or block_kap or ctx.therapist_practice) and _PARTNER_PRESCRIBER.search(
+        clause
+    ):
         signals.add("kap", weight * 0.5, s, _PARTNER.name, "own-therapy")
         found = _PARTNER
     elif voice is not None and weight_v >= 0.75 and kap_loose and not kap_specific:
@@ -968,6 +987,9 @@ def _read_publisher(
                 readings[i] = SentenceReading(s.text, s.url, "publisher", c.name)
         if _is_speaker_turn(s, ctx):
             count("publisher.interview-turn", 0.5, s)
+    for title in {p.title: p for p in pages if p.title}.values():
+        for c in V.PUBLISHER_CUES.all(title.title):
+            count(c.name, c.weight * PUBLISHER_REGION_WEIGHT["header"], _site_sentence(title.title, title, "title"))
     for name in ctx.brand:
         if V.MEDIA_BRAND.search(name):
             home = next((p for p in pages if p.kind == "home"), pages[0])

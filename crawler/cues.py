@@ -301,7 +301,16 @@ OFFER_HEADING = prefiltered(
     re.I,
 )
 # Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
-MENU_HEADING = prefiltered(r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b", re.I)
+MENU_HEADING = prefiltered(
+    r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b|^(?:[\w-]+ ){0,2}(?:menu|price list)$",
+    re.I,
+)
+# A clause about other practices in general: "Some require a therapist", "Most clinics recommend".
+GENERIC_SUBJECT = prefiltered(
+    r"^(?:some|many|most|other|certain|few|several)\b(?! of (?:our|us)\b)(?:\s+(?:[\w-]+\s+){0,2}?(?:clinics|providers|"
+    r"practices|centers|programs|doctors|physicians|places))?\s+(?!of\b)",
+    re.I,
+)
 # A page comparing routes or models is education, not a list of its own options.
 COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompar\w+|\bor\b.*\?$", re.I)
 PRICE = prefiltered(r"\$\s?\d")
@@ -392,6 +401,11 @@ OFFER_CUES = CueTable(*sorted((
         r"^(?:She|He|They|[A-Z][a-z]{2,}) (?:goes|checks|reviews|verifies|confirms|explains|places|starts|walks|"
         r"monitors|stays|sits|asks|takes|will|runs|sets|adjusts|watches|greets|prepares|meets)\b[^.;]*\byou", 0.6,
         says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
+    cue("offer.founded-by", "offer",
+        r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
+        r"(?:\bDr\.? [A-Z]|\b(?:MD|DO|NP|CRNA|PMHNP)\b|\b(?:physicians?|nurse practitioners?|anesthesiologists?|"
+        r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
+    cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
         r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|ketamine|"
@@ -482,7 +496,7 @@ IDENTITY_CUES = frozenset({
     "offer.listed-under-offer-heading", "offer.first-person", "offer.we-will", "offer.our-staff-acts",
     "offer.named-clinician", "offer.own-service", "offer.by-us", "offer.self-description",
     "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
-    "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun",
+    "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
 
 # Therapy by the provider's own people, with the medicine in view.
@@ -495,7 +509,7 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.i-sit-with-you", "own-therapy",
         r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
-        r"\b[Mm]y (?:role|office|sessions|approach|clients|practice)\b", 1.0, flags=0,
+        r"\b[Mm]y (?:role|office|sessions|approach)\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
@@ -506,9 +520,15 @@ OWN_THERAPY_CUES = CueTable(
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
-        r"\b(?:preparation|prep|integration|psychotherapeutic|therapy|psychotherapy|counseling|counselling)(?:/\w+)? (?:sessions?|"
-        r"meetings?|therapy|work|support|follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and "
-        r"(?:integration|preparation)\b", 1.0, says="preparation or integration sessions"),
+        r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
+        r"follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
+        r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
+        r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b", 1.0,
+        says="preparation or integration sessions"),
+    cue("own-therapy.meets-with-you", "own-therapy",
+        r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients)\b[^.;]{0,80}"
+        r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
+        says="the therapist meets the client before, during and after the sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
         r"\b(?:pair|combin|integrat|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
         r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b", 1.0,
@@ -533,9 +553,14 @@ OWN_THERAPY_CUES = CueTable(
 
 # Therapy expected with an outside provider; the provider gives the medicine.
 _OUTSIDE_CARER = (
-    r"(?:(?:psycho)?therapists?|counselors?|clinicians?|psychiatrists?|psychologists?|mental health (?:providers?|"
+    r"(?:(?:psycho)?therapists?|counselors?|clinicians?|psychiatrists?|psychologists?|mental[- ]health (?:providers?|"
     r"professionals?|team|clinicians?|care)|psychiatric providers?|care team|treatment team|therapy team|"
     r"psychiatry and therapy team|LCSW|LPC|LMFT)"
+)
+# The outside carer named by what they do: "whoever manages your care".
+_WHOEVER = (
+    r"(?:whoever|the (?:person|people|clinician|professional|provider|team)s? who) (?:manages?|treats?|oversees?|"
+    r"provides?|handles?) your (?:[\w-]+ ){0,2}(?:care|treatment|therapy)"
 )
 _QUALIFIER = r"(?:own|current|existing|present|outside|primary|regular|usual|established|ongoing|licensed|talk|treating|referring|local)"
 OUTSIDE_THERAPY_CUES = CueTable(
@@ -548,9 +573,15 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
         r"resume)", 1.0, says="the referring provider continues the therapy"),
     cue("outside-therapy.work-with-yours", "outside-therapy",
-        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand) (?:closely )?"
-        r"(?:alongside|with|together with|in partnership with|in collaboration with) (?:your|the patient's|the client's|"
-        r"their) (?:[\w-]+ ){0,6}?" + _OUTSIDE_CARER, 1.0, says="the provider works with the patient's own therapist"),
+        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand|review\w*|"
+        r"consult\w*|confer\w*|check\w* in|speak\w*|talk\w*)\b[^.;]{0,40}?\b(?:alongside|with|together with|in "
+        r"partnership with|in collaboration with) (?:your|the patient's|the client's|their) (?:[\w-]+ ){0,6}?"
+        + _OUTSIDE_CARER + r"|\b(?:work|coordinat\w*|communicat\w*|speak|talk)\w* with " + _WHOEVER, 1.0,
+        says="the provider works with the patient's own therapist"),
+    cue("outside-therapy.keeps-yours-informed", "outside-therapy",
+        r"\b(?:update|inform|notify|brief|call|contact|write to|send)\w* (?:your|the patient's|the client's|their) "
+        r"(?:[\w-]+ ){0,4}?" + _OUTSIDE_CARER + r"\b|\b(?:update|inform|notify)\w* " + _WHOEVER, 1.0,
+        says="the patient's own therapist is kept informed"),
     cue("outside-therapy.qualified-carer", "outside-therapy",
         r"\b(?:your|the patient's|the client's|their|a client's|the client’s|the patient’s)\s+(?:" + _QUALIFIER +
         r"\s+){1,3}(?:[\w-]+\s+)?" + _OUTSIDE_CARER + r"\b", 1.0,
@@ -564,9 +595,12 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:psychiatric provider|psychiatrist|therapist|mental health (?:provider|professional)|counselor)", 1.0,
         says="patients must be connected to a mental-health provider"),
     cue("outside-therapy.required", "outside-therapy",
-        r"\b(?:we|you|patients|clients|every patient|each patient|all patients)\b[^.;]{0,20}\b(?:require|requires|"
-        r"required|must|mandatory|need to)\b.{0,60}\b(?:therapist|mental health (?:provider|professional)|"
-        r"psychotherapy|counselor|psychiatric provider)\b|"
+        r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client)\b[^.;]{0,20}"
+        r"\b(?:require|requires|required|must|mandatory|need to|has to|have to)\b.{0,60}\b(?:therapist|mental health "
+        r"(?:provider|professional)|psychotherapy|counselor|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
+        r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
+        r"\b(?:ask|require|need)\w* (?:you |patients |clients )?to (?:find|see|have|get|start) (?:one|a (?:[\w-]+ )?"
+        r"(?:therapist|counselor))\b|"
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b", 1.0,
         says="therapy with someone else is required"),
     cue("outside-therapy.referral-required", "outside-therapy",
@@ -600,7 +634,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\byour (?:own |outside )?(?:psycho)?therapist (?:provides|handles|does|carries|leads|is responsible for)",
         1.0, says="the patient's own therapist stays involved"),
     cue("outside-therapy.continue-with", "outside-therapy",
-        r"\bcontinu\w* (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with )?(?:your|their) "
+        r"\b(?:continu\w*|keep|keeps|keeping) (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with |"
+        r"up with )?(?:your|their) "
         r"(?:own |current |existing )?(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))|"
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
         r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
@@ -655,7 +690,7 @@ FOR_REFERRERS = prefiltered(
 # "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
 NEGATION_CUES = CueTable(
     cue("negated.do-not-offer", "negated",
-        r"\b(?:not|no longer|never|neither|cannot|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
+        r"(?:\b(?:not|no longer|never|neither|cannot)|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
         r"give|giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|"
         r"carry|sell\w*)\b", 1.0, says="an offer denied ('we do not offer KAP')"),
     cue("negated.not-something-we-do", "negated",
@@ -700,13 +735,16 @@ PUBLISHER_CUES = CueTable(
     cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
         0.5, says="an author's byline", flags=0),
     cue("publisher.journal", "publisher",
-        r"^(?:Abstract|Keywords?|References?|Citations?)\b:?|"
-        r"\bet al\.?\b|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|"
+        r"^(?:Abstract|Keywords?)\b:?|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|\bcorresponding author\b|"
         r"\bthis (?:study|review|paper|article|report) (?:examines|describes|reports|reviews|explores)\b|"
         r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed) (?:the (?:literature|progress|"
         r"case|cases|data|findings|results|outcomes)|our (?:experience|findings|results|data)|\d+|a (?:case|series|"
-        r"retrospective))", 1.0,
+        r"retrospective)|(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:\w+ )?(?:patients|adults|cases|"
+        r"participants|subjects))|\b(?:case (?:series|reports?)|these cases|poster (?:session|\d+)|abstract book|"
+        r"annual meeting|proceedings of|symposium)\b", 1.0,
         says="journal apparatus (abstract, references, 'et al.')"),
+    cue("publisher.citations", "publisher", r"^(?:References?|Citations?|Sources?)\b:?|\bet al\.?(?:\W|$)", 0.3,
+        says="cited studies (clinics cite research too)"),
     cue("publisher.research", "publisher",
         r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
         r"exclusion criteria|study participants|(?:enroll(?:ing)?|recruiting) (?:participants|volunteers|patients)|"
@@ -745,7 +783,10 @@ PUBLISHER_CUES = CueTable(
         r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
         r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
-        r"\bofficial website of\b", 1.5, says="the site says it gives no care"),
+        r"\bofficial website of\b|\bfor education(?:al purposes)? only\b|\b(?:an )?independent (?:guide|resource|"
+        r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
+        r"don’t) accept (?:payment|money|advertising) from\b|\bnot affiliated with any\b", 1.5,
+        says="the site says it gives no care"),
     cue("publisher.research-voice", "publisher",
         r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|this article|this piece|"
         r"in this blog|podcast|broadcast|listen live)\b", 0.5, says="reporting on research"),

@@ -80,7 +80,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("about", ("about", "about-us", "our-story", "who-we-are", "mission", "approach")),
     ("services", ("services", "service", "treatments", "treatment", "ketamine", "therapy", "therapies", "kap",
                   "infusion", "infusions", "spravato", "esketamine", "programs", "program", "conditions",
-                  "what-we-treat", "process", "our-process", "how-it-works", "safety")),
+                  "what-we-treat", "process", "our-process", "how-it-works", "safety", "menu")),
 )
 _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportage", "socialmediaposting"}
 
