@@ -737,7 +737,10 @@ _FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions
                          "own-therapy.we-prepare")
 # Cues that say therapy only where therapy is in view ("I sit with you" on a therapist's site;
 # "your clinician will help you" is a nurse at an infusion clinic as often).
-_NEEDS_THERAPY_CONTEXT = ("own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions")
+_NEEDS_THERAPY_CONTEXT = (
+    "own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions",
+    "own-therapy.meets-with-you",
+)
 _NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
@@ -789,7 +792,8 @@ def _read_in_house_therapy(
         or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
         or s.topic_page and bool(_SESSION_WORD.search(clause))
     )
-    found = _own_therapy_cue(part, plain, weight_v, therapy or block_kap, ctx) if medicine else None
+    in_view = therapy or block_kap or ctx.therapist_practice  # a nurse who "stays with you" is not a therapist
+    found = _own_therapy_cue(part, plain, weight_v, in_view, ctx) if medicine else None
     weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
