@@ -307,15 +307,21 @@ MENU_HEADING = prefiltered(
 )
 # A clause about other practices in general: "Some require a therapist", "Most clinics recommend".
 GENERIC_SUBJECT = prefiltered(
-    r"^(?:some|many|most|other|certain|few|several)\b(?! of (?:our|us)\b)(?:\s+(?:[\w-]+\s+){0,2}?(?:clinics|providers|"
-    r"practices|centers|programs|doctors|physicians|places))?\s+(?!of\b)",
+    r"^(?:some|many|most|other|certain|few|several)(?: of (?:the|these|those))?\s+(?:(?:[\w-]+\s+){0,2}?(?:clinics|"
+    r"providers|practices|centers|centres|programs|doctors|physicians|places|practitioners|offices|companies|"
+    r"services)\b|(?:require|offer|provide|use|give|include|recommend|add|charge|accept|ask|do|don['’]t|will|may|"
+    r"can|also|even)\b)",
     re.I,
 )
 # A page comparing routes or models is education, not a list of its own options.
 COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompar\w+|\bor\b.*\?$", re.I)
 PRICE = prefiltered(r"\$\s?\d")
 # "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
-PRICE_RANGE = prefiltered(r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average\w*|usually|range)\b", re.I)
+PRICE_RANGE = prefiltered(
+    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
+    r"upwards of|as much as|anywhere from|cost of|(?:can|may|often) cost)\b",
+    re.I,
+)
 _BOOKING = (
     r"\b(?:book|schedule|request|arrange)\s+(?:your|a|an|the)?\s*(?:free\s+|first\s+|initial\s+|complimentary\s+)?"
     r"(?:\d+-minute\s+)?(?:infusion|session|consultation|consult|appointment|evaluation|treatment|discovery call|"
@@ -470,7 +476,7 @@ OFFER_CUES = CueTable(*sorted((
         r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
         says="a headline naming a route on a home or services page"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|can be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
+        r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
