@@ -10,13 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.classify import MAX_EVIDENCE, classify_site, split_sentences
+from crawler import cues
+from crawler.classify import DECISION_RULES, MAX_EVIDENCE, classify_site, read_sentences, split_sentences
 from crawler.evaluate import evaluate, load_labels
 from crawler.items import MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Decision, Page, TextBlock
 from crawler.parse import parse_page, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "classify"
+PHRASINGS = REPO / "tests" / "fixtures" / "phrasings"
 
 
 def _pages(folder: Path, host: str) -> list[Page]:
@@ -199,6 +201,155 @@ def test_ketamine_on_a_spa_menu_or_in_a_one_line_announcement_is_unclear():
         assert decision.modality == "unclear"
         assert decision.services == []
         assert decision.confidence < 0.5
+
+
+# --- real sites' wording: procedure, third person, referral forms, negation scope ---------
+
+
+def _one_page(*texts: str, kind: str = "services", title: str = "Ketamine infusions", tag: str = "p") -> list[Page]:
+    return [Page(url="http://clinic.test/ketamine.html", kind=kind, title=title,
+                 blocks=[TextBlock(t, tag=tag) for t in texts])]
+
+
+def test_procedure_text_counts_once_the_site_shows_who_is_offering():
+    procedure = (
+        "You'll rest in a recliner while the medicine runs for forty minutes.",
+        "Your blood pressure is checked every ten minutes by a nurse.",
+    )
+    # The same steps written by an explainer are nobody's offer ...
+    assert classify_site(_one_page(*procedure)).modality == "not-a-provider"
+    # ... and a provider's own procedure once the practice says who it is.
+    decision = classify_site(_one_page(*procedure, "Our nurses will start your IV and stay in the room."))
+    assert decision.modality == "infusion-only"
+    assert "iv-infusion" in decision.services
+
+
+def test_a_nurse_who_stays_with_you_through_the_infusion_is_not_a_therapist():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "A nurse stays with you for the whole infusion and checks on you afterwards.",
+    ))
+    assert decision.modality == "infusion-only"
+
+
+def test_a_faq_answer_yes_means_what_the_question_asks():
+    page = Page(url="http://clinic.test/faq.html", kind="faq", title="FAQ | Cedar Ketamine", blocks=[
+        TextBlock("We give IV ketamine infusions in our Fargo office."),
+        TextBlock("Do I need to keep seeing my therapist?", tag="h3"),
+        TextBlock("Yes.", heading="Do I need to keep seeing my therapist?"),
+    ])
+    decision = classify_site([page])
+    assert decision.modality == "adjunctive-referral"
+    assert decision.evidence[0].rule.startswith("outside-therapy.")
+
+
+def test_contractions_deny_an_offer_as_plainly_as_not():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "We don't offer ketamine-assisted psychotherapy.",
+        "Our nurses don’t provide counseling of any kind.",
+    ))
+    assert decision.modality == "infusion-only"
+    assert "against:kap" in _supports(decision)
+
+
+def test_other_practices_in_general_offer_nothing_and_ask_nothing():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "Some clinics require you to have a therapist; others pair the infusions with their own counseling.",
+        "Most clinics recommend six infusions over two weeks.",
+    ))
+    assert decision.modality == "infusion-only"
+    assert "adjunctive-referral" not in _supports(decision)
+
+
+def test_a_referral_from_a_psychiatrist_alone_is_medical_care_not_outside_therapy():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "Ask your own psychiatrist to send us a referral with your treatment history.",
+        "Your psychiatrist continues to manage your other medications.",
+    ))
+    assert decision.modality == "infusion-only"
+
+
+def test_continuing_care_with_a_therapist_named_by_what_they_do_is_outside_therapy():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "Our coordinator will update whoever manages your mental-health care after each infusion.",
+    ))
+    assert decision.modality == "adjunctive-referral"
+
+
+def test_a_capability_or_a_market_price_is_not_the_practice_offer():
+    decision = classify_site(_one_page(
+        "We give IV ketamine infusions for depression.",
+        "Ketamine can be given by vein, by muscle injection, by nasal spray or as a lozenge.",
+        "Spravato treatments elsewhere can cost roughly $900 per dose.",
+    ))
+    assert decision.services == ["iv-infusion"]
+
+
+def test_restrictions_and_comparisons_of_its_own_offers_deny_nothing():
+    decision = classify_site(_one_page(
+        "We offer ketamine-assisted psychotherapy with our own therapists in Taos.",
+        "The medicine is never given on its own: every dosing session is held by our therapist.",
+        "A dosing session does not replace our integration sessions.",
+        "There is no waiting room; therapy happens in a private office.",
+    ))
+    assert decision.modality == "kap"
+    assert "against:kap" not in _supports(decision)
+
+
+# --- rules as named data -------------------------------------------------------------------
+
+
+def test_every_cue_is_named_data_with_a_role_a_weight_and_words_for_readers():
+    tables = (cues.OFFER_CUES, cues.OWN_THERAPY_CUES, cues.OUTSIDE_THERAPY_CUES, cues.NEGATION_CUES,
+              cues.PUBLISHER_CUES, cues.EXPLAINER_CUES)
+    names = [c.name for table in tables for c in table]
+    assert len(names) == len(set(names))
+    for table in tables:
+        for c in table:
+            assert c.role in cues.ROLES and c.name.startswith(c.role.replace("negated", "negated") + ".")
+            assert 0 < c.weight <= 1.5 and c.says
+
+
+def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_its_rule():
+    for name in ("negated-kap", "referral-return", "team-lcsw", "news-article", "one-liner"):
+        decision = _fixture(name)
+        assert decision.rule in DECISION_RULES
+        assert DECISION_RULES[decision.rule].modality == decision.modality
+        assert decision.evidence and all(e.rule and e.role for e in decision.evidence), name
+        assert all(e.role in cues.ROLES for e in decision.evidence)
+
+
+def test_sentence_readings_give_each_sentence_one_role():
+    readings = read_sentences(_pages(FIXTURES / "negated-kap", "negated-kap.test"))
+    assert readings and {r.role for r in readings} <= set(cues.ROLES)
+    assert any(r.role == "negated" and r.rule.startswith("negated.") for r in readings)
+
+
+# --- our own phrasings of every pattern ---------------------------------------------------
+
+
+def _phrasing_labels() -> list[dict[str, str]]:
+    with open(PHRASINGS / "LABELS.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("row", _phrasing_labels(), ids=lambda row: row["host"])
+def test_each_phrasing_fixture_gets_its_labelled_modality(row: dict[str, str]):
+    decision = classify_site(_pages(PHRASINGS / row["host"], row["host"]))
+    assert decision.modality == row["modality"], (row["pattern"], [(e.rule, e.text) for e in decision.evidence])
+
+
+def test_phrasing_fixtures_reach_their_service_and_condition_targets():
+    labels = load_labels(PHRASINGS / "LABELS.csv")
+    predictions = {
+        row["host"]: classify_site(_pages(PHRASINGS / row["host"], row["host"])).to_dict() for row in _phrasing_labels()
+    }
+    report = evaluate(labels, predictions)
+    assert report.services.f1 >= 0.90 and report.conditions.f1 >= 0.90
 
 
 # --- where text sits and how evidence is reported -----------------------------------------
