@@ -152,7 +152,7 @@ def filter_options(fn: Callable) -> Callable:
 
 
 def _query(text: str, modality, service, condition, city, state, near, radius, include_gone, limit, non_providers) -> Any:
-    from crawler.geo import resolve_place, state_code
+    from crawler.extract.geo import resolve_place, state_code
     from index.search import SearchQuery
 
     if radius is not None and radius <= 0:
@@ -369,8 +369,8 @@ def run_crawl(
     overrides: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The main job: crawl, record outcomes, classify and index. Returns the run summary."""
-    from crawler.refresh import record_outcomes, refresh_sites
-    from crawler.run import CrawlFailed, crawl_in_subprocess
+    from crawler.upkeep.refresh import record_outcomes, refresh_sites
+    from crawler.crawl.run import CrawlFailed, crawl_in_subprocess
     from crawler.sites import site_of
 
     with crawl_lock(paths):
@@ -568,7 +568,7 @@ def show(paths: Paths, site: str, fmt: str) -> None:
 @output_options(formats=("text", "json"), default="text")
 def classify(sources: tuple[str, ...], fmt: str) -> None:
     """Classify saved HTML/text files or live URLs without touching the index."""
-    from crawler.classify import classify_site
+    from crawler.extract.classify import classify_site
 
     outputs = []
     for source in sources:
@@ -607,7 +607,7 @@ def _read_source(source: str) -> Any:
     HTML goes to the parser as bytes so a page's own charset declaration (or, failing that,
     detection) decides how it is decoded, as in a crawl.
     """
-    from crawler.parse import parse_page, parse_text
+    from crawler.extract.parse import parse_page, parse_text
 
     charset = None
     if source.startswith(("http://", "https://")):
@@ -683,7 +683,7 @@ def stats(paths: Paths, fmt: str) -> None:
 @pass_paths
 def reindex(paths: Paths) -> None:
     """Rebuild the index from the store: re-classify every site without refetching."""
-    from crawler.refresh import refresh_sites
+    from crawler.upkeep.refresh import refresh_sites
 
     with crawl_lock(paths.writable()):
         store = _store(paths)
@@ -818,7 +818,7 @@ def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: tupl
     """Find clinic sites on directory pages and sitemaps (sitemap.xml, robots.txt) and register them."""
     import tempfile
 
-    from crawler.run import CrawlFailed, crawl_in_subprocess
+    from crawler.crawl.run import CrawlFailed, crawl_in_subprocess
     from crawler.sites import site_of
 
     seeds = [url for url, _ in _seeds(urls, None)]
@@ -941,7 +941,7 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 @pass_paths
 def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str) -> None:
     """Keep the directory current: crawl due sites on a schedule, each run in a fresh process."""
-    from crawler.schedule import cron_to_calendar, crontab_line, run_every, systemd_units
+    from crawler.upkeep.schedule import cron_to_calendar, crontab_line, run_every, systemd_units
 
     if bool(every) == bool(cron):
         raise click.UsageError("give either --every DURATION or --cron EXPRESSION")

@@ -100,7 +100,7 @@ class TextBlock(Record):
 
 @dataclass
 class Page(Record):
-    """Everything later stages need from one fetched page; produced by crawler.parse.
+    """Everything later stages need from one fetched page; produced by crawler.extract.parse.
 
     The DOM is read once; nothing downstream touches HTML again.
     """
@@ -134,7 +134,7 @@ class Location(Record):
 
 @dataclass
 class Contacts(Record):
-    """Who the site is and how to reach it; produced by crawler.contacts."""
+    """Who the site is and how to reach it; produced by crawler.extract.contacts."""
 
     name: str = ""
     locations: list[Location] = field(default_factory=list)
@@ -155,7 +155,7 @@ class Evidence(Record):
 
 @dataclass
 class Decision(Record):
-    """The classification of one site; produced by crawler.classify."""
+    """The classification of one site; produced by crawler.extract.classify."""
 
     modality: str
     confidence: float

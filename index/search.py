@@ -1,7 +1,7 @@
 """Finding clinics: filters and free text folded into one Whoosh query, plain dicts out.
 
 This module is on the CLI's hot path, so it imports only Whoosh, the standard library and
-crawler.items / crawler.geo (whose gazetteer loads only for a place lookup).
+crawler.items / crawler.extract.geo (whose gazetteer loads only for a place lookup).
 
 Free text is parsed over the text and name fields with AND between words, so
 "ptsd nashville" means both. When no clinic has every word, the same words are searched
@@ -25,7 +25,7 @@ from typing import Any
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
 from index import IndexUnavailable
 from index.schema import open_index, unreadable

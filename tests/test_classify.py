@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.classify import MAX_EVIDENCE, classify_site, split_sentences
+from crawler.extract.classify import MAX_EVIDENCE, classify_site, split_sentences
 from crawler.evaluate import evaluate, load_labels
 from crawler.items import MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Decision, Page, TextBlock
-from crawler.parse import parse_page, parse_text
+from crawler.extract.parse import parse_page, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "classify"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from conftest import FAST, FIXTURES, Crawl, run_cli
 
-from crawler import refresh
+from crawler.upkeep import refresh
 from crawler.fixture_server import FixtureServer
-from crawler.run import crawl_in_subprocess
+from crawler.crawl.run import crawl_in_subprocess
 from crawler.sites import site_of
 from crawler.store import STORE_FILE, Store
 

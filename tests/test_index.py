@@ -11,7 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import STORED, Schema
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA

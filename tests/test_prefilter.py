@@ -1,4 +1,4 @@
-"""crawler.prefilter: a pattern behind its needles answers exactly as the pattern alone."""
+"""crawler.extract.prefilter: a pattern behind its needles answers exactly as the pattern alone."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 
-from crawler import classify
-from crawler.parse import parse_page
-from crawler.prefilter import Prefiltered, any_of, prefiltered, required_literals
+from crawler.extract import classify
+from crawler.extract.parse import parse_page
+from crawler.extract.prefilter import Prefiltered, any_of, prefiltered, required_literals
 
 
 def test_every_branch_of_an_alternation_must_give_a_needle():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.items import Clinic, Evidence, Location, PackedPage, Page, TextBlock
-from crawler.parse import parse_page
+from crawler.extract.parse import parse_page
 from crawler.store import (
     PARSER_VERSION, Store, StoreError, compress_body, decompress_body, pack_page, page_from_json, page_json,
 )
@@ -86,7 +86,7 @@ def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) 
 def test_a_site_decided_before_its_last_page_was_stored_still_needs_a_decision(tmp_path: Path) -> None:
     # A crawl decides a site when the spider reports it finished; should that report come
     # early, the page stored after the read must leave the site for the refresh after the crawl.
-    from crawler.refresh import decide_stored_site, record_decision
+    from crawler.upkeep.refresh import decide_stored_site, record_decision
 
     path = tmp_path / "store.db"
     store = Store.open(path)

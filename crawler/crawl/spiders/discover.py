@@ -9,7 +9,7 @@ from typing import Any, AsyncIterator, Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.discover import clinic_links, is_clinic_candidate, robots_sitemaps, sitemap_entries
+from crawler.extract.links import clinic_links, is_clinic_candidate, robots_sitemaps, sitemap_entries
 from crawler.sites import site_of
 
 

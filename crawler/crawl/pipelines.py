@@ -16,12 +16,12 @@ import time
 from typing import Any
 
 from crawler.items import FetchedPage, FetchError, PackedPage
-from crawler.parse import parse_fetched
-from crawler.refresh import decide_stored_site, record_decision
-from crawler.run import PROGRESS_PREFIX
+from crawler.extract.parse import parse_fetched
+from crawler.upkeep.refresh import decide_stored_site, record_decision
+from crawler.crawl.run import PROGRESS_PREFIX
 from crawler.sites import site_finished
 from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page, utcnow
-from crawler.workers import LoopWorkers, WorkersLost
+from crawler.crawl.workers import LoopWorkers, WorkersLost
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class ParsePipeline(_StorePipelineBase):
     site (contacts, classification, change history) once the spider reports it finished.
 
     Parsing and deciding are the crawl's heaviest work, so they run in worker processes fed
-    by the event loop itself (crawler.workers; KETADIR_PARSE_WORKERS, default: one per core;
+    by the event loop itself (crawler.crawl.workers; KETADIR_PARSE_WORKERS, default: one per core;
     0 parses in the crawl process itself and leaves every decision to the refresh after the
     crawl) while the reactor goes on fetching and storing.
     """

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from crawler.items import Decision, Evidence, Page
-from crawler.prefilter import Matcher, any_of, prefiltered
+from crawler.extract.prefilter import Matcher, any_of, prefiltered
 
 MAX_EVIDENCE = 8
 

@@ -2,7 +2,7 @@
 
 Twisted's reactor cannot be restarted inside a process, so every crawl (including each
 round of `ketadir schedule`) gets its own process: the parent calls `crawl_in_subprocess`,
-which runs `python -m crawler.run CONFIG.json`. This module imports Scrapy only in the child.
+which runs `python -m crawler.crawl.run CONFIG.json`. This module imports Scrapy only in the child.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def crawl_in_subprocess(
     kept: list[str] = []
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.run", handle.name],
+            [sys.executable, "-m", "crawler.crawl.run", handle.name],
             stdin=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -115,10 +115,10 @@ def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.spiders.clinic import ClinicSpider
-    from crawler.spiders.discover import DiscoverSpider
+    from crawler.crawl.spiders.clinic import ClinicSpider
+    from crawler.crawl.spiders.discover import DiscoverSpider
     from crawler.store import Store
-    from crawler.workers import settle_heap
+    from crawler.crawl.workers import settle_heap
 
     process = CrawlerProcess(_settings(config))
     if config.get("spider") == "discover":

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.items import Page, TextBlock
-from crawler.prefilter import prefiltered
+from crawler.extract.prefilter import prefiltered
 
 # Elements whose text is never shown to a reader; the walk skips them whole (JSON-LD scripts,
 # <title> and <meta> are read on the way). Not <head> as a whole: lxml moves a <header> or

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import phonenumbers
 import usaddress
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import Contacts, Location, Page, TextBlock
 
 # The fifty states and DC. Territories are left out: their codes (AS, GU, PR) are everyday
@@ -573,7 +573,7 @@ def _text_value(value: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- zip data
-# The gazetteer lives in crawler.geo (loaded once per process, on first use).
+# The gazetteer lives in crawler.extract.geo (loaded once per process, on first use).
 
 
 def _validate_zip(loc: Location) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from crawler.items import Clinic, Page
-from crawler.parse import parse_fetched
+from crawler.extract.parse import parse_fetched
 from crawler.sites import website_of
 from crawler.store import Store, page_from_json, utcnow
 
@@ -38,8 +38,8 @@ def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) 
     """Decide everything the directory says about one site from its pages."""
     # Imported here: the crawl process and the CLI load this module for its bookkeeping,
     # and compiling the classifier's regexes would add 0.1 s to their start.
-    from crawler.classify import classify_site
-    from crawler.contacts import extract_contacts
+    from crawler.extract.classify import classify_site
+    from crawler.extract.contacts import extract_contacts
 
     contacts = extract_contacts(pages, site)
     decision = classify_site(pages)

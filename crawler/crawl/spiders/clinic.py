@@ -20,9 +20,9 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from w3lib.html import get_base_url
 
-from crawler.discover import sitemap_entries
+from crawler.extract.links import sitemap_entries
 from crawler.items import FetchedPage, FetchError
-from crawler.parse import page_links
+from crawler.extract.parse import page_links
 from crawler.sites import site_finished, site_of
 from crawler.store import Store
 
@@ -274,7 +274,7 @@ def _reason(exc: BaseException) -> str:
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
         return f"HTTP {status} {phrase}".strip()
     if isinstance(exc, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
-        refused = str(exc).find("refused ")  # crawler.guard.PublicOnlyResolver's words
+        refused = str(exc).find("refused ")  # crawler.crawl.middlewares.guard.PublicOnlyResolver's words
         return str(exc)[refused:].rstrip(".") if refused >= 0 else "host not found"
     if isinstance(exc, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError)):
         return "timed out"
@@ -300,7 +300,7 @@ _CONNECTION_LOST = (
 
 def _ignored(message: str) -> str:
     """Why a request was dropped: Scrapy's IgnoreRequest covers several causes, told apart by message."""
-    if message.startswith(("refused", "redirect loop")):  # crawler.guard's own words
+    if message.startswith(("refused", "redirect loop")):  # crawler.crawl.middlewares.guard's own words
         return message
     if "robots.txt" in message:
         return "blocked by robots.txt"
