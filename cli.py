@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Container, Iterator
 
@@ -276,7 +276,7 @@ def crawl(
     paths.writable()
     if not seeds:
         store = _store(paths)
-        seeds = [(row["url"], row["source"]) for row in _due_sites(store.sites(), age, force)]
+        seeds = [(row.url, row.source) for row in _due_sites(store.sites(), age, force)]
         registered = len(store.sites())
         store.close()
         if not seeds:
@@ -318,11 +318,11 @@ def _duration(text: str, option: str) -> float:
     return seconds
 
 
-def _due_sites(sites: list[dict[str, Any]], max_age_seconds: float, force: bool) -> list[dict[str, Any]]:
+def _due_sites(sites: list[Any], max_age_seconds: float, force: bool) -> list[Any]:
     from datetime import datetime, timedelta, timezone
 
     cutoff = (datetime.now(timezone.utc) - timedelta(seconds=max_age_seconds)).isoformat()
-    return [row for row in sites if force or not row["last_crawled"] or row["last_crawled"] < cutoff]
+    return [row for row in sites if force or not row.last_crawled or row.last_crawled < cutoff]
 
 
 def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -394,7 +394,7 @@ def run_crawl(
             for url, source in seeds:
                 store.add_site(site_of(url), url, source)
             # Whether a site hidden as gone is back is known only once the crawl is over.
-            hidden = {row["site"] for row in store.sites() if row["gone"]}
+            hidden = {row.site for row in store.sites() if row.gone}
             run_id = store.start_run()
             click.echo(f"Crawling {len(sites)} sites (run {run_id})...", err=True)
             try:
@@ -424,15 +424,14 @@ def run_crawl(
             "changes": store.change_count(run_id),
             "modalities": _count(clinic.modality for site in sites if (clinic := store.clinic(site))),
             "failed_sites": _failed_sites(store, sites),
-            "stats": json.loads((store.run(run_id) or {}).get("stats") or "{}"),
+            "stats": run.stats if (run := store.run(run_id)) else {},
         }
         store.finish_run(
-            run_id, "finished", sites=len(sites), pages=pages, errors=len(errors),
-            changes=summary["changes"], stats=summary["stats"],
+            run_id, "finished", sites=len(sites), pages=pages, errors=len(errors), changes=summary["changes"]
         )
         paths.reports.mkdir(exist_ok=True)
         report = paths.reports / f"run-{run_id:05d}.json"
-        report.write_text(json.dumps({**summary, "fetch_errors": errors}, indent=2, default=str))
+        report.write_text(json.dumps({**summary, "fetch_errors": [asdict(e) for e in errors]}, indent=2, default=str))
         summary["report"] = str(report)
         store.close()
         return summary
@@ -446,7 +445,7 @@ def _indexing(paths: Paths, store: Any, rebuild: bool = False) -> Iterator[Calla
 
     def add(clinic: Any) -> None:
         site = store.site(clinic.site)  # read when added: a crawl can find a site gone
-        writer.upsert(clinic, status="gone" if site and site["gone"] else "active")
+        writer.upsert(clinic, status="gone" if site and site.gone else "active")
 
     with _errors_as_messages(), index_writer(paths.index, rebuild=rebuild) as writer:
         yield add
@@ -456,8 +455,8 @@ def _failed_sites(store: Any, sites: list[str]) -> dict[str, str]:
     failed = {}
     for site in sites:
         row = store.site(site)
-        if row and str(row["last_status"] or "").startswith("error"):
-            failed[site] = row["last_status"][len("error: "):]
+        if row and row.last_status and row.last_status.startswith("error"):
+            failed[site] = row.last_status[len("error: "):]
     return failed
 
 
@@ -536,7 +535,7 @@ def show(paths: Paths, site: str, fmt: str) -> None:
     if fmt == "json":
         from index.export import write_json
 
-        write_json({**clinic.to_dict(), "status": registered}, sys.stdout)
+        write_json({**clinic.to_dict(), "status": registered.to_dict() if registered else None}, sys.stdout)
         return
     from index.export import is_stale, terminal_safe
 
@@ -554,8 +553,8 @@ def show(paths: Paths, site: str, fmt: str) -> None:
     lines += [f"phone: {p}" for p in clinic.phones] + [f"email: {e}" for e in clinic.emails]
     stale = " (stale)" if is_stale(clinic.last_crawled) else ""
     lines.append(f"last crawled: {clinic.last_crawled}{stale}; {clinic.pages} pages")
-    if registered and registered.get("gone"):
-        lines.append(f"status: gone ({registered.get('last_status')})")
+    if registered and registered.gone:
+        lines.append(f"status: gone ({registered.last_status})")
     lines.append("evidence:")
     for ev in clinic.evidence:
         lines.append(f"  [{ev.supports}] {ev.text}")
@@ -688,7 +687,7 @@ def reindex(paths: Paths) -> None:
     with crawl_lock(paths.writable()):
         store = _store(paths)
         with _indexing(paths, store, rebuild=True) as add_to_index:
-            result = refresh_sites(store, [row["site"] for row in store.sites()], add_to_index)
+            result = refresh_sites(store, [row.site for row in store.sites()], add_to_index)
         store.close()
     click.echo(f"Reindexed {result.decided} clinics ({result.changes} changes recorded)")
 
@@ -776,9 +775,7 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
 @pass_paths
 def sites_list(paths: Paths, fmt: str) -> None:
     """List registered sites: where each came from, when first seen and last crawled, last status."""
-    rows = _store(paths.readable(), readonly=True).sites() if paths.store.exists() else []
-    for row in rows:
-        row["gone"] = bool(row["gone"])
+    rows = [row.to_dict() for row in _store(paths.readable(), readonly=True).sites()] if paths.store.exists() else []
     _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
 
 
@@ -796,11 +793,7 @@ def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
         unknown = [k for k in keys if store.site(k) is None]
         if unknown:
             raise click.ClickException(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
-        with store.transaction() as conn:
-            for key in keys:
-                conn.execute("DELETE FROM sites WHERE site=?", (key,))
-                conn.execute("DELETE FROM clinics WHERE site=?", (key,))
-                conn.execute("DELETE FROM pages WHERE site=?", (key,))
+        store.remove_sites(keys)
         store.close()
         if paths.index.exists():
             with _errors_as_messages(), index_writer(paths.index) as writer:
@@ -859,7 +852,7 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
 
     cutoff = _since(since)
     key = site_key(site) if site else ""
-    rows = _store(paths.readable(), readonly=True).changes(cutoff, key) if paths.store.exists() else []
+    rows = [c.to_dict() for c in _store(paths.readable(), readonly=True).changes(cutoff, key)] if paths.store.exists() else []
     if fmt == "text":
         if not rows:
             click.echo("No changes recorded" + (f" since {cutoff}" if cutoff else "") + ".", err=True)
@@ -908,7 +901,7 @@ def _describe_change(kind: str, detail: dict[str, Any]) -> str:
 @pass_paths
 def runs(paths: Paths, limit: int, fmt: str) -> None:
     """One line a crawl run: when, sites, pages, errors, changes."""
-    rows = _store(paths.readable(), readonly=True).runs(limit) if paths.store.exists() else []
+    rows = [r.to_dict() for r in _store(paths.readable(), readonly=True).runs(limit)] if paths.store.exists() else []
     for row in rows:
         row.pop("stats", None)
     _emit_rows(rows, fmt, ["id", "started_at", "finished_at", "state", "sites", "pages", "errors", "changes"])

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 MODALITIES = ("kap", "adjunctive-referral", "infusion-only", "unclear", "not-a-provider")
-PROVIDER_MODALITIES = MODALITIES[:4]
 SERVICES = (
     "iv-infusion",
     "im-injection",

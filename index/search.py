@@ -263,17 +263,3 @@ def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> di
             if count:
                 counts[value.upper() if indexed == "state" else value] = count
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def all_records(index_dir: Path, include_gone: bool = True) -> list[dict[str, Any]]:
-    """Every clinic record (Clinic.to_dict() plus "status"), sorted by name."""
-    with _searcher(index_dir) as searcher:
-        filters = _Filters(excluded=[] if include_gone else [Term("status", "gone")])
-        return [{**json.loads(hit["record"]), "status": hit["status"]} for hit in _run(searcher, filters, None, None)]
-
-
-def get_record(index_dir: Path, site: str) -> dict[str, Any] | None:
-    """One clinic's record (plus "status") by site host, or None."""
-    with _searcher(index_dir) as searcher:
-        stored = searcher.document(id=site)
-    return {**json.loads(stored["record"]), "status": stored["status"]} if stored else None

@@ -182,7 +182,7 @@ def test_crawl_stays_on_each_site_and_skips_non_html(crawled: Crawl) -> None:
 
 
 def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Crawl, monkeypatch) -> None:
-    sites = [row["site"] for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
+    sites = [row.site for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
     decided = {}
     for workers in (1, 2):
         copy = crawled.data_dir.parent / f"refresh-{workers}.sqlite3"
@@ -204,7 +204,7 @@ def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: Fi
     )
     assert result.exit_code == 0, result.output
     store = Store.open(tmp_path / STORE_FILE, readonly=True)
-    assert all(store.page_count(site_of(f"http://{host}/")) >= 1 for host in hosts)
+    assert all(store.parsed_pages_of(site_of(f"http://{host}/")) for host in hosts)
 
 
 def test_a_crawl_opens_no_console_into_itself(sample_server: FixtureServer, tmp_path: Path) -> None:
@@ -231,9 +231,9 @@ def test_sites_decided_during_the_crawl_match_a_refresh_from_the_stored_pages(cr
     # Each site is decided as soon as the spider reports it finished; deciding it before its
     # last page was stored would differ from deciding it afterwards from everything stored.
     store = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
-    stats = json.loads(store.runs()[0]["stats"])
-    decided_in_crawl = stats.get("ketadir/sites_decided_in_crawl", 0)
-    with_pages = set(store.pages_in_run(store.runs()[0]["id"]))
+    run = store.runs()[0]
+    decided_in_crawl = run.stats.get("ketadir/sites_decided_in_crawl", 0)
+    with_pages = set(store.pages_in_run(run.id))
     assert decided_in_crawl == len(with_pages) >= 19
     during = {clinic.site: clinic.to_dict() for clinic in store.clinics()}
     copy = crawled.data_dir.parent / "redecided.sqlite3"
@@ -254,7 +254,7 @@ def test_a_crawl_without_workers_decides_every_site_after_the_crawl_the_same_way
     result = run_cli("crawl", *seeds, *FAST, "--set", "KETADIR_PARSE_WORKERS=0", data_dir=tmp_path)
     assert result.exit_code == 0, result.output
     store = Store.open(tmp_path / STORE_FILE, readonly=True)
-    assert "ketadir/sites_decided_in_crawl" not in json.loads(store.runs()[0]["stats"])
+    assert "ketadir/sites_decided_in_crawl" not in store.runs()[0].stats
     with_workers = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
     assert {c.site: c.modality for c in store.clinics()} == {c.site: c.modality for c in with_workers.clinics()}
     assert len(store.clinics()) >= 19

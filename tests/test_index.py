@@ -15,7 +15,7 @@ from crawler.extract import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA
-from index.search import SearchQuery, all_records, count_by, get_record, search
+from index.search import SearchQuery, count_by, search
 from index.writer import index_writer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +47,15 @@ def clinic(
         else [],
         last_crawled="2026-01-05T10:00:00Z",
     )
+
+
+def all_records(index_dir: Path, include_gone: bool = True) -> list[dict]:
+    """Every clinic the index holds (gone ones too, unless told), as search returns them."""
+    return search(index_dir, SearchQuery(limit=None, include_gone=include_gone))
+
+
+def get_record(index_dir: Path, site: str) -> dict | None:
+    return next((r for r in all_records(index_dir) if r["site"] == site), None)
 
 
 SANTA_FE = ("Santa Fe", "NM", "87501")
@@ -376,7 +385,7 @@ def test_count_by_rejects_unknown_fields(shared_index: Path) -> None:
         count_by(shared_index, "record")
 
 
-def test_all_records_includes_gone_clinics_with_their_status(shared_index: Path) -> None:
+def test_include_gone_lists_gone_clinics_with_their_status(shared_index: Path) -> None:
     statuses = {r["site"]: r["status"] for r in all_records(shared_index)}
     assert statuses["closed-clinic.test"] == "gone"
     assert len(statuses) == len(CLINICS) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def test_saved_page_round_trips_parsed_and_raw(tmp_path: Path) -> None:
     assert list(store.stale_pages_of("a.test")) == []  # read by this parser
     meta = store.page_meta("http://a.test/")
     assert meta is not None and meta.etag == '"e1"' and meta.content_hash == "h1"
-    store.conn.execute("UPDATE pages SET parser_version=?", (PARSER_VERSION - 1,))
+    with sqlite3.connect(tmp_path / "k.db") as older_parser:
+        older_parser.execute("UPDATE pages SET parser_version=?", (PARSER_VERSION - 1,))
     assert list(store.stale_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8")]
 
 
@@ -63,11 +65,12 @@ def test_open_on_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) 
 def test_wal_mode_lets_a_reader_see_committed_state_while_a_writer_is_open(tmp_path: Path) -> None:
     writer = Store.open(tmp_path / "k.db")
     writer.save_clinic(Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=1.0))
-    writer.conn.execute("BEGIN IMMEDIATE")
-    writer.conn.execute("DELETE FROM clinics")
+    busy = sqlite3.connect(tmp_path / "k.db")
+    busy.execute("BEGIN IMMEDIATE")
+    busy.execute("DELETE FROM clinics")
     reader = Store.open(tmp_path / "k.db", readonly=True)
     assert [c.site for c in reader.clinics()] == ["a.test"]
-    writer.conn.rollback()
+    busy.rollback()
 
 
 def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) -> None:

@@ -139,8 +139,7 @@ def main(config_path: str) -> int:
     # Scrapy's memusage samples once a minute; the OS keeps the true peak (KiB on Linux).
     stats["ketadir/peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store = Store.open(Path(config["store"]))
-    with store.transaction() as conn:
-        conn.execute("UPDATE runs SET stats=? WHERE id=?", (json.dumps(stats, default=str), config["run_id"]))
+    store.set_run_stats(config["run_id"], stats)
     store.close()
     return 0
 

@@ -123,8 +123,8 @@ def _jobs(store: Store, sites: list[str], last_crawled: str | None = None) -> It
         if not parsed:
             continue
         registered = store.site(site)
-        website = website_of(registered["url"] if registered else page_from_json(parsed[0]).url)
-        yield site, website, parsed, last_crawled or (registered or {}).get("last_crawled") or utcnow()
+        website = website_of(registered.url if registered else page_from_json(parsed[0]).url)
+        yield site, website, parsed, last_crawled or (registered and registered.last_crawled) or utcnow()
 
 
 def _build_from_store_form(site: str, website: str, parsed: list[str], last_crawled: str) -> Clinic:
@@ -159,7 +159,7 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
     fetched = store.pages_in_run(run_id)
     errors: dict[str, list[str]] = {}
     for error in store.fetch_errors(run_id):
-        errors.setdefault(error["site"], []).append(error["reason"])
+        errors.setdefault(error.site, []).append(error.reason)
     now = utcnow()
     for site in sites:
         row = store.site(site)
@@ -167,23 +167,15 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
             continue
         if fetched.get(site):
             status = "ok" if site not in errors else f"ok, {len(errors[site])} page errors"
-            with store.transaction() as conn:
-                conn.execute(
-                    "UPDATE sites SET last_crawled=?, last_status=?, fail_streak=0, gone=0 WHERE site=?",
-                    (now, status, site),
-                )
-            if row["gone"]:
+            store.mark_site_answered(site, status, now)
+            if row.gone:
                 store.add_change(run_id, site, "back", {})
             continue
         reason = "; ".join(sorted(set(errors.get(site, ["no page answered"]))))
-        streak = row["fail_streak"] + 1
+        streak = row.fail_streak + 1
         gone = streak >= GONE_AFTER_RUNS
-        with store.transaction() as conn:
-            conn.execute(
-                "UPDATE sites SET last_status=?, fail_streak=?, gone=? WHERE site=?",
-                (f"error: {reason}", streak, int(gone), site),
-            )
-        if gone and not row["gone"]:
+        store.mark_site_failed(site, f"error: {reason}", streak, gone)
+        if gone and not row.gone:
             store.add_change(run_id, site, "gone", {"reason": reason, "failed_runs": streak})
         if gone:
             gone_sites.append(site)

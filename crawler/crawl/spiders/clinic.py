@@ -71,8 +71,7 @@ class ClinicSpider(scrapy.Spider):
         store_path = self.settings.get("KETADIR_STORE")
         if store_path:
             self.store = Store.open(store_path)
-            rows = self.store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
-            self.validators = {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+            self.validators = self.store.validators()
         for url in self.seeds:
             if self.crawler.engine.needs_backout():
                 # A new site only once the queue has run dry (Scrapy's lazy start): a crawl's
