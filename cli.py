@@ -152,37 +152,24 @@ def filter_options(fn: Callable) -> Callable:
 
 
 def _query(text: str, modality, service, condition, city, state, near, radius, include_gone, limit, non_providers) -> Any:
-    from crawler.extract.geo import resolve_place, state_code
-    from index.search import SearchQuery
+    from index.search import QueryError, SearchQuery, place
 
-    if radius is not None and radius <= 0:
-        raise click.BadParameter("must be a positive number of miles", param_hint="--radius")
-    if radius is not None and not near:
-        raise click.BadParameter("needs --near ZIP or --near 'City, ST'", param_hint="--radius")
-    point = None
-    if near:
-        try:
-            point = resolve_place(near)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--near") from None
-    code = ""
-    if state:
-        code = state_code(state) or ""
-        if not code:
-            raise click.BadParameter(f"{state!r} is not a US state: use a two-letter code like TX", param_hint="--state")
-    return SearchQuery(
-        text=text,
-        modalities=list(modality),
-        services=list(service),
-        conditions=list(condition),
-        city=city,
-        state=code,
-        near=point,
-        radius_miles=(radius or 50.0) if point else None,
-        limit=limit,
-        include_non_providers=non_providers or "not-a-provider" in modality,
-        include_gone=include_gone,
-    )
+    try:
+        return SearchQuery(
+            text=text,
+            modalities=list(modality),
+            services=list(service),
+            conditions=list(condition),
+            city=city,
+            state=state,
+            near=place(near) if near else None,
+            radius_miles=radius if radius is not None or not near else 50.0,
+            limit=limit,
+            include_non_providers=non_providers or "not-a-provider" in modality,
+            include_gone=include_gone,
+        )
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
 
 
 def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
@@ -537,7 +524,8 @@ def show(paths: Paths, site: str, fmt: str) -> None:
 
         write_json({**clinic.to_dict(), "status": registered.to_dict() if registered else None}, sys.stdout)
         return
-    from index.export import is_stale, terminal_safe
+    from crawler.terminal import terminal_safe
+    from index.export import is_stale
 
     lines = [
         f"{clinic.name}  <{clinic.website}>",
@@ -559,7 +547,7 @@ def show(paths: Paths, site: str, fmt: str) -> None:
     for ev in clinic.evidence:
         lines.append(f"  [{ev.supports}] {ev.text}")
         lines.append(f"      {ev.url}")
-    click.echo(terminal_safe("\n".join(lines)).replace("\x00", ""))
+    click.echo(terminal_safe("\n".join(lines)))
 
 
 @cli.command()
@@ -588,7 +576,7 @@ def classify(sources: tuple[str, ...], fmt: str) -> None:
 
         write_json(outputs if len(outputs) > 1 else outputs[0], sys.stdout)
         return
-    from index.export import terminal_safe
+    from crawler.terminal import terminal_safe
 
     for out in outputs:
         click.echo(f"{out['source']}: {out['modality']} (confidence {out['confidence']:.2f})")
@@ -879,7 +867,7 @@ def _since(text: str) -> str:
 
 
 def _describe_change(kind: str, detail: dict[str, Any]) -> str:
-    from index.export import terminal_safe
+    from crawler.terminal import terminal_safe
 
     if kind == "new":
         text = f"new clinic: {detail.get('name', '')} ({detail.get('modality', '')})"

@@ -15,14 +15,13 @@ from datetime import datetime, timedelta, timezone
 from typing import IO, Any, Iterable
 
 from crawler.items import ExportRow
+from crawler.terminal import terminal_safe
 
 CSV_COLUMNS = [f.name for f in fields(ExportRow)]
 # Listings not confirmed by a crawl within this many days are flagged stale (2 x default max-age).
 STALE_AFTER_DAYS = 14
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself
 
 
@@ -85,11 +84,6 @@ def csv_safe(value: Any) -> Any:
 def safe_cell(value: Any) -> Any:
     """A CSV cell with no escape sequences and no formula to run."""
     return csv_safe(terminal_safe(value) if isinstance(value, str) else value)
-
-
-def terminal_safe(text: str) -> str:
-    """Remove escape sequences and control characters before text reaches a terminal."""
-    return _CONTROL.sub("", _ANSI.sub("", text))
 
 
 def write_csv(rows: Iterable[ExportRow], handle: IO[str]) -> int:

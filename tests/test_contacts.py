@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.extract.contacts import STATES, _names_a_state, extract_contacts, format_phone
+from crawler.extract.contacts import _names_a_state, extract_contacts, format_phone
+from crawler.extract.geo import STATES
 from crawler.items import Page
 from crawler.extract.parse import parse_page, parse_text
 

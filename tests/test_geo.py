@@ -177,3 +177,10 @@ def test_a_city_and_state_reads_the_gazetteer_of_that_state_only() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [1, 36, -106]
+
+
+def test_state_names_are_read_in_one_table_and_codes_are_not_names() -> None:
+    assert geo.state_of_name("New Mexico") == "NM" and geo.state_of_name(" washington d.c. ") == "DC"
+    assert geo.state_of_name("NM") is None  # a code in a footer may be a word ("IN", "ME")
+    assert geo.state_of_name("Puerto Rico") is None and geo.state_code("Puerto Rico") == "PR"
+    assert len(geo.STATES) == 51 and set(geo.STATES) < set(geo.STATE_NAMES)

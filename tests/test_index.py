@@ -15,7 +15,7 @@ from crawler.extract import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA
-from index.search import SearchQuery, count_by, search
+from index.search import QueryError, SearchQuery, count_by, place, search
 from index.writer import index_writer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -265,19 +265,27 @@ def test_non_providers_can_be_left_out(shared_index: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("fields", "option"),
     [
-        SearchQuery(modalities=["ketamine"]),
-        SearchQuery(services=["massage"]),
-        SearchQuery(conditions=["flu"]),
-        SearchQuery(state="Atlantis"),
-        SearchQuery(radius_miles=10),
-        SearchQuery(limit=0),
+        ({"modalities": ["ketamine"]}, "modality"),
+        ({"services": ["massage"]}, "service"),
+        ({"conditions": ["flu"]}, "condition"),
+        ({"state": "Atlantis"}, "state"),
+        ({"radius_miles": 10}, "radius"),
+        ({"near": (35.7, -105.9), "radius_miles": 0}, "radius"),
+        ({"limit": 0}, "limit"),
     ],
 )
-def test_impossible_queries_raise_value_error(shared_index: Path, query: SearchQuery) -> None:
-    with pytest.raises(ValueError):
-        search(shared_index, query)
+def test_impossible_queries_are_refused_when_made_naming_what_to_change(fields: dict, option: str) -> None:
+    with pytest.raises(QueryError) as refused:
+        SearchQuery(**fields)
+    assert refused.value.option == option
+
+
+def test_an_unknown_place_is_a_query_error_for_near() -> None:
+    with pytest.raises(QueryError) as refused:
+        place("Atlantis, ZZ")
+    assert refused.value.option == "near" and "unknown state" in str(refused.value)
 
 
 # Free text

@@ -7,7 +7,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.extract.contacts import STATES, extract_contacts
+from crawler.extract.contacts import extract_contacts
+from crawler.extract.geo import STATES
 from crawler.items import PAGE_KINDS, REGIONS
 from crawler.extract.parse import page_kind, page_links, parse_page, parse_text
 

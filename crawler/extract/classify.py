@@ -22,6 +22,8 @@ from typing import Iterable
 
 from crawler.items import Decision, Evidence, Page
 from crawler.extract.prefilter import Matcher, any_of, prefiltered
+from crawler.extract.structured import PROVIDER_TYPES, type_names
+from crawler.extract.text import split_sentences
 
 MAX_EVIDENCE = 8
 
@@ -234,11 +236,6 @@ _THERAPIST_SELF = prefiltered(
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
 _THERAPY_BRAND = prefiltered(r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|LCSW|LMFT|LPC)\b")
-# schema.org types a practice gives itself (news sites describe themselves as publishers).
-_PROVIDER_TYPES = {
-    "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
-    "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
-}
 # A site named for ketamine or infusions is a clinic; one named as news or research is not.
 _KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP)\b", re.I)
 _MEDIA_BRAND = prefiltered(
@@ -434,8 +431,6 @@ _BRAND_VERB = prefiltered(
 )
 
 _REPORTED = prefiltered(r"\b(?:said|says|told|according)\b")
-_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
-_SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
 
 @dataclass
@@ -591,17 +586,6 @@ def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
                     continue
                 seen.add(key)
                 yield _Sentence(text, page.url, page.kind, block.region, block.tag, block.heading, block.text, weight)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a block of text into sentences, keeping abbreviations such as "Dr." intact."""
-    parts: list[str] = []
-    for piece in _SENTENCE_SPLIT.split(text):
-        if parts and _ABBREV.search(parts[-1]):
-            parts[-1] = f"{parts[-1]} {piece}"
-        else:
-            parts.append(piece)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def _clauses(text: str) -> list[str]:
@@ -872,9 +856,8 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
             break
     for page in pages:
         for obj in page.structured:
-            raw = obj.get("@type", [])
-            types = [str(t) for t in (raw if isinstance(raw, list) else [raw])]
-            if {t.lower() for t in types} & _PROVIDER_TYPES:
+            types = type_names(obj)
+            if {t.lower() for t in types} & PROVIDER_TYPES:
                 label = f"{obj.get('name') or page.title} ({', '.join(types)})"
                 signals.add("provider", 0.5, _Sentence(label, page.url, page.kind, "header", "json-ld", "", label, 0.5))
                 return

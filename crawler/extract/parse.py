@@ -26,6 +26,7 @@ from lxml import etree
 
 from crawler.items import Page, TextBlock
 from crawler.extract.prefilter import prefiltered
+from crawler.extract.structured import ARTICLE_TYPES, NEWS_TYPES, types_of
 
 # Elements whose text is never shown to a reader; the walk skips them whole (JSON-LD scripts,
 # <title> and <meta> are read on the way). Not <head> as a whole: lxml moves a <header> or
@@ -76,7 +77,6 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "infusion", "infusions", "spravato", "esketamine", "programs", "program", "conditions",
                   "what-we-treat", "process", "our-process", "how-it-works", "safety")),
 )
-_ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportage", "socialmediaposting"}
 
 
 def parse_page(html: str | bytes, url: str) -> Page:
@@ -154,10 +154,10 @@ def page_links(html: str) -> list[str]:
 def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
     """Guess what kind of page a URL is from its path (and an Article JSON-LD type)."""
     for obj in structured or []:
-        types = {t.lower() for t in _types(obj)}
-        if types & {"newsarticle", "reportage"}:
+        types = types_of(obj)
+        if types & NEWS_TYPES:
             return "news"
-        if types & _ARTICLE_TYPES:
+        if types & ARTICLE_TYPES:
             return "blog"
     path = urlsplit(url).path.lower()
     stem = re.sub(r"\.(html?|php|aspx?)$", "", path).strip("/")
@@ -182,11 +182,6 @@ def _clean(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())
-
-
-def _types(obj: dict[str, Any]) -> list[str]:
-    value = obj.get("@type", [])
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _tree(html: str | bytes) -> etree._Element | None:

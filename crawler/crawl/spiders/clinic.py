@@ -25,6 +25,7 @@ from crawler.items import FetchedPage, FetchError
 from crawler.extract.parse import page_links
 from crawler.sites import site_finished, site_of
 from crawler.store import Store
+from crawler.terminal import terminal_safe
 
 # Pages that say what a clinic offers, where it is and who works there come first; a
 # 25-page budget should not be spent on the blog.
@@ -258,13 +259,11 @@ def describe_failure(failure: Failure) -> str:
     """A short reason a person can act on, for the run report and the crawl summary.
 
     Scrapy 2.13+ wraps Twisted's errors in its own (DownloadTimeoutError...); both are named
-    so the reasons stay the same whichever arrives. Control characters are removed: a reason
-    can quote what a server sent, and it is printed to a terminal.
+    so the reasons stay the same whichever arrives. A reason is one line with no escape
+    sequence or control character: it can quote what a server sent, and it is printed to a
+    terminal.
     """
-    return _CONTROL.sub("", _reason(failure.value))
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+    return " ".join(terminal_safe(_reason(failure.value)).split())
 
 
 def _reason(exc: BaseException) -> str:
