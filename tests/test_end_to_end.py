@@ -10,7 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
 
 from conftest import FAST, FIXTURES, Crawl, run_cli
@@ -192,6 +196,50 @@ def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Craw
         refresh.refresh_sites(Store.open(copy), sites, decided[workers].append, workers=workers)
     assert len(decided[1]) == len(sites) >= 19
     assert [c.to_dict() for c in decided[2]] == [c.to_dict() for c in decided[1]]
+
+
+def test_a_refresh_whose_worker_is_killed_decides_every_site_in_process(crawled: Crawl, monkeypatch) -> None:
+    sites = [row.site for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
+    copy = crawled.data_dir.parent / "refresh-killed.sqlite3"
+    shutil.copy(crawled.data_dir / STORE_FILE, copy)
+    monkeypatch.setattr(refresh, "POOL_MIN_SITES", 1)
+    killed: list[int] = []
+
+    def kill_the_first_worker() -> None:
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            for pid in _spawned_children():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                break
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_the_first_worker)
+    killer.start()
+    decided: list = []
+    refresh.refresh_sites(Store.open(copy), sites, decided.append, workers=2)
+    killer.join()
+    assert killed
+    in_process: list = []
+    refresh.refresh_sites(Store.open(copy), sites, in_process.append, workers=1)
+    assert [c.to_dict() for c in decided] == [c.to_dict() for c in in_process]
+    assert len(decided) == len(sites) >= 19
+
+
+def _spawned_children() -> list[int]:
+    pids = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        try:
+            children = [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for pid in children:
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.append(pid)
+            except OSError:
+                continue
+    return pids
 
 
 def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: FixtureServer, tmp_path: Path) -> None:
