@@ -75,3 +75,4 @@ ITEM_PIPELINES = {
 KETADIR_MAX_PAGES_PER_SITE = 25
 KETADIR_STORE = None  # path of the SQLite store; set by `ketadir crawl` from --data-dir
 KETADIR_RUN_ID = 0
+KETADIR_PROGRESS_FD = None  # where `ketadir crawl` reads progress (a pipe); without it, the log

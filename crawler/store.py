@@ -86,16 +86,6 @@ CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
 """
 
 
-def default_data_dir() -> Path:
-    """The user's data directory for ketadir (~/.local/share/ketadir on Linux)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("ketadir", appauthor=False))
-
-
-STORE_FILE = "ketadir.db"
-
-
 def pack_page(body: bytes, page: Page) -> PackedPage:
     """A fetched page in the form save_page keeps it; pure, so a parse worker can make it."""
     return PackedPage(compress_body(body), page_json(page), page.problems)
@@ -149,6 +139,10 @@ def page_from_json(parsed: str) -> Page:
 
 class StoreError(Exception):
     """The data directory cannot hold a store (not writable, not a database...)."""
+
+
+class NotRegistered(StoreError):
+    """Sites asked for by name that the registry does not hold."""
 
 
 def utcnow(precise: bool = False) -> str:
@@ -291,7 +285,11 @@ class Store:
             )
 
     def remove_sites(self, sites: list[str]) -> None:
-        """Forget sites, their pages and their clinics; their change history and errors stay."""
+        """Forget sites, their pages and their clinics; their change history and errors stay.
+        Raises NotRegistered, changing nothing, if any of them is not registered."""
+        unknown = [site for site in sites if self.site(site) is None]
+        if unknown:
+            raise NotRegistered(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
         with self._conn:
             for table in ("sites", "clinics", "pages"):
                 self._conn.executemany(f"DELETE FROM {table} WHERE site=?", [(site,) for site in sites])

@@ -23,7 +23,8 @@ from crawler.upkeep import refresh
 from crawler.fixture_server import FixtureServer
 from crawler.crawl.run import crawl_in_subprocess
 from crawler.sites import site_of
-from crawler.store import STORE_FILE, Store
+from crawler.datadir import STORE_FILE
+from crawler.store import Store
 
 LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
 LOCATIONS = list(csv.DictReader(open(FIXTURES / "web" / "LOCATIONS.csv", encoding="utf-8")))

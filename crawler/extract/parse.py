@@ -119,6 +119,29 @@ def _parse_page(html: str | bytes, url: str) -> Page:
     )
 
 
+def parse_document(body: bytes, url: str, charset: str | None = None) -> Page:
+    """A saved or fetched document of unknown kind (`ketadir classify`): HTML if it looks like
+    HTML, plain text otherwise.
+
+    HTML is read in the charset its server declared; with none, its bytes are decoded as any
+    page of unknown charset is (see _tree). Plain text: its declared charset, else UTF-8,
+    else Windows-1252 (what old editors save).
+    """
+    head = body[:5000].lower()
+    if b"<html" in head or b"<body" in head or b"<p" in head or b"<!doctype" in head:
+        try:
+            return parse_page(body.decode(charset, errors="replace") if charset else body, url)
+        except LookupError:  # a charset Python does not know
+            return parse_page(body, url)
+    for encoding in (charset, "utf-8"):
+        if encoding:
+            try:
+                return parse_text(body.decode(encoding), url)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return parse_text(body.decode("cp1252", errors="replace"), url)
+
+
 def parse_text(text: str, url: str) -> Page:
     """Read a plain-text document (a saved article, a pasted page) into a Page.
 

@@ -21,6 +21,7 @@ class DiscoveredSite:
 
 class DiscoverSpider(scrapy.Spider):
     name = "discover"
+    custom_settings = {"ITEM_PIPELINES": {}}  # what it finds goes to the feed; nothing is stored
 
     def __init__(self, seeds: list[str] | str = "", max_pages: int | str = 50, **kwargs: Any):
         super().__init__(**kwargs)
