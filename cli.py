@@ -9,7 +9,6 @@ starts fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -461,17 +460,12 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
               help="Where the demo keeps its own store and index (not your real directory).")
 def demo(demo_dir: Path) -> None:
     """Serve the bundled sample web on 127.0.0.1, crawl it, and show what the directory holds."""
-    from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+    from crawler.demo import FAST_LOCAL_CRAWL, sample_web
 
-    if not SAMPLE_WEB.is_dir():
-        raise click.ClickException(f"sample web not found at {SAMPLE_WEB}: run the demo from a ketadir checkout")
     paths = Paths(demo_dir.resolve())
-    with FixtureServer(SAMPLE_WEB) as server:
-        os.environ["http_proxy"] = server.url
-        os.environ.pop("no_proxy", None)
+    with sample_web() as server:
         click.echo(f"Sample web of {len(server.hosts())} sites served at {server.url} (as an HTTP proxy)")
-        seeds = [(f"http://{host}/", "demo") for host in server.hosts()]
-        summary = _run_crawl(paths, seeds, None, _FAST_LOCAL_CRAWL)
+        summary = _run_crawl(paths, [(f"http://{host}/", "demo") for host in server.hosts()], None, FAST_LOCAL_CRAWL)
     _print_summary(summary)
     click.echo("\n$ ketadir search --modality kap --city Nashville")
     _emit_results(_search(paths, _query("", ("kap",), (), (), "Nashville", "", "", None, False, 50, False)), "table")
@@ -632,10 +626,6 @@ def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str
     click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
     run_every(command, seconds)
     click.echo("Scheduler stopped.", err=True)
-
-
-# A local fixture web needs no politeness delays; everything else stays as in settings.py.
-_FAST_LOCAL_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}
 
 
 if __name__ == "__main__":

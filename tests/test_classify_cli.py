@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, run_cli
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
+from crawler.demo import SAMPLE_WEB
 
 
 def test_seed_documents_get_their_labelled_modality(corpus: Path) -> None:
@@ -25,7 +26,7 @@ def test_seed_documents_get_their_labelled_modality(corpus: Path) -> None:
 
 
 def test_json_output_has_the_documented_shape() -> None:
-    page = FIXTURES / "web" / "riverbendtherapy.test" / "index.html"
+    page = SAMPLE_WEB / "riverbendtherapy.test" / "index.html"
     result = run_cli("classify", str(page), "--format", "json")
     out = json.loads(result.output)
     assert set(out) == {"source", "modality", "services", "conditions", "confidence", "evidence"}
@@ -43,7 +44,7 @@ def test_classify_fetches_a_live_url_through_the_proxy(sample_server: FixtureSer
 
 
 def test_classify_does_not_create_a_store_or_index(tmp_path: Path) -> None:
-    page = FIXTURES / "web" / "bartonketamine.test" / "index.html"
+    page = SAMPLE_WEB / "bartonketamine.test" / "index.html"
     assert run_cli("classify", str(page), data_dir=tmp_path / "data").exit_code == 0
     assert not (tmp_path / "data").exists()
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, proxied, run_cli
 from crawler.extract.links import clinic_links, robots_sitemaps, sitemap_entries
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
 from crawler.upkeep.schedule import cron_to_calendar, run_every
 
 DIRECTORY = FIXTURES / "directory"

@@ -17,17 +17,18 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import FAST, FIXTURES, Crawl, run_cli
+from conftest import FAST, Crawl, run_cli
+from crawler.demo import SAMPLE_WEB
 
 from crawler.upkeep import refresh
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
 from crawler.crawl.run import crawl_in_subprocess
 from crawler.sites import site_of
 from crawler.datadir import STORE_FILE
 from crawler.store import Store
 
-LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
-LOCATIONS = list(csv.DictReader(open(FIXTURES / "web" / "LOCATIONS.csv", encoding="utf-8")))
+LABELS = {row["host"]: row for row in csv.DictReader(open(SAMPLE_WEB / "LABELS.csv", encoding="utf-8"))}
+LOCATIONS = list(csv.DictReader(open(SAMPLE_WEB / "LOCATIONS.csv", encoding="utf-8")))
 EXPORT_HEADER = (
     "name,modality,services,conditions,street,city,state,zip,phone,email,website,"
     "confidence,evidence,evidence_url,last_crawled"

@@ -30,7 +30,7 @@ import pytest
 from click.testing import Result
 
 from conftest import FAST, FIXTURES, REPO, proxied, run_cli
-from crawler.fixture_server import FixtureServer, gzip_bomb
+from mockserver import FixtureServer, gzip_bomb
 from crawler.items import MODALITIES
 from crawler.store import decompress_body, page_from_json
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import FAST
 from crawler.crawl.run import Progress
 from crawler.datadir import CrawlRunning, Paths, crawl_lock
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
 from crawler.store import Store
 from crawler.upkeep.job import CrawlSummary, run_crawl
 

@@ -21,7 +21,7 @@ import pytest
 from click.testing import Result
 
 from conftest import FAST, FIXTURES, proxied, run_cli
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
 from crawler.terminal import terminal_safe
 from index.export import csv_safe
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from crawler.demo import SAMPLE_WEB
 
 from crawler.extract import classify
 from crawler.extract.parse import parse_page
@@ -78,7 +78,7 @@ def _classifier_patterns() -> list[Prefiltered]:
 
 def _fixture_texts() -> list[str]:
     texts = []
-    for path in sorted((FIXTURES / "web").rglob("*.html")):
+    for path in sorted(SAMPLE_WEB.rglob("*.html")):
         page = parse_page(path.read_bytes(), f"https://{path.parent.name}/")
         texts += [b.text for b in page.blocks] + [b.heading for b in page.blocks]
     return texts
