@@ -5,8 +5,8 @@ per site. `ketadir crawl --set NAME=VALUE` overrides any of these for one run.
 """
 
 BOT_NAME = "ketadir"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["crawler.crawl.spiders"]
+NEWSPIDER_MODULE = "crawler.crawl.spiders"
 
 USER_AGENT = "ketadir/0.1 (+https://github.com/ketadir/ketadir; directory of ketamine providers)"
 ROBOTSTXT_OBEY = True
@@ -41,21 +41,21 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 
-# Network safety (crawler/guard.py): never fetch loopback, private, link-local or metadata
+# Network safety (crawler/crawl/middlewares/guard.py): never fetch loopback, private, link-local or metadata
 # addresses, nor non-http(s) schemes. KETADIR_ALLOW_PRIVATE_ADDRESSES = True lifts the address
 # guard, for crawling a test web served directly (not through a proxy) on 127.0.0.1.
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.guard.AddressGuardMiddleware": 50,
-    "crawler.guard.RedirectGuardMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
+    "crawler.crawl.middlewares.guard.AddressGuardMiddleware": 50,
+    "crawler.crawl.middlewares.guard.RedirectGuardMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
-    "crawler.transport.CachedProxyMiddleware": 750,
+    "crawler.crawl.middlewares.transport.CachedProxyMiddleware": 750,
 }
-# Connection reuse through a proxy, and a proxy choice made once per host (crawler/transport.py).
+# Connection reuse through a proxy, and a proxy choice made once per host (crawler/crawl/middlewares/transport.py).
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.transport.PooledDownloadHandler",
-    "https": "crawler.transport.PooledDownloadHandler",
+    "http": "crawler.crawl.middlewares.transport.PooledDownloadHandler",
+    "https": "crawler.crawl.middlewares.transport.PooledDownloadHandler",
 }
-TWISTED_DNS_RESOLVER = "crawler.guard.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "crawler.crawl.middlewares.guard.PublicOnlyResolver"
 KETADIR_ALLOW_PRIVATE_ADDRESSES = False
 
 # Scrapy re-reads a callback's source code to warn about `return` in generators, again and
@@ -67,11 +67,12 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_ITEMS = 8
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ParsePipeline": 100,
-    "crawler.pipelines.StorePipeline": 200,
+    "crawler.crawl.pipelines.ParsePipeline": 100,
+    "crawler.crawl.pipelines.StorePipeline": 200,
 }
 
 # ketadir's own settings
 KETADIR_MAX_PAGES_PER_SITE = 25
 KETADIR_STORE = None  # path of the SQLite store; set by `ketadir crawl` from --data-dir
 KETADIR_RUN_ID = 0
+KETADIR_PROGRESS_FD = None  # where `ketadir crawl` reads progress (a pipe); without it, the log

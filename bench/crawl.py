@@ -128,7 +128,7 @@ def bench_crawl(sites: int) -> Section:
         f"Bare spider engine time {bare.engine_seconds:.1f} s of {bare.measured.wall:.1f} s wall. The server gives "
         f"up to {ceiling.pages_per_second:.0f} pages/s, so the bare spider, at "
         f"{bare.pages_per_second / ceiling.pages_per_second:.0%} of that, is bound by its own CPU, not by the server "
-        "(crawler.fixture_server, in a process of its own).",
+        "(crawler.demo.server, in a process of its own).",
     ]
     section.targets = [Target("crawl: ketadir / bare Scrapy pages/s", ratio, GOAL)]
     return section

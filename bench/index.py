@@ -21,7 +21,7 @@ from whoosh.query import And, AndNot, Or, Query, Term
 from bench.fts import FtsIndex
 from bench.records import changed, clinics
 from bench.report import Section, Target, percentile
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import Clinic
 from index.schema import open_index
 from index.search import SearchQuery, search

@@ -16,7 +16,7 @@ from bench.report import Section, Target
 from bench.synthweb import write_web
 
 GOAL = 1.3
-PARENT, CHILD, WORKER = "bin/ketadir", "crawler.run", "spawn_main"  # markers in each process's command line
+PARENT, CHILD, WORKER = "bin/ketadir", "crawler.crawl.run", "spawn_main"  # markers in each process's command line
 
 
 def crawl_once(sites: int) -> tuple[CrawlRun, float]:

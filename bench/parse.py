@@ -19,13 +19,13 @@ from bs4 import BeautifulSoup
 from bench.profiling import profile
 from bench.report import Section, Target
 from bench.synthweb import Web, write_web
-from crawler import geo
-from crawler.classify import classify_site
-from crawler.contacts import extract_contacts
+from crawler.extract import geo
+from crawler.extract.classify import classify_site
+from crawler.extract.contacts import extract_contacts
 from crawler.items import Page
-from crawler.parse import parse_page
+from crawler.extract.parse import parse_page
 from crawler.store import page_from_json, page_json
-from crawler.workers import settle_heap
+from crawler.crawl.workers import settle_heap
 
 GOAL = 0.15
 # What "drop scripts/styles early" could look like: cut invisible elements out of the bytes
@@ -122,7 +122,7 @@ def bench_parse(web_sites: int, sample_sites: int) -> Section:
         f"ketadir / floor pages per CPU-second: **{ratio:.3f}x** (goal >= {GOAL}).",
         f"Average page {sum(map(len, bodies)) / pages / 1000:.0f} KB. One-time warm-up (imports, regexes, ZIP "
         f"gazetteer of every state) on one site before timing: {warm:.1f} s CPU, paid once per crawl process; "
-        "then the heap is settled as in a crawl's worker (crawler.workers.settle_heap) for every row.",
+        "then the heap is settled as in a crawl's worker (crawler.crawl.workers.settle_heap) for every row.",
         "The store round trip (what the crawl child writes and refresh reads back) is not in the ratio; it is shown "
         "because a crawl pays it for every page.",
     ]

@@ -122,7 +122,7 @@ def env_with(**extra: str) -> dict[str, str]:
 
 
 class ServerProcess:
-    """crawler.fixture_server in its own process, so it never shares a GIL with what it serves."""
+    """crawler.demo.server in its own process, so it never shares a GIL with what it serves."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -131,7 +131,7 @@ class ServerProcess:
 
     def __enter__(self) -> ServerProcess:
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "crawler.fixture_server", str(self.root)],
+            [PYTHON, "-m", "crawler.demo.server", str(self.root)],
             cwd=REPO, env=env_with(), stdout=subprocess.PIPE, text=True,
         )
         assert self.proc.stdout is not None

@@ -9,10 +9,10 @@ from typing import Callable
 
 _GROUPS = (
     ("bs4/", "bs4 (BeautifulSoup)"),
-    ("crawler/parse.py", "crawler.parse"),
-    ("crawler/contacts.py", "crawler.contacts"),
-    ("crawler/classify.py", "crawler.classify"),
-    ("crawler/geo.py", "crawler.geo"),
+    ("crawler/extract/parse.py", "crawler.extract.parse"),
+    ("crawler/extract/contacts.py", "crawler.extract.contacts"),
+    ("crawler/extract/classify.py", "crawler.extract.classify"),
+    ("crawler/extract/geo.py", "crawler.extract.geo"),
     ("crawler/items.py", "crawler.items (to_dict/from_dict)"),
     ("dataclasses.py", "dataclasses (asdict/fields)"),
     ("copy.py", "copy (deepcopy in asdict)"),

@@ -7,7 +7,7 @@ site, JSON-LD on about 40% of sites) around sentences from bench.phrases.
 
 Each site is drawn from its own seeded generator, so web-250 is exactly the first 250 sites
 of web-2500 and a rerun writes identical bytes. ``python -m bench.synthweb --sites 50``
-writes bench/out/web-50/ for crawler.fixture_server to serve.
+writes bench/out/web-50/ for crawler.demo.server to serve.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 MODALITIES = ("kap", "adjunctive-referral", "infusion-only", "unclear", "not-a-provider")
-PROVIDER_MODALITIES = MODALITIES[:4]
 SERVICES = (
     "iv-infusion",
     "im-injection",
@@ -100,7 +99,7 @@ class TextBlock(Record):
 
 @dataclass
 class Page(Record):
-    """Everything later stages need from one fetched page; produced by crawler.parse.
+    """Everything later stages need from one fetched page; produced by crawler.extract.parse.
 
     The DOM is read once; nothing downstream touches HTML again.
     """
@@ -134,7 +133,7 @@ class Location(Record):
 
 @dataclass
 class Contacts(Record):
-    """Who the site is and how to reach it; produced by crawler.contacts."""
+    """Who the site is and how to reach it; produced by crawler.extract.contacts."""
 
     name: str = ""
     locations: list[Location] = field(default_factory=list)
@@ -151,13 +150,13 @@ class Evidence(Record):
     url: str
     supports: str  # e.g. "kap", "adjunctive-referral", "medical-ketamine", "against:kap", "service:iv-infusion"
     weight: float = 0.0
-    rule: str = ""  # the cue that read the sentence (crawler.cues), e.g. "offer.passive-procedure"
+    rule: str = ""  # the cue that read the sentence (crawler.extract.cues), e.g. "offer.passive-procedure"
     role: str = ""  # what the sentence does: offer, own-therapy, outside-therapy, negated, publisher...
 
 
 @dataclass
 class Decision(Record):
-    """The classification of one site; produced by crawler.classify."""
+    """The classification of one site; produced by crawler.extract.classify."""
 
     modality: str
     confidence: float

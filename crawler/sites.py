@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -13,7 +14,7 @@ site_finished = object()
 
 
 class BadURL(ValueError):
-    """A seed that is not an absolute http(s) URL."""
+    """A seed that is not an absolute http(s) URL, or a seed file that cannot be read."""
 
 
 def site_of(url: str) -> str:
@@ -60,3 +61,16 @@ def read_seed_file(path: str) -> list[str]:
             except BadURL as exc:
                 raise BadURL(f"{path}, line {number}: {exc}") from None
     return urls
+
+
+def seeds_from(urls: list[str] | tuple[str, ...], seed_file: Path | None = None) -> list[tuple[str, str]]:
+    """(url, source) for each seed of a seed file and of the command line, checked."""
+    seeds: list[tuple[str, str]] = []
+    if seed_file is not None:
+        if not seed_file.is_file():
+            raise BadURL(f"seed file {seed_file} not found: give a file of URLs, one per line")
+        try:
+            seeds += [(url, f"seeds:{seed_file.name}") for url in read_seed_file(str(seed_file))]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadURL(f"cannot read seed file {seed_file}: {exc}") from None
+    return seeds + [(normalize_seed(url), "command line") for url in urls]

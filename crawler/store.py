@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from functools import cache
@@ -20,7 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
 
-from crawler.items import Clinic, PackedPage, Page, TextBlock
+from crawler.items import Clinic, FetchError, PackedPage, Page, Record, TextBlock
 
 # Bump when parse.py changes what it extracts: stored pages are then parsed again from
 # their raw HTML on the next refresh instead of being refetched.
@@ -87,16 +86,6 @@ CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
 """
 
 
-def default_data_dir() -> Path:
-    """The user's data directory for ketadir (~/.local/share/ketadir on Linux)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("ketadir", appauthor=False))
-
-
-STORE_FILE = "ketadir.db"
-
-
 def pack_page(body: bytes, page: Page) -> PackedPage:
     """A fetched page in the form save_page keeps it; pure, so a parse worker can make it."""
     return PackedPage(compress_body(body), page_json(page), page.problems)
@@ -152,6 +141,10 @@ class StoreError(Exception):
     """The data directory cannot hold a store (not writable, not a database...)."""
 
 
+class NotRegistered(StoreError):
+    """Sites asked for by name that the registry does not hold."""
+
+
 def utcnow(precise: bool = False) -> str:
     """ISO 8601 UTC. Precise stamps order events within one second (page fetch vs decision)."""
     now = datetime.now(timezone.utc)
@@ -160,6 +153,8 @@ def utcnow(precise: bool = False) -> str:
 
 @dataclass
 class StoredPage:
+    """What a crawl needs to know of a page it fetched before: is it the same, read by this parser?"""
+
     url: str
     site: str
     status: int
@@ -170,11 +165,67 @@ class StoredPage:
     parser_version: int
 
 
+@dataclass
+class SiteRecord(Record):
+    """A registered site and how its last crawls went."""
+
+    site: str  # host without www.
+    url: str  # the seed URL a crawl starts from
+    source: str  # seed file, command line, discovery page
+    first_seen: str
+    last_crawled: str | None
+    last_status: str | None  # "ok", "ok, N page errors", "error: reason"
+    fail_streak: int  # runs in a row in which no page answered
+    gone: bool
+
+
+@dataclass
+class RunRecord(Record):
+    """One crawl run and its counts; stats are the Scrapy crawl's own."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    state: str  # running | finished | failed | interrupted
+    sites: int
+    pages: int
+    errors: int
+    changes: int
+    stats: dict[str, Any]
+
+
+@dataclass
+class ChangeRecord(Record):
+    """Something a decision changed about a site (see refresh.diff_clinics)."""
+
+    id: int
+    run_id: int | None
+    site: str
+    at: str
+    kind: str  # new | modality | services | conditions | address | phone | name | gone | back
+    detail: dict[str, Any]
+
+
+def _site_record(row: sqlite3.Row) -> SiteRecord:
+    return SiteRecord(
+        row["site"], row["url"], row["source"], row["first_seen"], row["last_crawled"], row["last_status"],
+        row["fail_streak"], bool(row["gone"]),
+    )
+
+
+def _run_record(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        row["id"], row["started_at"], row["finished_at"], row["state"], row["sites"], row["pages"],
+        row["errors"], row["changes"], json.loads(row["stats"] or "{}"),
+    )
+
+
 class Store:
-    """One SQLite database file; open it with ``Store.open(path)``."""
+    """One SQLite database file; open it with ``Store.open(path)``. Every statement ketadir
+    runs is one of its methods: the rest of the code names what it wants, not how to find it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
-        self.conn = conn
+        self._conn = conn
         self.path = path
 
     @classmethod
@@ -197,41 +248,61 @@ class Store:
         return cls(conn, path)
 
     def close(self) -> None:
-        self.conn.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.conn:
-            yield self.conn
+        self._conn.close()
 
     # --- sites -------------------------------------------------------------------------
 
     def add_site(self, site: str, url: str, source: str = "") -> bool:
         """Register a site; returns True when it is new."""
-        with self.conn:
-            cur = self.conn.execute(
+        with self._conn:
+            cur = self._conn.execute(
                 "INSERT OR IGNORE INTO sites(site, url, source, first_seen) VALUES (?,?,?,?)",
                 (site, url, source, utcnow()),
             )
         return cur.rowcount == 1
 
-    def sites(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM sites ORDER BY site")]
+    def sites(self) -> list[SiteRecord]:
+        return [_site_record(r) for r in self._conn.execute("SELECT * FROM sites ORDER BY site")]
 
-    def site(self, site: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT * FROM sites WHERE site=?", (site,)).fetchone()
-        return dict(row) if row else None
+    def site(self, site: str) -> SiteRecord | None:
+        row = self._conn.execute("SELECT * FROM sites WHERE site=?", (site,)).fetchone()
+        return _site_record(row) if row else None
 
-    def mark_crawled(self, site: str, status: str, at: str) -> None:
-        with self.conn:
-            self.conn.execute(
-                "UPDATE sites SET last_crawled=?, last_status=? WHERE site=?", (at, status, site)
+    def mark_site_answered(self, site: str, status: str, at: str) -> None:
+        """A crawl got pages from the site: it is crawled as of `at`, and not gone (any more)."""
+        with self._conn:
+            self._conn.execute(
+                "UPDATE sites SET last_crawled=?, last_status=?, fail_streak=0, gone=0 WHERE site=?",
+                (at, status, site),
             )
+
+    def mark_site_failed(self, site: str, status: str, fail_streak: int, gone: bool) -> None:
+        """A crawl got no page from the site; its last crawl time stays that of its last answer."""
+        with self._conn:
+            self._conn.execute(
+                "UPDATE sites SET last_status=?, fail_streak=?, gone=? WHERE site=?",
+                (status, fail_streak, int(gone), site),
+            )
+
+    def remove_sites(self, sites: list[str]) -> None:
+        """Forget sites, their pages and their clinics; their change history and errors stay.
+        Raises NotRegistered, changing nothing, if any of them is not registered."""
+        unknown = [site for site in sites if self.site(site) is None]
+        if unknown:
+            raise NotRegistered(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
+        with self._conn:
+            for table in ("sites", "clinics", "pages"):
+                self._conn.executemany(f"DELETE FROM {table} WHERE site=?", [(site,) for site in sites])
 
     # --- pages -------------------------------------------------------------------------
 
+    def validators(self) -> dict[str, tuple[str, str]]:
+        """(ETag, Last-Modified) of every page that answered, for conditional re-fetches."""
+        rows = self._conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
+        return {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+
     def page_meta(self, url: str) -> StoredPage | None:
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT url, site, status, fetched_at, content_hash, etag, last_modified, parser_version "
             "FROM pages WHERE url=?",
             (url,),
@@ -251,8 +322,8 @@ class Store:
         last_modified: str = "",
         run_id: int | None = None,
     ) -> None:
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "INSERT OR REPLACE INTO pages(url, site, status, fetched_at, content_hash, etag, "
                 "last_modified, body, encoding, parsed, parser_version, run_id) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -274,21 +345,21 @@ class Store:
 
     def touch_page(self, url: str, run_id: int | None = None) -> None:
         """Confirm an unchanged page (304, or same content hash) without rewriting it."""
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(precise=True), run_id, url)
             )
 
     def parsed_pages_of(self, site: str) -> list[str]:
         """The site's parsed pages as stored (JSON), for decoding where they are used."""
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT parsed FROM pages WHERE site=? AND status < 400 ORDER BY url", (site,)
         )
         return [r["parsed"] for r in rows]
 
     def stale_pages_of(self, site: str) -> Iterator[tuple[str, bytes, str]]:
         """(url, raw body, encoding) of pages an older parser read, for re-parsing without refetching."""
-        for r in self.conn.execute(
+        for r in self._conn.execute(
             "SELECT url, body, encoding FROM pages WHERE site=? AND status < 400 AND parser_version != ?",
             (site, PARSER_VERSION),
         ):
@@ -296,27 +367,22 @@ class Store:
 
     def stored_body(self, url: str) -> tuple[bytes, str] | None:
         """The raw body and encoding kept for url, e.g. to follow links of a 304 page."""
-        row = self.conn.execute("SELECT body, encoding FROM pages WHERE url=?", (url,)).fetchone()
+        row = self._conn.execute("SELECT body, encoding FROM pages WHERE url=?", (url,)).fetchone()
         return (decompress_body(row["body"]), row["encoding"] or "utf-8") if row else None
 
     def replace_parsed(self, url: str, page: Page) -> None:
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "UPDATE pages SET parsed=?, parser_version=? WHERE url=?",
                 (page_json(page), PARSER_VERSION, url),
             )
-
-    def page_count(self, site: str | None = None) -> int:
-        if site:
-            return self.conn.execute("SELECT COUNT(*) FROM pages WHERE site=?", (site,)).fetchone()[0]
-        return self.conn.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
 
     def sites_needing_decision(self) -> list[str]:
         """Sites whose pages changed after their last decision (or that have none yet).
 
         This is how a crawl killed between fetching and indexing is finished by the next run.
         """
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT p.site FROM pages p LEFT JOIN clinics c ON c.site = p.site "
             "GROUP BY p.site HAVING c.decided_at IS NULL OR MAX(p.fetched_at) > c.decided_at"
         )
@@ -327,22 +393,22 @@ class Store:
     def sites_decided_since_last_finished_run(self) -> list[str]:
         """Sites decided after the last crawl that finished (and indexed its decisions): the
         running crawl's, and those of a crawl stopped between deciding and indexing."""
-        row = self.conn.execute("SELECT MAX(finished_at) FROM runs WHERE state = 'finished'").fetchone()
-        rows = self.conn.execute("SELECT site FROM clinics WHERE decided_at > ? ORDER BY site", (row[0] or "",))
+        row = self._conn.execute("SELECT MAX(finished_at) FROM runs WHERE state = 'finished'").fetchone()
+        rows = self._conn.execute("SELECT site FROM clinics WHERE decided_at > ? ORDER BY site", (row[0] or "",))
         return [r[0] for r in rows]
 
     def clinic(self, site: str) -> Clinic | None:
-        row = self.conn.execute("SELECT record FROM clinics WHERE site=?", (site,)).fetchone()
+        row = self._conn.execute("SELECT record FROM clinics WHERE site=?", (site,)).fetchone()
         return Clinic.from_dict(json.loads(row["record"])) if row else None
 
     def clinics(self) -> list[Clinic]:
-        rows = self.conn.execute("SELECT record FROM clinics ORDER BY site")
+        rows = self._conn.execute("SELECT record FROM clinics ORDER BY site")
         return [Clinic.from_dict(json.loads(r["record"])) for r in rows]
 
     def save_clinic(self, clinic: Clinic, decided_at: str | None = None) -> None:
         """Keep a decision, dated now unless told when the pages it read were read."""
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "INSERT OR REPLACE INTO clinics(site, record, decided_at) VALUES (?,?,?)",
                 (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), decided_at or utcnow(precise=True)),
             )
@@ -350,82 +416,82 @@ class Store:
     # --- runs, errors, changes ---------------------------------------------------------
 
     def start_run(self) -> int:
-        with self.conn:
-            cur = self.conn.execute("INSERT INTO runs(started_at) VALUES (?)", (utcnow(),))
+        with self._conn:
+            cur = self._conn.execute("INSERT INTO runs(started_at) VALUES (?)", (utcnow(),))
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, state: str, **counts: Any) -> None:
-        stats = counts.pop("stats", {})
-        with self.conn:
-            self.conn.execute(
-                "UPDATE runs SET finished_at=?, state=?, sites=?, pages=?, errors=?, changes=?, stats=? "
-                "WHERE id=?",
-                (
-                    utcnow(),
-                    state,
-                    counts.get("sites", 0),
-                    counts.get("pages", 0),
-                    counts.get("errors", 0),
-                    counts.get("changes", 0),
-                    json.dumps(stats, default=str),
-                    run_id,
-                ),
+    def finish_run(
+        self, run_id: int, state: str, *, sites: int = 0, pages: int = 0, errors: int = 0, changes: int = 0
+    ) -> None:
+        with self._conn:
+            self._conn.execute(
+                "UPDATE runs SET finished_at=?, state=?, sites=?, pages=?, errors=?, changes=? WHERE id=?",
+                (utcnow(), state, sites, pages, errors, changes, run_id),
             )
+
+    def set_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
+        """The crawl process's Scrapy stats, kept with its run."""
+        with self._conn:
+            self._conn.execute("UPDATE runs SET stats=? WHERE id=?", (json.dumps(stats, default=str), run_id))
 
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that was killed; only call while holding the crawl lock."""
-        with self.conn:
-            cur = self.conn.execute(
+        with self._conn:
+            cur = self._conn.execute(
                 "UPDATE runs SET state='interrupted', finished_at=? WHERE state='running'", (utcnow(),)
             )
         return cur.rowcount
 
-    def runs(self, limit: int = 50) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
-        return [dict(r) for r in rows]
+    def runs(self, limit: int = 50) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        rows = self._conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [_run_record(r) for r in rows]
 
-    def run(self, run_id: int) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
-        return dict(row) if row else None
+    def run(self, run_id: int) -> RunRecord | None:
+        row = self._conn.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        return _run_record(row) if row else None
 
     def add_fetch_error(self, run_id: int | None, site: str, url: str, reason: str) -> None:
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "INSERT INTO fetch_errors(run_id, site, url, reason) VALUES (?,?,?,?)",
                 (run_id or 0, site, url, reason),
             )
 
-    def fetch_errors(self, run_id: int) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+    def fetch_errors(self, run_id: int) -> list[FetchError]:
+        rows = self._conn.execute(
             "SELECT site, url, reason FROM fetch_errors WHERE run_id=? ORDER BY site, url", (run_id,)
         )
-        return [dict(r) for r in rows]
+        return [FetchError(url=r["url"], site=r["site"], reason=r["reason"]) for r in rows]
 
     def pages_in_run(self, run_id: int) -> dict[str, int]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT site, COUNT(*) FROM pages WHERE run_id=? GROUP BY site", (run_id,)
         )
         return {r[0]: r[1] for r in rows}
 
     def add_change(self, run_id: int | None, site: str, kind: str, detail: dict[str, Any]) -> None:
-        with self.conn:
-            self.conn.execute(
+        with self._conn:
+            self._conn.execute(
                 "INSERT INTO changes(run_id, site, at, kind, detail) VALUES (?,?,?,?,?)",
                 (run_id, site, utcnow(), kind, json.dumps(detail, ensure_ascii=False)),
             )
 
     def change_count(self, run_id: int) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM changes WHERE run_id=?", (run_id,)).fetchone()[0])
+        return int(self._conn.execute("SELECT COUNT(*) FROM changes WHERE run_id=?", (run_id,)).fetchone()[0])
 
-    def changes(self, since: str = "", site: str = "") -> list[dict[str, Any]]:
+    def changes(self, since: str = "", site: str = "") -> list[ChangeRecord]:
+        """Changes recorded at or after `since` (ISO 8601), of one site or all, oldest first."""
         sql = "SELECT * FROM changes WHERE at >= ?"
         args: list[Any] = [since]
         if site:
             sql += " AND site = ?"
             args.append(site)
-        rows = self.conn.execute(sql + " ORDER BY id", args)
-        return [dict(r, detail=json.loads(r["detail"])) for r in rows]
+        rows = self._conn.execute(sql + " ORDER BY id", args)
+        return [
+            ChangeRecord(r["id"], r["run_id"], r["site"], r["at"], r["kind"], json.loads(r["detail"])) for r in rows
+        ]
 
     def last_crawl_time(self) -> str | None:
-        row = self.conn.execute("SELECT MAX(finished_at) FROM runs WHERE state='finished'").fetchone()
+        row = self._conn.execute("SELECT MAX(finished_at) FROM runs WHERE state='finished'").fetchone()
         return row[0] if row else None

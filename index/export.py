@@ -1,4 +1,5 @@
-"""Search results -> what people read: export rows, CSV, JSON and terminal tables.
+"""Search results and records -> what people read: export rows, CSV, JSON, terminal tables,
+and the text of `show` and `changes`.
 
 Text in these rows was written by strangers on the web, so CSV cells are neutralised
 against spreadsheet formula injection (OWASP) and terminal output is stripped of control
@@ -14,15 +15,14 @@ from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from typing import IO, Any, Iterable
 
-from crawler.items import ExportRow
+from crawler.items import Clinic, ExportRow
+from crawler.terminal import terminal_safe
 
 CSV_COLUMNS = [f.name for f in fields(ExportRow)]
 # Listings not confirmed by a crawl within this many days are flagged stale (2 x default max-age).
 STALE_AFTER_DAYS = 14
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself
 
 
@@ -87,11 +87,6 @@ def safe_cell(value: Any) -> Any:
     return csv_safe(terminal_safe(value) if isinstance(value, str) else value)
 
 
-def terminal_safe(text: str) -> str:
-    """Remove escape sequences and control characters before text reaches a terminal."""
-    return _CONTROL.sub("", _ANSI.sub("", text))
-
-
 def write_csv(rows: Iterable[ExportRow], handle: IO[str]) -> int:
     """RFC 4180 CSV; cells are stripped of escape sequences and neutralised against formulas."""
     writer = csv.writer(handle, lineterminator="\r\n")
@@ -128,3 +123,74 @@ def _cell(value: Any, max_width: int) -> str:
         value = ", ".join(str(v) for v in value)
     text = terminal_safe(str(value)).replace("\n", " ")
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def results_table(results: list[dict[str, Any]]) -> str:
+    """Search results as the terminal table: a row per clinic at its first (or nearest) office,
+    telehealth providers with the states they serve, miles for a near search, and when each
+    listing was last confirmed."""
+    rows = []
+    for result in results:
+        first = export_rows(result)[0]
+        row = first.to_dict()
+        row["miles"] = first.distance_miles
+        row["checked"] = first.last_crawled[:10] + (" (stale)" if first.stale else "")
+        if not row["state"] and first.serves_states:  # telehealth: the states it serves
+            row["state"] = first.serves_states.replace(";", ",")
+        rows.append(row)
+    columns = ["name", "modality", "city", "state", "phone", "website"]
+    columns += ["miles"] if any("distance_miles" in r for r in results) else []
+    return table(rows, [*columns, "checked"])
+
+
+def write_records(rows: list[dict[str, Any]], fmt: str, columns: list[str], handle: IO[str]) -> None:
+    """Plain records (runs, sites, changes) as JSON, CSV or a table of these columns."""
+    if fmt == "json":
+        write_json(rows, handle)
+    elif fmt == "csv":
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([[safe_cell(row.get(c, "")) for c in columns] for row in rows])
+    elif rows:
+        handle.write(table(rows, columns) + "\n")
+
+
+def clinic_text(clinic: Clinic, gone_because: str | None = None) -> str:
+    """One clinic for `ketadir show`: offices, contacts, decision and its evidence."""
+    lines = [
+        f"{clinic.name}  <{clinic.website}>",
+        f"modality: {clinic.modality} (confidence {clinic.confidence:.2f})",
+        f"services: {', '.join(clinic.services) or '-'}",
+        f"conditions: {', '.join(clinic.conditions) or '-'}",
+    ]
+    for loc in clinic.locations:
+        address = ", ".join(p for p in (loc.street, loc.city, f"{loc.state} {loc.zip}".strip()) if p)
+        lines.append(f"location: {address}" + (f"  tel {loc.phone}" if loc.phone else ""))
+    if clinic.serves_states:
+        lines.append(f"serves: {', '.join(clinic.serves_states)}")
+    lines += [f"phone: {p}" for p in clinic.phones] + [f"email: {e}" for e in clinic.emails]
+    stale = " (stale)" if is_stale(clinic.last_crawled) else ""
+    lines.append(f"last crawled: {clinic.last_crawled}{stale}; {clinic.pages} pages")
+    if gone_because is not None:
+        lines.append(f"status: gone ({gone_because})")
+    lines.append("evidence:")
+    for ev in clinic.evidence:
+        lines += [f"  [{ev.supports}] {ev.text}", f"      {ev.url}"]
+    return terminal_safe("\n".join(lines))
+
+
+def change_text(change: dict[str, Any]) -> str:
+    """One recorded change as a line of `ketadir changes`."""
+    kind, detail = change["kind"], change["detail"]
+    if kind == "new":
+        text = f"new clinic: {detail.get('name', '')} ({detail.get('modality', '')})"
+    elif kind in ("services", "conditions"):
+        parts = [f"+{v}" for v in detail.get("added", [])] + [f"-{v}" for v in detail.get("removed", [])]
+        text = f"{kind}: {' '.join(parts)}"
+    elif kind == "gone":
+        text = f"gone after {detail.get('failed_runs')} failed runs ({detail.get('reason', '')})"
+    elif kind == "back":
+        text = "back: answering again"
+    else:
+        text = f"{kind}: {detail.get('old')} -> {detail.get('new')}"
+    return terminal_safe(f"{change['at']}  run {change['run_id']}  {change['site']}  {text}")

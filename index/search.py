@@ -1,7 +1,7 @@
 """Finding clinics: filters and free text folded into one Whoosh query, plain dicts out.
 
 This module is on the CLI's hot path, so it imports only Whoosh, the standard library and
-crawler.items / crawler.geo (whose gazetteer loads only for a place lookup).
+crawler.items / crawler.extract.geo (whose gazetteer loads only for a place lookup).
 
 Free text is parsed over the text and name fields with AND between words, so
 "ptsd nashville" means both. When no clinic has every word, the same words are searched
@@ -25,7 +25,7 @@ from typing import Any
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
 from index import IndexUnavailable
 from index.schema import open_index, unreadable
@@ -46,9 +46,26 @@ _COUNTABLE_FIELDS = {
 _TEXT_FIELDS = ["text", "name"]
 
 
+class QueryError(ValueError):
+    """A query that cannot be answered as asked; `option` names what to change (radius, near...)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
+def place(text: str) -> tuple[float, float]:
+    """The point of a ZIP code or "City, ST", for SearchQuery.near."""
+    try:
+        return geo.resolve_place(text)
+    except ValueError as error:
+        raise QueryError("near", str(error)) from None
+
+
 @dataclass
 class SearchQuery:
-    """What the user asked for; empty means "no constraint"."""
+    """What the user asked for; empty means "no constraint". Checked when made: a query
+    that cannot be answered raises QueryError naming the field to change."""
 
     text: str = ""
     modalities: list[str] = field(default_factory=list)
@@ -61,6 +78,23 @@ class SearchQuery:
     limit: int | None = 50  # None: all
     include_non_providers: bool = True
     include_gone: bool = False
+
+    def __post_init__(self) -> None:
+        self.modalities = _checked(self.modalities, MODALITIES, "modality")
+        self.services = _checked(self.services, SERVICES, "service")
+        self.conditions = _checked(self.conditions, CONDITIONS, "condition")
+        if self.state.strip():
+            code = geo.state_code(self.state)
+            if code is None:
+                raise QueryError("state", f"{self.state!r} is not a US state: use a two-letter code like TX")
+            self.state = code
+        if self.radius_miles is not None:
+            if self.radius_miles <= 0:
+                raise QueryError("radius", "must be a positive number of miles")
+            if self.near is None:
+                raise QueryError("radius", "needs --near ZIP or --near 'City, ST'")
+        if self.limit is not None and self.limit < 1:
+            raise QueryError("limit", "must be a positive number, or None for all")
 
 
 # A crawl committing while we open may delete the generation we just listed: try again.
@@ -103,14 +137,11 @@ def _checked(values: list[str], allowed: tuple[str, ...], what: str) -> list[str
     cleaned = [v.strip().lower() for v in values if v.strip()]
     unknown = [v for v in cleaned if v not in allowed]
     if unknown:
-        raise ValueError(f"unknown {what} {unknown[0]!r}; choose from {', '.join(allowed)}")
+        raise QueryError(what, f"unknown {what} {unknown[0]!r}; choose from {', '.join(allowed)}")
     return cleaned
 
 
-def _state_term(state: str) -> Term:
-    code = geo.state_code(state)
-    if code is None:
-        raise ValueError(f"unknown state {state!r}; use a two-letter code like NM or a name")
+def _state_term(code: str) -> Term:
     return Term("state", code.lower())
 
 
@@ -132,7 +163,7 @@ def _filters(q: SearchQuery) -> _Filters | None:
     clauses = found.required
     if not q.include_gone:
         found.excluded.append(Term("status", "gone"))
-    modalities = _checked(q.modalities, MODALITIES, "modality") or list(MODALITIES)
+    modalities = q.modalities or list(MODALITIES)
     if not q.include_non_providers:
         modalities = [m for m in modalities if m != "not-a-provider"]
     if not modalities:
@@ -143,16 +174,17 @@ def _filters(q: SearchQuery) -> _Filters | None:
         found.excluded.extend(Term("modality", m) for m in others)
     elif others:
         clauses.append(Or([Term("modality", m) for m in chosen]))
-    clauses.extend(Term("services", s) for s in _checked(q.services, SERVICES, "service"))
-    clauses.extend(Term("conditions", c) for c in _checked(q.conditions, CONDITIONS, "condition"))
+    clauses.extend(Term("services", s) for s in q.services)
+    clauses.extend(Term("conditions", c) for c in q.conditions)
     if q.city.strip():
         city, _, tail = q.city.rpartition(",")
-        if city.strip() and geo.state_code(tail):
-            clauses.append(_state_term(tail))
+        code = geo.state_code(tail) if city.strip() else None
+        if code:
+            clauses.append(_state_term(code))
         else:
             city = q.city
         clauses.append(Term("city", geo.city_key(city)))
-    if q.state.strip():
+    if q.state:
         clauses.append(_state_term(q.state))
     return found
 
@@ -212,13 +244,9 @@ def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
 
     Each result is Clinic.to_dict() plus "status", "score" (0.0 when unranked) and
     "partial_match"; near searches add "distance_miles" (to the nearest office, 0.1 mile)
-    and "nearest_location" (index into "locations"). Raises ValueError for unknown filter
-    values and IndexUnavailable when the index cannot be read.
+    and "nearest_location" (index into "locations"). Raises IndexUnavailable when the index
+    cannot be read.
     """
-    if q.radius_miles is not None and q.near is None:
-        raise ValueError("a radius needs a place to measure from (near)")
-    if q.limit is not None and q.limit < 1:
-        raise ValueError("limit must be a positive number or None")
     filters = _filters(q)
     if filters is None:
         return []
@@ -263,17 +291,3 @@ def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> di
             if count:
                 counts[value.upper() if indexed == "state" else value] = count
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def all_records(index_dir: Path, include_gone: bool = True) -> list[dict[str, Any]]:
-    """Every clinic record (Clinic.to_dict() plus "status"), sorted by name."""
-    with _searcher(index_dir) as searcher:
-        filters = _Filters(excluded=[] if include_gone else [Term("status", "gone")])
-        return [{**json.loads(hit["record"]), "status": hit["status"]} for hit in _run(searcher, filters, None, None)]
-
-
-def get_record(index_dir: Path, site: str) -> dict[str, Any] | None:
-    """One clinic's record (plus "status") by site host, or None."""
-    with _searcher(index_dir) as searcher:
-        stored = searcher.document(id=site)
-    return {**json.loads(stored["record"]), "status": stored["status"]} if stored else None

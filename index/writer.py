@@ -21,7 +21,7 @@ from types import TracebackType
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR, SegmentWriter
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import Clinic
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA, STATUSES, open_index, unreadable

@@ -17,7 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
-from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+from crawler.demo import SAMPLE_WEB
+from mockserver import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

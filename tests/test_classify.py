@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler import cues
-from crawler.classify import DECISION_RULES, MAX_EVIDENCE, classify_site, read_sentences, split_sentences
+from crawler.extract import cues
+from crawler.extract.classify import DECISION_RULES, MAX_EVIDENCE, classify_site, read_sentences, split_sentences
 from crawler.evaluate import evaluate, load_labels
 from crawler.items import MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Decision, Page, TextBlock
-from crawler.parse import parse_page, parse_text
+from crawler.extract.parse import parse_page, parse_text
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "classify"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
-from crawler.fixture_server import FixtureServer
+from conftest import FIXTURES, REPO, run_cli
+from mockserver import FixtureServer
+from crawler.demo import SAMPLE_WEB
 
 
 def test_seed_documents_get_their_labelled_modality(corpus: Path) -> None:
@@ -22,7 +26,7 @@ def test_seed_documents_get_their_labelled_modality(corpus: Path) -> None:
 
 
 def test_json_output_has_the_documented_shape() -> None:
-    page = FIXTURES / "web" / "riverbendtherapy.test" / "index.html"
+    page = SAMPLE_WEB / "riverbendtherapy.test" / "index.html"
     result = run_cli("classify", str(page), "--format", "json")
     out = json.loads(result.output)
     assert set(out) == {"source", "modality", "services", "conditions", "confidence", "evidence"}
@@ -40,7 +44,7 @@ def test_classify_fetches_a_live_url_through_the_proxy(sample_server: FixtureSer
 
 
 def test_classify_does_not_create_a_store_or_index(tmp_path: Path) -> None:
-    page = FIXTURES / "web" / "bartonketamine.test" / "index.html"
+    page = SAMPLE_WEB / "bartonketamine.test" / "index.html"
     assert run_cli("classify", str(page), data_dir=tmp_path / "data").exit_code == 0
     assert not (tmp_path / "data").exists()
 
@@ -70,3 +74,39 @@ def test_a_named_persons_team_offering_infusions_is_an_offer(tmp_path: Path) -> 
     )
     out = json.loads(run_cli("classify", str(page), "--format", "json").output)
     assert out["modality"] == "infusion-only" and "iv-infusion" in out["services"]
+
+
+def _classify_in_a_child(url: str, proxy: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`ketadir classify URL` as a user runs it, through the proxy if given."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
+    env.update({"http_proxy": proxy} if proxy else {})
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "classify", url], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    return lines[0]
+
+
+def test_classify_refuses_a_cloud_metadata_address_in_one_line() -> None:
+    error = _one_line_error(_classify_in_a_child("http://169.254.169.254/latest/meta-data/"))
+    assert "refused 169.254.169.254" in error
+
+
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        ("metadata-redirect.test", "refused 169.254.169.254"),
+        ("loopback-redirect.test", "refused 127.0.0.1"),
+        ("file-redirect.test", "refused file: URL"),
+    ],
+)
+def test_classify_refuses_a_redirect_off_the_public_web_and_never_follows_it(host: str, refused: str) -> None:
+    # The same guard as the crawl's: the fixture proxy's log shows nothing but the first request.
+    with FixtureServer(FIXTURES / "faults") as server:
+        error = _one_line_error(_classify_in_a_child(f"http://{host}/", proxy=server.url))
+        assert refused in error and "redirected to" in error
+        assert {h for h, _, _ in server.requests} <= {host}

@@ -10,9 +10,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.contacts import STATES, _names_a_state, extract_contacts, format_phone
+from crawler.extract.contacts import _names_a_state, extract_contacts, format_phone
+from crawler.extract.geo import STATES
 from crawler.items import Page
-from crawler.parse import parse_page, parse_text
+from crawler.extract.parse import parse_page, parse_text
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 

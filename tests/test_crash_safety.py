@@ -22,7 +22,8 @@ from typing import Callable, Iterator
 import pytest
 
 from conftest import FAST, REPO, proxied, run_cli
-from crawler.fixture_server import SAMPLE_WEB, FixtureServer
+from crawler.demo import SAMPLE_WEB
+from mockserver import FixtureServer
 
 SLOW = [{"kind": "slow", "seconds": 0.4}]
 WAIT_LIMIT = 60.0  # seconds before a poll gives up: a hung crawl fails the test instead of hanging it

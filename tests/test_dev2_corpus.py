@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FAST, proxied, run_cli
-from crawler.classify import read_sentences
-from crawler.fixture_server import FixtureServer
-from crawler.parse import parse_page
+from crawler.extract.classify import read_sentences
+from mockserver import FixtureServer
+from crawler.extract.parse import parse_page
 
 HALVES = ("even", "odd")
 PROVIDERS = ("kap", "adjunctive-referral", "infusion-only", "unclear")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FAST, proxied, run_cli
-from crawler.fixture_server import FixtureServer
+from mockserver import FixtureServer
 
 
 @pytest.fixture(scope="module")

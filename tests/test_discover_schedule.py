@@ -14,9 +14,9 @@ from typing import Iterator
 import pytest
 
 from conftest import FIXTURES, REPO, proxied, run_cli
-from crawler.discover import clinic_links, robots_sitemaps, sitemap_entries
-from crawler.fixture_server import FixtureServer
-from crawler.schedule import cron_to_calendar, run_every
+from crawler.extract.links import clinic_links, robots_sitemaps, sitemap_entries
+from mockserver import FixtureServer
+from crawler.upkeep.schedule import cron_to_calendar, run_every
 
 DIRECTORY = FIXTURES / "directory"
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"]

@@ -10,19 +10,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
 
-from conftest import FAST, FIXTURES, Crawl, run_cli
+from conftest import FAST, Crawl, run_cli
+from crawler.demo import SAMPLE_WEB
 
-from crawler import refresh
-from crawler.fixture_server import FixtureServer
-from crawler.run import crawl_in_subprocess
+from crawler.upkeep import refresh
+from mockserver import FixtureServer
+from crawler.crawl.run import crawl_in_subprocess
 from crawler.sites import site_of
-from crawler.store import STORE_FILE, Store
+from crawler.datadir import STORE_FILE
+from crawler.store import Store
 
-LABELS = {row["host"]: row for row in csv.DictReader(open(FIXTURES / "web" / "LABELS.csv", encoding="utf-8"))}
-LOCATIONS = list(csv.DictReader(open(FIXTURES / "web" / "LOCATIONS.csv", encoding="utf-8")))
+LABELS = {row["host"]: row for row in csv.DictReader(open(SAMPLE_WEB / "LABELS.csv", encoding="utf-8"))}
+LOCATIONS = list(csv.DictReader(open(SAMPLE_WEB / "LOCATIONS.csv", encoding="utf-8")))
 EXPORT_HEADER = (
     "name,modality,services,conditions,street,city,state,zip,phone,email,website,"
     "confidence,evidence,evidence_url,last_crawled"
@@ -182,7 +188,7 @@ def test_crawl_stays_on_each_site_and_skips_non_html(crawled: Crawl) -> None:
 
 
 def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Crawl, monkeypatch) -> None:
-    sites = [row["site"] for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
+    sites = [row.site for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
     decided = {}
     for workers in (1, 2):
         copy = crawled.data_dir.parent / f"refresh-{workers}.sqlite3"
@@ -192,6 +198,50 @@ def test_refresh_in_worker_processes_decides_exactly_as_in_process(crawled: Craw
         refresh.refresh_sites(Store.open(copy), sites, decided[workers].append, workers=workers)
     assert len(decided[1]) == len(sites) >= 19
     assert [c.to_dict() for c in decided[2]] == [c.to_dict() for c in decided[1]]
+
+
+def test_a_refresh_whose_worker_is_killed_decides_every_site_in_process(crawled: Crawl, monkeypatch) -> None:
+    sites = [row.site for row in Store.open(crawled.data_dir / STORE_FILE, readonly=True).sites()]
+    copy = crawled.data_dir.parent / "refresh-killed.sqlite3"
+    shutil.copy(crawled.data_dir / STORE_FILE, copy)
+    monkeypatch.setattr(refresh, "POOL_MIN_SITES", 1)
+    killed: list[int] = []
+
+    def kill_the_first_worker() -> None:
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            for pid in _spawned_children():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                break
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_the_first_worker)
+    killer.start()
+    decided: list = []
+    refresh.refresh_sites(Store.open(copy), sites, decided.append, workers=2)
+    killer.join()
+    assert killed
+    in_process: list = []
+    refresh.refresh_sites(Store.open(copy), sites, in_process.append, workers=1)
+    assert [c.to_dict() for c in decided] == [c.to_dict() for c in in_process]
+    assert len(decided) == len(sites) >= 19
+
+
+def _spawned_children() -> list[int]:
+    pids = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        try:
+            children = [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for pid in children:
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.append(pid)
+            except OSError:
+                continue
+    return pids
 
 
 def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: FixtureServer, tmp_path: Path) -> None:
@@ -204,7 +254,7 @@ def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: Fi
     )
     assert result.exit_code == 0, result.output
     store = Store.open(tmp_path / STORE_FILE, readonly=True)
-    assert all(store.page_count(site_of(f"http://{host}/")) >= 1 for host in hosts)
+    assert all(store.parsed_pages_of(site_of(f"http://{host}/")) for host in hosts)
 
 
 def test_a_crawl_opens_no_console_into_itself(sample_server: FixtureServer, tmp_path: Path) -> None:
@@ -231,9 +281,9 @@ def test_sites_decided_during_the_crawl_match_a_refresh_from_the_stored_pages(cr
     # Each site is decided as soon as the spider reports it finished; deciding it before its
     # last page was stored would differ from deciding it afterwards from everything stored.
     store = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
-    stats = json.loads(store.runs()[0]["stats"])
-    decided_in_crawl = stats.get("ketadir/sites_decided_in_crawl", 0)
-    with_pages = set(store.pages_in_run(store.runs()[0]["id"]))
+    run = store.runs()[0]
+    decided_in_crawl = run.stats.get("ketadir/sites_decided_in_crawl", 0)
+    with_pages = set(store.pages_in_run(run.id))
     assert decided_in_crawl == len(with_pages) >= 19
     during = {clinic.site: clinic.to_dict() for clinic in store.clinics()}
     copy = crawled.data_dir.parent / "redecided.sqlite3"
@@ -254,7 +304,7 @@ def test_a_crawl_without_workers_decides_every_site_after_the_crawl_the_same_way
     result = run_cli("crawl", *seeds, *FAST, "--set", "KETADIR_PARSE_WORKERS=0", data_dir=tmp_path)
     assert result.exit_code == 0, result.output
     store = Store.open(tmp_path / STORE_FILE, readonly=True)
-    assert "ketadir/sites_decided_in_crawl" not in json.loads(store.runs()[0]["stats"])
+    assert "ketadir/sites_decided_in_crawl" not in store.runs()[0].stats
     with_workers = Store.open(crawled.data_dir / STORE_FILE, readonly=True)
     assert {c.site: c.modality for c in store.clinics()} == {c.site: c.modality for c in with_workers.clinics()}
     assert len(store.clinics()) >= 19

@@ -30,7 +30,7 @@ import pytest
 from click.testing import Result
 
 from conftest import FAST, FIXTURES, REPO, proxied, run_cli
-from crawler.fixture_server import FixtureServer, gzip_bomb
+from mockserver import FixtureServer, gzip_bomb
 from crawler.items import MODALITIES
 from crawler.store import decompress_body, page_from_json
 
@@ -224,7 +224,7 @@ def test_unresolvable_host_without_a_proxy_is_reported_as_host_not_found() -> No
     from twisted.internet.error import DNSLookupError
     from twisted.python.failure import Failure
 
-    from crawler.spiders.clinic import describe_failure
+    from crawler.crawl.spiders.clinic import describe_failure
 
     assert describe_failure(Failure(DNSLookupError("clinic.invalid"))) == "host not found"
 
@@ -233,8 +233,8 @@ def test_names_that_resolve_to_private_addresses_are_refused_by_the_resolver() -
     """Without a proxy the crawler resolves names itself; localhost stands for any such name."""
     probe = (
         "from twisted.internet.task import react\n"
-        "from crawler.guard import PublicOnlyResolver\n"
-        "from crawler.spiders.clinic import describe_failure\n"
+        "from crawler.crawl.middlewares.guard import PublicOnlyResolver\n"
+        "from crawler.crawl.spiders.clinic import describe_failure\n"
         "def main(reactor):\n"
         "    found = PublicOnlyResolver(reactor, 10, 5.0).getHostByName('localhost')\n"
         "    return found.addCallbacks(lambda a: print('resolved', a), lambda f: print(describe_failure(f)))\n"

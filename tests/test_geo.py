@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler import geo
+from crawler.extract import geo
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -159,7 +159,7 @@ def test_valid_zip_checks_existence_and_state() -> None:
 
 def test_importing_geo_and_normalizing_names_does_not_load_the_gazetteer() -> None:
     probe = (
-        "import sys, json; from crawler import geo; "
+        "import sys, json; from crawler.extract import geo; "
         "geo.city_key('St. Louis'); geo.state_code('New Mexico'); "
         "print(json.dumps('zipcodes' in sys.modules))"
     )
@@ -172,8 +172,15 @@ def test_importing_geo_and_normalizing_names_does_not_load_the_gazetteer() -> No
 def test_a_city_and_state_reads_the_gazetteer_of_that_state_only() -> None:
     # An interactive `--near "City, ST"` search should not wait for the whole country.
     probe = (
-        "import json; from crawler import geo; point = geo.resolve_place('Santa Fe, NM'); "
+        "import json; from crawler.extract import geo; point = geo.resolve_place('Santa Fe, NM'); "
         "print(json.dumps([geo._gazetteer.cache_info().currsize, round(point[0]), round(point[1])]))"
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [1, 36, -106]
+
+
+def test_state_names_are_read_in_one_table_and_codes_are_not_names() -> None:
+    assert geo.state_of_name("New Mexico") == "NM" and geo.state_of_name(" washington d.c. ") == "DC"
+    assert geo.state_of_name("NM") is None  # a code in a footer may be a word ("IN", "ME")
+    assert geo.state_of_name("Puerto Rico") is None and geo.state_code("Puerto Rico") == "PR"
+    assert len(geo.STATES) == 51 and set(geo.STATES) < set(geo.STATE_NAMES)

@@ -11,11 +11,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import STORED, Schema
 
-from crawler import geo
+from crawler.extract import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA
-from index.search import SearchQuery, all_records, count_by, get_record, search
+from index.search import QueryError, SearchQuery, count_by, place, search
 from index.writer import index_writer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +47,15 @@ def clinic(
         else [],
         last_crawled="2026-01-05T10:00:00Z",
     )
+
+
+def all_records(index_dir: Path, include_gone: bool = True) -> list[dict]:
+    """Every clinic the index holds (gone ones too, unless told), as search returns them."""
+    return search(index_dir, SearchQuery(limit=None, include_gone=include_gone))
+
+
+def get_record(index_dir: Path, site: str) -> dict | None:
+    return next((r for r in all_records(index_dir) if r["site"] == site), None)
 
 
 SANTA_FE = ("Santa Fe", "NM", "87501")
@@ -256,19 +265,27 @@ def test_non_providers_can_be_left_out(shared_index: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("fields", "option"),
     [
-        SearchQuery(modalities=["ketamine"]),
-        SearchQuery(services=["massage"]),
-        SearchQuery(conditions=["flu"]),
-        SearchQuery(state="Atlantis"),
-        SearchQuery(radius_miles=10),
-        SearchQuery(limit=0),
+        ({"modalities": ["ketamine"]}, "modality"),
+        ({"services": ["massage"]}, "service"),
+        ({"conditions": ["flu"]}, "condition"),
+        ({"state": "Atlantis"}, "state"),
+        ({"radius_miles": 10}, "radius"),
+        ({"near": (35.7, -105.9), "radius_miles": 0}, "radius"),
+        ({"limit": 0}, "limit"),
     ],
 )
-def test_impossible_queries_raise_value_error(shared_index: Path, query: SearchQuery) -> None:
-    with pytest.raises(ValueError):
-        search(shared_index, query)
+def test_impossible_queries_are_refused_when_made_naming_what_to_change(fields: dict, option: str) -> None:
+    with pytest.raises(QueryError) as refused:
+        SearchQuery(**fields)
+    assert refused.value.option == option
+
+
+def test_an_unknown_place_is_a_query_error_for_near() -> None:
+    with pytest.raises(QueryError) as refused:
+        place("Atlantis, ZZ")
+    assert refused.value.option == "near" and "unknown state" in str(refused.value)
 
 
 # Free text
@@ -376,7 +393,7 @@ def test_count_by_rejects_unknown_fields(shared_index: Path) -> None:
         count_by(shared_index, "record")
 
 
-def test_all_records_includes_gone_clinics_with_their_status(shared_index: Path) -> None:
+def test_include_gone_lists_gone_clinics_with_their_status(shared_index: Path) -> None:
     statuses = {r["site"]: r["status"] for r in all_records(shared_index)}
     assert statuses["closed-clinic.test"] == "gone"
     assert len(statuses) == len(CLINICS) + 1

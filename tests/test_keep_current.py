@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from conftest import FAST, FIXTURES, proxied, run_cli
-from crawler.fixture_server import GONE, FixtureServer
+from mockserver import GONE, FixtureServer
 
 CHANGING = FIXTURES / "changing"
 FIRST = ["cedar-grove-kap.test", "prairie-infusions.test", "lakeshore-ketamine.test"]

@@ -21,8 +21,9 @@ import pytest
 from click.testing import Result
 
 from conftest import FAST, FIXTURES, proxied, run_cli
-from crawler.fixture_server import FixtureServer
-from index.export import csv_safe, terminal_safe
+from mockserver import FixtureServer
+from crawler.terminal import terminal_safe
+from index.export import csv_safe
 
 HOSTILE = "hostile-text.test"
 PAGE = FIXTURES / "faults" / HOSTILE / "index.html"

@@ -7,9 +7,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.contacts import STATES, extract_contacts
+from crawler.extract.contacts import extract_contacts
+from crawler.extract.geo import STATES
 from crawler.items import PAGE_KINDS, REGIONS
-from crawler.parse import page_kind, page_links, parse_page, parse_text
+from crawler.extract.parse import page_kind, page_links, parse_page, parse_text
 
 LAYOUT = """<!doctype html><html lang="en"><head><title>Services | Cedar Ketamine</title>
 <meta property="og:site_name" content="Cedar Ketamine"></head><body>

@@ -1,4 +1,4 @@
-"""crawler.prefilter: a pattern behind its needles answers exactly as the pattern alone."""
+"""crawler.extract.prefilter: a pattern behind its needles answers exactly as the pattern alone."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
+from crawler.demo import SAMPLE_WEB
 
-from crawler import classify, cues
-from crawler.cues import Cue
-from crawler.parse import parse_page
-from crawler.prefilter import Prefiltered, any_of, prefiltered, required_literals
+from crawler.extract import classify, cues
+from crawler.extract.cues import Cue
+from crawler.extract.parse import parse_page
+from crawler.extract.prefilter import Prefiltered, any_of, prefiltered, required_literals
 
 
 def test_every_branch_of_an_alternation_must_give_a_needle():
@@ -81,7 +81,7 @@ def _classifier_patterns() -> list[Prefiltered]:
 
 def _fixture_texts() -> list[str]:
     texts = []
-    for path in sorted((FIXTURES / "web").rglob("*.html")):
+    for path in sorted(SAMPLE_WEB.rglob("*.html")):
         page = parse_page(path.read_bytes(), f"https://{path.parent.name}/")
         texts += [b.text for b in page.blocks] + [b.heading for b in page.blocks]
     return texts

@@ -18,11 +18,12 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.contacts import STATES
+from crawler.extract.geo import STATES
 from crawler.items import CONDITIONS, MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Clinic, Decision, Page, TextBlock
-from crawler.parse import parse_page
-from crawler.refresh import build_clinic
-from index.export import csv_safe, export_rows, terminal_safe
+from crawler.extract.parse import parse_page
+from crawler.upkeep.refresh import build_clinic
+from crawler.terminal import terminal_safe
+from index.export import csv_safe, export_rows
 from index.writer import clinic_document
 
 PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from pathlib import Path
 
 import pytest
 
 from crawler.items import Clinic, Evidence, Location, PackedPage, Page, TextBlock
-from crawler.parse import parse_page
+from crawler.extract.parse import parse_page
 from crawler.store import (
     PARSER_VERSION, Store, StoreError, compress_body, decompress_body, pack_page, page_from_json, page_json,
 )
@@ -26,7 +27,8 @@ def test_saved_page_round_trips_parsed_and_raw(tmp_path: Path) -> None:
     assert list(store.stale_pages_of("a.test")) == []  # read by this parser
     meta = store.page_meta("http://a.test/")
     assert meta is not None and meta.etag == '"e1"' and meta.content_hash == "h1"
-    store.conn.execute("UPDATE pages SET parser_version=?", (PARSER_VERSION - 1,))
+    with sqlite3.connect(tmp_path / "k.db") as older_parser:
+        older_parser.execute("UPDATE pages SET parser_version=?", (PARSER_VERSION - 1,))
     assert list(store.stale_pages_of("a.test")) == [("http://a.test/", b"<p>hi</p>", "utf-8")]
 
 
@@ -63,11 +65,12 @@ def test_open_on_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) 
 def test_wal_mode_lets_a_reader_see_committed_state_while_a_writer_is_open(tmp_path: Path) -> None:
     writer = Store.open(tmp_path / "k.db")
     writer.save_clinic(Clinic(site="a.test", website="http://a.test/", name="A", modality="kap", confidence=1.0))
-    writer.conn.execute("BEGIN IMMEDIATE")
-    writer.conn.execute("DELETE FROM clinics")
+    busy = sqlite3.connect(tmp_path / "k.db")
+    busy.execute("BEGIN IMMEDIATE")
+    busy.execute("DELETE FROM clinics")
     reader = Store.open(tmp_path / "k.db", readonly=True)
     assert [c.site for c in reader.clinics()] == ["a.test"]
-    writer.conn.rollback()
+    busy.rollback()
 
 
 def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) -> None:
@@ -86,7 +89,7 @@ def test_bodies_stored_by_zlib_before_zstandard_still_read_back(tmp_path: Path) 
 def test_a_site_decided_before_its_last_page_was_stored_still_needs_a_decision(tmp_path: Path) -> None:
     # A crawl decides a site when the spider reports it finished; should that report come
     # early, the page stored after the read must leave the site for the refresh after the crawl.
-    from crawler.refresh import decide_stored_site, record_decision
+    from crawler.upkeep.refresh import decide_stored_site, record_decision
 
     path = tmp_path / "store.db"
     store = Store.open(path)

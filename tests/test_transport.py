@@ -1,4 +1,4 @@
-"""The crawl's proxy middleware keeps Scrapy's behaviour (crawler/transport.py).
+"""The crawl's proxy middleware keeps Scrapy's behaviour (crawler/crawl/middlewares/transport.py).
 
 Connection reuse through the proxy is shown by a real crawl in test_end_to_end.py.
 """
@@ -9,7 +9,7 @@ import pytest
 from scrapy import Request
 from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 
-from crawler.transport import CachedProxyMiddleware
+from crawler.crawl.middlewares.transport import CachedProxyMiddleware
 
 URLS = [
     "http://clinic.example/",

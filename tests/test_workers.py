@@ -13,8 +13,8 @@ from typing import Any, Awaitable, Callable
 
 import pytest
 
-from crawler.parse import page_kind
-from crawler.workers import LoopWorkers, WorkersLost
+from crawler.extract.parse import page_kind
+from crawler.crawl.workers import LoopWorkers, WorkersLost
 
 
 def run_with_pool(workers: int, body: Callable[[LoopWorkers], Awaitable[Any]]) -> Any:

@@ -18,20 +18,14 @@ from typing import Any, Iterator
 import phonenumbers
 import usaddress
 
-from crawler import geo
+from crawler.extract import geo
+from crawler.extract.structured import FOREIGN_TYPES, is_organisation, types_of
+from crawler.extract.text import split_sentences
 from crawler.items import Contacts, Location, Page, TextBlock
 
-# The fifty states and DC. Territories are left out: their codes (AS, GU, PR) are everyday
-# words and abbreviations in English text, and no provider in scope sits there.
-STATES: dict[str, str] = {
-    code: name for code, name in geo.STATE_NAMES.items() if code not in ("AS", "GU", "MP", "PR", "VI")
-}
-_CODE_OF_NAME = {name.lower(): code for code, name in STATES.items()}
-_CODE_OF_NAME.update({"washington dc": "DC", "washington d.c.": "DC", "d.c.": "DC"})
-
 # Longest names first so "West Virginia" wins over "Virginia".
-_NAMES_ALT = "|".join(re.escape(n) for n in sorted(STATES.values(), key=len, reverse=True))
-_CODES_ALT = "|".join(STATES)
+_NAMES_ALT = "|".join(re.escape(n) for n in sorted(geo.STATES.values(), key=len, reverse=True))
+_CODES_ALT = "|".join(geo.STATES)
 _STATE = rf"(?:{_NAMES_ALT}|(?:{_CODES_ALT})(?![a-z]))"
 # "NM 87501", "New Mexico, 87501": the anchor of a full postal address.
 _STATE_ZIP_RE = re.compile(
@@ -81,12 +75,6 @@ _BOX_LABELS = ("USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID")
 _SUITE_LINE_RE = re.compile(r"^(?:suite|ste\.?|unit|floor|fl\.?|building|bldg\.?|room|#)\s*\w+", re.I)
 _STREET_LINE_RE = re.compile(r"^\d+[A-Za-z]?\s+\w|^(?:p\.?\s*o\.?\s*box|post office box)\b", re.I)
 
-# schema.org types that stand for the practice itself (besides any *Clinic, *Business,
-# *Organization); a Person is left out, since on most sites that is an article's author.
-_ORG_TYPES = {
-    "physician", "hospital", "psychologist", "psychiatrist", "professionalservice",
-    "healthandbeautybusiness", "dayspa", "healthclub", "corporation", "ngo", "store",
-}
 _GENERIC_NAMES = {
     "home", "homepage", "home page", "welcome", "services", "our services", "contact", "contact us",
     "about", "about us", "blog", "faq", "faqs", "menu", "index", "untitled", "page not found",
@@ -199,7 +187,7 @@ def _own_city(pages: list[Page], phones: list[str]) -> Location | None:
                 continue
             for m in _OWN_CITY_RE.finditer(block.text):
                 city = (m.group(1) or m.group(2) or "").strip(" .")
-                if city.lower() in _GENERIC_NAMES or city in STATES.values():
+                if city.lower() in _GENERIC_NAMES or city in geo.STATES.values():
                     continue
                 state = _state_of_city(city, tuple(phones))
                 if state:
@@ -225,7 +213,7 @@ def _phone_states(phones: tuple[str, ...]) -> list[str]:
             name = geocoder.description_for_number(phonenumbers.parse(phone, "US"), "en")
         except phonenumbers.NumberParseException:
             continue
-        code = _CODE_OF_NAME.get(name.lower(), "")
+        code = geo.state_of_name(name) or ""
         if code and code not in states:
             states.append(code)
     return states
@@ -371,12 +359,6 @@ def _clean_email(raw: str) -> str | None:
 
 # Links from an organisation to its own offices.
 _OWN_PLACE_KEYS = ("mainEntity", "department", "subOrganization", "location", "hasPOS", "provider")
-# Top-level objects that describe someone or something else than the practice.
-_FOREIGN_TYPES = {
-    "article", "blogposting", "newsarticle", "reportage", "socialmediaposting", "event", "review",
-    "jobposting", "person", "product", "course", "book", "videoobject", "imageobject", "recipe",
-    "breadcrumblist", "faqpage", "question", "howto",
-}
 
 # How far each source is trusted for the site's name; agreeing sources add up.
 _NAME_SOURCE_WEIGHTS = {
@@ -406,9 +388,9 @@ def _site_name(pages: list[Page], site: str) -> str:
         for obj in page.structured:
             name = obj.get("name")
             if isinstance(name, str):
-                if _is_org(obj):
+                if is_organisation(obj):
                     note("json-ld", name, index)
-                elif "website" in {t.lower() for t in _types(obj)}:
+                elif "website" in types_of(obj):
                     note("website", name, index)
         for key in ("og:site_name", "application-name"):
             if page.meta.get(key):
@@ -498,18 +480,6 @@ def _name_from_host(site: str) -> str:
 # ----------------------------------------------------------------------------- structured data
 
 
-def _types(obj: dict[str, Any]) -> list[str]:
-    value = obj.get("@type", [])
-    values = value if isinstance(value, list) else [value]
-    return [str(v).rstrip("/").rsplit("/", 1)[-1] for v in values]
-
-
-def _is_org(obj: dict[str, Any]) -> bool:
-    return any(
-        t.lower() in _ORG_TYPES or t.lower().endswith(("clinic", "business", "organization")) for t in _types(obj)
-    )
-
-
 def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str], set[str]]:
     """Locations, telephones (main first) and fax numbers from JSON-LD and microdata."""
     locations: list[_Candidate] = []
@@ -523,7 +493,7 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
                     if isinstance(raw, str) and _phone_digits(raw):
                         faxes.add(_phone_digits(raw) or "")
                 phone = _first_phone(owner.get("telephone"))
-                if phone and (depth == 0 or _is_org(owner)):
+                if phone and (depth == 0 or is_organisation(owner)):
                     phones.append(phone)
                 for address in _addresses_of(owner, depth):
                     loc = _location_from_postal(address)
@@ -531,11 +501,11 @@ def _structured_contacts(pages: list[Page]) -> tuple[list[_Candidate], list[str]
                         continue
                     loc.phone = format_phone(phone) or "" if phone else ""
                     name = owner.get("name")
-                    loc.name = name.strip() if isinstance(name, str) and _is_org(owner) else ""
+                    loc.name = name.strip() if isinstance(name, str) and is_organisation(owner) else ""
                     loc.source = "microdata" if owner.get("@source") == "microdata" else "json-ld"
                     loc.url = page.url
                     locations.append(_Candidate(loc, (_TIER_STRUCTURED, page_index, len(locations))))
-            if {t.lower() for t in _types(obj)} & _FOREIGN_TYPES:
+            if types_of(obj) & FOREIGN_TYPES:
                 continue
             for text in _strings(obj.get("areaServed")):
                 match = _CITY_STATE_RE.fullmatch(text.strip())
@@ -554,7 +524,7 @@ def _walk(obj: dict[str, Any]) -> Iterator[tuple[dict[str, Any], int]]:
     locations, the page's main entity); an article's publisher, an event's venue or an
     author's address are someone else's. Iterative, so deep data cannot overflow.
     """
-    if {t.lower() for t in _types(obj)} & _FOREIGN_TYPES:
+    if types_of(obj) & FOREIGN_TYPES:
         return
     stack: list[tuple[Any, int]] = [(obj, 0)]
     seen = 0
@@ -573,7 +543,7 @@ def _walk(obj: dict[str, Any]) -> Iterator[tuple[dict[str, Any], int]]:
 
 def _addresses_of(owner: dict[str, Any], depth: int) -> list[Any]:
     """The addresses an object gives; a top-level PostalAddress is its own address."""
-    if depth == 0 and "postaladdress" in {t.lower() for t in _types(owner)}:
+    if depth == 0 and "postaladdress" in types_of(owner):
         return [owner]
     value = owner.get("address")
     values = value if isinstance(value, list) else [value]
@@ -631,7 +601,7 @@ def _text_value(value: Any) -> str:
 
 
 # ----------------------------------------------------------------------------- zip data
-# The gazetteer lives in crawler.geo (loaded once per process, on first use).
+# The gazetteer lives in crawler.extract.geo (loaded once per process, on first use).
 
 
 def _validate_zip(loc: Location) -> None:
@@ -639,7 +609,7 @@ def _validate_zip(loc: Location) -> None:
     if not loc.zip:
         return
     if not loc.state:
-        loc.state = next((code for code in STATES if geo.valid_zip(loc.zip, code)), "")
+        loc.state = next((code for code in geo.STATES if geo.valid_zip(loc.zip, code)), "")
     if not loc.state or not geo.valid_zip(loc.zip, loc.state):
         loc.zip = ""
 
@@ -656,14 +626,14 @@ def _known_city(words: list[str], state: str, zip_code: str = "") -> str:
 
 def _only_state_of(city: str) -> str:
     """The state of a city name that the gazetteer knows in exactly one state."""
-    states = [code for code in STATES if geo.city_centroid(city, code)]
+    states = [code for code in geo.STATES if geo.city_centroid(city, code)]
     return states[0] if len(states) == 1 else ""
 
 
 def _state_code(text: str) -> str:
-    """Two-letter code of one of STATES written as a code or a name, else ""."""
+    """Two-letter code of one of geo.STATES written as a code or a name, else ""."""
     code = geo.state_code(text or "") or ""
-    return code if code in STATES else ""
+    return code if code in geo.STATES else ""
 
 
 def _city_state_location(city_text: str, state_text: str) -> Location | None:
@@ -866,7 +836,7 @@ def _parse_address_cached(text: str, need_zip: bool) -> Location | None:
         return None
     before = _SEPARATORS_RE.sub(", ", before).rstrip(" ,")
     try:
-        tokens = usaddress.parse(", ".join(filter(None, (before, f"{STATES[state]} {zip_code}".strip()))))
+        tokens = usaddress.parse(", ".join(filter(None, (before, f"{geo.STATES[state]} {zip_code}".strip()))))
     except Exception:  # noqa: BLE001 - a trained tagger may fail on odd input; then no address
         tokens = []
     # Street first, then suite/floor, whichever order the site wrote them in.
@@ -945,7 +915,7 @@ def _bare_places(pages: list[Page], counter: int) -> list[_Candidate]:
             if len(segments) < 2:
                 continue
             for segment in segments[1:]:
-                state = _CODE_OF_NAME.get(segment.lower(), "")
+                state = geo.state_of_name(segment) or ""
                 if state and segment[:1].isupper():
                     loc = Location(state=state, source="text", url=page.url)
                     found.append(_Candidate(loc, (_TIER_BARE_PLACE, page_index, counter + len(found))))
@@ -1017,7 +987,7 @@ def _serves_states(pages: list[Page], has_office: bool) -> list[str]:
     for page in pages:
         for obj in page.structured:
             for text in _strings(obj.get("areaServed")):
-                code = _CODE_OF_NAME.get(text.strip().lower())
+                code = geo.state_of_name(text)
                 if code and code not in states:
                     states.append(code)
         if page.kind in ("blog", "news"):
@@ -1035,7 +1005,7 @@ def _serve_states_in_text(text: str, has_office: bool) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     wanted = _REMOTE_RE if has_office else _SERVE_RE
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in split_sentences(text):
         if not wanted.search(sentence) or _NEGATED_SERVE_RE.search(sentence):
             continue
         # "City, ST" is a place, not coverage of a whole state.

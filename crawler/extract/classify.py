@@ -4,7 +4,7 @@ Real clinic sites explain treatments they do not give, compare themselves with o
 and say what they no longer offer, and they describe their own care as procedure ("the
 infusion is given over 40 minutes", "you will rest in a recliner", "our nurse will place the
 IV") more often than as "we offer". So every clause is read for *what it does*, with the named
-cues of ``crawler.cues``: offers in any grammatical form, the provider's own therapy, therapy
+cues of ``crawler.extract.cues``: offers in any grammatical form, the provider's own therapy, therapy
 with an outside provider, negated offers, explanation, and the voice of publishers. What it is
 *about* (ketamine, a route, a condition) is read beside it, from the clause or from the page
 it is on. Evidence is pooled over every page of the site, then the decision rules below turn
@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
-from crawler import cues as V
-from crawler.cues import Cue
+from crawler.extract import cues as V
+from crawler.extract.cues import Cue
+from crawler.extract.prefilter import prefiltered
+from crawler.extract.structured import PROVIDER_TYPES, PUBLISHER_TYPES, types_of
+from crawler.extract.text import split_sentences
 from crawler.items import Decision, Evidence, Page
-from crawler.prefilter import prefiltered
 
 MAX_EVIDENCE = 8
 
@@ -128,8 +130,6 @@ _PRESCRIBER_CREDENTIAL = prefiltered(
     r"\b(?:MD|M\.D\.|DO|PMHNP|NP|APRN|FNP|CRNA)\b|\b(?:psychiatrist|physician|nurse practitioner|anesthesiologist)\b"
 )
 _KETAMINE_CARE = prefiltered(r"\bketamine (?:treatments?|care|therapy|sessions?|program|service)\b", re.I)
-_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
-_SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 _ORG_WORDS = ("Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology", "Clinic", "Clinics", "Center",
               "Centre", "Wellness", "Health", "Psychiatry", "Institute", "Infusions", "Medical", "Lounge")
 _THERAPY_ORG_WORDS = {"Therapy", "Psychotherapy", "Counseling", "Counselling", "Psychology"}
@@ -411,17 +411,6 @@ def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
 def _is_tagline(text: str) -> bool:
     """A short line without a finite verb: "IV ketamine for depression and chronic pain"."""
     return 2 <= text.count(" ") <= 15 and not _FINITE_VERB.search(text) and not text.endswith(":")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a block of text into sentences, keeping abbreviations such as "Dr." intact."""
-    parts: list[str] = []
-    for piece in _SENTENCE_SPLIT.split(text):
-        if parts and _ABBREV.search(parts[-1]):
-            parts[-1] = f"{parts[-1]} {piece}"
-        else:
-            parts.append(piece)
-    return [p.strip() for p in parts if p.strip()]
 
 
 class _Clause(NamedTuple):
@@ -911,12 +900,6 @@ def _site_sentence(label: str, page: Page, tag: str) -> _Sentence:
     return _Sentence(label, page.url, page.kind, "header", tag, "", label, 0.5)
 
 
-def _structured_types(obj: dict) -> set[str]:
-    raw = obj.get("@type", [])
-    types = raw if isinstance(raw, list) else [raw]
-    return {str(t).rstrip("/").rsplit("/", 1)[-1].lower() for t in types}
-
-
 def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     """A site that names itself for ketamine ("<Town> Ketamine Clinic") or describes itself as a
     clinic or practice in its structured data is a provider, if it speaks of ketamine at all."""
@@ -944,8 +927,8 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
             break
     for page in pages:
         for obj in page.structured:
-            if _structured_types(obj) & V.PROVIDER_TYPES:
-                label = f"{obj.get('name') or page.title} ({', '.join(sorted(_structured_types(obj)))})"
+            if types_of(obj) & PROVIDER_TYPES:
+                label = f"{obj.get('name') or page.title} ({', '.join(sorted(types_of(obj)))})"
                 s = _site_sentence(label, page, "json-ld")
                 signals.add("provider", 0.5, s, "provider.structured-data", "provider")
                 signals.add("identity", 0.5, s, "provider.structured-data", "provider")
@@ -1003,7 +986,7 @@ def _read_publisher(
         if page.url in ctx.foreign_pages:
             count("publisher.listing-page", 1.5, _site_sentence(page.title, page, "title"))
         for obj in page.structured:
-            if _structured_types(obj) & V.PUBLISHER_TYPES:
+            if types_of(obj) & PUBLISHER_TYPES:
                 count("publisher.structured-data", 1.0, _site_sentence(page.title, page, "json-ld"))
     return sum(per_cue.values())
 

@@ -9,7 +9,7 @@ from typing import Any, AsyncIterator, Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.discover import clinic_links, is_clinic_candidate, robots_sitemaps, sitemap_entries
+from crawler.extract.links import clinic_links, is_clinic_candidate, robots_sitemaps, sitemap_entries
 from crawler.sites import site_of
 
 
@@ -21,6 +21,7 @@ class DiscoveredSite:
 
 class DiscoverSpider(scrapy.Spider):
     name = "discover"
+    custom_settings = {"ITEM_PIPELINES": {}}  # what it finds goes to the feed; nothing is stored
 
     def __init__(self, seeds: list[str] | str = "", max_pages: int | str = 50, **kwargs: Any):
         super().__init__(**kwargs)

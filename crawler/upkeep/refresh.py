@@ -10,15 +10,15 @@ index) as soon as it is decided.
 
 from __future__ import annotations
 
-import multiprocessing
+import asyncio
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from crawler.crawl.workers import LoopWorkers, WorkersLost
 from crawler.items import Clinic, Page
-from crawler.parse import parse_fetched
+from crawler.extract.parse import parse_fetched
 from crawler.sites import website_of
 from crawler.store import Store, page_from_json, utcnow
 
@@ -38,8 +38,8 @@ def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) 
     """Decide everything the directory says about one site from its pages."""
     # Imported here: the crawl process and the CLI load this module for its bookkeeping,
     # and compiling the classifier's regexes would add 0.1 s to their start.
-    from crawler.classify import classify_site
-    from crawler.contacts import extract_contacts
+    from crawler.extract.classify import classify_site
+    from crawler.extract.contacts import extract_contacts
 
     contacts = extract_contacts(pages, site)
     decision = classify_site(pages)
@@ -72,14 +72,23 @@ def refresh_sites(
     clinic to on_clinic as it is decided (the index writer), so none are held all at once.
 
     Contacts and classification are most of a refresh and each site is decided on its own,
-    so with many sites they run in `workers` processes (default: one per core).
+    so with many sites they run in `workers` processes (default: one per core), the crawl's
+    own kind (crawler.crawl.workers).
     """
     result = RefreshResult()
     unique = sorted(set(sites))
-    for clinic in _build_clinics(_jobs(store, unique), len(unique), workers):
+
+    def keep(clinic: Clinic) -> None:
         result.changes += record_decision(store, clinic, run_id)
         on_clinic(clinic)
         result.decided += 1
+
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers < 2 or len(unique) < POOL_MIN_SITES:
+        for job in _jobs(store, unique):
+            keep(_build_from_store_form(*job))
+    else:
+        asyncio.run(_decide_in_workers(_jobs(store, unique), workers, keep))
     return result
 
 
@@ -123,29 +132,37 @@ def _jobs(store: Store, sites: list[str], last_crawled: str | None = None) -> It
         if not parsed:
             continue
         registered = store.site(site)
-        website = website_of(registered["url"] if registered else page_from_json(parsed[0]).url)
-        yield site, website, parsed, last_crawled or (registered or {}).get("last_crawled") or utcnow()
+        website = website_of(registered.url if registered else page_from_json(parsed[0]).url)
+        yield site, website, parsed, last_crawled or (registered and registered.last_crawled) or utcnow()
 
 
 def _build_from_store_form(site: str, website: str, parsed: list[str], last_crawled: str) -> Clinic:
     return build_clinic(site, website, [page_from_json(p) for p in parsed], last_crawled)
 
 
-def _build_clinics(jobs: Iterator[_Job], sites: int, workers: int | None) -> Iterator[Clinic]:
-    """Clinics in the order of the jobs, with a bounded number in flight so memory stays flat."""
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if workers < 2 or sites < POOL_MIN_SITES:
+async def _decide_in_workers(jobs: Iterator[_Job], workers: int, keep: Callable[[Clinic], None]) -> None:
+    """Decide the jobs in worker processes and keep the clinics in the jobs' order, with a
+    bounded number in flight so memory stays flat. Should the workers be lost, the rest is
+    decided here, as the crawl does."""
+    pool = LoopWorkers(workers)
+    pending: deque[tuple[_Job, asyncio.Future[Clinic]]] = deque()
+
+    async def next_clinic() -> Clinic:
+        job, future = pending.popleft()
+        try:
+            return await future
+        except WorkersLost:
+            return _build_from_store_form(*job)
+
+    try:
         for job in jobs:
-            yield _build_from_store_form(*job)
-        return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending: deque[Future[Clinic]] = deque()
-        for job in jobs:
-            pending.append(pool.submit(_build_from_store_form, *job))
+            pending.append((job, pool.submit(_build_from_store_form, *job)))
             if len(pending) >= 4 * workers:
-                yield pending.popleft().result()
+                keep(await next_clinic())
         while pending:
-            yield pending.popleft().result()
+            keep(await next_clinic())
+    finally:
+        await pool.close()
 
 
 def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
@@ -159,7 +176,7 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
     fetched = store.pages_in_run(run_id)
     errors: dict[str, list[str]] = {}
     for error in store.fetch_errors(run_id):
-        errors.setdefault(error["site"], []).append(error["reason"])
+        errors.setdefault(error.site, []).append(error.reason)
     now = utcnow()
     for site in sites:
         row = store.site(site)
@@ -167,23 +184,15 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
             continue
         if fetched.get(site):
             status = "ok" if site not in errors else f"ok, {len(errors[site])} page errors"
-            with store.transaction() as conn:
-                conn.execute(
-                    "UPDATE sites SET last_crawled=?, last_status=?, fail_streak=0, gone=0 WHERE site=?",
-                    (now, status, site),
-                )
-            if row["gone"]:
+            store.mark_site_answered(site, status, now)
+            if row.gone:
                 store.add_change(run_id, site, "back", {})
             continue
         reason = "; ".join(sorted(set(errors.get(site, ["no page answered"]))))
-        streak = row["fail_streak"] + 1
+        streak = row.fail_streak + 1
         gone = streak >= GONE_AFTER_RUNS
-        with store.transaction() as conn:
-            conn.execute(
-                "UPDATE sites SET last_status=?, fail_streak=?, gone=? WHERE site=?",
-                (f"error: {reason}", streak, int(gone), site),
-            )
-        if gone and not row["gone"]:
+        store.mark_site_failed(site, f"error: {reason}", streak, gone)
+        if gone and not row.gone:
             store.add_change(run_id, site, "gone", {"reason": reason, "failed_runs": streak})
         if gone:
             gone_sites.append(site)

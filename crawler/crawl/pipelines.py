@@ -11,17 +11,17 @@ import asyncio
 import hashlib
 import logging
 import os
-import sys
 import time
 from typing import Any
 
 from crawler.items import FetchedPage, FetchError, PackedPage
-from crawler.parse import parse_fetched
-from crawler.refresh import decide_stored_site, record_decision
-from crawler.run import PROGRESS_PREFIX
+from crawler.extract.parse import parse_fetched
+from crawler.upkeep.refresh import decide_stored_site, record_decision
+from crawler.crawl.run import Progress, report_progress
 from crawler.sites import site_finished
-from crawler.store import PARSER_VERSION, STORE_FILE, Store, default_data_dir, pack_page, utcnow
-from crawler.workers import LoopWorkers, WorkersLost
+from crawler.datadir import STORE_FILE, default_data_dir
+from crawler.store import PARSER_VERSION, Store, pack_page, utcnow
+from crawler.crawl.workers import LoopWorkers, WorkersLost
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class ParsePipeline(_StorePipelineBase):
     site (contacts, classification, change history) once the spider reports it finished.
 
     Parsing and deciding are the crawl's heaviest work, so they run in worker processes fed
-    by the event loop itself (crawler.workers; KETADIR_PARSE_WORKERS, default: one per core;
+    by the event loop itself (crawler.crawl.workers; KETADIR_PARSE_WORKERS, default: one per core;
     0 parses in the crawl process itself and leaves every decision to the refresh after the
     crawl) while the reactor goes on fetching and storing.
     """
@@ -140,11 +140,14 @@ def parse_and_pack(body: bytes, encoding: str, url: str) -> PackedPage:
 
 
 class StorePipeline(_StorePipelineBase):
-    """Write pages and fetch errors to the store, and show progress on long crawls."""
+    """Write pages and fetch errors to the store, and report progress every 2 s: to the
+    parent's channel (KETADIR_PROGRESS_FD) in a `ketadir crawl`, to the log otherwise."""
 
     def open_spider(self) -> None:
         super().open_spider()
         self.run_id = self.crawler.settings.getint("KETADIR_RUN_ID") or None
+        progress_fd = self.crawler.settings.get("KETADIR_PROGRESS_FD")
+        self.progress_fd = int(progress_fd) if progress_fd is not None else None
         self.pages = 0
         self.errors = 0
         self.sites: set[str] = set()
@@ -186,8 +189,8 @@ class StorePipeline(_StorePipelineBase):
         if not final and now - self.last_progress < 2.0:
             return
         self.last_progress = now
-        print(
-            f"{PROGRESS_PREFIX}{self.pages} pages from {len(self.sites)} sites, {self.errors} errors",
-            file=sys.stderr,
-            flush=True,
-        )
+        progress = Progress(self.pages, len(self.sites), self.errors)
+        if self.progress_fd is not None:
+            report_progress(self.progress_fd, progress)
+        else:
+            logger.info("%d pages from %d sites, %d errors", progress.pages, progress.sites, progress.errors)

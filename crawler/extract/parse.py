@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.items import Page, TextBlock
-from crawler.prefilter import prefiltered
+from crawler.extract.prefilter import prefiltered
+from crawler.extract.structured import ARTICLE_TYPES, NEWS_TYPES, types_of
 
 # Elements whose text is never shown to a reader; the walk skips them whole (JSON-LD scripts,
 # <title> and <meta> are read on the way). Not <head> as a whole: lxml moves a <header> or
@@ -82,7 +83,6 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "infusion", "infusions", "spravato", "esketamine", "programs", "program", "conditions",
                   "what-we-treat", "process", "our-process", "how-it-works", "safety", "menu")),
 )
-_ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "reportage", "socialmediaposting"}
 
 
 def parse_page(html: str | bytes, url: str) -> Page:
@@ -125,6 +125,29 @@ def _parse_page(html: str | bytes, url: str) -> Page:
     )
 
 
+def parse_document(body: bytes, url: str, charset: str | None = None) -> Page:
+    """A saved or fetched document of unknown kind (`ketadir classify`): HTML if it looks like
+    HTML, plain text otherwise.
+
+    HTML is read in the charset its server declared; with none, its bytes are decoded as any
+    page of unknown charset is (see _tree). Plain text: its declared charset, else UTF-8,
+    else Windows-1252 (what old editors save).
+    """
+    head = body[:5000].lower()
+    if b"<html" in head or b"<body" in head or b"<p" in head or b"<!doctype" in head:
+        try:
+            return parse_page(body.decode(charset, errors="replace") if charset else body, url)
+        except LookupError:  # a charset Python does not know
+            return parse_page(body, url)
+    for encoding in (charset, "utf-8"):
+        if encoding:
+            try:
+                return parse_text(body.decode(encoding), url)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return parse_text(body.decode("cp1252", errors="replace"), url)
+
+
 def parse_text(text: str, url: str) -> Page:
     """Read a plain-text document (a saved article, a pasted page) into a Page.
 
@@ -160,10 +183,10 @@ def page_links(html: str) -> list[str]:
 def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
     """Guess what kind of page a URL is from its path (and an Article JSON-LD type)."""
     for obj in structured or []:
-        types = {t.lower() for t in _types(obj)}
-        if types & {"newsarticle", "reportage"}:
+        types = types_of(obj)
+        if types & NEWS_TYPES:
             return "news"
-        if types & _ARTICLE_TYPES:
+        if types & ARTICLE_TYPES:
             return "blog"
     path = urlsplit(url).path.lower()
     stem = re.sub(r"\.(html?|php|aspx?)$", "", path).strip("/")
@@ -188,11 +211,6 @@ def _clean(text: str) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())
-
-
-def _types(obj: dict[str, Any]) -> list[str]:
-    value = obj.get("@type", [])
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _tree(html: str | bytes) -> etree._Element | None:

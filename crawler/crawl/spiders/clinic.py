@@ -20,11 +20,12 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from w3lib.html import get_base_url
 
-from crawler.discover import sitemap_entries
+from crawler.extract.links import sitemap_entries
 from crawler.items import FetchedPage, FetchError
-from crawler.parse import page_links
+from crawler.extract.parse import page_links
 from crawler.sites import site_finished, site_of
 from crawler.store import Store
+from crawler.terminal import terminal_safe
 
 # Pages that say what a clinic offers, where it is and who works there come first; a
 # 25-page budget should not be spent on the blog.
@@ -71,8 +72,7 @@ class ClinicSpider(scrapy.Spider):
         store_path = self.settings.get("KETADIR_STORE")
         if store_path:
             self.store = Store.open(store_path)
-            rows = self.store.conn.execute("SELECT url, etag, last_modified FROM pages WHERE status < 400")
-            self.validators = {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+            self.validators = self.store.validators()
         for url in self.seeds:
             if self.crawler.engine.needs_backout():
                 # A new site only once the queue has run dry (Scrapy's lazy start): a crawl's
@@ -259,13 +259,11 @@ def describe_failure(failure: Failure) -> str:
     """A short reason a person can act on, for the run report and the crawl summary.
 
     Scrapy 2.13+ wraps Twisted's errors in its own (DownloadTimeoutError...); both are named
-    so the reasons stay the same whichever arrives. Control characters are removed: a reason
-    can quote what a server sent, and it is printed to a terminal.
+    so the reasons stay the same whichever arrives. A reason is one line with no escape
+    sequence or control character: it can quote what a server sent, and it is printed to a
+    terminal.
     """
-    return _CONTROL.sub("", _reason(failure.value))
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+    return " ".join(terminal_safe(_reason(failure.value)).split())
 
 
 def _reason(exc: BaseException) -> str:
@@ -274,7 +272,7 @@ def _reason(exc: BaseException) -> str:
         phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
         return f"HTTP {status} {phrase}".strip()
     if isinstance(exc, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
-        refused = str(exc).find("refused ")  # crawler.guard.PublicOnlyResolver's words
+        refused = str(exc).find("refused ")  # crawler.crawl.middlewares.guard.PublicOnlyResolver's words
         return str(exc)[refused:].rstrip(".") if refused >= 0 else "host not found"
     if isinstance(exc, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError)):
         return "timed out"
@@ -300,7 +298,7 @@ _CONNECTION_LOST = (
 
 def _ignored(message: str) -> str:
     """Why a request was dropped: Scrapy's IgnoreRequest covers several causes, told apart by message."""
-    if message.startswith(("refused", "redirect loop")):  # crawler.guard's own words
+    if message.startswith(("refused", "redirect loop")):  # crawler.crawl.middlewares.guard's own words
         return message
     if "robots.txt" in message:
         return "blocked by robots.txt"

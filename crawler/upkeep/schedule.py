@@ -1,4 +1,5 @@
-"""Running crawls on a schedule: a foreground loop, or lines for cron and systemd.
+"""Keeping the directory current on a schedule: which sites are due, durations and dates as
+people write them, a foreground loop, and lines for cron and systemd.
 
 Each round is a fresh process (Twisted's reactor cannot restart). SIGTERM or Ctrl-C stops
 the loop after the current round: the child runs in its own session so a terminal's Ctrl-C
@@ -11,9 +12,44 @@ import shlex
 import signal
 import subprocess
 import time
-from typing import Any
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.store import SiteRecord
 
 _DAYS = {"0": "Sun", "1": "Mon", "2": "Tue", "3": "Wed", "4": "Thu", "5": "Fri", "6": "Sat", "7": "Sun"}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in "90s", "30m", "12h", "7d" or "2w"; ValueError saying what to write instead."""
+    value, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    try:
+        seconds = float(value) * _UNITS[unit]
+    except (KeyError, ValueError):
+        raise ValueError(f"{text!r} is not a duration like 30m, 12h or 7d") from None
+    if seconds <= 0:
+        raise ValueError("must be longer than zero")
+    return seconds
+
+
+def since(text: str) -> str:
+    """The ISO 8601 start of "since 2026-01-31" or "since 7d" (that long ago); "" for always."""
+    if not text:
+        return ""
+    if text[-1:].isalpha():
+        return (datetime.now(timezone.utc) - timedelta(seconds=parse_duration(text))).isoformat()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{text!r} is neither a date (2026-01-31) nor an age (7d)") from None
+
+
+def due_sites(sites: list[SiteRecord], max_age_seconds: float, force: bool = False) -> list[SiteRecord]:
+    """The sites a crawl without seeds takes: never crawled, or not for max_age (all with force)."""
+    cutoff = (datetime.now(timezone.utc) - timedelta(seconds=max_age_seconds)).isoformat()
+    return [site for site in sites if force or not site.last_crawled or site.last_crawled < cutoff]
 
 
 def run_every(command: list[str], seconds: float, rounds: int | None = None) -> int:

@@ -3,7 +3,7 @@
 Everything the classifier knows about language is here, as data. Topic patterns say what a
 clause is about (ketamine, a route, a condition, therapy). Cues say what a clause *does*:
 each is a named entry with a role, a pattern, a weight and where it applies, in the manner of
-Presidio's ``Pattern(name, regex, score)``. ``crawler.classify`` runs the tables and records,
+Presidio's ``Pattern(name, regex, score)``. ``crawler.extract.classify`` runs the tables and records,
 for every piece of evidence, the cue that produced it, so any decision can be traced back to
 the entries below in one step.
 
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.prefilter import Matcher, any_of, prefiltered
+from crawler.extract.prefilter import Matcher, any_of, prefiltered
 
 ROLES = ("offer", "own-therapy", "outside-therapy", "negated", "explainer", "publisher", "provider", "other")
 
@@ -802,18 +802,6 @@ PUBLISHER_CAP = 3.0  # most one cue can count on one site
 FOREIGN_PAGE = prefiltered(
     r"^(?:\S+ ){0,10}?(?:[\w'’-]+ )?(?:profile|listing|directory|find a \w+|near me|reviews? of)\b(?:\S+ ?){0,6}$", re.I
 )
-
-# The site as a whole: structured-data types and names.
-PROVIDER_TYPES = frozenset({
-    "medicalclinic", "medicalbusiness", "medicalorganization", "physician", "hospital", "localbusiness",
-    "professionalservice", "psychologist", "psychiatric", "healthandbeautybusiness", "individualphysician",
-    "dentist", "medicalspa", "dayspa",
-})
-PUBLISHER_TYPES = frozenset({
-    "newsarticle", "reportage", "scholarlyarticle", "medicalscholarlyarticle", "newsmediaorganization",
-    "researchproject", "medicaltrial", "medicalstudy", "dataset", "collectionpage", "itemlist", "periodical",
-    "publicationissue",
-})
 
 # Generic explanation of ketamine: the drug as the subject, research, history and statistics.
 EXPLAINER_CUES = CueTable(

@@ -1,14 +1,18 @@
-"""The fixture web server: routing by Host and as a proxy, files, caching headers, versions, the log,
-and the bundled sample web's labels matching its folders."""
+"""The sample-web server of `ketadir demo`: routing by Host and as a proxy, files, caching
+headers, the log; the test suite's versions on top of it; the bundled sample web's labels
+matching its folders; and the demo run from an installed package."""
 
 from __future__ import annotations
 
 import csv
+import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import urllib.error
 import urllib.request
 from email.utils import formatdate
@@ -18,8 +22,10 @@ import pytest
 
 from conftest import corpus_dir
 
-from crawler.fixture_server import SAMPLE_WEB, FixtureServer, content_type, normalize_host, resolve_file
+from crawler.demo import SAMPLE_WEB
+from crawler.demo.server import SampleWebServer, content_type, normalize_host, resolve_file
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from mockserver import FixtureServer
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,6 +55,15 @@ def web(tmp_path: Path) -> Path:
 def server(web: Path, monkeypatch: pytest.MonkeyPatch):
     for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
         monkeypatch.delenv(name, raising=False)
+    with SampleWebServer(web) as running:
+        yield running
+
+
+@pytest.fixture
+def changing(web: Path, monkeypatch: pytest.MonkeyPatch):
+    """The same web served by the test suite's server, whose sites change version."""
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
     with FixtureServer(web) as running:
         yield running
 
@@ -63,15 +78,15 @@ def _get(url: str, headers: dict[str, str] | None = None, proxy: str | None = No
         return error.code, error.read(), dict(error.headers)
 
 
-def _via_host(server: FixtureServer, host: str, path: str, headers: dict[str, str] | None = None):
+def _via_host(server: SampleWebServer, host: str, path: str, headers: dict[str, str] | None = None):
     return _get(server.url + path, {"Host": host, **(headers or {})})
 
 
-def _via_proxy(server: FixtureServer, url: str, headers: dict[str, str] | None = None):
+def _via_proxy(server: SampleWebServer, url: str, headers: dict[str, str] | None = None):
     return _get(url, headers, proxy=server.url)
 
 
-def _raw(server: FixtureServer, request_line: str, host: str = "alpha.test") -> int:
+def _raw(server: SampleWebServer, request_line: str, host: str = "alpha.test") -> int:
     """Send a request line verbatim (clients normalise ``..`` away) and return the status code."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(f"{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
@@ -79,25 +94,25 @@ def _raw(server: FixtureServer, request_line: str, host: str = "alpha.test") -> 
     return int(status_line.split()[1])
 
 
-def test_host_header_selects_the_site_folder(server: FixtureServer) -> None:
+def test_host_header_selects_the_site_folder(server: SampleWebServer) -> None:
     assert _via_host(server, "alpha.test", "/")[1] == b"<title>Alpha home</title>"
     assert _via_host(server, "beta.test", "/")[1] == b"<title>Beta home</title>"
 
 
-def test_proxy_style_absolute_uri_reaches_the_site(server: FixtureServer) -> None:
+def test_proxy_style_absolute_uri_reaches_the_site(server: SampleWebServer) -> None:
     status, body, headers = _via_proxy(server, "http://alpha.test/about")
     assert status == 200
     assert body == b"<title>Alpha about</title>"
     assert headers["Content-Type"] == "text/html; charset=utf-8"
 
 
-def test_www_prefix_case_and_port_map_to_the_same_site(server: FixtureServer) -> None:
+def test_www_prefix_case_and_port_map_to_the_same_site(server: SampleWebServer) -> None:
     assert _via_proxy(server, "http://www.alpha.test/about")[1] == b"<title>Alpha about</title>"
     assert _via_proxy(server, "http://ALPHA.Test:8080/about")[1] == b"<title>Alpha about</title>"
     assert _via_host(server, "WWW.Beta.test:80", "/")[1] == b"<title>Beta home</title>"
 
 
-def test_paths_map_to_files_with_html_and_index_fallbacks(server: FixtureServer) -> None:
+def test_paths_map_to_files_with_html_and_index_fallbacks(server: SampleWebServer) -> None:
     for path in ("/about", "/about.html", "/about?utm_source=x"):
         assert _via_proxy(server, "http://alpha.test" + path)[1] == b"<title>Alpha about</title>"
     for path in ("/team", "/team/", "/team/index.html"):
@@ -105,7 +120,7 @@ def test_paths_map_to_files_with_html_and_index_fallbacks(server: FixtureServer)
     assert _via_proxy(server, "http://alpha.test/index.html")[1] == b"<title>Alpha home</title>"
 
 
-def test_missing_page_and_missing_robots_are_404(server: FixtureServer) -> None:
+def test_missing_page_and_missing_robots_are_404(server: SampleWebServer) -> None:
     assert _via_proxy(server, "http://alpha.test/nope")[0] == 404
     assert _via_proxy(server, "http://alpha.test/about/")[0] == 404
     assert _via_proxy(server, "http://beta.test/robots.txt")[0] == 404
@@ -113,7 +128,7 @@ def test_missing_page_and_missing_robots_are_404(server: FixtureServer) -> None:
     assert (status, body) == (200, b"User-agent: *\nDisallow: /private/\n")
 
 
-def test_unknown_host_is_502_and_version_folders_are_not_hosts(server: FixtureServer) -> None:
+def test_unknown_host_is_502_and_version_folders_are_not_hosts(server: SampleWebServer) -> None:
     status, body, _ = _via_proxy(server, "http://nowhere.test/")
     assert status == 502
     assert b"nowhere.test" in body
@@ -121,7 +136,7 @@ def test_unknown_host_is_502_and_version_folders_are_not_hosts(server: FixtureSe
     assert _raw(server, "GET / HTTP/1.1", host="alpha.test@2") == 502
 
 
-def test_connect_is_not_supported(server: FixtureServer) -> None:
+def test_connect_is_not_supported(server: SampleWebServer) -> None:
     assert _raw(server, "CONNECT alpha.test:443 HTTP/1.1", host="alpha.test:443") == 501
 
 
@@ -129,7 +144,7 @@ def test_connect_is_not_supported(server: FixtureServer) -> None:
     "target",
     ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/../beta.test/index.html", "/team/../../secret.txt"],
 )
-def test_path_traversal_is_refused(server: FixtureServer, target: str) -> None:
+def test_path_traversal_is_refused(server: SampleWebServer, target: str) -> None:
     assert _raw(server, f"GET {target} HTTP/1.1") == 404
 
 
@@ -140,7 +155,7 @@ def test_resolve_file_stays_inside_the_site(web: Path) -> None:
     assert resolve_file(site, "/../alpha.test@2/index.html") is None
 
 
-def test_content_types_follow_the_extension(server: FixtureServer) -> None:
+def test_content_types_follow_the_extension(server: SampleWebServer) -> None:
     assert _via_proxy(server, "http://alpha.test/sitemap.xml")[2]["Content-Type"] == "application/xml; charset=utf-8"
     assert _via_proxy(server, "http://alpha.test/robots.txt")[2]["Content-Type"] == "text/plain; charset=utf-8"
     assert _via_proxy(server, "http://alpha.test/brochure.pdf")[2]["Content-Type"] == "application/pdf"
@@ -152,7 +167,7 @@ def test_html_declaring_another_charset_is_served_with_it() -> None:
     assert content_type(Path("x.html"), b"<p>plain</p>") == "text/html; charset=utf-8"
 
 
-def test_if_none_match_with_current_etag_gives_304(server: FixtureServer) -> None:
+def test_if_none_match_with_current_etag_gives_304(server: SampleWebServer) -> None:
     status, _, headers = _via_proxy(server, "http://alpha.test/about")
     assert status == 200 and headers["ETag"] and headers["Last-Modified"]
     status, body, _ = _via_proxy(server, "http://alpha.test/about", {"If-None-Match": headers["ETag"]})
@@ -160,7 +175,8 @@ def test_if_none_match_with_current_etag_gives_304(server: FixtureServer) -> Non
     assert _via_proxy(server, "http://alpha.test/about", {"If-None-Match": '"stale"'})[0] == 200
 
 
-def test_if_modified_since_gives_304_until_the_site_changes_version(server: FixtureServer) -> None:
+def test_if_modified_since_gives_304_until_the_site_changes_version(changing: FixtureServer) -> None:
+    server = changing
     _, _, headers = _via_proxy(server, "http://alpha.test/")
     since = {"If-Modified-Since": headers["Last-Modified"]}
     assert _via_proxy(server, "http://alpha.test/", since)[0] == 304
@@ -169,7 +185,8 @@ def test_if_modified_since_gives_304_until_the_site_changes_version(server: Fixt
     assert _via_proxy(server, "http://alpha.test/", since)[0] == 200
 
 
-def test_set_version_switches_folder_then_gone_then_back(server: FixtureServer) -> None:
+def test_set_version_switches_folder_then_gone_then_back(changing: FixtureServer) -> None:
+    server = changing
     _, _, first = _via_proxy(server, "http://alpha.test/")
     server.set_version("alpha.test", "2")
     status, body, second = _via_proxy(server, "http://alpha.test/")
@@ -184,12 +201,12 @@ def test_set_version_switches_folder_then_gone_then_back(server: FixtureServer) 
     assert _via_proxy(server, "http://alpha.test/")[1] == b"<title>Alpha home</title>"
 
 
-def test_set_version_to_a_missing_folder_is_an_error(server: FixtureServer) -> None:
+def test_set_version_to_a_missing_folder_is_an_error(changing: FixtureServer) -> None:
     with pytest.raises(ValueError):
-        server.set_version("alpha.test", "9")
+        changing.set_version("alpha.test", "9")
 
 
-def test_request_log_records_host_path_and_status(server: FixtureServer) -> None:
+def test_request_log_records_host_path_and_status(server: SampleWebServer) -> None:
     _via_proxy(server, "http://www.alpha.test/about?x=1")
     _via_proxy(server, "http://alpha.test/missing")
     _via_host(server, "beta.test", "/")
@@ -202,7 +219,7 @@ def test_request_log_records_host_path_and_status(server: FixtureServer) -> None
     ]
 
 
-def test_head_sends_headers_without_body(server: FixtureServer) -> None:
+def test_head_sends_headers_without_body(server: SampleWebServer) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"HEAD /about HTTP/1.1\r\nHost: alpha.test\r\nConnection: close\r\n\r\n")
         reply = b""
@@ -214,7 +231,7 @@ def test_head_sends_headers_without_body(server: FixtureServer) -> None:
     assert body == b""
 
 
-def test_hosts_lists_site_folders_without_versions_or_files(server: FixtureServer) -> None:
+def test_hosts_lists_site_folders_without_versions_or_files(server: SampleWebServer) -> None:
     assert server.hosts() == ["alpha.test", "beta.test"]
     assert server.url == f"http://127.0.0.1:{server.port}"
 
@@ -226,7 +243,7 @@ def test_normalize_host_strips_www_port_and_case() -> None:
 
 def test_module_command_serves_until_interrupted(web: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.fixture_server", str(web), "--port", "0"],
+        [sys.executable, "-m", "crawler.demo.server", str(web), "--port", "0"],
         stdout=subprocess.PIPE, text=True, cwd=REPO,
     )
     try:
@@ -256,14 +273,14 @@ def _site_text(host: str) -> str:
     return " ".join(p.read_text(encoding="utf-8", errors="replace") for p in (SAMPLE_WEB / host).rglob("*.html"))
 
 
-def test_sample_web_is_the_module_default_and_has_sites() -> None:
-    assert SAMPLE_WEB == REPO / "tests" / "fixtures" / "web"
-    assert len(FixtureServer(SAMPLE_WEB).hosts()) >= 18
+def test_sample_web_ships_inside_the_package_and_has_sites() -> None:
+    assert SAMPLE_WEB == REPO / "crawler" / "demo" / "web"
+    assert len(SampleWebServer(SAMPLE_WEB).hosts()) >= 18
 
 
 def test_every_labelled_site_exists_with_an_index_page() -> None:
     labels = _labels()
-    hosts = FixtureServer(SAMPLE_WEB).hosts()
+    hosts = SampleWebServer(SAMPLE_WEB).hosts()
     assert sorted(row["host"] for row in labels) == hosts
     for row in labels:
         assert row["host"].endswith(".test")
@@ -319,3 +336,40 @@ def test_sample_versions_change_what_the_sample_sites_say(monkeypatch: pytest.Mo
         assert _via_proxy(sample, "http://harpeth-infusion.test/ketamine-assisted-psychotherapy")[0] == 200
         sample.set_version("harpeth-infusion.test", "2")
         assert _via_proxy(sample, "http://harpeth-infusion.test/ketamine-assisted-psychotherapy")[0] == 404
+
+
+# -- the demo from an installed package -----------------------------------------------------
+
+
+def test_an_installed_package_runs_the_demo_outside_the_checkout(tmp_path: Path) -> None:
+    # `pip install .` into a fresh venv, offline: the package is built from a copy of the
+    # checkout with this environment's setuptools, and its dependencies are this
+    # environment's (a .pth file), so nothing is downloaded. Then `ketadir demo` runs in an
+    # empty folder, where only the installed copy can supply the sample web.
+    source = tmp_path / "source"
+    skipped = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", "out", ".pytest_cache",
+                                     ".hypothesis", "demo-data")
+    shutil.copytree(REPO, source, ignore=skipped)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "ketadir-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
+         "--no-build-isolation", str(source)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy", "pythonpath")}
+    demo = subprocess.run([str(venv / "bin" / "ketadir"), "demo"], cwd=elsewhere, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert f"Sample web of {len(SampleWebServer(SAMPLE_WEB).hosts())} sites" in demo.stdout
+    assert "Riverbend Psychedelic Therapy" in demo.stdout and (elsewhere / "demo-data" / "directory.csv").is_file()
+    where = subprocess.run([str(python), "-c", "import crawler.demo; print(crawler.demo.SAMPLE_WEB)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where).is_relative_to(purelib) and (Path(where) / "LABELS.csv").is_file()

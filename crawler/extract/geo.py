@@ -30,11 +30,19 @@ STATE_NAMES: dict[str, str] = {
     "PR": "Puerto Rico", "VI": "U.S. Virgin Islands",
 }  # fmt: skip
 
+# The fifty states and DC: where a provider in scope has its offices and licences. The
+# territories are left out of text reading, since their codes (AS, GU, PR) are everyday words
+# and abbreviations in English text.
+STATES: dict[str, str] = {code: name for code, name in STATE_NAMES.items() if code not in ("AS", "GU", "MP", "PR", "VI")}
+
 EARTH_RADIUS_MILES = 3958.8
 
+# Names, lower case, as written in text (with full stops) and as state_code cleans them (without).
 _STATE_BY_NAME: dict[str, str] = {
     **{name.lower().replace(".", ""): code for code, name in STATE_NAMES.items()},
     "washington dc": "DC",
+    "washington d.c.": "DC",
+    "d.c.": "DC",
     "virgin islands": "VI",
     "commonwealth of puerto rico": "PR",
     "mariana islands": "MP",
@@ -65,6 +73,16 @@ def state_code(text: str) -> str | None:
     if cleaned.upper() in STATE_NAMES:
         return cleaned.upper()
     return _STATE_BY_NAME.get(cleaned)
+
+
+def state_of_name(name: str) -> str | None:
+    """The code of one of STATES written out by name ("new mexico", "Washington D.C."), else None.
+
+    Unlike state_code, a two-letter code is not a name: in a footer or a list, "IN" or "ME"
+    is as likely a word as a state.
+    """
+    code = _STATE_BY_NAME.get(name.strip().lower())
+    return code if code in STATES else None
 
 
 def haversine_miles(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -1,0 +1,19 @@
+"""Text written by strangers, made safe to print on a terminal.
+
+Page text, server messages and failure reasons can carry escape sequences (CSI, OSC, C1) and
+control characters that a terminal would act on: colour, cursor moves, window titles, a
+bell. The one stripper below serves every place such text is kept or shown; it imports
+nothing heavy, since `ketadir search` prints through it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and newline, DEL, C1
+
+
+def terminal_safe(text: str) -> str:
+    """Remove escape sequences and control characters (tab and newline stay)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))

@@ -1,0 +1,205 @@
+"""The jobs that change a directory: a crawl run, a reindex, taking sites out.
+
+Each holds the data dir's crawl lock for its whole length, so two of them never write the
+same store and index at once. A crawl run, start to finish:
+
+1. take the lock, and mark any run still "running" as interrupted (its process died);
+2. register the seeds, start a run, and open one index session for the whole crawl, so a
+   busy or unreadable index stops the crawl before it starts;
+3. crawl in a child process; at each of its progress reports, index the sites its parse
+   workers decided since (sites hidden as gone wait until the crawl says whether they are back);
+4. record each site's outcome (answered, failed, gone after three failed runs, back);
+5. decide what is left (sites whose pages changed after their decision, gone ones, failed
+   decisions) and index it; the session commits;
+6. write the run's counts and its JSON report, and return the summary.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable, Container, Iterable, Iterator
+
+from crawler.crawl.run import CrawlFailed, Progress, crawl_in_subprocess
+from crawler.datadir import Paths, crawl_lock
+from crawler.items import Clinic
+from crawler.sites import site_of
+from crawler.store import Store
+from crawler.upkeep.refresh import RefreshResult, record_outcomes, refresh_sites
+
+__all__ = ["CrawlFailed", "CrawlSummary", "indexing", "reindex", "remove_sites", "run_crawl"]
+
+
+@dataclass
+class CrawlSummary:
+    """What one crawl run did; also the body of its JSON report."""
+
+    run: int
+    sites: int
+    pages: int
+    errors: int
+    changes: int
+    modalities: dict[str, int]  # clinics of the crawled sites by modality, most first
+    failed_sites: dict[str, str]  # site -> why no page of it answered
+    stats: dict[str, Any]  # the crawl process's Scrapy stats
+    report: Path | None = None
+
+
+def run_crawl(
+    paths: Paths,
+    seeds: list[tuple[str, str]],
+    max_pages_per_site: int | None = None,
+    overrides: dict[str, str] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> CrawlSummary:
+    """Crawl the (url, source) seeds, then decide and index every site touched.
+
+    on_start(run_id, sites) is called once the run is registered, on_progress at each
+    progress report of the crawl. Raises CrawlRunning while another job holds the lock and
+    CrawlFailed (the run is then marked failed) when the crawl process could not run.
+    """
+    paths.writable()
+    with crawl_lock(paths):
+        store = Store.open(paths.store)
+        try:
+            return _crawl_run(paths, store, seeds, max_pages_per_site, overrides, on_start, on_progress)
+        finally:
+            store.close()
+
+
+def _crawl_run(
+    paths: Paths,
+    store: Store,
+    seeds: list[tuple[str, str]],
+    max_pages_per_site: int | None,
+    overrides: dict[str, str] | None,
+    on_start: Callable[[int, int], None] | None,
+    on_progress: Callable[[Progress], None] | None,
+) -> CrawlSummary:
+    store.mark_interrupted_runs()  # we hold the lock, so any run still "running" died
+    sites = sorted({site_of(url) for url, _ in seeds})
+    with indexing(paths, store) as add_to_index:
+        indexed: set[str] = set()
+
+        def index_new_decisions(leave_out: Container[str] = ()) -> None:
+            """Index each site decided since the last finished crawl, once: the crawl's
+            workers decide sites as they finish, and decisions of an earlier crawl stopped
+            before indexing are taken along."""
+            for site in store.sites_decided_since_last_finished_run():
+                if site not in indexed and site not in leave_out and (clinic := store.clinic(site)) is not None:
+                    add_to_index(clinic)
+                    indexed.add(site)
+
+        for url, source in seeds:
+            store.add_site(site_of(url), url, source)
+        # Whether a site hidden as gone is back is known only once the crawl is over.
+        hidden = {row.site for row in store.sites() if row.gone}
+        run_id = store.start_run()
+        if on_start is not None:
+            on_start(run_id, len(sites))
+
+        def progressed(progress: Progress) -> None:
+            index_new_decisions(leave_out=hidden)
+            if on_progress is not None:
+                on_progress(progress)
+
+        try:
+            crawl_in_subprocess(
+                paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides, on_progress=progressed
+            )
+        except CrawlFailed:
+            store.finish_run(run_id, "failed")
+            raise
+        except KeyboardInterrupt:
+            store.finish_run(run_id, "interrupted")
+            raise
+        gone = record_outcomes(store, run_id, sites)
+        # The rest (a site whose pages changed after its decision, one gone, a decision that
+        # failed) are decided here; deciding a site again replaces it in the session.
+        undecided = set(store.sites_needing_decision()) | set(gone)
+        index_new_decisions(leave_out=undecided)
+        refresh_sites(store, sorted(undecided), add_to_index, run_id)
+    errors = store.fetch_errors(run_id)
+    run = store.run(run_id)
+    summary = CrawlSummary(
+        run=run_id,
+        sites=len(sites),
+        pages=sum(store.pages_in_run(run_id).values()),
+        errors=len(errors),
+        changes=store.change_count(run_id),
+        modalities=_count(clinic.modality for site in sites if (clinic := store.clinic(site))),
+        failed_sites=_failed_sites(store, sites),
+        stats=run.stats if run else {},
+    )
+    store.finish_run(
+        run_id, "finished", sites=summary.sites, pages=summary.pages, errors=summary.errors, changes=summary.changes
+    )
+    paths.reports.mkdir(exist_ok=True)
+    summary.report = paths.reports / f"run-{run_id:05d}.json"
+    report = {k: v for k, v in asdict(summary).items() if k != "report"}
+    report["fetch_errors"] = [asdict(error) for error in errors]
+    summary.report.write_text(json.dumps(report, indent=2, default=str))
+    return summary
+
+
+@contextmanager
+def indexing(paths: Paths, store: Store, rebuild: bool = False) -> Iterator[Callable[[Clinic], None]]:
+    """An index session taking clinics one by one, committed when the block ends without
+    error; rebuild replaces the index whole. A site marked gone is indexed as gone (hidden
+    from search unless asked for), as its registry entry says when it is added."""
+    from index.writer import index_writer
+
+    with index_writer(paths.index, rebuild=rebuild) as writer:
+
+        def add(clinic: Clinic) -> None:
+            site = store.site(clinic.site)  # read when added: a crawl can find a site gone
+            writer.upsert(clinic, status="gone" if site and site.gone else "active")
+
+        yield add
+
+
+def reindex(paths: Paths) -> RefreshResult:
+    """Rebuild the index from the store: every registered site decided again, nothing fetched."""
+    with crawl_lock(paths.writable()):
+        store = Store.open(paths.store)
+        try:
+            with indexing(paths, store, rebuild=True) as add_to_index:
+                return refresh_sites(store, [row.site for row in store.sites()], add_to_index)
+        finally:
+            store.close()
+
+
+def remove_sites(paths: Paths, sites: list[str]) -> None:
+    """Stop crawling sites and take them out of the directory; their history stays.
+    Raises store.NotRegistered, changing nothing, if any of them is not registered."""
+    from index.writer import index_writer
+
+    with crawl_lock(paths.writable()):
+        store = Store.open(paths.store)
+        try:
+            store.remove_sites(sites)
+        finally:
+            store.close()
+        if paths.index.exists():
+            with index_writer(paths.index) as writer:
+                for site in sites:
+                    writer.delete(site)
+
+
+def _failed_sites(store: Store, sites: list[str]) -> dict[str, str]:
+    failed = {}
+    for site in sites:
+        row = store.site(site)
+        if row and row.last_status and row.last_status.startswith("error"):
+            failed[site] = row.last_status[len("error: ") :]
+    return failed
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
