@@ -284,6 +284,7 @@ def _read_site(pages: list[Page]) -> _Site:
     _read_team(pages, sentences, signals)
     publisher = _read_publisher(pages, sentences, ctx, signals, readings)
     _read_brand(pages, ctx, signals)
+    _read_route_pages(pages, ctx, signals)
     _read_referrer_pages(pages, ctx, signals)
     ketamine_mentions = sum(1 for s in sentences if V.KETAMINE.search(s.text)) + sum(
         1 for p in pages if V.KETAMINE.search(p.title)
@@ -469,19 +470,25 @@ def _organisations(text: str) -> list[str]:
     return found
 
 
-def _brand_voice(text: str, brand: set[str]) -> bool:
-    """'<Clinic> offers ...', 'At <Clinic> we ...', 'visit <Clinic>'s website': the practice speaking."""
-    for name in brand | set(_organisations(text)):
-        i = text.find(name)
-        if i < 0:
-            continue
-        before, after = text[:i], text[i + len(name):]
-        relative = re.match(r"\s*(?:that|which|who)\b", after)  # "a clinic that offers": someone else
-        if V.BRAND_VERB.search(after) and not relative and not V.REPORTED.search(after[:40]):
-            return True
-        if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
-            return True
-    return False
+def _brand_voice(text: str, brand: set[str]) -> Cue | None:
+    """'<Clinic> offers ...', 'At <Clinic> we ...', 'visit <Clinic>'s website': a practice speaking.
+    The site's own name is the provider speaking; another practice named in the text (a news
+    story's, a directory's listing) offers something too, but not as this site."""
+    organisations = set(_organisations(text)) - brand
+    # A site whose own name is unknown (a saved page, a bare text) speaks through the practice it names.
+    own, other = (brand, organisations) if brand else (organisations, set())
+    for names, cue in ((own, _BRAND), (other, _OTHER_BRAND)):
+        for name in names:
+            i = text.find(name)
+            if i < 0:
+                continue
+            before, after = text[:i], text[i + len(name):]
+            relative = re.match(r"\s*(?:that|which|who)\b", after)  # "a clinic that offers": someone else
+            if V.BRAND_VERB.search(after) and not relative and not V.REPORTED.search(after[:40]):
+                return cue
+            if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
+                return cue
+    return None
 
 
 def _therapy_org(text: str) -> bool:
@@ -505,8 +512,9 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
             return c
-    if _brand_voice(clause, ctx.brand):
-        return _BRAND
+    named = _brand_voice(clause, ctx.brand)
+    if named is not None:
+        return named
     if s.lead and tag in V.LIST_TAGS and _lead_voice(s.lead):
         return _LEAD_IN
     if s.tagline:
@@ -518,6 +526,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
 
 _BRAND = Cue("offer.brand-voice", "offer", prefiltered(r"."), 1.0,
              says="the practice named as the one who does it ('<Clinic> offers...', 'at <Clinic>')")
+_OTHER_BRAND = Cue("offer.named-practice", "offer", prefiltered(r"."), 0.5,
+                   says="a practice named in the text as the one who does it (not the site's own name)")
 
 
 def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str, str]:
@@ -933,6 +943,20 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
                 signals.add("provider", 0.5, s, "provider.structured-data", "provider")
                 signals.add("identity", 0.5, s, "provider.structured-data", "provider")
                 return
+
+
+def _read_route_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
+    """A practice's page named for a route ("IV Ketamine Infusions", "Spravato Treatment") is
+    that route offered, at half the weight of a sentence that offers it."""
+    for page in pages:
+        if page.kind not in ("home", "services", "pricing") or page.url in ctx.foreign_pages:
+            continue
+        for r in ctx.page_routes.get(page.url, []):
+            if signals.score(f"service:{r}") < SERVICE_MIN or not any(
+                e.rule == "service.page-about-route" for e in signals.evidence.get(f"service:{r}", [])
+            ):
+                signals.add(f"service:{r}", 0.5 * KIND_WEIGHT[page.kind], _site_sentence(page.title, page, "title"),
+                            "service.page-about-route", "offer")
 
 
 def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:

@@ -763,7 +763,11 @@ PUBLISHER_CUES = CueTable(
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
         r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
         r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
-        r"\bmore stories\b", 1.0, says="news or magazine voice"),
+        r"\bmore stories\b|^Advertisement$|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
+        r"\bstaff (?:writer|reporter)\b|\bcontributing (?:writer|editor)\b", 1.0, says="news or magazine voice"),
+    cue("publisher.quoted", "publisher",
+        r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
+        r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
         r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|find (?:a|an|the right|"
         r"your) (?:provider|clinic|therapist|practitioner|ketamine)|near (?:you|where you live)|browse (?:by|all)|"
