@@ -304,14 +304,11 @@ def test_restrictions_and_comparisons_of_its_own_offers_deny_nothing():
 
 
 def test_every_cue_is_named_data_with_a_role_a_weight_and_words_for_readers():
-    tables = (cues.OFFER_CUES, cues.OWN_THERAPY_CUES, cues.OUTSIDE_THERAPY_CUES, cues.NEGATION_CUES,
-              cues.PUBLISHER_CUES, cues.EXPLAINER_CUES)
-    names = [c.name for table in tables for c in table]
+    names = [c.name for table in cues.TABLES for c in table] + list(cues.READINGS)
     assert len(names) == len(set(names))
-    for table in tables:
-        for c in table:
-            assert c.role in cues.ROLES and c.name.startswith(c.role.replace("negated", "negated") + ".")
-            assert 0 < c.weight <= 1.5 and c.says
+    for c in cues.CUES_BY_NAME.values():
+        assert c.role in cues.ROLES and c.says
+        assert 0 <= c.weight <= 1.5
 
 
 def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_its_rule():
@@ -321,6 +318,8 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
         assert DECISION_RULES[decision.rule].modality == decision.modality
         assert decision.evidence and all(e.rule and e.role for e in decision.evidence), name
         assert all(e.role in cues.ROLES for e in decision.evidence)
+        # ... and the cue is an entry of crawler.extract.cues, with words for a reader.
+        assert all(e.rule in cues.CUES_BY_NAME and cues.describe(e.rule) != e.rule for e in decision.evidence)
 
 
 def test_sentence_readings_give_each_sentence_one_role():

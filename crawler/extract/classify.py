@@ -52,9 +52,7 @@ REGION_WEIGHT = {"main": 1.0, "header": 0.5}
 # Publishers name themselves in footers ("Contact the newsroom") as much as in their text.
 PUBLISHER_REGION_WEIGHT = {"main": 1.0, "header": 0.5, "footer": 0.5, "nav": 0.25, "aside": 0.25}
 _MENU_TAGS = ("li", "a", "button", "option", "label")
-FOREIGN_PAGE_WEIGHT = 0.2
-CONTACT_WEIGHT = 0.3  # a phone link or a booking button: someone to call, not yet an offer
-BRAND_WEIGHT = 0.9  # a practice named for ketamine or infusions ("<Town> Ketamine Infusions")  # a profile or listing of someone else on a directory
+FOREIGN_PAGE_WEIGHT = 0.2  # a profile or listing of someone else on a directory
 
 # Decision thresholds on pooled weights (one plain offer sentence on a services page is 1.0).
 PROVIDER_MIN = 0.9  # below this the site never speaks as a ketamine provider
@@ -74,12 +72,9 @@ TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is ha
 
 ROUTE_SERVICES = ("iv-infusion", "im-injection", "esketamine-nasal", "oral-sublingual", "at-home")
 
-_WEAK_VOICE = Cue("offer.first-person-mention", "offer", V.FIRST_PERSON, 0.3,
-                  says="the provider speaking in the first person")
-_LEAD_IN = Cue("offer.lead-in-list", "offer", prefiltered(r"."), 0.9,
-               says="a list introduced by the provider ('With me, a round would involve:')")
-_TAGLINE = Cue("offer.tagline", "offer", prefiltered(r"."), 0.75,
-               says="a tagline under the headline naming what the practice treats")
+_WEAK_VOICE = V.READINGS["offer.first-person-mention"]
+_LEAD_IN = V.READINGS["offer.lead-in-list"]
+_TAGLINE = V.READINGS["offer.tagline"]
 _BOOKING_BUTTON = prefiltered(
     r"^(?:book|schedule|request|make)(?: (?:now|online|today|an? (?:appointment|consult\w*|visit|session|infusion)|"
     r"your (?:appointment|consult\w*|visit|session|infusion)))?\s*[!.→>»]?$|^(?:call|text) (?:us|now|today)\b",
@@ -524,10 +519,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     return None
 
 
-_BRAND = Cue("offer.brand-voice", "offer", prefiltered(r"."), 1.0,
-             says="the practice named as the one who does it ('<Clinic> offers...', 'at <Clinic>')")
-_OTHER_BRAND = Cue("offer.named-practice", "offer", prefiltered(r"."), 0.5,
-                   says="a practice named in the text as the one who does it (not the site's own name)")
+_BRAND = V.READINGS["offer.brand-voice"]
+_OTHER_BRAND = V.READINGS["offer.named-practice"]
 
 
 def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str, str]:
@@ -802,7 +795,7 @@ def _read_in_house_therapy(
     elif medicine and weight_v >= 0.75 and (therapy or block_kap or ctx.therapist_practice) and _PARTNER_PRESCRIBER.search(
         clause
     ):
-        signals.add("kap", weight * 0.5, s, _PARTNER.name, "own-therapy")
+        signals.add("kap", weight * _PARTNER.weight, s, _PARTNER.name, "own-therapy")
         found = _PARTNER
     elif voice is not None and weight_v >= 0.75 and kap_loose and not kap_specific:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
@@ -836,8 +829,7 @@ def _own_therapy_cue(part: _Clause, plain: str, weight_v: float, therapy_in_view
     return None
 
 
-_PARTNER = Cue("own-therapy.partner-prescriber", "own-therapy", _PARTNER_PRESCRIBER, 0.5,
-               says="a therapist working with a partner prescriber")
+_PARTNER = V.READINGS["own-therapy.partner-prescriber"]
 _GROUPS = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b|\bcircles?\b",
     re.I,
@@ -899,10 +891,10 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
         text = " ".join(b.text for b in page.blocks if b.region == "main")
         if not (_THERAPIST_CREDENTIAL.search(text) and _PRESCRIBER_CREDENTIAL.search(text)):
             continue
+        team = V.READINGS["own-therapy.team-page"]
         for s in sentences:
             if s.url == page.url and s.region == "main" and _THERAPIST_CREDENTIAL.search(s.text):
-                signals.add("kap-team", KIND_WEIGHT[page.kind] * (s.weight > 0.5), s, "own-therapy.team-page",
-                            "own-therapy")
+                signals.add("kap-team", s.weight, s, team.name, team.role)
                 break
 
 
@@ -919,44 +911,47 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     for name in sorted(ctx.brand, key=len, reverse=True):
         if V.KETAMINE_BRAND.search(name) and not V.MEDIA_BRAND.search(name):
             s = _site_sentence(name, home, "title")
-            signals.add("provider", BRAND_WEIGHT, s, "provider.ketamine-name", "provider")
-            signals.add("identity", BRAND_WEIGHT, s, "provider.ketamine-name", "provider")
+            named = V.READINGS["provider.ketamine-name"]
+            signals.add("provider", named.weight, s, named.name, named.role)
+            signals.add("identity", named.weight, s, named.name, named.role)
             # A business named for a route gives it: "<Town> Ketamine Infusions".
             for r, p in V.ROUTES.items():
                 if p.search(name) and r != "at-home":
-                    signals.add(f"service:{r}", 0.5, s, "provider.ketamine-name", "provider")
-                    signals.add("medical-ketamine", 0.3, s, "provider.ketamine-name", "provider")
+                    signals.add(f"service:{r}", 0.5, s, named.name, named.role)
+                    signals.add("medical-ketamine", 0.3, s, named.name, named.role)
             break
     # A practice can be phoned or booked: a phone link, or a booking button in its menus.
     for page in pages:
         booking = next((b for b in page.blocks if b.tag in ("a", "button", "li") and _BOOKING_BUTTON.match(b.text)), None)
         if page.tel_links or booking is not None:
             label = booking.text if booking is not None else f"tel:{page.tel_links[0]}"
-            signals.add("identity", CONTACT_WEIGHT, _site_sentence(label, page, "a"), "provider.phone-or-booking",
-                        "provider")
+            contact = V.READINGS["provider.phone-or-booking"]
+            signals.add("identity", contact.weight, _site_sentence(label, page, "a"), contact.name, contact.role)
             break
     for page in pages:
         for obj in page.structured:
             if types_of(obj) & PROVIDER_TYPES:
                 label = f"{obj.get('name') or page.title} ({', '.join(sorted(types_of(obj)))})"
                 s = _site_sentence(label, page, "json-ld")
-                signals.add("provider", 0.5, s, "provider.structured-data", "provider")
-                signals.add("identity", 0.5, s, "provider.structured-data", "provider")
+                typed = V.READINGS["provider.structured-data"]
+                signals.add("provider", typed.weight, s, typed.name, typed.role)
+                signals.add("identity", typed.weight, s, typed.name, typed.role)
                 return
 
 
 def _read_route_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     """A practice's page named for a route ("IV Ketamine Infusions", "Spravato Treatment") is
     that route offered, at half the weight of a sentence that offers it."""
+    cue = V.READINGS["service.page-about-route"]
+    counted: set[str] = set()  # a route counts once, however many of its pages there are
     for page in pages:
         if page.kind not in ("home", "services", "pricing") or page.url in ctx.foreign_pages:
             continue
         for r in ctx.page_routes.get(page.url, []):
-            if signals.score(f"service:{r}") < SERVICE_MIN or not any(
-                e.rule == "service.page-about-route" for e in signals.evidence.get(f"service:{r}", [])
-            ):
-                signals.add(f"service:{r}", 0.5 * KIND_WEIGHT[page.kind], _site_sentence(page.title, page, "title"),
-                            "service.page-about-route", "offer")
+            if r not in counted:
+                counted.add(r)
+                signals.add(f"service:{r}", cue.weight * KIND_WEIGHT[page.kind], _site_sentence(page.title, page, "title"),
+                            cue.name, cue.role)
 
 
 def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
@@ -966,8 +961,9 @@ def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) ->
         heads = [page.title] + [b.text for b in page.blocks if b.region == "main" and b.tag in ("h1", "h2")]
         for head in heads:
             if V.FOR_REFERRERS.search(head):
-                signals.add("adjunctive-referral", 0.8 * KIND_WEIGHT.get(page.kind, 0.8) / 0.8 * 0.8,
-                            _site_sentence(head, page, "h1"), "outside-therapy.page-for-referrers", "outside-therapy")
+                cue = V.READINGS["outside-therapy.page-for-referrers"]
+                signals.add("adjunctive-referral", cue.weight * KIND_WEIGHT.get(page.kind, 0.8),
+                            _site_sentence(head, page, "h1"), cue.name, cue.role)
                 return
 
 
@@ -997,21 +993,23 @@ def _read_publisher(
             if i is not None and c.weight >= 1.0 and readings[i].role in ("offer", "explainer", "other"):
                 readings[i] = SentenceReading(s.text, s.url, "publisher", c.name)
         if _is_speaker_turn(s, ctx):
-            count("publisher.interview-turn", 0.5, s)
+            count("publisher.interview-turn", V.READINGS["publisher.interview-turn"].weight, s)
     for title in {p.title: p for p in pages if p.title}.values():
         for c in V.PUBLISHER_CUES.all(title.title):
             count(c.name, c.weight * PUBLISHER_REGION_WEIGHT["header"], _site_sentence(title.title, title, "title"))
     for name in ctx.brand:
         if V.MEDIA_BRAND.search(name):
             home = next((p for p in pages if p.kind == "home"), pages[0])
-            count("publisher.media-name", 1.5, _site_sentence(name, home, "title"))
+            count("publisher.media-name", V.READINGS["publisher.media-name"].weight, _site_sentence(name, home, "title"))
             break
     for page in pages:
         if page.url in ctx.foreign_pages:
-            count("publisher.listing-page", 1.5, _site_sentence(page.title, page, "title"))
+            count("publisher.listing-page", V.READINGS["publisher.listing-page"].weight,
+                  _site_sentence(page.title, page, "title"))
         for obj in page.structured:
             if types_of(obj) & PUBLISHER_TYPES:
-                count("publisher.structured-data", 1.0, _site_sentence(page.title, page, "json-ld"))
+                count("publisher.structured-data", V.READINGS["publisher.structured-data"].weight,
+                      _site_sentence(page.title, page, "json-ld"))
     return sum(per_cue.values())
 
 

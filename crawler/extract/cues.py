@@ -826,3 +826,47 @@ EXPLAINER_CUES = CueTable(
         r"\b(?:many|some|most) (?:people|patients|providers|clinics|physicians|doctors)\b|\b(?:people|anyone) "
         r"(?:with|who)\b|\bmental health professionals\b", 0.5, says="people in general"),
 )
+
+
+# Readings the classifier makes from more than one clause's wording (where a sentence sits,
+# the site's name, its structured data, a page's title) or when no cue fired: named here too,
+# so every piece of evidence traces back to an entry of this module.
+def _reading(name: str, role: str, weight: float, says: str) -> Cue:
+    return Cue(name, role, prefiltered(r"."), weight, ANYWHERE, says)
+
+
+READINGS: dict[str, Cue] = {
+    c.name: c
+    for c in (
+        _reading("offer.brand-voice", "offer", 1.0, "the practice named as the one who does it ('<Clinic> offers...')"),
+        _reading("offer.named-practice", "offer", 0.5, "a practice named in the text, not the site's own name"),
+        _reading("offer.lead-in-list", "offer", 0.9, "a list introduced by the provider ('A round involves:')"),
+        _reading("offer.tagline", "offer", 0.75, "the tagline under the headline, naming what is treated"),
+        _reading("offer.first-person-mention", "offer", 0.3, "the provider speaking in the first person"),
+        _reading("own-therapy.partner-prescriber", "own-therapy", 0.5, "a therapist working with a partner prescriber"),
+        _reading("own-therapy.team-page", "own-therapy", 0.9, "licensed therapists on the team page beside the prescriber"),
+        _reading("outside-therapy.page-for-referrers", "outside-therapy", 0.8, "a page written for referring therapists"),
+        _reading("provider.ketamine-name", "provider", 0.9, "a practice named for ketamine or infusions"),
+        _reading("provider.structured-data", "provider", 0.5, "structured data describing a clinic or practice"),
+        _reading("provider.phone-or-booking", "provider", 0.3, "a phone link or a booking button"),
+        _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
+        _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society or a guide"),
+        _reading("publisher.listing-page", "publisher", 1.5, "a profile or listing page of someone else"),
+        _reading("publisher.structured-data", "publisher", 1.0, "structured data describing an article or a study"),
+        _reading("publisher.interview-turn", "publisher", 0.5, "turns of an interview or a comment thread"),
+        _reading("publisher.site", "publisher", 0.0, "part of a site that reads as a publisher"),
+        _reading("condition.listed", "offer", 0.5, "a condition listed under a heading such as 'What we treat'"),
+        _reading("condition.named", "other", 0.4, "a condition named near the treatment"),
+        _reading("service.named", "offer", 0.5, "a service named beside an offer"),
+        _reading("ketamine.mentioned", "explainer", 0.1, "ketamine mentioned without an offer"),
+        _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
+    )
+}
+TABLES = (OFFER_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
+CUES_BY_NAME: dict[str, Cue] = {c.name: c for table in TABLES for c in table} | READINGS
+
+
+def describe(rule: str) -> str:
+    """A cue in a reader's words: "offer: procedure text in the passive"."""
+    found = CUES_BY_NAME.get(rule)
+    return f"{ROLE_WORDS.get(found.role, found.role)}: {found.says}" if found else rule
