@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.extract.prefilter import Matcher, any_of, prefiltered
+from crawler.extract.prefilter import Matcher, anchored, any_of, prefiltered
 
 ROLES = ("offer", "own-therapy", "outside-therapy", "negated", "explainer", "publisher", "provider", "other")
 
@@ -63,12 +63,7 @@ class Where:
 ANYWHERE = Where()
 
 
-def source(pattern: Matcher) -> str:
-    """The regex text behind a pattern, prefiltered or not."""
-    return pattern.pattern if isinstance(pattern, re.Pattern) else pattern.pattern.pattern
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # cues are compared by identity: each entry is one cue
 class Cue:
     """One named reading of a clause: what it matches, what it means and how much it counts."""
 
@@ -95,7 +90,7 @@ class CueTable:
         self.cues = cues
         # Cues tied to where a text starts or ends: a search of the whole paragraph cannot stand
         # for them, so they are always tried.
-        self.anchored = tuple(c for c in cues if "^" in source(c.pattern) or "$" in source(c.pattern))
+        self.anchored = tuple(c for c in cues if anchored(c.pattern))
         self.within = lru_cache(maxsize=4096)(self._within)
 
     def __iter__(self):  # noqa: ANN204 - an iterator of cues

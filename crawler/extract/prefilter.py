@@ -78,6 +78,26 @@ def _anchored_at_start(pattern: re.Pattern[str]) -> bool:
     )
 
 
+def anchored(pattern: Matcher) -> bool:
+    """Whether any part of a pattern is tied to where the text starts or ends (^, $, \\A, \\Z):
+    such a pattern can match a clause without matching the paragraph the clause is part of."""
+    compiled = pattern.pattern if isinstance(pattern, Prefiltered) else pattern
+    stack = [sre_parse.parse(compiled.pattern, compiled.flags)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sre_parse.SubPattern):
+            for op, av in node:
+                if op is sre.AT and av in _EDGES:
+                    return True
+                stack.append(av)
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return False
+
+
+_EDGES = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_END, sre.AT_END_STRING)
+
+
 def any_of(patterns: Iterable[Matcher]) -> Matcher:
     """One pattern that finds a match exactly where one of these would: a single pass of the
     regex engine instead of one call per pattern, for the many clauses that match none of
