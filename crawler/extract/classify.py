@@ -217,6 +217,8 @@ class _Context:
     menu_pages: set[str] = field(default_factory=set)  # pages headed "Our services", "Treatments"...
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
+    ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
+    ketamine_named: bool = False  # the site's own name names ketamine
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
@@ -292,7 +294,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     main_text = " ".join(s.text for s in sentences if s.region == "main")
     ctx = _Context(
         brand=brand,
-        therapist_practice=bool(V.THERAPIST_SELF.search(main_text))
+        therapist_practice=bool(V.THERAPIST_SELF.search(main_text) or V.THERAPY_PRACTICE_SELF.search(main_text))
         or any(V.THERAPY_BRAND.search(b) and not V.KETAMINE_BRAND.search(b) for b in brand),
         ketamine_pages=_ketamine_pages(pages),
         topic_pages={p.url for p in pages if _about_ketamine(p)},
@@ -302,6 +304,12 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.foreign_pages = {p.url for p in pages if V.FOREIGN_PAGE.search(_own_title(p, brand))}
     ctx.voiced_pages = {s.url for s in sentences if s.region == "main" and _WE.search(s.text)}
+    ctx.ketamine_titled = {
+        p.url for p in pages
+        if V.KETAMINE.search(p.title)
+        or any(b.tag in V.HEADING_TAGS and b.region == "main" and V.KETAMINE.search(b.text) for b in p.blocks)
+    }
+    ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand)
     ctx.infusion_is_a_name = any(
         V.NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
     )
@@ -406,7 +414,10 @@ def _sentences(pages: list[Page]) -> Iterable[_Sentence]:
 
 def _is_tagline(text: str) -> bool:
     """A short line without a finite verb: "IV ketamine for depression and chronic pain"."""
-    return 2 <= text.count(" ") <= 15 and not _FINITE_VERB.search(text) and not text.endswith(":")
+    return (
+        2 <= text.count(" ") <= 15 and not _FINITE_VERB.search(text) and not text.endswith(":")
+        and not V.BYLINE.search(text)
+    )
 
 
 class _Clause(NamedTuple):
@@ -440,8 +451,11 @@ def _brand_names(pages: list[Page]) -> set[str]:
             candidates.append(page.title)
         for candidate in candidates:
             candidate = candidate.strip()
-            if all(w.lower().strip(",.") in _GENERIC_CAPS for w in candidate.split()):
+            words = candidate.split()
+            if all(w.lower().strip(",.") in _GENERIC_CAPS for w in words):
                 continue  # "Ketamine-Assisted Psychotherapy" names a treatment, not a practice
+            if len(words) > 6 or sum(w[:1].islower() for w in words) > 1:
+                continue  # "EHR and practice software for ketamine clinics": a description, not a name
             if 2 < len(candidate) < 60:
                 names.add(candidate)
                 first = candidate.split()[0]
@@ -497,6 +511,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     """The cue by which a clause speaks as the provider offering something, if any."""
     if (V.SUBORDINATE if subordinate else V.CONCESSION).match(clause) or V.GENERIC_SUBJECT.match(clause):
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
+    if V.BYLINE.search(clause):
+        return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
         return V.OFFER_CUES.cues[0]
@@ -574,11 +590,23 @@ def _clause_routes(s: _Sentence, clause: str, ctx: _Context, names_ketamine: boo
     if naming:
         return []  # "we call our treatments infusions": a name, not the route given
     found = list(routes)
+    if not names_ketamine and not _ketamine_in_view(s, ctx):
+        found = [r for r in found if r not in V.GENERIC_ROUTES]  # "joint injections" on a clinic's list
     if ctx.infusion_is_a_name and "iv-infusion" in found and not iv_proper:
         found.remove("iv-infusion")
     if this_route:
         found += ctx.routes_in_heading(s.heading)
     return found
+
+
+def _ketamine_in_view(s: _Sentence, ctx: _Context) -> bool:
+    """Ketamine named in the sentence's heading or list lead-in, in its page's title or headings,
+    or in the site's own name."""
+    return (
+        bool(V.KETAMINE.search(s.heading) or V.KETAMINE.search(s.lead))
+        or s.url in ctx.ketamine_titled
+        or ctx.ketamine_named
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -587,8 +615,9 @@ def _routes_in(text: str) -> tuple[tuple[str, ...], bool, bool, bool, bool]:
     and is read again as the context of the clauses beside it."""
     if not V.ANY_ROUTE.search(text):
         return (), bool(V.OTHER_DRUG.search(text)), False, False, bool(V.THIS_ROUTE.search(text))
+    offered = V.ROUTE_RULED_OUT.sub(" ", text)
     return (
-        tuple(r for r, p in V.ROUTES.items() if p.search(text)),
+        tuple(r for r, p in V.ROUTES.items() if p.search(offered)),
         bool(V.OTHER_DRUG.search(text)),
         bool(V.NAMING.search(text)),
         bool(V.IV_PROPER.search(text)),
@@ -779,11 +808,9 @@ def _read_in_house_therapy(
     ):
         signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
-    medicine = (
-        block_medicine
-        or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
-        or s.topic_page and bool(_SESSION_WORD.search(clause))
-    )
+    # The medicine in view: named around the clause, or the page is about it (an own-therapy cue
+    # that speaks of therapy in general also needs a session word, see _NEEDS_SESSION).
+    medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
     in_view = therapy or block_kap or ctx.therapist_practice  # a nurse who "stays with you" is not a therapist
     found = _own_therapy_cue(part, plain, weight_v, in_view, ctx) if medicine else None
     weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
@@ -1086,7 +1113,8 @@ def _services(signals: _Signals, modality: str) -> list[str]:
         r
         for r in ROUTE_SERVICES
         if signals.score(f"service:{r}") >= SERVICE_MIN
-        and signals.score(f"service:{r}") > signals.score(f"against:service:{r}")
+        # "We will no longer offer Spravato" outweighs mentions of it, unless offers are plain.
+        and signals.score(f"service:{r}") > 2 * signals.score(f"against:service:{r}")
     ]
     if modality == "kap":
         found += ["kap-individual", "psychotherapy"]

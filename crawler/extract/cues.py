@@ -140,7 +140,8 @@ ROUTES: dict[str, Matcher] = {
     ),
     "oral-sublingual": prefiltered(
         r"\blozenges?\b|\bsublingual(?:ly)?\b|\btroches?\b|\bRDTs?\b|\brapid[- ]dissolv\w+ tablets?\b|"
-        r"\boral ketamine\b|\bketamine tablets?\b|\bby mouth\b|\bunder the tongue\b|\bbuccal(?:ly)?\b",
+        r"\boral ketamine\b|\bketamine tablets?\b|\bby mouth\b|\bunder the tongue\b|\bbuccal(?:ly)?\b|"
+        r"\bdissolv\w* tablets?\b|\btablets? (?:that )?(?:dissolve|melt)",
         re.I,
     ),
     "at-home": prefiltered(
@@ -152,10 +153,18 @@ ROUTES: dict[str, Matcher] = {
     ),
 }
 ANY_ROUTE = any_of(ROUTES.values())
+# Routes named only to be ruled out: "no needle left in your vein", "lozenges instead of an IV".
+ROUTE_RULED_OUT = prefiltered(
+    r"\b(?:no|without|not an?|instead of|rather than|in place of)\b[^.;,—–-]{0,50}", re.I
+)
+# Route words that name other treatments as often ("joint injections", "IV fluids") count for
+# ketamine only where ketamine is in view: the clause, its heading, or the page's title.
+GENERIC_ROUTES = frozenset({"iv-infusion", "im-injection"})
 # Infusions of other things on a wellness menu are not a ketamine route.
 OTHER_DRUG = prefiltered(
     r"\b(?:vitamins?|NAD\+?|hydration|nutrients?|myers|iron|b12|botox|nitrous|TMS|ECT|antibiotics?|chemo\w*|"
-    r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?)\b",
+    r"IVIG|immunoglobulin|saline|fluids|semaglutide|weight loss|peptides?|joint|steroids?|cortisone|trigger[- ]point|"
+    r"epidurals?|nerve blocks?|flu|vaccin\w*|allergy|testosterone|fillers?|PRP|biops\w*|insulin|iron)\b",
     re.I,
 )
 ROUTE_NOUNS = prefiltered(
@@ -181,7 +190,9 @@ THERAPY_WORD = prefiltered(
 )
 # Whatever a page is about, a heading or title naming ketamine makes its prose ketamine prose.
 TOPIC_TITLE = prefiltered(
-    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\binfusions?\b|\bpsychedelic", re.I
+    r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\binfusions?\b|\bpsychedelic|\b(?:medicine|dosing) (?:sessions?|"
+    r"meetings?|days?)\b|\bexpanded[- ]state\b",
+    re.I,
 )
 CONDITIONS: dict[str, Matcher] = {
     "depression": prefiltered(
@@ -264,6 +275,12 @@ THERAPIST_SELF = prefiltered(
     r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
+# The site calls itself a therapy practice, or its own writers sign as therapists.
+THERAPY_PRACTICE_SELF = prefiltered(
+    r"\b(?:is|are|we're|we’re|we are) an? (?:[\w-]+ ){0,3}(?:therapy|psychotherapy|counseling|counselling|psychology|"
+    r"mental health) (?:practice|group|collective|center|centre|clinic)\b|"
+    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:LMHC|LCSW|LICSW|LPC|LPCC|LMFT|MFT|PsyD|Psy\.D\.|PhD, licensed psychologist)\b"
+)
 THERAPY_BRAND = prefiltered(
     r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|Psychology|LCSW|LMFT|MFT|LPC|DBT|Mindfulness)\b"
 )
@@ -337,6 +354,11 @@ LEADING_SUBCLAUSE = prefiltered(
     r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?)\b|(?-i:[A-Z][a-z]))",
     re.I,
 )
+# A post's byline or dateline: who wrote it and when, not who offers what.
+BYLINE = prefiltered(
+    r"^(?:Posted|Published|Updated|Written|Reviewed|Medically reviewed|By)\b|\b(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December) \d{1,2}, \d{4}\b"
+)
 # A leading subordinate clause concedes or sets a condition; it offers nothing by itself.
 SUBORDINATE = prefiltered(
     r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with)|If|When|Once|Until|Unless|Since|Because|While)\b", re.I
@@ -379,7 +401,8 @@ OFFER_CUES = CueTable(*sorted((
         r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
         says="the provider says what it will do ('we will review your history')"),
     cue("offer.our-staff-acts", "offer",
-        r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|"
+        r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+"
+        r"[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|has|have|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
@@ -387,7 +410,8 @@ OFFER_CUES = CueTable(*sorted((
         r"manage\w*|observe\w*|see\w*)\b", 1.0,
         says="the provider's own staff at work ('our nurse will place the IV')"),
     cue("offer.staff-acts", "offer",
-        r"\b(?:the|a|an|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|"
+        r"\b(?:the|a|an|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+"
+        r"(?:\s+[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
@@ -777,7 +801,10 @@ PUBLISHER_CUES = CueTable(
         r"(?:professional )?(?:association|society|college|academy) (?:of|for)\b|scope of practice|"
         r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
     cue("publisher.vendor", "publisher",
-        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|"
+        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:ketamine|infusion|IV|"
+        r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|charting|billing|app)\b[^.;]{0,40}"
+        r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,2}(?:clinics|practices|providers|clinicians)|"
+        r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
         r"for your (?:clinic|practice))\b", 0.8, says="selling to clinics rather than treating patients"),
@@ -785,7 +812,9 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
         r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
         r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
-        r"provide (?:any )?(?:medical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+        r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+        r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
+        r"patients)\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
         r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
         r"\bofficial website of\b|\bfor education(?:al purposes)? only\b|\b(?:an )?independent (?:guide|resource|"
