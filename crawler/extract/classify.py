@@ -583,8 +583,13 @@ _ROLE_RANK = {r: i for i, r in enumerate(
 )}
 
 
-def _clause_routes(s: _Sentence, clause: str, ctx: _Context, names_ketamine: bool) -> list[str]:
-    routes, other_drug, naming, iv_proper, this_route = _routes_in(clause)
+def _clause_routes(
+    s: _Sentence, clause: str, ctx: _Context, names_ketamine: bool, with_ruled_out: bool = False
+) -> list[str]:
+    """The routes a clause speaks of as given; with_ruled_out, also those it rules out ("no IV"),
+    which a negation reads."""
+    named, offered, other_drug, naming, iv_proper, this_route = _routes_in(clause)
+    routes = named if with_ruled_out else offered
     if other_drug and not names_ketamine:
         return []  # "IV vitamin drips" on a clinic's menu is not a ketamine route
     if naming:
@@ -610,14 +615,16 @@ def _ketamine_in_view(s: _Sentence, ctx: _Context) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _routes_in(text: str) -> tuple[tuple[str, ...], bool, bool, bool, bool]:
+def _routes_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool, bool, bool]:
     """The routes a text names, and what qualifies them; a clause is often its whole sentence,
     and is read again as the context of the clauses beside it."""
     if not V.ANY_ROUTE.search(text):
-        return (), bool(V.OTHER_DRUG.search(text)), False, False, bool(V.THIS_ROUTE.search(text))
+        return (), (), bool(V.OTHER_DRUG.search(text)), False, False, bool(V.THIS_ROUTE.search(text))
+    named = tuple(r for r, p in V.ROUTES.items() if p.search(text))
     offered = V.ROUTE_RULED_OUT.sub(" ", text)
     return (
-        tuple(r for r, p in V.ROUTES.items() if p.search(offered)),
+        named,
+        tuple(r for r in named if V.ROUTES[r].search(offered)),
         bool(V.OTHER_DRUG.search(text)),
         bool(V.NAMING.search(text)),
         bool(V.IV_PROPER.search(text)),
@@ -662,7 +669,8 @@ def _read_clause(
     if negation is not None:
         heading_routes = ctx.routes_in_heading(s.heading)
         voice = _voice(s, clause, ctx, scope=part.scope)
-        denied = _read_negation(s, clause, negation, routes, heading_routes,
+        named = _clause_routes(s, clause, ctx, names_ketamine, with_ruled_out=True)
+        denied = _read_negation(s, clause, negation, named, heading_routes,
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
         return ("negated", negation.name) if denied else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
