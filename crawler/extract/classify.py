@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, NamedTuple
+from urllib.parse import urlsplit
 
 from crawler.extract import cues as V
 from crawler.extract.cues import Cue
@@ -59,7 +60,7 @@ PROVIDER_MIN = 0.9  # below this the site never speaks as a ketamine provider
 # A site reads as a publisher when its publisher cues reach this and outweigh its offers, scaled:
 # clinics cite research and sign their posts, so a little of that voice does not make one.
 PUBLISHER_MIN = 1.5
-IDENTITY_MIN = 0.4  # offers that say who is offering (V.IDENTITY_CUES), its name or structured data
+IDENTITY_MIN = 0.3  # offers that say who is offering (V.IDENTITY_CUES), its name or structured data
 PUBLISHER_RATIO = 0.6
 KAP_MIN = 0.8
 REFERRAL_MIN = 0.6
@@ -218,7 +219,8 @@ class _Context:
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
-    ketamine_named: bool = False  # the site's own name names ketamine
+    ketamine_named: bool = False  # the site's own name (or its web address) names ketamine
+    host: str = ""  # the site's host without www. and the top-level domain, read as a name
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
@@ -309,7 +311,12 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         if V.KETAMINE.search(p.title)
         or any(b.tag in V.HEADING_TAGS and b.region == "main" and V.KETAMINE.search(b.text) for b in p.blocks)
     }
-    ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand)
+    ctx.host = _host_name(pages)
+    ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
+        V.KETAMINE_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host)
+    )
+    if ctx.ketamine_named:
+        ctx.topic_pages = {p.url for p in pages}  # every page of a ketamine practice is about its ketamine care
     ctx.infusion_is_a_name = any(
         V.NAMING.search(s.text) and re.search(r"\binfusions?\b", s.text, re.I) for s in sentences if s.region == "main"
     )
@@ -318,6 +325,20 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
         ctx.page_routes[page.url] = _page_routes(page)
     return ctx
+
+
+def _host_name(pages: list[Page]) -> str:
+    """"santafeketamine" for http://www.santafeketamine.com/...; "" for saved files."""
+    if not pages:
+        return ""
+    host = urlsplit(pages[0].url).hostname or ""
+    parts = host.removeprefix("www.").split(".")
+    return ".".join(parts[:-1]) if len(parts) > 1 else ""
+
+
+def _host_tld(pages: list[Page]) -> str:
+    host = urlsplit(pages[0].url).hostname or "" if pages else ""
+    return host.rsplit(".", 1)[-1] if "." in host else ""
 
 
 def _own_title(page: Page, brand: set[str]) -> str:
@@ -695,6 +716,9 @@ def _read_clause(
         signals.add("provider", weight, s, voice.name, "offer")
         if voice.name in V.IDENTITY_CUES:
             signals.add("identity", weight, s, voice.name, "offer")
+        elif _WE.search(clause):  # "it is given under the supervision of our providers"
+            first = V.READINGS["provider.first-person"]
+            signals.add("identity", weight * first.weight, s, first.name, first.role)
         own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
         route_weight = 1.0 if routes else 0.5
         for r in own_routes:
@@ -955,6 +979,10 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
                     signals.add(f"service:{r}", 0.5, s, named.name, named.role)
                     signals.add("medical-ketamine", 0.3, s, named.name, named.role)
             break
+    # A web address named like a practice ("blisspsych.com") says who is speaking, a little.
+    if ctx.host and V.PROVIDER_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host):
+        named = V.READINGS["provider.host-name"]
+        signals.add("identity", named.weight, _site_sentence(ctx.host, home, "host"), named.name, named.role)
     # A practice can be phoned or booked: a phone link, or a booking button in its menus.
     for page in pages:
         booking = next((b for b in page.blocks if b.tag in ("a", "button", "li") and _BOOKING_BUTTON.match(b.text)), None)
@@ -1032,6 +1060,11 @@ def _read_publisher(
     for title in {p.title: p for p in pages if p.title}.values():
         for c in V.PUBLISHER_CUES.all(title.title):
             count(c.name, c.weight * PUBLISHER_REGION_WEIGHT["header"], _site_sentence(title.title, title, "title"))
+    tld = _host_tld(pages)
+    if ctx.host and (V.PUBLISHER_HOST.search(ctx.host) or tld in ("edu", "gov")):
+        count("publisher.host-name", V.READINGS["publisher.host-name"].weight, _site_sentence(ctx.host, pages[0], "host"))
+    elif tld == "org":
+        count("publisher.host-name", V.READINGS["publisher.host-name"].weight / 2, _site_sentence(ctx.host, pages[0], "host"))
     for name in ctx.brand:
         if V.MEDIA_BRAND.search(name):
             home = next((p for p in pages if p.kind == "home"), pages[0])

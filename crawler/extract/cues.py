@@ -284,6 +284,20 @@ THERAPY_PRACTICE_SELF = prefiltered(
 THERAPY_BRAND = prefiltered(
     r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|Psychology|LCSW|LMFT|MFT|LPC|DBT|Mindfulness)\b"
 )
+# A site's host read as its name ("santafeketamine.com", "blisspsych.com"): words run together,
+# so they are looked for as parts of it.
+PROVIDER_HOST = prefiltered(
+    r"ketamine|infus|kap|spravato|clinic|cent(?:er|re)|health|wellness|psych|therap|counsel|lcsw|lmft|lpc|"
+    r"anesthesi|medical|medicine|care|integrative|pain|mind|brain|healing|recovery|md\b",
+    re.I,
+)
+PUBLISHER_HOST = prefiltered(
+    r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
+    r"finder|guide|review|wiki|library|academy|college|universit|press|media|daily|weekly|radio|podcast|insider|"
+    r"gazette|ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial",
+    re.I,
+)
+KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
 KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP|Esketamine)\b", re.I)
 # Site names of publishers, research and listings; "Blog" alone is a clinic's blog as often.
 MEDIA_BRAND = prefiltered(
@@ -410,7 +424,11 @@ OFFER_CUES = CueTable(*sorted((
         r"manage\w*|observe\w*|see\w*)\b", 1.0,
         says="the provider's own staff at work ('our nurse will place the IV')"),
     cue("offer.staff-acts", "offer",
-        r"\b(?:the|a|an|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+"
+        # "A nurse will stay close by" is this practice's procedure; "a therapist guides the
+        # session" in the present, with no one in particular, is how such care works anywhere.
+        r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
+        r"by your side|there|present|on hand))\b|"
+        r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+"
         r"(?:\s+[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
@@ -438,7 +456,8 @@ OFFER_CUES = CueTable(*sorted((
         says="the provider's own service or place ('our infusions', 'my office')"),
     cue("offer.by-us", "offer",
         r"\bby (?:our|my|one of our) (?:[\w-]+ ){0,3}(?:team|clinicians?|therapists?|psychotherapists?|staff(?: members?)?|"
-        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b", 1.0,
+        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b|"
+        r"\bunder the (?:care|supervision|direction|guidance|watch) of (?:our|my) ", 1.0,
         says="done by the provider's own people ('handled by our staff')"),
     cue("offer.self-description", "offer",
         r"^(?:an?|the) (?:\w+ ){0,3}(?:clinic|practice|center|centre|service|team|provider)s? (?:that|which) "
@@ -471,7 +490,9 @@ OFFER_CUES = CueTable(*sorted((
         says="what every patient goes through"),
     cue("offer.patients-get", "offer",
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
-        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with)\b", 0.75,
+        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|sit|lie|rest|"
+        r"relax|recline|stay|remain|arrive|return|come back|go home|are (?:monitored|observed|seated|given|asked|"
+        r"encouraged|welcome|checked|screened|evaluated|required))\b", 0.75,
         says="what patients receive"),
     cue("offer.you-will", "offer",
         r"\byou(?:'ll|’ll| will)(?: \w+)? (?:sit|lie|recline|rest|relax|receive|get|have|meet|arrive|start|begin|"
@@ -494,6 +515,10 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.heading-route", "offer", r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|"
         r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
         says="a headline naming a route on a home or services page"),
+    cue("offer.duration", "offer",
+        r"\b(?:takes?|lasts?|runs?)\s+(?:about|around|roughly|approximately|up to|between|only|just)?\s*(?:\d+|an?|one|"
+        r"two|three|four|five|six)(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
+        says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
@@ -803,7 +828,9 @@ PUBLISHER_CUES = CueTable(
     cue("publisher.vendor", "publisher",
         r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:ketamine|infusion|IV|"
         r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|charting|billing|app)\b[^.;]{0,40}"
-        r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,2}(?:clinics|practices|providers|clinicians)|"
+        r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,3}(?:clinics|practices|providers|clinicians)|"
+        r"(?:request|book|schedule|get) a (?:free )?demo|contact sales|free trial|per (?:seat|user|provider|location)|"
+        r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
@@ -873,8 +900,11 @@ READINGS: dict[str, Cue] = {
         _reading("provider.ketamine-name", "provider", 0.9, "a practice named for ketamine or infusions"),
         _reading("provider.structured-data", "provider", 0.5, "structured data describing a clinic or practice"),
         _reading("provider.phone-or-booking", "provider", 0.3, "a phone link or a booking button"),
+        _reading("provider.host-name", "provider", 0.4, "a web address named like a practice"),
+        _reading("provider.first-person", "provider", 1.0, "the provider speaking as 'we' of its own care"),
         _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
         _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society or a guide"),
+        _reading("publisher.host-name", "publisher", 1.0, "a web address named like a publisher, a school or a listing"),
         _reading("publisher.listing-page", "publisher", 1.5, "a profile or listing page of someone else"),
         _reading("publisher.structured-data", "publisher", 1.0, "structured data describing an article or a study"),
         _reading("publisher.interview-turn", "publisher", 0.5, "turns of an interview or a comment thread"),
