@@ -19,6 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
 
+from crawler.errors import KetadirError
 from crawler.items import Clinic, FetchError, PackedPage, Page, Record, TextBlock
 
 # Bump when parse.py changes what it extracts: stored pages are then parsed again from
@@ -137,7 +138,7 @@ def page_from_json(parsed: str) -> Page:
     return page
 
 
-class StoreError(Exception):
+class StoreError(KetadirError):
     """The data directory cannot hold a store (not writable, not a database...)."""
 
 
@@ -249,6 +250,12 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- sites -------------------------------------------------------------------------
 
