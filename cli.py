@@ -249,7 +249,7 @@ def _print_summary(summary: Any) -> None:
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--include-non-providers", is_flag=True, help="Also list sites judged not-a-provider.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many clinics.")
 @output_options()
 @pass_paths
 def search(paths: Paths, query: tuple[str, ...], limit: int, fmt: str, include_non_providers: bool, **filters: Any) -> None:
@@ -482,7 +482,7 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The latest this many runs.")
 @output_options()
 @pass_paths
 def runs(paths: Paths, limit: int, fmt: str) -> None:

@@ -99,8 +99,8 @@ def compress_body(body: bytes) -> bytes:
 @cache
 def _compressor() -> Any:
     """Zstandard level 1: on HTML pages 30% faster than level 3 for 1% less compression
-    (bench/ synthetic pages: 0.10 vs 0.14 ms a page, ratio 4.49 vs 4.55). One compressor per
-    process; the store's writers are single-threaded."""
+    (bench/RESULTS.md, **Zstandard level 1**). One compressor per process; the store's
+    writers are single-threaded."""
     import zstandard  # only where pages are stored or read raw: search never needs it
 
     return zstandard.ZstdCompressor(level=1)
