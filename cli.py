@@ -8,7 +8,6 @@ starts fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -16,7 +15,9 @@ from typing import Any, Callable
 import click
 
 from crawler.datadir import Paths
+from crawler.errors import KetadirError
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from crawler.terminal import terminal_safe
 
 
 # --- one-line errors ------------------------------------------------------------------------
@@ -40,12 +41,10 @@ class KetadirGroup(click.Group):
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
             sys.exit(130)
-        except Exception as exc:  # the library's own errors say what to do in one line
-            if not isinstance(exc, _library_errors()):
-                raise
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
         except BrokenPipeError:
+            sys.exit(1)
+        except KetadirError as exc:  # the library's own errors say what to do in one line
+            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -56,21 +55,18 @@ class KetadirGroup(click.Group):
 pass_paths = click.make_pass_decorator(Paths)
 
 
-def _library_errors() -> tuple[type[Exception], ...]:
-    """Errors the library raises for what the user can fix: bad seeds, an unusable data dir or
-    store, a busy or damaged index."""
-    from crawler.datadir import DataDirError
-    from crawler.sites import BadURL
-    from crawler.store import StoreError
-    from index import IndexBusy, IndexUnavailable
-
-    return BadURL, DataDirError, StoreError, IndexUnavailable, IndexBusy
-
-
 def _store(paths: Paths, readonly: bool = False) -> Any:
     from crawler.store import Store
 
     return Store.open(paths.store, readonly=readonly)
+
+
+def _stored(paths: Paths, read: Callable[[Any], list[Any]]) -> list[dict[str, Any]]:
+    """Records read from the store, as dicts; none before the first crawl made a store."""
+    if not paths.readable().store.exists():
+        return []
+    with _store(paths, readonly=True) as store:
+        return [record.to_dict() for record in read(store)]
 
 
 # --- shared options -------------------------------------------------------------------------
@@ -80,6 +76,21 @@ def output_options(formats: tuple[str, ...] = ("table", "json", "csv"), default:
     """--format, shared by every command that prints records (like sqlite-utils)."""
     return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
                         help="How to print the results.")
+
+
+def _overrides(ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def set_option(help_text: str) -> Callable:
+    """--set NAME=VALUE, repeatable: a Scrapy setting for one run, as `scrapy -s`."""
+    return click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", callback=_overrides, help=help_text)
 
 
 def filter_options(fn: Callable) -> Callable:
@@ -99,23 +110,11 @@ def filter_options(fn: Callable) -> Callable:
     return fn
 
 
-def _query(text: str, modality, service, condition, city, state, near, radius, include_gone, limit, non_providers) -> Any:
-    from index.search import QueryError, SearchQuery, place
+def _query(text: str, limit: int | None, non_providers: bool, **filters: Any) -> Any:
+    from index.search import QueryError, query_from
 
     try:
-        return SearchQuery(
-            text=text,
-            modalities=list(modality),
-            services=list(service),
-            conditions=list(condition),
-            city=city,
-            state=state,
-            near=place(near) if near else None,
-            radius_miles=radius if radius is not None or not near else 50.0,
-            limit=limit,
-            include_non_providers=non_providers or "not-a-provider" in modality,
-            include_gone=include_gone,
-        )
+        return query_from(text, limit=limit, include_non_providers=non_providers, **filters)
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
 
@@ -126,6 +125,16 @@ def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
     if not paths.index.exists():
         raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first")
     return search(paths.index, query)
+
+
+def _emit(data: Any, fmt: str, text: Callable[[], str]) -> None:
+    """JSON when --format json, else the text."""
+    from index.export import write_json
+
+    if fmt == "json":
+        write_json(data, sys.stdout)
+    else:
+        click.echo(text())
 
 
 def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> None:
@@ -173,7 +182,7 @@ main = cli
 @click.argument("urls", nargs=-1)
 @click.option("--seeds", "seed_file", type=click.Path(path_type=Path), help="File of URLs, one per line (# comments).")
 @click.option("--max-pages-per-site", type=click.IntRange(min=1), default=None, help="Page budget per site (default 25).")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for this run (like scrapy -s).")
+@set_option("A Scrapy setting for this run (like scrapy -s).")
 @click.option("--max-age", default="7d", show_default=True, help="With no seeds: crawl registered sites not crawled for this long (e.g. 12h, 7d).")
 @click.option("--force", is_flag=True, help="With no seeds: crawl every registered site, due or not.")
 @pass_paths
@@ -182,7 +191,7 @@ def crawl(
     urls: tuple[str, ...],
     seed_file: Path | None,
     max_pages_per_site: int | None,
-    overrides: tuple[str, ...],
+    overrides: dict[str, str],
     max_age: str,
     force: bool,
 ) -> None:
@@ -190,23 +199,20 @@ def crawl(
 
     With no URLs and no --seeds, crawls the registered sites that are due (see `ketadir sites`).
     """
-    from crawler.upkeep.schedule import due_sites
+    from crawler.sites import seeds_from
+    from crawler.upkeep.job import due_seeds
 
-    seeds = _seeds(urls, seed_file)
+    seeds = seeds_from(urls, seed_file)
     age = _duration(max_age, "--max-age")
-    parsed_overrides = _parse_overrides(overrides)
     paths.writable()
     if not seeds:
-        store = _store(paths)
-        registered = store.sites()
-        store.close()
-        seeds = [(row.url, row.source) for row in due_sites(registered, age, force)]
+        seeds, registered = due_seeds(paths, age, force)
+        if not registered:
+            raise click.UsageError("nothing to crawl: give URLs, --seeds FILE, or register sites with `ketadir sites add`")
         if not seeds:
-            if not registered:
-                raise click.UsageError("nothing to crawl: give URLs, --seeds FILE, or register sites with `ketadir sites add`")
-            click.echo(f"All {len(registered)} registered sites were crawled within {max_age}; nothing is due (use --force).")
+            click.echo(f"All {registered} registered sites were crawled within {max_age}; nothing is due (use --force).")
             return
-    _print_summary(_run_crawl(paths, seeds, max_pages_per_site, parsed_overrides))
+    _print_summary(_run_crawl(paths, seeds, max_pages_per_site, overrides))
 
 
 def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None, overrides: dict[str, str]) -> Any:
@@ -224,12 +230,6 @@ def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None
         raise click.ClickException(f"the crawl could not run: {exc}") from None
 
 
-def _seeds(urls: tuple[str, ...], seed_file: Path | None) -> list[tuple[str, str]]:
-    from crawler.sites import seeds_from
-
-    return seeds_from(urls, seed_file)
-
-
 def _duration(text: str, option: str) -> float:
     from crawler.upkeep.schedule import parse_duration
 
@@ -239,35 +239,17 @@ def _duration(text: str, option: str) -> float:
         raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip() or not name.strip().replace("_", "").isalnum():
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
-        overrides[name.strip()] = value
-    return overrides
-
-
 def _print_summary(summary: Any) -> None:
-    from crawler.terminal import terminal_safe
+    from index.export import summary_text
 
-    click.echo(
-        f"Run {summary.run}: {summary.sites} sites, {summary.pages} pages, "
-        f"{summary.errors} fetch errors, {summary.changes} changes"
-    )
-    if summary.modalities:
-        click.echo("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
-    for site, reason in summary.failed_sites.items():
-        click.echo(terminal_safe(f"  failed: {site}: {reason}"))
-    click.echo(f"Report: {summary.report}")
+    click.echo(summary_text(summary))
 
 
 @cli.command()
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--include-non-providers", is_flag=True, help="Also list sites judged not-a-provider.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many clinics.")
 @output_options()
 @pass_paths
 def search(paths: Paths, query: tuple[str, ...], limit: int, fmt: str, include_non_providers: bool, **filters: Any) -> None:
@@ -290,15 +272,13 @@ def export(paths: Paths, text: str, include_non_providers: bool, output: str, fm
     if output == "-":
         _emit_results(results, fmt)
         return
-    target = Path(output)
-    tmp = target.with_name(target.name + ".part")
+    from index.export import write_atomically
+
     try:
-        with open(tmp, "w", newline="", encoding="utf-8") as handle:
-            _emit_results(results, fmt, handle)
-        tmp.replace(target)
+        write_atomically(Path(output), lambda handle: _emit_results(results, fmt, handle))
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
-    click.echo(f"Wrote {len(results)} clinics to {target}", err=True)
+    click.echo(f"Wrote {len(results)} clinics to {output}", err=True)
 
 
 @cli.command()
@@ -310,20 +290,15 @@ def show(paths: Paths, site: str, fmt: str) -> None:
     from crawler.sites import site_key
 
     key = site_key(site)
-    store = _store(paths.readable(), readonly=True)
-    clinic = store.clinic(key)
-    registered = store.site(key)
-    store.close()
+    with _store(paths.readable(), readonly=True) as store:
+        clinic, registered = store.clinic(key), store.site(key)
     if clinic is None:
         raise click.ClickException(f"{key} is not in the directory: see `ketadir search` for what is")
-    if fmt == "json":
-        from index.export import write_json
-
-        write_json({**clinic.to_dict(), "status": registered.to_dict() if registered else None}, sys.stdout)
-        return
     from index.export import clinic_text
 
-    click.echo(clinic_text(clinic, registered.last_status if registered and registered.gone else None))
+    gone_because = registered.last_status if registered and registered.gone else None
+    record = {**clinic.to_dict(), "status": registered.to_dict() if registered else None}
+    _emit(record, fmt, lambda: clinic_text(clinic, gone_because))
 
 
 @cli.command()
@@ -331,63 +306,12 @@ def show(paths: Paths, site: str, fmt: str) -> None:
 @output_options(formats=("text", "json"), default="text")
 def classify(sources: tuple[str, ...], fmt: str) -> None:
     """Classify saved HTML/text files or live URLs without touching the index."""
+    from crawler.crawl.fetch import read_source
     from crawler.extract.classify import classify_site
+    from index.export import decision_record, decision_text
 
-    outputs = []
-    for source in sources:
-        decision = classify_site([_read_source(source)])
-        outputs.append(
-            {
-                "source": source,
-                "modality": decision.modality,
-                "services": decision.services,
-                "conditions": decision.conditions,
-                "confidence": decision.confidence,
-                "evidence": [{"text": e.text, "url": e.url} for e in decision.evidence],
-            }
-        )
-    if fmt == "json":
-        from index.export import write_json
-
-        write_json(outputs if len(outputs) > 1 else outputs[0], sys.stdout)
-        return
-    from crawler.terminal import terminal_safe
-
-    for out in outputs:
-        click.echo(f"{out['source']}: {out['modality']} (confidence {out['confidence']:.2f})")
-        click.echo(f"  services: {', '.join(out['services']) or '-'}; conditions: {', '.join(out['conditions']) or '-'}")
-        for ev in out["evidence"][:5]:
-            click.echo(terminal_safe(f"  - {ev['text']}"))
-
-
-_MAX_SOURCE_BYTES = 5 * 1024 * 1024  # as DOWNLOAD_MAXSIZE for a crawled page
-
-
-def _read_source(source: str) -> Any:
-    """A file or an http(s) URL as a parsed Page. URLs are fetched as the crawl fetches pages
-    (address guard, proxy, robots.txt, size limit), in a crawl process of its own."""
-    from crawler.extract.parse import parse_document
-
-    if source.startswith(("http://", "https://")):
-        from crawler.crawl.run import CrawlFailed, FetchFailed, fetch_in_subprocess
-        from crawler.terminal import terminal_safe
-
-        try:
-            fetched = fetch_in_subprocess(source)
-        except (FetchFailed, CrawlFailed) as exc:
-            raise click.ClickException(terminal_safe(f"cannot fetch {source}: {exc}")) from None
-        return parse_document(fetched.body, source, fetched.charset)
-    if "://" in source:
-        raise click.ClickException(f"{source}: only http:// and https:// URLs can be fetched")
-    path = Path(source)
-    if not path.is_file():
-        raise click.ClickException(f"{source}: no such file (give a saved .html/.txt file or an http(s) URL)")
-    try:
-        with open(path, "rb") as handle:
-            body = handle.read(_MAX_SOURCE_BYTES)
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {source}: {exc.strerror}") from None
-    return parse_document(body, path.resolve().as_uri())
+    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources]
+    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs))
 
 
 @cli.command()
@@ -395,27 +319,18 @@ def _read_source(source: str) -> Any:
 @pass_paths
 def stats(paths: Paths, fmt: str) -> None:
     """Counts by modality, state and service, and when the last crawl finished."""
+    from index.export import stats_text
     from index.search import count_by
 
     if not paths.readable().index.exists():
         raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` first")
-    data = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
-    last = None
+    data: dict[str, Any] = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
     if paths.store.exists():
-        store = _store(paths, readonly=True)
-        last = store.last_crawl_time()
-        store.close()
-    data["last_crawl"] = last
-    if fmt == "json":
-        from index.export import write_json
-
-        write_json(data, sys.stdout)
-        return
-    for field in ("modality", "state", "services"):
-        click.echo(f"{field}:")
-        for key, value in sorted(data[field].items(), key=lambda kv: (-kv[1], kv[0])):
-            click.echo(f"  {key:<22} {value}")
-    click.echo(f"last crawl: {last or 'never'}")
+        with _store(paths, readonly=True) as store:
+            data["last_crawl"] = store.last_crawl_time()
+    else:
+        data["last_crawl"] = None
+    _emit(data, fmt, lambda: stats_text(data))
 
 
 @cli.command()
@@ -443,16 +358,10 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
         expected = load_labels(labels)
     except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read labels from {labels}: {exc}") from None
-    store = _store(paths.readable(), readonly=True)
-    predictions = {c.site: c.to_dict() for c in store.clinics()}
-    store.close()
+    with _store(paths.readable(), readonly=True) as store:
+        predictions = {c.site: c.to_dict() for c in store.clinics()}
     report = run_evaluation(expected, predictions)
-    if fmt == "json":
-        from index.export import write_json
-
-        write_json(report.to_dict(), sys.stdout)
-    else:
-        click.echo(format_text(report))
+    _emit(report.to_dict(), fmt, lambda: format_text(report))
 
 
 @cli.command()
@@ -468,11 +377,11 @@ def demo(demo_dir: Path) -> None:
         summary = _run_crawl(paths, [(f"http://{host}/", "demo") for host in server.hosts()], None, FAST_LOCAL_CRAWL)
     _print_summary(summary)
     click.echo("\n$ ketadir search --modality kap --city Nashville")
-    _emit_results(_search(paths, _query("", ("kap",), (), (), "Nashville", "", "", None, False, 50, False)), "table")
+    _emit_results(_search(paths, _query("", 50, False, modality=("kap",), city="Nashville")), "table")
     click.echo("\n$ ketadir search --modality infusion-only --state TX")
-    _emit_results(_search(paths, _query("", ("infusion-only",), (), (), "", "TX", "", None, False, 50, False)), "table")
+    _emit_results(_search(paths, _query("", 50, False, modality=("infusion-only",), state="TX")), "table")
     export_path = paths.data_dir / "directory.csv"
-    results = _search(paths, _query("", (), (), (), "", "", "", None, False, None, False))
+    results = _search(paths, _query("", None, False))
     with open(export_path, "w", newline="", encoding="utf-8") as handle:
         _emit_results(results, "csv", handle)
     click.echo(f"\nCSV export of all {len(results)} providers: {export_path}")
@@ -490,14 +399,13 @@ def sites() -> None:
 @pass_paths
 def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> None:
     """Register sites to crawl."""
-    from crawler.sites import site_of
+    from crawler.sites import seeds_from, site_of
 
-    seeds = _seeds(urls, seed_file)
+    seeds = seeds_from(urls, seed_file)
     if not seeds:
         raise click.UsageError("give URLs or --from FILE")
-    store = _store(paths.writable())
-    added = sum(store.add_site(site_of(url), url, source) for url, source in seeds)
-    store.close()
+    with _store(paths.writable()) as store:
+        added = sum(store.add_site(site_of(url), url, source) for url, source in seeds)
     click.echo(f"Registered {added} new sites ({len(seeds) - added} already known).")
 
 
@@ -506,7 +414,7 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
 @pass_paths
 def sites_list(paths: Paths, fmt: str) -> None:
     """List registered sites: where each came from, when first seen and last crawled, last status."""
-    rows = [row.to_dict() for row in _store(paths.readable(), readonly=True).sites()] if paths.store.exists() else []
+    rows = _stored(paths, lambda store: store.sites())
     _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
 
 
@@ -526,17 +434,17 @@ def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="List what would be registered; change nothing.")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting for this run.")
+@set_option("A Scrapy setting for this run.")
 @pass_paths
-def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: tuple[str, ...]) -> None:
+def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: dict[str, str]) -> None:
     """Find clinic sites on directory pages and sitemaps (sitemap.xml, robots.txt) and register them."""
     from crawler.crawl.run import CrawlFailed
+    from crawler.sites import seeds_from
     from crawler.upkeep.discover import discover as find_sites
 
-    seeds = [url for url, _ in _seeds(urls, None)]
-    parsed_overrides = _parse_overrides(overrides)
+    seeds = [url for url, _ in seeds_from(urls)]
     try:
-        found = find_sites(paths, seeds, parsed_overrides, dry_run)
+        found = find_sites(paths, seeds, overrides, dry_run)
     except CrawlFailed as exc:
         raise click.ClickException(f"discovery could not run: {exc}") from None
     new = sum(not site.known for site in found)
@@ -561,7 +469,7 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
     key = site_key(site) if site else ""
-    rows = [c.to_dict() for c in _store(paths.readable(), readonly=True).changes(cutoff, key)] if paths.store.exists() else []
+    rows = _stored(paths, lambda store: store.changes(cutoff, key))
     if fmt == "text":
         if not rows:
             click.echo("No changes recorded" + (f" since {cutoff}" if cutoff else "") + ".", err=True)
@@ -570,18 +478,16 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
         for row in rows:
             click.echo(change_text(row))
         return
-    for row in rows:
-        row["detail"] = json.dumps(row["detail"], ensure_ascii=False) if fmt == "csv" else row["detail"]
-    _emit_rows(rows, "csv" if fmt == "csv" else "json", ["at", "run_id", "site", "kind", "detail"])
+    _emit_rows(rows, fmt, ["at", "run_id", "site", "kind", "detail"])
 
 
 @cli.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The latest this many runs.")
 @output_options()
 @pass_paths
 def runs(paths: Paths, limit: int, fmt: str) -> None:
     """One line a crawl run: when, sites, pages, errors, changes."""
-    rows = [r.to_dict() for r in _store(paths.readable(), readonly=True).runs(limit)] if paths.store.exists() else []
+    rows = _stored(paths, lambda store: store.runs(limit))
     for row in rows:
         row.pop("stats", None)
     _emit_rows(rows, fmt, ["id", "started_at", "finished_at", "state", "sites", "pages", "errors", "changes"])
@@ -604,24 +510,22 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
 @pass_paths
 def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str) -> None:
     """Keep the directory current: crawl due sites on a schedule, each run in a fresh process."""
-    from crawler.upkeep.schedule import cron_to_calendar, crontab_line, run_every, systemd_units
+    from crawler.upkeep.schedule import crawl_command, run_every, timer_text
 
     if bool(every) == bool(cron):
         raise click.UsageError("give either --every DURATION or --cron EXPRESSION")
-    _duration(max_age, "--max-age")
-    command = [sys.executable, "-m", "cli", "--data-dir", str(paths.data_dir.resolve()), "crawl", "--max-age", max_age]
     if cron and not print_only:
         raise click.UsageError("--cron only prints (add --print) and leaves running to cron or systemd; use --every to run here")
+    _duration(max_age, "--max-age")
+    command = crawl_command(paths.data_dir, max_age)
+    seconds = _duration(every, "--every") if every else None
     if print_only:
         try:
-            calendar = cron_to_calendar(cron) if cron else None
+            click.echo(timer_text(command, cron, seconds, workdir=str(Path.cwd())))
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--cron") from None
-        seconds = _duration(every, "--every") if every else None
-        click.echo(crontab_line(command, cron, seconds))
-        click.echo(systemd_units(command, calendar, seconds, workdir=str(Path.cwd())))
         return
-    seconds = _duration(every, "--every")
+    assert seconds is not None  # without --print, only --every is left
     paths.writable()
     click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
     run_every(command, seconds)

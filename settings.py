@@ -59,11 +59,12 @@ TWISTED_DNS_RESOLVER = "crawler.crawl.middlewares.guard.PublicOnlyResolver"
 KETADIR_ALLOW_PRIVATE_ADDRESSES = False
 
 # Scrapy re-reads a callback's source code to warn about `return` in generators, again and
-# again as bound methods are collected (4% of a crawl's time). Ours return nothing.
+# again as bound methods are collected (bench/RESULTS.md). Ours return nothing.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Scrapy starts this many tasks for the output of every page, whatever its size; a page
-# gives one item and a few links, and 100 tasks per page was the crawl's busiest call (bench/).
+# gives one item and a few links, and 100 tasks per page was the crawl's busiest call
+# (bench/RESULTS.md, **CONCURRENT_ITEMS 8**).
 CONCURRENT_ITEMS = 8
 
 ITEM_PIPELINES = {

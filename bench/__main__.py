@@ -1,8 +1,8 @@
 """`python -m bench [--quick] [--only crawl,parse,index,cli,memory]`: run, print, write RESULTS.md.
 
-The full suite sizes follow the issue (1,000-site web, 2k/20k/100k clinics, 2k vs 20k-page
-crawls) and fit in well under 30 minutes on 2 cores; --quick runs the same code on small
-sizes in about three minutes.
+The full suite's sizes (1,000-site web, 2k/20k/100k clinics, 2k vs 20k-page crawls) fit in
+well under 30 minutes on 2 cores; --quick runs the same code on small sizes in about three
+minutes.
 """
 
 from __future__ import annotations

@@ -113,8 +113,15 @@ def code_version() -> str:
     return f"commit {commit}" + (f" with uncommitted changes to {changed}" if changed else "")
 
 
+# The hand-kept part of RESULTS.md: the measurements that made the code what it is, which
+# its comments point to. A run rewrites everything above it and keeps it as it is.
+KEPT = "## Measurements behind the code"
+
+
 def write_results(command: str, sections: list[Section], seconds: float, code: str, path: Path = RESULTS) -> str:
-    """Overwrite RESULTS.md; returns the summary table for the terminal."""
+    """Rewrite RESULTS.md, keeping its KEPT section; returns the summary table for the terminal."""
+    previous = path.read_text() if path.exists() else ""
+    kept = previous[previous.index(KEPT):] if KEPT in previous else ""
     targets = [t for s in sections for t in s.targets]
     summary = ["| target | ratio | goal | |", "|---|---|---|---|", *(t.line() for t in targets)]
     info = machine()
@@ -138,5 +145,5 @@ def write_results(command: str, sections: list[Section], seconds: float, code: s
         "",
         *(s.markdown() for s in sections),
     ]
-    path.write_text("\n".join(parts))
+    path.write_text("\n".join(parts) + ("\n" + kept if kept else ""))
     return "\n".join(summary)

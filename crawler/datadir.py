@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from crawler.errors import KetadirError
+
 STORE_FILE = "ketadir.db"
 
 
-class DataDirError(Exception):
+class DataDirError(KetadirError):
     """The data directory cannot be used as asked (a file, not writable, busy)."""
 
 

@@ -58,11 +58,18 @@ PAGE_KINDS = (
 
 
 class Record:
-    """JSON round trip shared by the records below."""
+    """JSON round trip shared by the records below.
+
+    Performance layer: every parsed page and every decision passes through here, so it is
+    timed in the bench row "parse+classify: ketadir / lxml floor, pages per CPU-s"
+    (bench/RESULTS.md, **Record.to_dict without deep copies**). It uses only public
+    dataclasses APIs; a new field holding nested records needs its entry in _NESTED, or
+    from_dict leaves it as dicts (the store round-trip tests catch that).
+    """
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain dict for JSON. Unlike dataclasses.asdict it does not deep-copy every value
-        (that alone cost ~5 ms per parsed page in a crawl); lists and dicts are copied one level."""
+        """A plain dict for JSON. Unlike dataclasses.asdict it does not deep-copy every value;
+        lists and dicts are copied one level."""
         out: dict[str, Any] = {}
         for name in _field_names(type(self)):
             value = getattr(self, name)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.errors import KetadirError
+
 
 # The Scrapy signal the clinic spider sends, with site=..., once nothing more of that site is
 # queued, downloading, in a callback or in the item pipelines: its pages are all stored and it
@@ -13,7 +15,7 @@ from urllib.parse import urlsplit
 site_finished = object()
 
 
-class BadURL(ValueError):
+class BadURL(KetadirError, ValueError):
     """A seed that is not an absolute http(s) URL, or a seed file that cannot be read."""
 
 

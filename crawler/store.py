@@ -19,6 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
 
+from crawler.errors import KetadirError
 from crawler.items import Clinic, FetchError, PackedPage, Page, Record, TextBlock
 
 # Bump when parse.py changes what it extracts: stored pages are then parsed again from
@@ -98,8 +99,8 @@ def compress_body(body: bytes) -> bytes:
 @cache
 def _compressor() -> Any:
     """Zstandard level 1: on HTML pages 30% faster than level 3 for 1% less compression
-    (bench/ synthetic pages: 0.10 vs 0.14 ms a page, ratio 4.49 vs 4.55). One compressor per
-    process; the store's writers are single-threaded."""
+    (bench/RESULTS.md, **Zstandard level 1**). One compressor per process; the store's
+    writers are single-threaded."""
     import zstandard  # only where pages are stored or read raw: search never needs it
 
     return zstandard.ZstdCompressor(level=1)
@@ -137,7 +138,7 @@ def page_from_json(parsed: str) -> Page:
     return page
 
 
-class StoreError(Exception):
+class StoreError(KetadirError):
     """The data directory cannot hold a store (not writable, not a database...)."""
 
 
@@ -249,6 +250,12 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- sites -------------------------------------------------------------------------
 

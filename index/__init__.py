@@ -6,12 +6,14 @@ them without importing Whoosh (or paying for it) on commands that never touch th
 
 from __future__ import annotations
 
+from crawler.errors import KetadirError
+
 REINDEX_HINT = "run `ketadir reindex` to rebuild it from the crawl store"
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(KetadirError):
     """The index directory is missing, unreadable or from an older schema; reindexing fixes it."""
 
 
-class IndexBusy(Exception):
+class IndexBusy(KetadirError):
     """Another process holds the index's single writer lock (a crawl or reindex is running)."""

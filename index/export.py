@@ -13,10 +13,15 @@ import json
 import re
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
-from typing import IO, Any, Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from crawler.items import Clinic, ExportRow
 from crawler.terminal import terminal_safe
+
+if TYPE_CHECKING:
+    from crawler.items import Decision
+    from crawler.upkeep.job import CrawlSummary
 
 CSV_COLUMNS = [f.name for f in fields(ExportRow)]
 # Listings not confirmed by a crawl within this many days are flagged stale (2 x default max-age).
@@ -144,15 +149,28 @@ def results_table(results: list[dict[str, Any]]) -> str:
 
 
 def write_records(rows: list[dict[str, Any]], fmt: str, columns: list[str], handle: IO[str]) -> None:
-    """Plain records (runs, sites, changes) as JSON, CSV or a table of these columns."""
+    """Plain records (runs, sites, changes) as JSON, CSV or a table of these columns; in CSV
+    a cell holding a list or mapping is written as JSON."""
     if fmt == "json":
         write_json(rows, handle)
     elif fmt == "csv":
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(columns)
-        writer.writerows([[safe_cell(row.get(c, "")) for c in columns] for row in rows])
+        writer.writerows([[safe_cell(_scalar(row.get(c, ""))) for c in columns] for row in rows])
     elif rows:
         handle.write(table(rows, columns) + "\n")
+
+
+def _scalar(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def write_atomically(target: Path, write: Callable[[IO[str]], None]) -> None:
+    """A file written whole or not at all: into target.part, then renamed over target."""
+    part = target.with_name(target.name + ".part")
+    with open(part, "w", newline="", encoding="utf-8") as handle:
+        write(handle)
+    part.replace(target)
 
 
 def clinic_text(clinic: Clinic, gone_because: str | None = None) -> str:
@@ -194,3 +212,49 @@ def change_text(change: dict[str, Any]) -> str:
     else:
         text = f"{kind}: {detail.get('old')} -> {detail.get('new')}"
     return terminal_safe(f"{change['at']}  run {change['run_id']}  {change['site']}  {text}")
+
+
+def summary_text(summary: CrawlSummary) -> str:
+    """What a crawl run did, as `ketadir crawl` prints it."""
+    lines = [
+        f"Run {summary.run}: {summary.sites} sites, {summary.pages} pages, "
+        f"{summary.errors} fetch errors, {summary.changes} changes"
+    ]
+    if summary.modalities:
+        lines.append("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
+    lines += [f"  failed: {site}: {reason}" for site, reason in summary.failed_sites.items()]
+    lines.append(f"Report: {summary.report}")
+    return terminal_safe("\n".join(lines))
+
+
+def decision_record(source: str, decision: Decision) -> dict[str, Any]:
+    """One `ketadir classify` result: the decision and its evidence sentences with their pages."""
+    return {
+        "source": source,
+        "modality": decision.modality,
+        "services": decision.services,
+        "conditions": decision.conditions,
+        "confidence": decision.confidence,
+        "evidence": [{"text": e.text, "url": e.url} for e in decision.evidence],
+    }
+
+
+def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
+    """A decision_record as `ketadir classify` prints it, with its first evidence sentences."""
+    lines = [
+        f"{record['source']}: {record['modality']} (confidence {record['confidence']:.2f})",
+        f"  services: {', '.join(record['services']) or '-'}; conditions: {', '.join(record['conditions']) or '-'}",
+    ]
+    lines += [f"  - {e['text']}" for e in record["evidence"][:evidence]]
+    return terminal_safe("\n".join(lines))
+
+
+def stats_text(data: dict[str, Any]) -> str:
+    """`ketadir stats`: counts by modality, state and service, most first, and the last crawl."""
+    lines = []
+    for field_name in ("modality", "state", "services"):
+        lines.append(f"{field_name}:")
+        ranked = sorted(data[field_name].items(), key=lambda kv: (-kv[1], kv[0]))
+        lines += [f"  {key:<22} {value}" for key, value in ranked]
+    lines.append(f"last crawl: {data['last_crawl'] or 'never'}")
+    return "\n".join(lines)

@@ -97,6 +97,41 @@ class SearchQuery:
             raise QueryError("limit", "must be a positive number, or None for all")
 
 
+# A search near a place without a radius looks this far.
+DEFAULT_RADIUS_MILES = 50.0
+
+
+def query_from(
+    text: str = "",
+    modality: tuple[str, ...] = (),
+    service: tuple[str, ...] = (),
+    condition: tuple[str, ...] = (),
+    city: str = "",
+    state: str = "",
+    near: str = "",
+    radius: float | None = None,
+    include_gone: bool = False,
+    limit: int | None = 50,
+    include_non_providers: bool = False,
+) -> SearchQuery:
+    """A query as people ask it (the CLI's options): near is a ZIP or "City, ST", searched
+    within DEFAULT_RADIUS_MILES unless radius says; asking for not-a-provider lists them."""
+    point = place(near) if near else None
+    return SearchQuery(
+        text=text,
+        modalities=list(modality),
+        services=list(service),
+        conditions=list(condition),
+        city=city,
+        state=state,
+        near=point,
+        radius_miles=DEFAULT_RADIUS_MILES if radius is None and point else radius,
+        limit=limit,
+        include_non_providers=include_non_providers or "not-a-provider" in modality,
+        include_gone=include_gone,
+    )
+
+
 # A crawl committing while we open may delete the generation we just listed: try again.
 _OPEN_ATTEMPTS = 5
 _OPEN_BACKOFF_S = 0.05

@@ -45,7 +45,7 @@ _LABEL_WORDS = {
 
 # Whoosh keeps a session's postings in memory up to this many MB before it sorts them to
 # temporary files. Its default, 128, let a crawl's memory grow with the crawl; at 16 a session
-# of 1,000 clinics still fits (2,500 spill, which costs them 1 s more to commit).
+# of 1,000 clinics still fits (bench/RESULTS.md, **Whoosh postings pool 16 MB**).
 _POSTINGS_MB = 16
 
 
@@ -102,7 +102,7 @@ class IndexWriter:
     Changes are buffered per site and applied at commit, so the last upsert or delete of a
     site in a session wins (Whoosh cannot replace a document it has not committed yet). The
     buffer holds one document per site, compressed: a crawl's session is open for the whole
-    crawl (on the bench's synthetic sites a document is 3.8 KB as it is, 1 KB compressed).
+    crawl (bench/RESULTS.md, **compressed pending documents**).
     """
 
     def __init__(

@@ -1,8 +1,8 @@
 """The reference corpus through the whole pipeline: crawl it, then `ketadir evaluate`.
 
 ../shared/corpus/dev holds 28 sites re-written from real clinics with hand labels. They are
-served by the fixture server and crawled exactly as real sites would be; the figures are
-the ones the issues set as targets.
+served by the test suite's server and crawled exactly as real sites would be; the figures
+asserted are the project's targets.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Twisted's reactor cannot be restarted inside a process, so every crawl (including each
 round of `ketadir schedule`), every discovery and every page `ketadir classify` fetches gets
-a process of its own: the parent calls `crawl_in_subprocess` (or `fetch_in_subprocess`),
-which runs `python -m crawler.crawl.run CONFIG.json`. This module imports Scrapy only in the
+a process of its own: the parent calls `crawl_in_subprocess`, which runs
+`python -m crawler.crawl.run CONFIG.json`. This module imports Scrapy only in the
 child.
 
 The child tells the parent how far it got on a channel of its own: a pipe whose write end it
@@ -14,7 +14,6 @@ reason).
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -32,10 +31,6 @@ class CrawlFailed(RuntimeError):
     """The crawl process could not run (bad --set value, broken install...)."""
 
 
-class FetchFailed(RuntimeError):
-    """The page could not be fetched; the message is the crawl's reason (refused, HTTP 404...)."""
-
-
 @dataclass
 class Progress:
     """How far a crawl got: what the store holds of this run so far."""
@@ -43,15 +38,6 @@ class Progress:
     pages: int
     sites: int
     errors: int
-
-
-@dataclass
-class FetchedDocument:
-    """One page fetched as the crawl fetches pages."""
-
-    url: str  # after redirects
-    body: bytes
-    charset: str | None  # from the Content-Type header, if it names one
 
 
 def crawl_in_subprocess(
@@ -135,22 +121,6 @@ def _lines(channels: dict[str, int]) -> Iterator[tuple[str, str]]:
             for line in complete:
                 yield name, line.decode("utf-8", errors="replace") + "\n"
     selector.close()
-
-
-def fetch_in_subprocess(url: str, overrides: dict[str, str] | None = None) -> FetchedDocument:
-    """One page, fetched by Scrapy with the crawl's settings: the same address guard
-    (http/https only, no private or metadata addresses, not even by redirect), proxy,
-    robots.txt, timeouts and size limit. Raises FetchFailed with the crawl's reason."""
-    with tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / "fetched.jsonl"
-        crawl_in_subprocess(None, 0, [url], overrides=overrides, spider="fetch", output=output)
-        lines = output.read_text(encoding="utf-8").splitlines() if output.exists() else []
-    if not lines:
-        raise FetchFailed("no answer")
-    found = json.loads(lines[0])
-    if found.get("error"):
-        raise FetchFailed(found["error"])
-    return FetchedDocument(found["url"], base64.b64decode(found["body"]), found.get("charset"))
 
 
 # --- in the child ----------------------------------------------------------------------------

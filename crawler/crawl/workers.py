@@ -6,6 +6,14 @@ GIL with Scrapy's reactor, which is busy most of the time: each task then waits 
 twice on its way, the workers sit idle meanwhile, and the reactor loses the GIL whenever it
 releases it (a socket write, an SQLite insert) to a thread that wants it. Here the loop
 itself writes each task to a worker's socket and reads results when the socket is readable.
+The crawl's parse workers and the refresh after it both use this one pool.
+
+Performance layer. Justified by the bench row "crawl: ketadir / bare Scrapy pages/s"
+(bench/RESULTS.md, **parse workers fed by the event loop**). What it assumes: a running
+asyncio loop with add_reader (Scrapy's asyncio reactor, the default since 2.13; a Windows
+proactor loop has no add_reader), spawn-started processes, and multiprocessing's duplex Pipe
+being a Unix socket pair (its buffers are enlarged through socket.fromfd). With another
+reactor, LoopWorkers fails at the crawl's start; nothing here is private to Scrapy.
 """
 
 from __future__ import annotations
@@ -24,8 +32,8 @@ from typing import Any, Callable
 # worker to read; the kernel may grant less (net.core.wmem_max), and a write then just waits.
 _SOCKET_BUFFER = 4 * 1024 * 1024
 # Tasks sent to a worker before their results have come back: one to work on and the rest
-# queued, so a worker never waits for the loop between tasks (8,000-page crawl: 2 in flight
-# 33.6 s, 3 33.2 s, 6 31.7-32.0 s, 16 31.9 s).
+# queued, so a worker never waits for the loop between tasks (bench/RESULTS.md, **tasks in
+# flight per worker**).
 _IN_FLIGHT = 6
 
 
@@ -145,8 +153,8 @@ def settle_heap() -> None:
 
     What is loaded once (modules, regexes, gazetteer tables) is frozen out of the collector's
     full passes, and the collector runs every 10,000 allocations rather than 700: a crawl
-    allocates millions of short-lived objects that reference counting frees anyway. On
-    8,000 pages this took the crawl's collector time from 1.95 to 0.33 s of CPU.
+    allocates millions of short-lived objects that reference counting frees anyway
+    (bench/RESULTS.md, **settled heap**).
     """
     gc.collect()
     gc.freeze()

@@ -6,9 +6,9 @@ classification can tell an offer in the body from a menu label, and contact extr
 can find the address that only appears in the footer.
 
 Why lxml's tree and not BeautifulSoup's: BeautifulSoup builds its tree from the same libxml2
-parse, plus a Python object for every tag and string, and that layer alone cost 6-8 ms of a
-50 KB page (bench/RESULTS.md), 12 times the whole libxml2 parse. BeautifulSoup still decodes
-the bytes of a page (UnicodeDammit), where its rules are the ones worth having.
+parse, plus a Python object for every tag and string, and that layer alone cost many times
+the whole libxml2 parse (bench/RESULTS.md, **lxml, not BeautifulSoup's tree**). BeautifulSoup
+still decodes the bytes of a page (UnicodeDammit), where its rules are the ones worth having.
 """
 
 from __future__ import annotations
@@ -173,7 +173,8 @@ def page_links(html: str) -> list[str]:
     """Every <a href> of a page, unique and in order, entities decoded, commented-out ones skipped.
 
     A scan of the markup, not a tree: the crawl process calls this for every page while the
-    full parse runs in a worker, and a second tree there cost six times as much (bench/).
+    full parse runs in a worker, and a second tree there cost six times as much
+    (bench/RESULTS.md, **links by a markup scan**).
     """
     if "<!--" in html:
         html = _COMMENT.sub(" ", html)

@@ -6,6 +6,13 @@ the literal strings any match must contain ("kap", "ketamine", "spravato" for a 
 finds ketamine); a text holding none of them cannot match, and `in` says so far faster than
 the regex engine. The answers are exactly the pattern's own: the test only skips calls that
 would have found nothing.
+
+Performance layer. Justified by the bench row "parse+classify: ketadir / lxml floor, pages
+per CPU-s" (bench/RESULTS.md, **one regex pass for many phrasings**). It reads patterns with
+CPython's private regex parser (re._parser, re._constants; sre_parse before 3.11). Should
+they move, importing this module fails; should their parse trees change shape,
+tests/test_private_apis.py and tests/test_prefilter.py (every needle against the regex
+itself) fail rather than a needle silently skipping a match.
 """
 
 from __future__ import annotations
@@ -101,8 +108,8 @@ _EDGES = (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_END, sre.AT_END_STRI
 def any_of(patterns: Iterable[Matcher]) -> Matcher:
     """One pattern that finds a match exactly where one of these would: a single pass of the
     regex engine instead of one call per pattern, for the many clauses that match none of
-    them (30 referral phrasings: 8 -> 2.4 us a clause). Each keeps its own flags; only for
-    yes/no questions, as group numbers change."""
+    them (bench/RESULTS.md, **one regex pass for many phrasings**). Each keeps its own flags;
+    only for yes/no questions, as group numbers change."""
     compiled = [p.pattern if isinstance(p, Prefiltered) else p for p in patterns]
     flags = {p.flags for p in compiled}
     branches = []

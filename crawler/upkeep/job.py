@@ -29,7 +29,7 @@ from crawler.sites import site_of
 from crawler.store import Store
 from crawler.upkeep.refresh import RefreshResult, record_outcomes, refresh_sites
 
-__all__ = ["CrawlFailed", "CrawlSummary", "indexing", "reindex", "remove_sites", "run_crawl"]
+__all__ = ["CrawlFailed", "CrawlSummary", "due_seeds", "indexing", "reindex", "remove_sites", "run_crawl"]
 
 
 @dataclass
@@ -159,6 +159,16 @@ def indexing(paths: Paths, store: Store, rebuild: bool = False) -> Iterator[Call
             writer.upsert(clinic, status="gone" if site and site.gone else "active")
 
         yield add
+
+
+def due_seeds(paths: Paths, max_age_seconds: float, force: bool = False) -> tuple[list[tuple[str, str]], int]:
+    """(url, source) of the registered sites a crawl without seeds takes (not crawled for
+    max_age, or all with force), and how many sites are registered."""
+    from crawler.upkeep.schedule import due_sites
+
+    with Store.open(paths.writable().store) as store:
+        registered = store.sites()
+    return [(site.url, site.source) for site in due_sites(registered, max_age_seconds, force)], len(registered)
 
 
 def reindex(paths: Paths) -> RefreshResult:

@@ -36,8 +36,9 @@ class RefreshResult:
 
 def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) -> Clinic:
     """Decide everything the directory says about one site from its pages."""
-    # Imported here: the crawl process and the CLI load this module for its bookkeeping,
-    # and compiling the classifier's regexes would add 0.1 s to their start.
+    # Imported here: the crawl process and the CLI load this module for its bookkeeping, and
+    # compiling the classifier's regexes would slow their start (bench/RESULTS.md,
+    # **classifier imported late**).
     from crawler.extract.classify import classify_site
     from crawler.extract.contacts import extract_contacts
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import shlex
 import signal
 import subprocess
+import sys
 import time
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,6 +52,18 @@ def due_sites(sites: list[SiteRecord], max_age_seconds: float, force: bool = Fal
     """The sites a crawl without seeds takes: never crawled, or not for max_age (all with force)."""
     cutoff = (datetime.now(timezone.utc) - timedelta(seconds=max_age_seconds)).isoformat()
     return [site for site in sites if force or not site.last_crawled or site.last_crawled < cutoff]
+
+
+def crawl_command(data_dir: Path, max_age: str) -> list[str]:
+    """What each round runs: `ketadir crawl` of the due sites, in a fresh Python process."""
+    return [sys.executable, "-m", "cli", "--data-dir", str(data_dir.resolve()), "crawl", "--max-age", max_age]
+
+
+def timer_text(command: list[str], cron: str, every_seconds: float | None, workdir: str) -> str:
+    """A crontab line and a systemd service and timer running command on the cron expression
+    (or every so many seconds); ValueError for a cron expression systemd cannot follow."""
+    calendar = cron_to_calendar(cron) if cron else None
+    return crontab_line(command, cron, every_seconds) + "\n" + systemd_units(command, calendar, every_seconds, workdir)
 
 
 def run_every(command: list[str], seconds: float, rounds: int | None = None) -> int:

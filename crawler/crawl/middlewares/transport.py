@@ -1,8 +1,15 @@
 """How the crawl reaches sites: Scrapy's HTTP handler and proxy middleware, tuned for many sites.
 
 Both classes keep Scrapy's behaviour and remove a per-request cost that grows with the
-number of sites crawled at once (measured in bench/: together they took the crawl's engine
-time from 31.3 s to 25.4 s on 8,000 pages through a proxy).
+number of sites crawled at once.
+
+Performance layer. Justified by the bench row "crawl: ketadir / bare Scrapy pages/s"
+(bench/RESULTS.md, **connection pool and proxy choice**). It reaches into Scrapy: the
+handler's connection pool (HTTP11DownloadHandler._pool, a Twisted HTTPConnectionPool) and
+HttpProxyMiddleware's `proxies` and `_set_proxy_and_creds(request, proxy_url, creds, scheme)`.
+Should Scrapy rename or reshape them, the crawl fails at its start or first request rather
+than quietly losing speed, and tests/test_private_apis.py says which one moved; the Scrapy
+range in pyproject.toml is the one this was tested with.
 """
 
 from __future__ import annotations
