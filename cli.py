@@ -283,22 +283,44 @@ def export(paths: Paths, text: str, include_non_providers: bool, output: str, fm
 
 @cli.command()
 @click.argument("site")
+@click.option("--why", is_flag=True, help="Every cue that fired on the site's stored pages, with its weight and page, and the rule that decided.")
 @output_options(formats=("text", "json"), default="text")
 @pass_paths
-def show(paths: Paths, site: str, fmt: str) -> None:
+def show(paths: Paths, site: str, why: bool, fmt: str) -> None:
     """Show one clinic: locations, contacts, classification and its evidence."""
     from crawler.sites import site_key
 
     key = site_key(site)
     with _store(paths.readable(), readonly=True) as store:
         clinic, registered = store.clinic(key), store.site(key)
+        parsed = store.parsed_pages_of(key) if why and clinic is not None else []
     if clinic is None:
         raise click.ClickException(f"{key} is not in the directory: see `ketadir search` for what is")
+    if why:
+        _show_why(key, parsed, fmt)
+        return
     from index.export import clinic_text
 
     gone_because = registered.last_status if registered and registered.gone else None
     record = {**clinic.to_dict(), "status": registered.to_dict() if registered else None}
     _emit(record, fmt, lambda: clinic_text(clinic, gone_because))
+
+
+def _show_why(site: str, parsed: list[str], fmt: str) -> None:
+    """The classifier run again on the stored pages, showing everything it weighed."""
+    from crawler.extract.classify import explain_site
+    from crawler.store import page_from_json
+    from index.export import explanation_text
+
+    explanation = explain_site([page_from_json(p) for p in parsed])
+    record = {
+        "site": site,
+        **explanation.decision.to_dict(),
+        "says": explanation.says,
+        "scores": explanation.scores,
+        "cues": [e.to_dict() for e in explanation.evidence],
+    }
+    _emit(record, fmt, lambda: explanation_text(site, explanation))
 
 
 @cli.command()

@@ -189,6 +189,7 @@ class Clinic(Record):
     emails: list[str] = field(default_factory=list)
     serves_states: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    rule: str = ""  # the decision rule behind the modality (crawler.extract.classify.DECISION_RULES)
     last_crawled: str = ""  # ISO 8601 UTC
     pages: int = 0
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
-from crawler.items import Clinic, ExportRow
+from crawler.items import Clinic, Decision, Evidence, ExportRow
 from crawler.terminal import terminal_safe
 
 if TYPE_CHECKING:
@@ -191,9 +191,55 @@ def clinic_text(clinic: Clinic, gone_because: str | None = None) -> str:
     lines.append(f"last crawled: {clinic.last_crawled}{stale}; {clinic.pages} pages")
     if gone_because is not None:
         lines.append(f"status: gone ({gone_because})")
-    lines.append("evidence:")
-    for ev in clinic.evidence:
-        lines += [f"  [{ev.supports}] {ev.text}", f"      {ev.url}"]
+    lines += evidence_lines(clinic.modality, clinic.evidence, clinic.rule)
+    return terminal_safe("\n".join(lines))
+
+
+def evidence_lines(modality: str, evidence: list[Evidence], rule: str = "") -> list[str]:
+    """The evidence of a decision grouped as for it, against it and context, each sentence with
+    what it is in words ("offer: procedure text in the passive") and the page it came from."""
+    from crawler.extract.cues import describe, stance
+
+    lines = [f"decided by: {rule_words(rule)}"] if rule else []
+    groups: dict[str, list[Evidence]] = {"for": [], "against": [], "context": []}
+    for ev in evidence:
+        groups[stance(modality, ev.supports)].append(ev)
+    titles = {"for": f"evidence for {modality}", "against": "evidence against it", "context": "context"}
+    for name, items in groups.items():
+        if items:
+            lines.append(f"{titles[name]}:")
+            for ev in items:
+                what = describe(ev.rule) if ev.rule else ev.supports
+                lines += [f"  - {ev.text}", f"      {what} · {ev.url}"]
+    return lines
+
+
+def rule_words(rule: str) -> str:
+    """The decision rule by name and in words."""
+    from crawler.extract.classify import DECISION_RULES
+
+    found = DECISION_RULES.get(rule)
+    return f"{rule}: {found.says}" if found else rule
+
+
+def explanation_text(site: str, explanation: Any) -> str:
+    """`ketadir show --why`: every cue that fired on the site, with its weight, page and what it
+    is, grouped by the signal it fed, and the rule that turned the pooled weights into the
+    modality."""
+    from crawler.extract.cues import describe
+
+    decision = explanation.decision
+    lines = [
+        f"{site}: {decision.modality} (confidence {decision.confidence:.2f})",
+        f"decided by: {rule_words(decision.rule)}",
+        "pooled weights: " + ", ".join(f"{k} {v:g}" for k, v in explanation.scores.items() if v),
+    ]
+    current = None
+    for ev in explanation.evidence:
+        if ev.supports != current:
+            current = ev.supports
+            lines.append(f"{current} ({explanation.scores.get(current, 0):g}):")
+        lines += [f"  {ev.weight:5.2f}  {ev.text}", f"         {ev.rule}: {describe(ev.rule)} · {ev.url}"]
     return terminal_safe("\n".join(lines))
 
 
@@ -235,7 +281,8 @@ def decision_record(source: str, decision: Decision) -> dict[str, Any]:
         "services": decision.services,
         "conditions": decision.conditions,
         "confidence": decision.confidence,
-        "evidence": [{"text": e.text, "url": e.url} for e in decision.evidence],
+        "rule": decision.rule,
+        "evidence": [e.to_dict() for e in decision.evidence],
     }
 
 
@@ -245,7 +292,9 @@ def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
         f"{record['source']}: {record['modality']} (confidence {record['confidence']:.2f})",
         f"  services: {', '.join(record['services']) or '-'}; conditions: {', '.join(record['conditions']) or '-'}",
     ]
-    lines += [f"  - {e['text']}" for e in record["evidence"][:evidence]]
+    decision = Decision(record["modality"], record["confidence"], record["services"], record["conditions"],
+                        [Evidence.from_dict(e) for e in record["evidence"][:evidence]], record.get("rule", ""))
+    lines += ["  " + line for line in evidence_lines(decision.modality, decision.evidence, decision.rule)]
     return terminal_safe("\n".join(lines))
 
 

@@ -29,10 +29,21 @@ def test_json_output_has_the_documented_shape() -> None:
     page = SAMPLE_WEB / "riverbendtherapy.test" / "index.html"
     result = run_cli("classify", str(page), "--format", "json")
     out = json.loads(result.output)
-    assert set(out) == {"source", "modality", "services", "conditions", "confidence", "evidence"}
+    assert set(out) == {"source", "modality", "services", "conditions", "confidence", "rule", "evidence"}
     assert 0.0 <= out["confidence"] <= 1.0
-    assert out["evidence"] and set(out["evidence"][0]) == {"text", "url"}
+    assert out["evidence"] and set(out["evidence"][0]) == {"text", "url", "supports", "weight", "rule", "role"}
     assert out["evidence"][0]["url"].startswith("file://")
+    # Every piece of evidence names the cue behind it, and the decision the rule that made it.
+    assert all(e["rule"] and e["role"] for e in out["evidence"]) and out["rule"]
+
+
+def test_classify_prints_the_evidence_for_and_against_in_words() -> None:
+    page = SAMPLE_WEB / "saguaroinfusion.test" / "index.html"
+    result = run_cli("classify", str(page))
+    assert result.exit_code == 0, result.output
+    assert "decided by: " in result.output
+    assert "evidence for " in result.output
+    assert "offer: " in result.output or "therapy with an outside provider: " in result.output
 
 
 def test_classify_fetches_a_live_url_through_the_proxy(sample_server: FixtureServer) -> None:

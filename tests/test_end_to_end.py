@@ -132,9 +132,34 @@ def test_show_prints_the_clinic_with_its_evidence_and_pages(crawled: Crawl) -> N
     result = run_cli("show", f"http://www.{host}/some/page", data_dir=data_dir)
     assert result.exit_code == 0
     assert "modality: kap" in result.output
-    assert "evidence:" in result.output
+    assert "evidence for kap:" in result.output
     assert f"http://{host}/" in result.output
     assert LABELS[host]["city"] in result.output
+
+
+def test_show_groups_evidence_for_and_against_the_decision_in_words(crawled: Crawl) -> None:
+    # Trinity Trails gives IM shots and no longer offers Spravato: the denial argues against
+    # a service and is shown as such, with what it is in words and its page.
+    result = run_cli("show", "trinitytrailsketamine.test", data_dir=crawled.data_dir)
+    assert result.exit_code == 0, result.output
+    assert "decided by: medical-route: " in result.output
+    for_part, _, rest = result.output.partition("evidence for infusion-only:")[2].partition("evidence against it:")
+    assert for_part.strip() and "no longer" in rest.split("context:")[0].lower()
+    assert "denied or discontinued: " in rest
+
+
+def test_show_why_lists_every_cue_with_its_weight_page_and_the_rule_that_decided(crawled: Crawl) -> None:
+    host = "saguaroinfusion.test"
+    text = run_cli("show", host, "--why", data_dir=crawled.data_dir)
+    assert text.exit_code == 0, text.output
+    assert "decided by: outside-therapy: " in text.output
+    assert "outside-therapy." in text.output and f"http://{host}/" in text.output
+    record = json.loads(run_cli("show", host, "--why", "--format", "json", data_dir=crawled.data_dir).output)
+    assert record["modality"] == "adjunctive-referral" and record["rule"] == "outside-therapy"
+    assert record["scores"]["adjunctive-referral"] >= 0.6
+    # Every cue that fired, not just the few kept as evidence.
+    assert len(record["cues"]) > len(record["evidence"])
+    assert all(c["rule"] and c["role"] and c["url"].startswith(f"http://{host}/") for c in record["cues"])
 
 
 def test_stats_count_by_modality_and_state(crawled: Crawl) -> None:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from crawler.extract import cues as V
 from crawler.extract.cues import Cue
 from crawler.extract.prefilter import prefiltered
-from crawler.extract.structured import PROVIDER_TYPES, PUBLISHER_TYPES, types_of
+from crawler.extract.structured import PROVIDER_TYPES, PUBLISHER_TYPES, type_names, types_of
 from crawler.extract.text import split_sentences
 from crawler.items import Decision, Evidence, Page
 
@@ -254,6 +254,27 @@ class _Site:
 def classify_site(pages: list[Page]) -> Decision:
     """Classify one site from all of its pages; evidence is pooled over the whole site."""
     return _decide(_read_site(pages))
+
+
+@dataclass
+class Explanation:
+    """Why a site got its modality: the decision, every cue that fired on the site with its
+    weight and page, and the decision rule that turned the pooled weights into the modality."""
+
+    decision: Decision
+    evidence: list[Evidence]  # every cue that fired, heaviest first within each signal
+    scores: dict[str, float]  # the pooled weight of each signal
+    says: str  # the decision rule, in words
+
+
+def explain_site(pages: list[Page]) -> Explanation:
+    """classify_site, with everything it weighed: for `ketadir show --why`."""
+    site = _read_site(pages)
+    decision = _decide(site)
+    evidence = [e for name in sorted(site.signals.evidence) for e in site.signals.best(name)]
+    scores = {name: round(score, 3) for name, score in sorted(site.signals.scores.items())}
+    scores["publisher"] = round(site.publisher, 3)
+    return Explanation(decision, evidence, scores, DECISION_RULES[decision.rule].says)
 
 
 def read_sentences(pages: list[Page]) -> list[SentenceReading]:
@@ -994,7 +1015,7 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     for page in pages:
         for obj in page.structured:
             if types_of(obj) & PROVIDER_TYPES:
-                label = f"{obj.get('name') or page.title} ({', '.join(sorted(types_of(obj)))})"
+                label = f"{obj.get('name') or page.title} ({', '.join(type_names(obj))})"
                 s = _site_sentence(label, page, "json-ld")
                 typed = V.READINGS["provider.structured-data"]
                 signals.add("provider", typed.weight, s, typed.name, typed.role)

@@ -924,3 +924,33 @@ def describe(rule: str) -> str:
     """A cue in a reader's words: "offer: procedure text in the passive"."""
     found = CUES_BY_NAME.get(rule)
     return f"{ROLE_WORDS.get(found.role, found.role)}: {found.says}" if found else rule
+
+
+# How a piece of evidence bears on the decision it is shown with: for it, against it, or
+# context (the services, conditions and everything else weighed). "against:..." signals are
+# always against; these are the signals that argue for each modality, and those that argue
+# for another one.
+FOR_MODALITY: dict[str, frozenset[str]] = {
+    "kap": frozenset({"kap", "kap-offer", "kap-team", "kap-loose"}),
+    "adjunctive-referral": frozenset({"adjunctive-referral"}),
+    "infusion-only": frozenset({"medical-ketamine"}),
+    "unclear": frozenset({"provider", "identity"}),
+    "not-a-provider": frozenset({"not-a-provider", "denial", "ketamine-talk"}),
+}
+AGAINST_MODALITY: dict[str, frozenset[str]] = {
+    "kap": frozenset({"adjunctive-referral", "not-a-provider"}),
+    "adjunctive-referral": frozenset({"kap", "kap-offer", "kap-team", "not-a-provider"}),
+    "infusion-only": frozenset({"kap", "kap-offer", "kap-team", "adjunctive-referral", "not-a-provider"}),
+    "unclear": frozenset({"not-a-provider"}),
+    "not-a-provider": frozenset({"provider", "identity", "kap", "kap-offer", "adjunctive-referral", "medical-ketamine"}),
+}
+STANCE_WORDS = {"for": "for", "against": "against", "context": "context"}
+
+
+def stance(modality: str, supports: str) -> str:
+    """'for', 'against' or 'context': what a piece of evidence says of the modality."""
+    if supports == modality or supports in FOR_MODALITY.get(modality, ()):
+        return "for"
+    if supports.startswith("against:") or supports in AGAINST_MODALITY.get(modality, ()):
+        return "against"
+    return "context"

@@ -57,6 +57,7 @@ def build_clinic(site: str, website: str, pages: list[Page], last_crawled: str) 
         emails=contacts.emails,
         serves_states=contacts.serves_states,
         evidence=decision.evidence,
+        rule=decision.rule,
         last_crawled=last_crawled,
         pages=len(pages),
     )
