@@ -55,6 +55,27 @@ def proxied(server: FixtureServer) -> Iterator[FixtureServer]:
                 os.environ[key] = value
 
 
+def spawned_workers(pid: int) -> list[int]:
+    """The worker processes (multiprocessing spawn) among the descendants of pid."""
+    found, stack = [], [pid]
+    while stack:
+        for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            stack += children
+    workers = []
+    for child in found:
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                workers.append(child)
+        except OSError:
+            continue
+    return workers
+
+
 def run_cli(*args: str, data_dir: Path | None = None) -> Result:
     prefix = ["--data-dir", str(data_dir)] if data_dir else []
     return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)

@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import FAST, REPO, proxied, run_cli
+from conftest import FAST, REPO, proxied, run_cli, spawned_workers
 from crawler.demo import SAMPLE_WEB
 from mockserver import FixtureServer
 
@@ -163,30 +163,6 @@ def test_reindex_and_site_removal_refuse_while_a_crawl_runs_and_change_nothing(
         assert host in {row[0] for row in conn.execute("SELECT site FROM sites")}
 
 
-def _descendants(pid: int) -> list[int]:
-    found, stack = [], [pid]
-    while stack:
-        for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
-            try:
-                children = [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found += children
-            stack += children
-    return found
-
-
-def _parse_workers(crawl: subprocess.Popen[str]) -> list[int]:
-    workers = []
-    for pid in _descendants(crawl.pid):
-        try:
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                workers.append(pid)
-        except OSError:
-            continue
-    return workers
-
-
 def test_a_parse_worker_killed_mid_crawl_loses_no_site(web: FixtureServer, tmp_path: Path) -> None:
     # The crawl parses in its own process from then on, and decides after the crawl what the
     # workers could not.
@@ -195,8 +171,8 @@ def test_a_parse_worker_killed_mid_crawl_loses_no_site(web: FixtureServer, tmp_p
     web.set_faults("*", SLOW)
     crawl = start_crawl(data, seeds)
     try:
-        wait_for(lambda: pages_stored(data, 1) >= 2 and len(_parse_workers(crawl)) >= 1, crawl)
-        os.kill(_parse_workers(crawl)[0], signal.SIGKILL)
+        wait_for(lambda: pages_stored(data, 1) >= 2 and len(spawned_workers(crawl.pid)) >= 1, crawl)
+        os.kill(spawned_workers(crawl.pid)[0], signal.SIGKILL)
         web.set_faults("*", [])
         out, err = crawl.communicate(timeout=240)
     finally:

@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import FAST, Crawl, run_cli
+from conftest import FAST, Crawl, run_cli, spawned_workers
 from crawler.demo import SAMPLE_WEB
 
 from crawler.upkeep import refresh
@@ -235,7 +235,7 @@ def test_a_refresh_whose_worker_is_killed_decides_every_site_in_process(crawled:
     def kill_the_first_worker() -> None:
         deadline = time.monotonic() + 60
         while not killed and time.monotonic() < deadline:
-            for pid in _spawned_children():
+            for pid in spawned_workers(os.getpid()):
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
                 break
@@ -251,22 +251,6 @@ def test_a_refresh_whose_worker_is_killed_decides_every_site_in_process(crawled:
     refresh.refresh_sites(Store.open(copy), sites, in_process.append, workers=1)
     assert [c.to_dict() for c in decided] == [c.to_dict() for c in in_process]
     assert len(decided) == len(sites) >= 19
-
-
-def _spawned_children() -> list[int]:
-    pids = []
-    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
-        try:
-            children = [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-        for pid in children:
-            try:
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    pids.append(pid)
-            except OSError:
-                continue
-    return pids
 
 
 def test_a_crawl_one_request_at_a_time_still_starts_every_site(sample_server: FixtureServer, tmp_path: Path) -> None:

@@ -52,18 +52,21 @@ def web(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(web: Path, monkeypatch: pytest.MonkeyPatch):
+def direct(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment: the tests talk to the server themselves."""
     for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server(web: Path, direct: None):
     with SampleWebServer(web) as running:
         yield running
 
 
 @pytest.fixture
-def changing(web: Path, monkeypatch: pytest.MonkeyPatch):
+def changing(web: Path, direct: None):
     """The same web served by the test suite's server, whose sites change version."""
-    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
-        monkeypatch.delenv(name, raising=False)
     with FixtureServer(web) as running:
         yield running
 
