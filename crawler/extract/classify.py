@@ -572,7 +572,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return _LEAD_IN
     if s.tagline:
         return _TAGLINE
-    if V.FIRST_PERSON.search(s.text):
+    if V.FIRST_PERSON.search(clause):
         return _WEAK_VOICE
     return None
 

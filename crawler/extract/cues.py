@@ -861,8 +861,9 @@ FOREIGN_PAGE = prefiltered(
 # Generic explanation of ketamine: the drug as the subject, research, history and statistics.
 EXPLAINER_CUES = CueTable(
     cue("explainer.drug-as-subject", "explainer",
-        r"^(?:(?:an? |the )?(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|(?:this|the) "
-        r"(?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|treatment))"
+        r"^(?:an? |the )?(?:(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|"
+        r"(?:this|the) (?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|"
+        r"treatment))"
         r"(?:[®™]|,[^,]{0,60},)?\s+(?:is|was|has|had|works|acts|can|may|might|helps|appears|carries|binds|sets|calls|"
         r"requires|needs|takes|lasts|costs|comes|"
         r"stands|differs|makes|holds|causes|opens|brings|rewrites|outperforms|marks|encourages|targets|relies|"
