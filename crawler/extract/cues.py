@@ -528,8 +528,8 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.participle-item", "offer",
-        r"^(?:Given|Delivered|Administered|Monitored|Watched|Supervised|Performed|Provided|Offered|Available|"
-        r"Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
+        r"^(?:Given(?! (?:how|that|the fact|its|their|this|these)\b)|Delivered|Administered|Monitored|Watched|Supervised|"
+        r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
         says="a list item in procedure form ('Given under supervision')", flags=0),
     cue("offer.imperative-step", "offer",
         r"^(?:Please )?(?:Plan|Arrange|Bring|Dress|Avoid|Eat|Drink|Wear|Arrive|Fill out|Complete|Go over|Tell|"
@@ -575,6 +575,10 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
         r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b", 1.0,
         says="preparation or integration sessions"),
+    cue("own-therapy.kap-sessions", "own-therapy",
+        r"\b(?:ketamine[- ]assisted[- ]psychotherapy|KAP|psychedelic[- ]assisted[- ](?:psycho)?therapy|ketamine "
+        r"psychotherapy) (?:dosing )?(?:sessions?|meetings?|journeys?)\b", 1.0,
+        says="sessions of ketamine-assisted psychotherapy the practice holds"),
     cue("own-therapy.meets-with-you", "own-therapy",
         r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients)\b[^.;]{0,80}"
         r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
