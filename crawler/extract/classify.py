@@ -306,8 +306,8 @@ def _read_site(pages: list[Page]) -> _Site:
     _read_brand(pages, ctx, signals)
     _read_route_pages(pages, ctx, signals)
     _read_referrer_pages(pages, ctx, signals)
-    ketamine_mentions = sum(1 for s in sentences if V.KETAMINE.search(s.text)) + sum(
-        1 for p in pages if V.KETAMINE.search(p.title)
+    ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
+        1 for p in pages if _names_ketamine(p.title)
     )
     return _Site(signals, publisher, ketamine_mentions, readings)
 
@@ -329,8 +329,8 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     ctx.voiced_pages = {s.url for s in sentences if s.region == "main" and _WE.search(s.text)}
     ctx.ketamine_titled = {
         p.url for p in pages
-        if V.KETAMINE.search(p.title)
-        or any(b.tag in V.HEADING_TAGS and b.region == "main" and V.KETAMINE.search(b.text) for b in p.blocks)
+        if _names_ketamine(p.title)
+        or any(b.tag in V.HEADING_TAGS and b.region == "main" and _names_ketamine(b.text) for b in p.blocks)
     }
     ctx.host = _host_name(pages)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
@@ -370,11 +370,17 @@ def _own_title(page: Page, brand: set[str]) -> str:
 
 def _about_ketamine(page: Page) -> bool:
     """A page about ketamine: its title, address or a heading names it, or its text does, often."""
-    if sum(1 for b in page.blocks if b.region == "main" and V.KETAMINE.search(b.text)) >= 3:
+    if V.TOPIC_TITLE.search(page.title) or V.TOPIC_TITLE.search(urlsplit(page.url).path.replace("-", " ")):
         return True
-    if V.TOPIC_TITLE.search(page.title) or V.TOPIC_TITLE.search(page.url.rsplit("/", 2)[-2:][0] + page.url):
+    if any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks):
         return True
-    return any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks)
+    return sum(1 for b in page.blocks if b.region == "main" and _names_ketamine(b.text)) >= 3
+
+
+@lru_cache(maxsize=8192)
+def _names_ketamine(text: str) -> bool:
+    """Whether a text names ketamine; menus, footers and headings repeat on every page of a site."""
+    return bool(V.KETAMINE.search(text))
 
 
 def _page_routes(page: Page) -> list[str]:
@@ -388,18 +394,8 @@ def _page_routes(page: Page) -> list[str]:
 
 
 def _ketamine_pages(pages: list[Page]) -> set[str]:
-    """Pages that name ketamine anywhere; menus and footers repeat on every page, so each
-    distinct block is searched once."""
-    named: dict[str, bool] = {}
-    found = set()
-    for page in pages:
-        for block in page.blocks:
-            if block.text not in named:
-                named[block.text] = bool(V.KETAMINE.search(block.text))
-            if named[block.text]:
-                found.add(page.url)
-                break
-    return found
+    """Pages that name ketamine anywhere."""
+    return {page.url for page in pages if any(_names_ketamine(block.text) for block in page.blocks)}
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
@@ -650,7 +646,7 @@ def _ketamine_in_view(s: _Sentence, ctx: _Context) -> bool:
     """Ketamine named in the sentence's heading or list lead-in, in its page's title or headings,
     or in the site's own name."""
     return (
-        bool(V.KETAMINE.search(s.heading) or V.KETAMINE.search(s.lead))
+        _names_ketamine(s.heading) or _names_ketamine(s.lead)
         or s.url in ctx.ketamine_titled
         or ctx.ketamine_named
     )

@@ -788,8 +788,10 @@ NOT_A_THERAPY_PRACTICE = prefiltered(
 PUBLISHER_CUES = CueTable(
     cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
         0.5, says="an author's byline", flags=0),
+    cue("publisher.journal-heading", "publisher", r"^(?:Abstract|Keywords?)\b:?", 1.0,
+        says="journal apparatus (an abstract, keywords)"),
     cue("publisher.journal", "publisher",
-        r"^(?:Abstract|Keywords?)\b:?|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|\bcorresponding author\b|"
+        r"\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|\bcorresponding author\b|"
         r"\bthis (?:study|review|paper|article|report) (?:examines|describes|reports|reviews|explores)\b|"
         r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed) (?:the (?:literature|progress|"
         r"case|cases|data|findings|results|outcomes)|our (?:experience|findings|results|data)|\d+|a (?:case|series|"
@@ -797,8 +799,9 @@ PUBLISHER_CUES = CueTable(
         r"participants|subjects))|\b(?:case (?:series|reports?)|these cases|poster (?:session|\d+)|abstract book|"
         r"annual meeting|proceedings of|symposium)\b", 1.0,
         says="journal apparatus (abstract, references, 'et al.')"),
-    cue("publisher.citations", "publisher", r"^(?:References?|Citations?|Sources?)\b:?|\bet al\.?(?:\W|$)", 0.3,
-        says="cited studies (clinics cite research too)"),
+    cue("publisher.citations", "publisher", r"\bet al\b", 0.3, says="cited studies (clinics cite research too)"),
+    cue("publisher.references", "publisher", r"^(?:References?|Citations?|Sources?)\b:?", 0.3,
+        says="a list of references (clinics cite research too)"),
     cue("publisher.research", "publisher",
         r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
         r"exclusion criteria|study participants|(?:enroll(?:ing)?|recruiting) (?:participants|volunteers|patients)|"
@@ -811,8 +814,9 @@ PUBLISHER_CUES = CueTable(
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
         r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
         r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
-        r"\bmore stories\b|^Advertisement$|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
+        r"\bmore stories\b|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
         r"\bstaff (?:writer|reporter)\b|\bcontributing (?:writer|editor)\b", 1.0, says="news or magazine voice"),
+    cue("publisher.advertisement", "publisher", r"^Advertisement$", 1.0, says="a news page's advertisement slot"),
     cue("publisher.quoted", "publisher",
         r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
