@@ -742,7 +742,7 @@ def _read_clause(
             signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
         if routes or _KETAMINE_CARE.search(clause):
             signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
-    own = _read_in_house_therapy(s, part, plain, voice, weight_v, ctx, signals)
+    own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
     if not offers:
@@ -841,15 +841,16 @@ _MEDICINE_SESSIONS = prefiltered(r"\bmedicine (?:sessions?|meetings?)\b|\bdosing
 
 
 def _read_in_house_therapy(
-    s: _Sentence, part: _Clause, plain: str, voice: Cue | None, weight_v: float, ctx: _Context, signals: _Signals
+    s: _Sentence, part: _Clause, plain: str, voice: Cue | None, weight_v: float, kap_specific: bool, ctx: _Context,
+    signals: _Signals,
 ) -> str:
     """Signals that the provider's own therapist prepares, sits with or integrates the sessions;
     returns the cue name when the clause says so.
 
     plain is the clause without ketamine-therapy names, as _read_clause made it ("" when the
-    clause names no therapy); weight_v is how plainly the clause offers (0 when it does not)."""
+    clause names no therapy); weight_v is how plainly the clause offers (0 when it does not);
+    kap_specific whether it names ketamine-assisted psychotherapy, as _read_clause found."""
     clause = part.text
-    kap_specific = bool(V.KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
     if voice is not None and weight_v >= 0.75 and kap_loose and (
