@@ -308,7 +308,7 @@ def _read_site(pages: list[Page]) -> _Site:
     _read_referrer_pages(pages, ctx, signals)
     ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
         1 for p in pages if _names_ketamine(p.title)
-    )
+    ) + ctx.ketamine_named
     return _Site(signals, publisher, ketamine_mentions, readings)
 
 

@@ -516,8 +516,9 @@ OFFER_CUES = CueTable(*sorted((
         r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
         says="a headline naming a route on a home or services page"),
     cue("offer.duration", "offer",
-        r"\b(?:takes?|lasts?|runs?)\s+(?:about|around|roughly|approximately|up to|between|only|just)?\s*(?:\d+|an?|one|"
-        r"two|three|four|five|six)(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
+        r"\b(?:takes?|lasts?|runs?)\s+(?:for\s+)?(?:about|around|roughly|approximately|up to|between|only|just)?\s*"
+        r"(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety)"
+        r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
