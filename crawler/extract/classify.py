@@ -384,8 +384,10 @@ def _names_ketamine(text: str) -> bool:
 
 
 def _page_routes(page: Page) -> list[str]:
-    """The one or two routes a page is about, from its title and headline; none for a comparison."""
-    heads = [page.title] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
+    """The one or two routes a page is about, from its title, headline and address
+    ("/intramuscular-ketamine-injection-treatment/"); none for a comparison."""
+    slug = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+    heads = [page.title, slug] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
     text = " ".join(heads)
     if V.COMPARISON.search(text):
         return []
@@ -643,13 +645,8 @@ def _clause_routes(
 
 
 def _ketamine_in_view(s: _Sentence, ctx: _Context) -> bool:
-    """Ketamine named in the sentence's heading or list lead-in, in its page's title or headings,
-    or in the site's own name."""
-    return (
-        _names_ketamine(s.heading) or _names_ketamine(s.lead)
-        or s.url in ctx.ketamine_titled
-        or ctx.ketamine_named
-    )
+    """Ketamine named on the sentence's page (its title, headings or text) or in the site's own name."""
+    return s.url in ctx.ketamine_pages or s.url in ctx.ketamine_titled or ctx.ketamine_named
 
 
 @lru_cache(maxsize=8192)
