@@ -574,7 +574,11 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
         r"follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
-        r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b", 1.0,
+        r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
+        r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
+        r"therapy|psychotherapy|support|integration|coaching)\b|"
+        r"\b(?:counseling|counselling|therapy|psychotherapy|integration) sessions? (?:are|is) (?:also )?(?:offered|"
+        r"provided|included|held|scheduled)\b", 1.0,
         says="preparation or integration sessions"),
     cue("own-therapy.kap-sessions", "own-therapy",
         r"\b(?:ketamine[- ]assisted[- ]psychotherapy|KAP|psychedelic[- ]assisted[- ](?:psycho)?therapy|ketamine "
