@@ -85,6 +85,7 @@ _BOOKING_BUTTON = prefiltered(
 _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDENTITY_CUES) | {
     "offer.listed-under-offer-heading"
 }
+_IS_NOT = prefiltered(r"\b(?:is|are|does|do)(?:n['’]t| not)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
@@ -745,15 +746,18 @@ def _read_clause(
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
-        return _talk_role(clause, part.scope, topic, voice)
+        return _talk_role(clause, part.scope, topic, voice, part.subordinate)
     return "offer", voice.name
 
 
-def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None) -> tuple[str, str]:
+def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None, subordinate: bool = False) -> tuple[str, str]:
     """A clause that offers nothing: general explanation when it speaks of the treatment in the
-    third person; anything else (the writer's own experience, logistics) is other."""
-    if voice is not None or _PERSONAL.search(clause):
+    third person; anything else (the writer's own experience, logistics, what the drug is not:
+    "Spravato is not a typical antidepressant") is other."""
+    if voice is not None or _PERSONAL.search(clause) or _IS_NOT.search(clause):
         return "other", voice.name if voice else ""
+    if subordinate:  # "Because the drug is off-patent": read what follows the conjunction
+        clause = clause.split(" ", 1)[-1]
     explained = V.EXPLAINER_CUES.first(clause, scope)
     if explained is not None:
         return "explainer", explained.name
@@ -808,6 +812,8 @@ _NEEDS_THERAPY_CONTEXT = (
     "own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions",
     "own-therapy.meets-with-you",
 )
+# Cues read on the whole clause: the therapy they name is in the treatment's own name.
+_READ_WHOLE = ("own-therapy.therapy-sessions", "own-therapy.kap-sessions")
 _NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
@@ -893,7 +899,7 @@ def _own_therapy_cue(part: _Clause, plain: str, weight_v: float, therapy_in_view
         return None  # someone else's therapist, or therapy in general
     therapy_in_view = therapy_in_view or bool(_GROUP.search(clause))
     for c in candidates:
-        if c.name != "own-therapy.therapy-sessions" and not c.pattern.search(plain or clause):
+        if c.name not in _READ_WHOLE and not c.pattern.search(plain or clause):
             continue
         if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
             continue
