@@ -85,7 +85,7 @@ _BOOKING_BUTTON = prefiltered(
 _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDENTITY_CUES) | {
     "offer.listed-under-offer-heading"
 }
-_IS_NOT = prefiltered(r"\b(?:is|are|does|do)(?:n['’]t| not)\b", re.I)
+_IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.

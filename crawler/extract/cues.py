@@ -365,7 +365,8 @@ LEAD_IN = prefiltered(r":\s*$")
 LEADING_SUBCLAUSE = prefiltered(
     r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
     r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|esketamine|spravato|KAP|patients|clients|most|"
-    r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?)\b|(?-i:[A-Z][a-z]))",
+    r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?|no|any|its|their|both|all|one)\b|"
+    r"(?-i:[A-Z][a-z]))",
     re.I,
 )
 # A post's byline or dateline: who wrote it and when, not who offers what.
