@@ -220,6 +220,7 @@ class _Context:
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
+    kap_titled: set[str] = field(default_factory=set)  # pages whose title or headline names ketamine psychotherapy
     ketamine_named: bool = False  # the site's own name (or its web address) names ketamine
     host: str = ""  # the site's host without www. and the top-level domain, read as a name
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
@@ -332,6 +333,11 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         p.url for p in pages
         if _names_ketamine(p.title)
         or any(b.tag in V.HEADING_TAGS and b.region == "main" and _names_ketamine(b.text) for b in p.blocks)
+    }
+    ctx.kap_titled = {
+        p.url for p in pages
+        if (V.KAP_SPECIFIC.search(p.title) or any(b.tag == "h1" and V.KAP_SPECIFIC.search(b.text) for b in p.blocks))
+        and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
     ctx.host = _host_name(pages)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
@@ -696,6 +702,10 @@ def _read_clause(
         if _WE.search(clause):  # "we work alongside your therapist": the provider speaking
             signals.add("identity", weight, s, outside.name, "outside-therapy")
         _read_conditions(s, clause, page_weight * 0.6, signals, outside.name)
+        # "I prescribe oral ketamine for clients whose therapist is elsewhere": the medicine is still offered.
+        voice = _voice(s, clause, ctx, part.subordinate, part.scope)
+        if voice is not None and voice is not _WEAK_VOICE and topic > 0.0 and (routes or names_ketamine):
+            _read_offer(s, clause, voice, voice.weight, topic, routes, borrowed, ctx, signals)
         # "supported inside our sessions and inside your ongoing therapy": both, and ours counts.
         ours = _first_person_therapy(clause, part.scope)
         if ours is not None and _MEDICINE_CONTEXT.search(" ".join((clause, s.block, s.heading))):
@@ -727,19 +737,7 @@ def _read_clause(
         signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
     offers = voice is not None and voice is not _WEAK_VOICE and topic > 0.0
     if offers:
-        weight = page_weight * weight_v * topic
-        signals.add("provider", weight, s, voice.name, "offer")
-        if voice.name in V.IDENTITY_CUES:
-            signals.add("identity", weight, s, voice.name, "offer")
-        elif _WE.search(clause):  # "it is given under the supervision of our providers"
-            first = V.READINGS["provider.first-person"]
-            signals.add("identity", weight * first.weight, s, first.name, first.role)
-        own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
-        route_weight = 1.0 if routes else 0.5
-        for r in own_routes:
-            signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
-        if routes or _KETAMINE_CARE.search(clause):
-            signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
+        _read_offer(s, clause, voice, weight_v, topic, routes, borrowed, ctx, signals)
     own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
@@ -748,6 +746,26 @@ def _read_clause(
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
         return _talk_role(clause, part.scope, topic, voice, part.subordinate)
     return "offer", voice.name
+
+
+def _read_offer(
+    s: _Sentence, clause: str, voice: Cue, weight_v: float, topic: float, routes: list[str], borrowed: list[str],
+    ctx: _Context, signals: _Signals,
+) -> None:
+    """Signals of a clause that offers care: a provider speaking, and the routes it gives."""
+    weight = s.weight * weight_v * topic
+    signals.add("provider", weight, s, voice.name, "offer")
+    if voice.name in V.IDENTITY_CUES:
+        signals.add("identity", weight, s, voice.name, "offer")
+    elif _WE.search(clause):  # "it is given under the supervision of our providers"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight, s, first.name, first.role)
+    own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
+    route_weight = 1.0 if routes else 0.5
+    for r in own_routes:
+        signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
+    if routes or _KETAMINE_CARE.search(clause):
+        signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
 
 
 def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None, subordinate: bool = False) -> tuple[str, str]:
@@ -864,7 +882,9 @@ def _read_in_house_therapy(
     # The medicine in view: named around the clause, or the page is about it (an own-therapy cue
     # that speaks of therapy in general also needs a session word, see _NEEDS_SESSION).
     medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
-    in_view = therapy or block_kap or ctx.therapist_practice  # a nurse who "stays with you" is not a therapist
+    # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
+    # psychotherapy", "three preparation sessions" are the therapy's.
+    in_view = therapy or block_kap or ctx.therapist_practice or s.url in ctx.kap_titled
     found = _own_therapy_cue(part, plain, weight_v, in_view, ctx) if medicine else None
     weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
     if found is not None:

@@ -304,7 +304,7 @@ MEDIA_BRAND = prefiltered(
     r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
-    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Collective)\b"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council)\b"
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
@@ -485,8 +485,8 @@ OFFER_CUES = CueTable(*sorted((
         r"|\b(?:the )?(?:first|next|final) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
         says="a step of the provider's process"),
     cue("offer.every-patient", "offer",
-        r"\b(?:every|each|all) (?:new |returning )?(?:patients?|clients?|treatments?|sessions?|infusions?|visits?|"
-        r"plans?|courses?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
+        r"\b(?:every|each|all) (?:new |returning |[\w-]+ )?(?:patients?|clients?|treatments?|sessions?|infusions?|"
+        r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
         r"takes?|has|have|must|will|comes?|meets?|involves?)\b", 0.75,
         says="what every patient goes through"),
     cue("offer.patients-get", "offer",
@@ -556,7 +556,9 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b", 1.0, flags=0,
+        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+        r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
+        r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
         says="the provider's own therapists"),
     cue("own-therapy.i-sit-with-you", "own-therapy",
         r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
@@ -602,7 +604,9 @@ OWN_THERAPY_CUES = CueTable(
         r"[^.;]{0,40}\b(?:preparation|integration|prep)\b", 1.0, says="the provider's own preparation or integration"),
     cue("own-therapy.we-work-on", "own-therapy",
         r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
-        r"\bwe (?:spend|use) the (?:final|last|first) (?:hour|part|half)\b", 1.0,
+        r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
+        r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
+        r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b", 1.0,
         says="'in which we work on...': the provider's therapy in the session"),
     cue("own-therapy.with-therapist", "own-therapy",
         r"\b(?:consultation|consult|meeting|session|intake|check-in)s? with (?:an? |our |the |your )?(?:[A-Z]{2,6} |"
@@ -669,17 +673,24 @@ OUTSIDE_THERAPY_CUES = CueTable(
         1.0, says="a referral or records from a therapist are required"),
     cue("outside-therapy.already-have", "outside-therapy",
         r"\b(?:therap\w+|team|treatment|care|provider|counsel\w+|psychiatr\w+)\b[^.;]{0,30}\b(?:you|I|they) "
-        r"(?:already|are already) (?:have|see|work with|doing)\b|"
+        r"(?:already|are already) (?:have|see|work with|doing|know|trust)\b|"
         r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
         r"counsel\w+|mental health)", 1.0, says="the therapy the patient already has continues"),
     cue("outside-therapy.primary-therapist", "outside-therapy",
         r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
         r"\bcollaborating (?:\w+ )?therapists?\b|\bfor use with an? (?:outside |separate )?therapist\b", 1.0,
         says="the patient's primary therapist is someone else"),
+    cue("outside-therapy.their-clients", "outside-therapy",
+        r"\b(?:your|their) (?:own )?clients?(?:['’]s?)?\b[^.;]{0,60}\b(?:therap\w*|sessions?|ketamine|infusions?|"
+        r"integration|stays? with you|care)|\binvit\w* (?:\w+ ){0,2}(?:therapists|psychotherapists|counselors|clinicians)\b|"
+        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b",
+        1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
         r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b|"
-        r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b", 1.0,
+        r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b|"
+        r"\b(?:(?:psycho)?therap(?:y|ist)|counselor|counseling)\b[^.;]{0,30}\b(?:outside|away from|beyond) (?:of )?(?:my|our|"
+        r"this|the) (?:office|practice|clinic)\b", 1.0,
         says="therapy outside the practice"),
     cue("outside-therapy.refer-out", "outside-therapy",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
@@ -697,6 +708,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:continu\w*|keep|keeps|keeping) (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with |"
         r"up with )?(?:your|their) "
         r"(?:own |current |existing )?(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))|"
+        r"\b(?:continu\w*|keep\w*|stay\w*|remain\w*) (?:\w+ ){0,2}(?:with|in) (?:your|their) (?:own |current |existing |"
+        r"ongoing |regular )(?:psycho)?therapy\b|"
+        r"\b(?:psycho)?therapy (?:continues|stays|remains) with\b|"
+        r"\breferring (?:therapist|clinician|provider|psychiatrist|counselor)s? (?:remains?|stays?|continues?|keeps?)\b|"
+        r"\bremains? (?:the|your|their) (?:patient['’]s |client['’]s )?(?:primary )?(?:therapist|clinician)\b|"
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
         r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
         r"(?<!infusion )therapy)\b|\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b", 1.0,
@@ -740,6 +756,7 @@ NOT_REQUIRED = prefiltered(
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
 FOR_REFERRERS = prefiltered(
+    r"\b(?:clinician|therapist)s?['’]? referral guide\b|\brefer(?:ring)? a client\b|"
     r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
     r"providers|clinicians))\b|\breferring (?:clinicians|therapists|psychotherapists)\b|"
     r"\b(?:KAP|collaborating) therapists?\b|\btherapist requirements\b",
