@@ -68,6 +68,7 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+SURVEY_ROUTES = 3  # a clause naming this many routes, in no one's voice, surveys them
 TOPIC_FROM_PAGE = 0.75  # a clause about "the treatment" on a ketamine page, against one naming ketamine
 TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is handled by our staff")
 
@@ -722,6 +723,8 @@ def _read_clause(
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
     if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
+    if voice is not None and voice.name in _PROCEDURE_ONLY and len(routes) >= SURVEY_ROUTES:
+        voice = None  # "it can be given intravenously, intramuscularly, nasally or orally": a survey
     weight_v = voice.weight if voice else 0.0
     if voice is not None and s.url in ctx.voiced_pages:
         weight_v = max(weight_v, _VOICED_WEIGHT.get(voice.name, 0.0))
@@ -828,11 +831,11 @@ _FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions
 # "your clinician will help you" is a nurse at an infusion clinic as often).
 _NEEDS_THERAPY_CONTEXT = (
     "own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions",
-    "own-therapy.meets-with-you",
+    "own-therapy.meets-with-you", "own-therapy.our-clinicians",
 )
 # Cues read on the whole clause: the therapy they name is in the treatment's own name.
 _READ_WHOLE = ("own-therapy.therapy-sessions", "own-therapy.kap-sessions")
-_NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists")
+_NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists", "own-therapy.our-clinicians")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
 

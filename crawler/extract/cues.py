@@ -554,12 +554,14 @@ IDENTITY_CUES = frozenset({
 # Therapy by the provider's own people, with the medicine in view.
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
-        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
+        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
         r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
         r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
         r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
         says="the provider's own therapists"),
+    cue("own-therapy.our-clinicians", "own-therapy", r"\b[Oo]ur (?:own )?(?:[\w-]+ )?clinicians?\b", 0.8, flags=0,
+        says="the provider's own clinicians, where the page speaks of therapy"),
     cue("own-therapy.i-sit-with-you", "own-therapy",
         r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
