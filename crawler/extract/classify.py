@@ -86,6 +86,8 @@ _BOOKING_BUTTON = prefiltered(
 _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDENTITY_CUES) | {
     "offer.listed-under-offer-heading"
 }
+# Offers in someone's voice: a list under a "Services" heading names care but says nobody's.
+_SPEAKS = V.IDENTITY_CUES - {"offer.listed-under-offer-heading"}
 _IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
@@ -847,7 +849,9 @@ def _first_person_therapy(clause: str, scope: str) -> Cue | None:
 @lru_cache(maxsize=1024)
 def _lead_voice(lead: str) -> bool:
     """Whether the sentence introducing a list speaks as the provider ("With me, a round involves:")."""
-    return any(c.name in V.IDENTITY_CUES and c.weight >= 0.9 for c in V.OFFER_CUES.all(lead))
+    return any(
+        c.name in V.IDENTITY_CUES and c.weight >= 0.9 and c.where is V.ANYWHERE for c in V.OFFER_CUES.all(lead)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -1156,7 +1160,11 @@ def _decide(site: _Site) -> Decision:
     if site.ketamine_mentions == 0:
         return _decision("no-ketamine", 0.95, signals, [], [])
     denial = 1.5 * min(signals.score("denial"), 2.0)
-    if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > provider * PUBLISHER_RATIO:
+    # Against a publisher's cues, offers in no one's voice (lists under "During the infusion",
+    # procedure in the passive) count half: a guide written for clinics reads like that too.
+    voiceless = sum(e.weight for e in signals.evidence.get("provider", []) if e.rule not in _SPEAKS)
+    claimed = provider - voiceless / 2
+    if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > claimed * PUBLISHER_RATIO:
         confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
         return _decision("publisher", confidence, signals, [], [])
     if provider < PROVIDER_MIN or signals.score("identity") < IDENTITY_MIN:

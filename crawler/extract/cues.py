@@ -523,7 +523,7 @@ OFFER_CUES = CueTable(*sorted((
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
-        r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
+        r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
         r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
@@ -867,12 +867,16 @@ PUBLISHER_CUES = CueTable(
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
-        r"for your (?:clinic|practice))\b", 0.8, says="selling to clinics rather than treating patients"),
+        r"for your (?:clinic|practice)|your (?:EHR|EMR|charting (?:system|software)|practice management|"
+        r"(?:clinic|practice)(?:['’]s)? (?:workflow|revenue|software|staff))|"
+        r"(?:the|a) (?:\w+ )?(?:EHR|EMR)\b[^.;]{0,40}\b(?:should|must|needs to)\b)\b", 0.8,
+        says="selling to clinics rather than treating patients"),
     cue("publisher.not-a-provider", "publisher",
         r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
         r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
         r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
-        r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+        r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b"
+        r"(?! (?:under|younger|over|older|who|with|for|in|at|on)\b)|\bdoes not endorse\b|"
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
