@@ -802,7 +802,7 @@ def _negation(clause: str, scope: str) -> Cue | None:
 
 def _keeps_own_carer(clause: str) -> bool:
     """"You do not need to give up your therapist": the negation keeps the outside carer."""
-    return bool(re.search(r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b", clause, re.I))
+    return bool(V.KEEPS_OWN_CARER.search(clause))
 
 
 def _outside_therapy(clause: str, scope: str) -> Cue | None:

@@ -617,6 +617,15 @@ OWN_THERAPY_CUES = CueTable(
         says="a meeting with the practice's therapist"),
 )
 
+# A negation that keeps the outside carer: "you do not need to give up your therapist",
+# "we do not take over a patient's psychotherapy".
+_KEEPS_OWN_CARER = (
+    r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b|"
+    r"\b(?:(?:do|does|will) not|don['’]t|doesn['’]t|won['’]t) (?:take over|replace|stand in for) (?:a patient['’]s|a client['’]s|your|their|the "
+    r"patient['’]s) (?:own |ongoing |current )?(?:psycho)?(?:therapy|therapist|counseling|mental health care)\b"
+)
+KEEPS_OWN_CARER = prefiltered(_KEEPS_OWN_CARER, re.I)
+
 # Therapy expected with an outside provider; the provider gives the medicine.
 _OUTSIDE_CARER = (
     r"(?:(?:psycho)?therapists?|counselors?|clinicians?|psychiatrists?|psychologists?|mental[- ]health (?:providers?|"
@@ -677,7 +686,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:therap\w+|team|treatment|care|provider|counsel\w+|psychiatr\w+)\b[^.;]{0,30}\b(?:you|I|they) "
         r"(?:already|are already) (?:have|see|work with|doing|know|trust)\b|"
         r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
-        r"counsel\w+|mental health)", 1.0, says="the therapy the patient already has continues"),
+        r"counsel\w+|mental health)|" + _KEEPS_OWN_CARER, 1.0, says="the therapy the patient already has continues"),
     cue("outside-therapy.primary-therapist", "outside-therapy",
         r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
         r"\bcollaborating (?:\w+ )?therapists?\b|\bfor use with an? (?:outside |separate )?therapist\b", 1.0,
