@@ -304,7 +304,7 @@ MEDIA_BRAND = prefiltered(
     r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
-    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council)\b"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding)\b"
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
@@ -876,7 +876,9 @@ PUBLISHER_CUES = CueTable(
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
-        r"for your (?:clinic|practice)|your (?:EHR|EMR|charting (?:system|software)|practice management|"
+        r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
+        r"\b(?:we|I)\b[^.;]{0,20}\b(?:compound|dispense|fill) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)|"
+        r"\b(?:fills|dispenses|compounds) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)\b|your (?:EHR|EMR|charting (?:system|software)|practice management|"
         r"(?:clinic|practice)(?:['’]s)? (?:workflow|revenue|software|staff))|"
         r"(?:the|a) (?:\w+ )?(?:EHR|EMR)\b[^.;]{0,40}\b(?:should|must|needs to)\b)\b", 0.8,
         says="selling to clinics rather than treating patients"),
@@ -950,7 +952,7 @@ READINGS: dict[str, Cue] = {
         _reading("provider.host-name", "provider", 0.4, "a web address named like a practice"),
         _reading("provider.first-person", "provider", 1.0, "the provider speaking as 'we' of its own care"),
         _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
-        _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society or a guide"),
+        _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society, a guide or a pharmacy"),
         _reading("publisher.host-name", "publisher", 1.0, "a web address named like a publisher, a school or a listing"),
         _reading("publisher.listing-page", "publisher", 1.5, "a profile or listing page of someone else"),
         _reading("publisher.structured-data", "publisher", 1.0, "structured data describing an article or a study"),
