@@ -765,6 +765,9 @@ def _read_offer(
     elif _WE.search(clause):  # "it is given under the supervision of our providers"
         first = V.READINGS["provider.first-person"]
         signals.add("identity", weight * first.weight, s, first.name, first.role)
+    elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
     own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
     route_weight = 1.0 if routes else 0.5
     for r in own_routes:
