@@ -46,6 +46,7 @@ KIND_WEIGHT = {
     "blog": 0.45,
     "news": 0.2,
 }
+_POST_KINDS = frozenset({"blog", "news"})  # posts: a writer's voice as often as the practice's
 # Menus, footers, cookie banners and sidebars repeat on every page and carry no offers. Page
 # headers hold the site name and menu, but some themes put the hero sentence there too: their
 # prose (not their menu items) counts, at half weight.
@@ -331,7 +332,9 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         p.url for p in pages if any(b.tag in ("h1", "h2") and V.MENU_HEADING.search(b.text) for b in p.blocks)
     }
     ctx.foreign_pages = {p.url for p in pages if V.FOREIGN_PAGE.search(_own_title(p, brand))}
-    ctx.voiced_pages = {s.url for s in sentences if s.region == "main" and _WE.search(s.text)}
+    ctx.voiced_pages = {
+        s.url for s in sentences if s.region == "main" and _WE.search(s.text) and not V.WRITER_WE.search(s.text)
+    }
     ctx.ketamine_titled = {
         p.url for p in pages
         if _names_ketamine(p.title)
@@ -596,7 +599,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     if s.region != "main" and s.tag in _MENU_TAGS:
         return "other", ""
     text = s.text
-    if V.QUESTION_END.search(text):
+    if V.QUESTION_END.search(text) or V.POST_TEASER.match(text):
         return "other", ""
     if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks, and the
@@ -895,7 +898,13 @@ def _read_in_house_therapy(
     # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
     # psychotherapy", "three preparation sessions" are the therapy's.
     in_view = therapy or block_kap or ctx.therapist_practice or s.url in ctx.kap_titled
-    found = _own_therapy_cue(part, plain, weight_v, in_view, ctx) if medicine else None
+    # Therapy told of anyone ("the therapist helps the patient"), or a post's headline naming its
+    # topic, is writing about the treatment; a therapist's site speaks for its therapist elsewhere.
+    generic = not V.FIRST_PERSON.search(clause) and (
+        bool(V.GENERIC_CARE.search(clause)) or (s.kind in _POST_KINDS and s.tag in V.HEADING_TAGS)
+    )
+    practice_voice = ctx.therapist_practice and not generic
+    found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
     weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
@@ -919,13 +928,17 @@ def _read_in_house_therapy(
     return found.name if found else ""
 
 
-def _own_therapy_cue(part: _Clause, plain: str, weight_v: float, therapy_in_view: bool, ctx: _Context) -> Cue | None:
+def _own_therapy_cue(
+    part: _Clause, plain: str, weight_v: float, therapy_in_view: bool, practice_voice: bool, generic: bool
+) -> Cue | None:
     """The own-therapy cue that fires on a clause with the medicine in view, if one does."""
     clause = part.text
     candidates = V.OWN_THERAPY_CUES.all(clause, part.scope)
+    if generic:
+        candidates = [c for c in candidates if c.name in _FIRST_PERSON_THERAPY]
     if not candidates:
         return None
-    if weight_v < 0.5 and not ctx.therapist_practice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
+    if weight_v < 0.5 and not practice_voice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
         return None  # someone else's therapist, or therapy in general
     therapy_in_view = therapy_in_view or bool(_GROUP.search(clause))
     for c in candidates:

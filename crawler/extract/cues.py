@@ -261,6 +261,20 @@ _WRITING_VERBS = (
     r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
+# A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
+POST_TEASER = prefiltered(
+    r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
+    r"article))|continue reading)\b",
+    re.I,
+)
+# Care told of anyone: "the therapist helps the patient", "a client may feel".
+GENERIC_CARE = prefiltered(r"\b(?:the|a|an) (?:patient|client|person|individual|participant)\b", re.I)
+# The writer's "we" of an article ("in this post we'll explore..."), not a provider's.
+WRITER_WE = prefiltered(
+    r"\b(?:we|I)(?:'ll|’ll| will| (?:want|are going|'re going|’re going) to)? (?:" + _WRITING_VERBS + r")\b|"
+    r"\bin this (?:blog|post|article|guide|piece)\b|\blet['’]s (?:" + _WRITING_VERBS + r"|take a look)\b",
+    re.I,
+)
 # "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
 POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
 # A named clinician: "Dr. Fleming", "Ana Ruiz, LMFT".
