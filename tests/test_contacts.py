@@ -126,6 +126,15 @@ def test_a_city_named_as_the_practice_own_in_prose_or_a_heading_is_its_location(
     ]
 
 
+def test_a_city_after_the_service_or_the_venue_it_is_given_in_is_the_location():
+    heading = page("<body><main><h1>Ketamine Therapy in Sioux Falls</h1><p>Weekday appointments.</p></main></body>")
+    venue = page("<body><main><p>Visit the Pinewood infusion studio in Tuscaloosa to ask questions.</p></main></body>")
+    abroad = page("<body><main><p>Ketamine therapy in Europe is regulated differently.</p></main></body>")
+    assert [(loc.city, loc.state) for loc in extract_contacts([heading], "c.example").locations] == [("Sioux Falls", "SD")]
+    assert [(loc.city, loc.state) for loc in extract_contacts([venue], "c.example").locations] == [("Tuscaloosa", "AL")]
+    assert extract_contacts([abroad], "c.example").locations == []
+
+
 def test_a_city_name_in_several_states_is_placed_by_the_phone_area_code():
     # Santa Fe is a city in New Mexico and in Texas; a 505 number is New Mexico's.
     with_phone = page('<body><main><h2>Our Santa Fe office</h2><p>Call <a href="tel:+15055550134">(505) 555-0134</a>'

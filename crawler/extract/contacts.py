@@ -165,12 +165,15 @@ def extract_contacts(pages: list[Page], site: str) -> Contacts:
     )
 
 
-# The practice naming its own city in prose: "our Santa Fe clinic", "we are located in Boise".
-# Testimonials ("Dana, from Spokane") and "patients travel from X" say nothing of the kind.
+# The practice naming its own city in prose: "our Santa Fe clinic", "we are located in Boise",
+# "the IV lounge in Palm Beach Gardens", "ketamine therapy in Tulsa". Testimonials ("Dana, from
+# Spokane") and "patients travel from X" say nothing of the kind.
 _OWN_CITY_RE = re.compile(
     r"\b[Oo]ur ((?:[A-Z][a-z]+\.? ){1,3})(?:clinic|office|location|center|centre|practice|suite|treatment center)s?\b|"
     r"\b(?:[Ll]ocated|[Bb]ased|[Ss]ituated) in (?:beautiful |downtown |the heart of )?((?:[A-Z][a-z]+\.?(?: |$)){1,3})"
-    r"(?![A-Z]|, ?[A-Z])"
+    r"(?![A-Z]|, ?[A-Z])|"
+    r"\b(?:[Kk]etamine|IV|[Ii]nfusions?|[Ii]njections?|Spravato|KAP|[Tt]herapy|[Tt]reatments?|[Ll]ounge|[Cc]linic|"
+    r"[Oo]ffice|[Ss]tudio) in ((?:[A-Z][a-z]+\.? ){0,2}[A-Z][a-z]+)\b(?! ?[A-Z&]|,? ?(?:[A-Z]{2}\b|[A-Z][a-z]))"
 )
 
 
@@ -186,7 +189,7 @@ def _own_city(pages: list[Page], phones: list[str]) -> Location | None:
             if block.region not in ("main", "header") or block.tag == "blockquote":
                 continue
             for m in _OWN_CITY_RE.finditer(block.text):
-                city = (m.group(1) or m.group(2) or "").strip(" .")
+                city = (m.group(1) or m.group(2) or m.group(3) or "").strip(" .")
                 if city.lower() in _GENERIC_NAMES or city in geo.STATES.values():
                     continue
                 state = _state_of_city(city, tuple(phones))
