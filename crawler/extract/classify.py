@@ -712,6 +712,9 @@ def _read_clause(
         voice = _voice(s, clause, ctx, part.subordinate, part.scope)
         if voice is not None and voice is not _WEAK_VOICE and topic > 0.0 and (routes or names_ketamine):
             _read_offer(s, clause, voice, voice.weight, topic, routes, borrowed, ctx, signals)
+        else:  # "an oral ketamine prescription for use with an outside therapist": the route given
+            for r in routes:
+                signals.add(f"service:{r}", weight * 0.5, s, outside.name, "outside-therapy")
         # "supported inside our sessions and inside your ongoing therapy": both, and ours counts.
         ours = _first_person_therapy(clause, part.scope)
         if ours is not None and _MEDICINE_CONTEXT.search(" ".join((clause, s.block, s.heading))):
@@ -919,12 +922,14 @@ def _read_in_house_therapy(
     elif voice is not None and weight_v >= 0.75 and kap_loose and not kap_specific:
         # "Ketamine-assisted therapy" is also what infusion clinics call infusions: capped when deciding.
         signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
-    if weight_v > 0:
+    if weight_v > 0 or found is not None:
         rule = found.name if found else voice.name if voice else "service.named"
         if (kap_loose or block_kap or block_medicine_sessions) and _GROUPS.search(clause):
-            signals.add("service:kap-group", s.weight * weight_v, s, rule, "own-therapy")
+            signals.add("service:kap-group", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
         if medicine and (_INTEGRATION.search(clause) or _INTEGRATION.search(s.heading)):
-            signals.add("service:integration", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
+            # the practice's own integration work, told as plainly as its therapy is
+            plainly = s.weight if found is not None and _INTEGRATION.search(clause) else s.weight * max(weight_v, 0.5)
+            signals.add("service:integration", plainly, s, rule, "own-therapy")
     return found.name if found else ""
 
 

@@ -245,6 +245,7 @@ STAFF = (
 )
 OFFER_VERBS = (
     r"(?:offer(?:s|ed|ing)?|provid(?:e|es|ed|ing)|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|"
+    r"work(?:s|ing)? with (?:an? |the |our |my )?(?:[\w-]+ ){0,3}(?:method|protocol|approach|model|format)|"
     r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|leading|facilitat(?:e|es|ing)|"
     r"hold|holds|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
     r"prescrib(?:e|es|ed|ing)|bring|brings|brought|sit|sits|stay|stays|remain|remains|guide|guiding|"
