@@ -580,7 +580,7 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.i-sit-with-you", "own-therapy",
         r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
-        r"\b[Mm]y (?:role|office|sessions|approach)\b", 1.0, flags=0,
+        r"\b[Mm]y (?:role|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
@@ -663,8 +663,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
         r"resume)", 1.0, says="the referring provider continues the therapy"),
     cue("outside-therapy.work-with-yours", "outside-therapy",
-        r"\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand|review\w*|"
-        r"consult\w*|confer\w*|check\w* in|speak\w*|talk\w*)\b[^.;]{0,40}?\b(?:alongside|with|together with|in "
+        r"(?<![Yy]ou )\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand|"
+        r"review\w*|consult\w*|confer\w*|check\w* in|speak\w*|talk\w*)\b[^.;]{0,40}?\b(?:alongside|with|together with|in "
         r"partnership with|in collaboration with) (?:your|the patient's|the client's|their) (?:[\w-]+ ){0,6}?"
         + _OUTSIDE_CARER + r"|\b(?:work|coordinat\w*|communicat\w*|speak|talk)\w* with " + _WHOEVER, 1.0,
         says="the provider works with the patient's own therapist"),
@@ -708,8 +708,12 @@ OUTSIDE_THERAPY_CUES = CueTable(
         says="the patient's primary therapist is someone else"),
     cue("outside-therapy.their-clients", "outside-therapy",
         r"\b(?:your|their) (?:own )?clients?(?:['’]s?)?\b[^.;]{0,60}\b(?:therap\w*|sessions?|ketamine|infusions?|"
-        r"integration|stays? with you|care)|\binvit\w* (?:\w+ ){0,2}(?:therapists|psychotherapists|counselors|clinicians)\b|"
-        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b",
+        r"integration|stays? with you|care)|\binvit\w* (?:your |their |the |)(?:referring|outside|patients['’]|clients['’]) "
+        r"(?:\w+ )?(?:therapists|psychotherapists|counselors|clinicians)\b|"
+        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b|"
+        r"\b(?:clients?|patients?|people|adults) whose (?:own )?(?:(?:psycho)?therapists?|counselors?)\b|"
+        r"\b(?:your|their|the client['’]s|the patient['’]s) (?:own )?(?:(?:psycho)?therapist|counselor)['’]s (?:office|practice)\b|"
+        r"\bthe (?:medical|prescribing|medication) (?:half|part|side|component) of\b",
         1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
         r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
@@ -808,6 +812,10 @@ NEGATION_CUES = CueTable(
         r"\b(?:began|started|begun) (?:with|offering|by offering)\b[^.;]{0,60}\b(?:moved on|stopped|switched|"
         r"discontinued|moved away)\b", 1.0, says="a service discontinued ('no longer offers Spravato')"),
     cue("negated.there-is-no", "negated", r"\bthere (?:is|are) no\b", 1.0, says="'there is no ...'"),
+    cue("negated.no-coordination", "negated",
+        r"(?:\b(?:not|never)|n['’]t)\b(?:\s+[\w-]+){0,2}?\s+(?:arrang\w*|coordinat\w*|communicat\w*|collaborat\w*|"
+        r"require\w*)\b[^.;]{0,50}\b(?:(?:psycho)?therap\w*|counsel\w*|mental health)", 1.0,
+        says="therapy neither arranged nor coordinated ('we do not coordinate with therapists')"),
 )
 # "not offered to couples", "never given on its own": a restriction on an offer, not a denial.
 RESTRICTION = prefiltered(
@@ -891,6 +899,8 @@ PUBLISHER_CUES = CueTable(
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
+        r"\b(?:graduates|trainees|students) (?:\w+ ){0,3}(?:offer|provide|practice|use|bring)\b|"
+        r"\bthe (?:course|curriculum|training|certificate)\b[^.;]{0,30}\b(?:teaches|covers|prepares|invites|trains)\b|"
         r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
         r"\b(?:we|I)\b[^.;]{0,20}\b(?:compound|dispense|fill) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)|"
         r"\b(?:fills|dispenses|compounds) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)\b|your (?:EHR|EMR|charting (?:system|software)|practice management|"

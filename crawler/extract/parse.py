@@ -71,7 +71,7 @@ _FAX_LABEL = re.compile(r"(\bfax\b|\bfacsimile\b|\bF\s*[:.])\W{0,12}$", re.I)
 
 # URL path words -> page kind, most specific first.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("news", ("news", "press", "radio", "programs", "podcast", "podcasts", "magazine", "media", "stories")),
+    ("news", ("news", "press", "radio", "podcast", "podcasts", "magazine", "media", "stories")),
     ("blog", ("blog", "blogs", "post", "posts", "article", "articles", "insights", "journal", "resources", "learn", "library")),
     ("faq", ("faq", "faqs", "questions", "frequently-asked-questions")),
     ("contact", ("contact", "contact-us", "book", "appointment", "appointments", "schedule")),

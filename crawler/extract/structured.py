@@ -48,6 +48,7 @@ ARTICLE_TYPES = NEWS_TYPES | {"article", "blogposting", "socialmediaposting"}
 PUBLISHER_TYPES = NEWS_TYPES | {
     "scholarlyarticle", "medicalscholarlyarticle", "newsmediaorganization", "researchproject", "medicaltrial",
     "medicalstudy", "dataset", "collectionpage", "itemlist", "periodical", "publicationissue",
+    "course", "courseinstance", "educationalorganization", "collegeoruniversity", "educationalevent",
 }  # fmt: skip
 
 # Top-level objects that describe someone or something other than the practice: their
