@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from crawler.errors import KetadirError
+from crawler.vocabulary import closest
 
 
 # The Scrapy signal the clinic spider sends, with site=..., once nothing more of that site is
@@ -76,3 +79,35 @@ def seeds_from(urls: list[str] | tuple[str, ...], seed_file: Path | None = None)
         except (OSError, UnicodeDecodeError) as exc:
             raise BadURL(f"cannot read seed file {seed_file}: {exc}") from None
     return seeds + [(normalize_seed(url), "command line") for url in urls]
+
+
+class NotInDirectory(KetadirError, LookupError):
+    """A site or clinic name that names no clinic of the directory."""
+
+
+class _Clinics(Protocol):
+    def clinic_names(self) -> dict[str, str]: ...
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", name.casefold().replace("&", " and ")).split())
+
+
+def clinic_site(store: _Clinics, text: str) -> str:
+    """The site of the clinic a user names by its site, a URL of it, or its name ("Santa Fe
+    Ketamine & Psychotherapy", any case). Raises NotInDirectory with the closest names."""
+    names = store.clinic_names()
+    key = site_key(text) if "://" in text or " " not in text.strip() else ""
+    if key in names:
+        return key
+    wanted = _name_key(text)
+    named = [site for site, name in names.items() if _name_key(name) == wanted]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise NotInDirectory(f"{len(named)} clinics are named {text.strip()!r}: give the site, one of {', '.join(named)}")
+    by_words = {_name_key(name): f"{name} ({site})" for site, name in names.items() if name}
+    by_words.update({site: site for site in names})
+    close = closest(key or wanted, list(by_words))
+    hint = f"; did you mean {' or '.join(by_words[c] for c in close)}?" if close else ""
+    raise NotInDirectory(f"{text.strip()!r} is not in the directory{hint} (see `ketadir search` for what is)")
