@@ -24,13 +24,17 @@ from crawler.terminal import plural, terminal_safe
 
 
 class KetadirGroup(click.Group):
-    """Every error is one line on stderr and a non-zero exit; never a traceback."""
+    """Every error is one line on stderr and a non-zero exit; never a traceback. The command
+    alone prints its help."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `ketadir sites` alone: its help
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "ketadir"
             click.echo(f"Error: {exc.format_message()} (see '{command} --help')", err=True)
@@ -246,7 +250,7 @@ def _check_city(paths: Paths, city: str) -> None:
 # --- commands -------------------------------------------------------------------------------
 
 
-@click.group(cls=KetadirGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KetadirGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     envvar="KETADIR_HOME",
@@ -258,6 +262,9 @@ def _check_city(paths: Paths, city: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """A directory of ketamine treatment providers, built from their own websites."""
+    if ctx.invoked_subcommand is None:  # `ketadir` (with or without --data-dir) alone: the help
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     if data_dir is None:
         from crawler.datadir import default_data_dir
 
@@ -461,23 +468,25 @@ def _show_why(site: str, parsed: list[str], fmt: str) -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 def classify(sources: tuple[str, ...], fmt: str) -> None:
-    """Classify saved HTML/text files or live URLs without touching the index."""
-    from crawler.crawl.fetch import read_source
+    """Classify saved HTML/text files, the files in a folder, or live URLs, each on its own,
+    without touching the index."""
+    from crawler.crawl.fetch import read_source, sources_in
     from crawler.extract.classify import classify_site
-    from index.export import decision_record, decision_text
+    from index.export import DECISION_COLUMNS, decision_record, decision_row, decision_text
 
-    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources]
-    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs))
+    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources_in(sources)]
+    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs),
+          lambda: (DECISION_COLUMNS, [decision_row(o) for o in outputs]))
 
 
 @cli.command()
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 @pass_paths
 def stats(paths: Paths, fmt: str) -> None:
     """Counts by modality, state and service, and when the last crawl finished."""
-    from index.export import stats_text
+    from index.export import STATS_COLUMNS, stats_rows, stats_text
     from index.search import count_by
 
     if not paths.readable().index.exists():
@@ -488,7 +497,7 @@ def stats(paths: Paths, fmt: str) -> None:
             data["last_crawl"] = store.last_crawl_time()
     else:
         data["last_crawl"] = None
-    _emit(data, fmt, lambda: stats_text(data))
+    _emit(data, fmt, lambda: stats_text(data), lambda: (STATS_COLUMNS, stats_rows(data)))
 
 
 @cli.command()
@@ -503,12 +512,12 @@ def reindex(paths: Paths) -> None:
 
 @cli.command()
 @click.argument("labels", type=click.Path(path_type=Path))
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 @pass_paths
 def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
     """Compare the directory with a hand-labelled CSV (website/host, modality, services...)."""
+    from crawler.evaluate import CSV_COLUMNS, csv_rows, format_text, load_labels
     from crawler.evaluate import evaluate as run_evaluation
-    from crawler.evaluate import format_text, load_labels
 
     if not labels.is_file():
         raise click.ClickException(f"labels file {labels} not found: give a CSV with host (or website) and modality columns")
@@ -516,10 +525,12 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
         expected = load_labels(labels)
     except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read labels from {labels}: {exc}") from None
-    with _store(paths.readable(), readonly=True) as store:
+    if not paths.readable().store.exists():
+        raise _no_directory(paths)
+    with _store(paths, readonly=True) as store:
         predictions = {c.site: c.to_dict() for c in store.clinics()}
     report = run_evaluation(expected, predictions)
-    _emit(report.to_dict(), fmt, lambda: format_text(report))
+    _emit(report.to_dict(), fmt, lambda: format_text(report), lambda: (CSV_COLUMNS, csv_rows(report)))
 
 
 @cli.command()
@@ -710,8 +721,22 @@ def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str
     assert seconds is not None  # without --print, only --every is left
     paths.writable()
     click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
-    run_every(command, seconds)
+
+    def started(when: Any) -> None:
+        click.echo(f"{when:%Y-%m-%d %H:%M:%S %Z}  crawl of due sites started", err=True)
+
+    def done(code: int, next_at: Any) -> None:
+        outcome = "finished" if code == 0 else f"failed (exit {code})"
+        click.echo(f"{_now():%Y-%m-%d %H:%M:%S %Z}  crawl {outcome}; next run at {next_at:%Y-%m-%d %H:%M:%S %Z}", err=True)
+
+    run_every(command, seconds, on_start=started, on_done=done)
     click.echo("Scheduler stopped.", err=True)
+
+
+def _now() -> Any:
+    from datetime import datetime
+
+    return datetime.now().astimezone()
 
 
 if __name__ == "__main__":

@@ -53,9 +53,15 @@ def website_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}/"
 
 
+# A seed file's bad lines are all named, up to this many (a file of something else has thousands).
+_BAD_LINES_SHOWN = 10
+
+
 def read_seed_file(path: str) -> list[str]:
-    """Seed URLs from a file: one per line, blank lines and # comments allowed."""
+    """Seed URLs from a file: one per line, blank lines and # comments allowed. Raises BadURL
+    naming every bad line (the first few of many), so one run of fixes is enough."""
     urls: list[str] = []
+    bad: list[str] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             line = line.split("#", 1)[0].strip()
@@ -64,7 +70,11 @@ def read_seed_file(path: str) -> list[str]:
             try:
                 urls.append(normalize_seed(line))
             except BadURL as exc:
-                raise BadURL(f"{path}, line {number}: {exc}") from None
+                bad.append(f"line {number}: {exc}")
+    if bad:
+        more = f"; and {len(bad) - _BAD_LINES_SHOWN} more" if len(bad) > _BAD_LINES_SHOWN else ""
+        count = f" ({len(bad)} bad lines)" if len(bad) > 1 else ""
+        raise BadURL(f"{path}{count}, " + "; ".join(bad[:_BAD_LINES_SHOWN]) + more)
     return urls
 
 

@@ -401,6 +401,23 @@ def decision_record(source: str, decision: Decision) -> dict[str, Any]:
     }
 
 
+DECISION_COLUMNS = ["source", "modality", "confidence", "rule", "services", "conditions", "evidence", "evidence_url"]
+
+
+def decision_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A decision_record as a CSV row of `ketadir classify`: lists joined with ';', the
+    sentence that decided."""
+    top = deciding_evidence(record)
+    return {
+        **{k: record.get(k, "") for k in ("source", "modality", "rule")},
+        "confidence": round(float(record.get("confidence", 0.0)), 2),
+        "services": ";".join(record.get("services") or []),
+        "conditions": ";".join(record.get("conditions") or []),
+        "evidence": top.get("text", ""),
+        "evidence_url": top.get("url", ""),
+    }
+
+
 def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
     """A decision_record as `ketadir classify` prints it, with its first evidence sentences."""
     lines = [
@@ -411,6 +428,19 @@ def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
                         [Evidence.from_dict(e) for e in record["evidence"][:evidence]], record.get("rule", ""))
     lines += ["  " + line for line in evidence_lines(decision.modality, decision.evidence, decision.rule)]
     return terminal_safe("\n".join(lines))
+
+
+STATS_COLUMNS = ["field", "value", "count"]
+
+
+def stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`ketadir stats --format csv`: a row per counted value, most first, and the last crawl."""
+    rows = [
+        {"field": name, "value": key, "count": count}
+        for name in ("modality", "state", "services")
+        for key, count in sorted(data[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return rows + [{"field": "last_crawl", "value": data["last_crawl"] or "", "count": ""}]
 
 
 def stats_text(data: dict[str, Any]) -> str:

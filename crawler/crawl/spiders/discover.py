@@ -44,6 +44,7 @@ class DiscoverSpider(scrapy.Spider):
         self.seeds = [s for s in (seeds.split(",") if isinstance(seeds, str) else seeds) if s]
         self.max_pages = int(max_pages)
         self.queued: set[str] = set()
+        self.spent = 0  # pages of the budget asked for
         self.found: set[str] = set()
         self.fetched = 0
         self.failures = 0
@@ -53,6 +54,7 @@ class DiscoverSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DiscoverSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._closing, signal=signals.spider_closed)
+        crawler.signals.connect(spider._fetched, signal=signals.response_received)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -70,16 +72,20 @@ class DiscoverSpider(scrapy.Spider):
                  priority: int = 0) -> scrapy.Request | None:
         """A request unless the URL is queued already or (for pages found on the way) the
         page budget is spent; seeds and their robots.txt are always asked for."""
-        if url in self.queued or (not force and len(self.queued) >= self.max_pages):
+        if url in self.queued or (not force and self.spent >= self.max_pages):
             return None
         self.queued.add(url)
+        self.spent += 0 if force else 1
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority,
                               cb_kwargs={"directory": directory, "prefix": prefix})
 
     def parse(self, response: Response, directory: str = "", prefix: str = "/") -> Iterator[Any]:
-        self.fetched += 1
         yield from self._read(response, directory, prefix)
         self._report()
+
+    def _fetched(self, response: Response, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Every response counts, robots.txt checks of Scrapy's own included."""
+        self.fetched += 1
 
     def _read(self, response: Response, directory: str, prefix: str) -> Iterator[Any]:
         if response.url.lower().endswith("/robots.txt"):
