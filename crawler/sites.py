@@ -105,13 +105,19 @@ def _name_key(name: str) -> str:
 
 def clinic_site(store: _Clinics, text: str) -> str:
     """The site of the clinic a user names by its site, a URL of it, or its name ("Santa Fe
-    Ketamine & Psychotherapy", any case). Raises NotInDirectory with the closest names."""
+    Ketamine & Psychotherapy", any case, or words of it only one name has). Raises
+    NotInDirectory with the closest names."""
     names = store.clinic_names()
     key = site_key(text) if "://" in text or " " not in text.strip() else ""
     if key in names:
         return key
     wanted = _name_key(text)
     named = [site for site, name in names.items() if _name_key(name) == wanted]
+    if not named and wanted:  # part of a name, in whole words ("Santa Fe Ketamine"), if only one has it
+        named = [site for site, name in names.items() if f" {wanted} " in f" {_name_key(name)} "]
+        if len(named) > 1:
+            raise NotInDirectory(f"{len(named)} clinics have {text.strip()!r} in their names: give the site, one of "
+                                 f"{', '.join(named)}")
     if len(named) == 1:
         return named[0]
     if named:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
 
@@ -111,6 +110,9 @@ def test_a_near_place_that_matches_nothing_gets_did_you_mean(crawled: Crawl) -> 
 def test_show_takes_a_clinic_name_and_suggests_the_closest(crawled: Crawl) -> None:
     by_name = run_cli("show", "santa fe ketamine & PSYCHOTHERAPY", data_dir=crawled.data_dir)
     assert by_name.exit_code == 0 and by_name.stdout == run_cli("show", "santa-fe-ketamine.test", data_dir=crawled.data_dir).stdout
+    by_words = run_cli("show", "Santa Fe Ketamine", data_dir=crawled.data_dir)
+    assert by_words.exit_code == 0 and by_words.stdout == by_name.stdout
+    assert_one_line_error(ketadir("show", "ketamine", data_dir=crawled.data_dir), "clinics have 'ketamine' in their names")
     assert_one_line_error(ketadir("show", "Harpeth Ketamin", data_dir=crawled.data_dir),
                           "did you mean Harpeth Ketamine Center (harpeth-infusion.test)?")
     assert_one_line_error(ketadir("show", "bartonketamine.tset", data_dir=crawled.data_dir),
