@@ -101,10 +101,12 @@ class Vocabulary(click.ParamType):
         self.name = kind
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from crawler.vocabulary import UnknownTerm, canonical
-
         if isinstance(value, tuple):
             return value
+        if value in _LABELS[self.kind]:  # as the vocabulary spells it: nothing to look up
+            return (value,)
+        from crawler.vocabulary import UnknownTerm, canonical
+
         try:
             return tuple(canonical(self.kind, value))
         except UnknownTerm as exc:
@@ -115,6 +117,9 @@ class Vocabulary(click.ParamType):
         from crawler.vocabulary import VOCABULARY
 
         return [CompletionItem(label) for label in VOCABULARY[self.kind] if label.startswith(incomplete.lower())]
+
+
+_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
 
 
 def _flattened(ctx: click.Context, param: click.Parameter, values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:

@@ -27,8 +27,7 @@ from whoosh.query import And, AndNot, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
 from crawler.extract import geo
-from crawler.items import MODALITIES
-from crawler.vocabulary import UnknownTerm, canonical, closest
+from crawler.items import CONDITIONS, MODALITIES, SERVICES
 from index import IndexUnavailable
 from index.schema import open_index, unreadable
 
@@ -46,6 +45,7 @@ _COUNTABLE_FIELDS = {
     "status": "status",
 }
 _TEXT_FIELDS = ["text", "name"]
+_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
 
 
 class QueryError(ValueError):
@@ -179,6 +179,10 @@ def _searcher(index_dir: Path) -> Iterator[Searcher]:
 
 def _checked(values: list[str], what: str) -> list[str]:
     """Labels as the vocabulary names them, whatever the case or alias they were given in."""
+    if all(value in _LABELS[what] for value in values):  # already the labels (as from the CLI)
+        return list(dict.fromkeys(values))
+    from crawler.vocabulary import UnknownTerm, canonical
+
     try:
         return list(dict.fromkeys(label for value in values for label in canonical(what, value)))
     except UnknownTerm as error:
@@ -392,6 +396,8 @@ def suggest_places(index_dir: Path, text: str, with_state: bool = False) -> list
     "Nashvile" -> "Nashville", with its state when with_state or text names one), closest
     first; none when text names a city the directory has (it is then no typo). For the "did
     you mean" of --city and --near."""
+    from crawler.vocabulary import closest  # on the way to an error message only
+
     city, code = geo.split_place(text)
     key = geo.city_key(city)
     places: set[tuple[str, str]] = set()
