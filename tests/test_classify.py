@@ -300,6 +300,45 @@ def test_restrictions_and_comparisons_of_its_own_offers_deny_nothing():
     assert "against:kap" not in _supports(decision)
 
 
+def test_treatment_resistant_under_a_heading_or_a_browse_menu_lists_no_offers():
+    pages = [Page(url="http://guide.test/", kind="home", title="Ketamine Guide", blocks=[
+        TextBlock("Treatment-resistant depression", tag="h2"),
+        TextBlock("IV ketamine infusions", tag="li", heading="Treatment-resistant depression"),
+        TextBlock("Spravato nasal spray", tag="li", heading="Treatment-resistant depression"),
+        TextBlock("Browse by treatment", tag="h2"),
+        TextBlock("IM ketamine injections", tag="li", heading="Browse by treatment"),
+    ])]
+    assert classify_site(pages).modality == "not-a-provider"
+
+
+def test_a_profile_page_on_a_directory_speaks_for_someone_else():
+    profile = Page(url="http://listings.test/practitioners/river-clinic.html", kind="services",
+                   title="River Ketamine Clinic | Practitioner Profile | Listings", blocks=[
+        TextBlock("River Ketamine Clinic", tag="h1"),
+        TextBlock("We recommend six IV infusions over two weeks, and we monitor you throughout."),
+        TextBlock("Find a provider near you: browse all practitioners by state."),
+    ])
+    assert classify_site([profile]).modality == "not-a-provider"
+
+
+def test_a_page_named_for_a_route_offers_it_on_a_practice_that_speaks_for_itself():
+    page = Page(url="http://mesa.test/spravato.html", kind="services", title="Spravato Treatment | Mesa Clinic",
+                blocks=[TextBlock("Spravato Treatment", tag="h1"),
+                        TextBlock("Our team will check your blood pressure before and after each visit.")])
+    decision = classify_site([page])
+    assert decision.modality == "infusion-only" and decision.services == ["esketamine-nasal"]
+
+
+def test_a_web_address_named_like_a_practice_shows_who_speaks_and_one_named_like_a_publisher_does_not():
+    text = ["The infusion runs for forty minutes.", "Patients rest in a recliner while a nurse stays close by."]
+    practice = [Page(url="http://bluestemketamine.test/what-to-expect", kind="services",
+                     blocks=[TextBlock(t) for t in text])]
+    news = [Page(url="http://dailyhealthnews.test/what-to-expect", kind="services",
+                 blocks=[TextBlock(t) for t in text])]
+    assert classify_site(practice).modality == "infusion-only"
+    assert classify_site(news).modality == "not-a-provider"
+
+
 # --- rules as named data -------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ KIND_WEIGHT = {
     "blog": 0.45,
     "news": 0.2,
 }
+_POST_KINDS = frozenset({"blog", "news"})  # posts: a writer's voice as often as the practice's
 # Menus, footers, cookie banners and sidebars repeat on every page and carry no offers. Page
 # headers hold the site name and menu, but some themes put the hero sentence there too: their
 # prose (not their menu items) counts, at half weight.
@@ -68,6 +69,7 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+SURVEY_ROUTES = 3  # a clause naming this many routes, in no one's voice, surveys them
 TOPIC_FROM_PAGE = 0.75  # a clause about "the treatment" on a ketamine page, against one naming ketamine
 TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is handled by our staff")
 
@@ -85,6 +87,9 @@ _BOOKING_BUTTON = prefiltered(
 _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDENTITY_CUES) | {
     "offer.listed-under-offer-heading"
 }
+# Offers in someone's voice: a list under a "Services" heading names care but says nobody's.
+_SPEAKS = V.IDENTITY_CUES - {"offer.listed-under-offer-heading"}
+_IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
@@ -219,6 +224,7 @@ class _Context:
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
+    kap_titled: set[str] = field(default_factory=set)  # pages whose title or headline names ketamine psychotherapy
     ketamine_named: bool = False  # the site's own name (or its web address) names ketamine
     host: str = ""  # the site's host without www. and the top-level domain, read as a name
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
@@ -306,9 +312,9 @@ def _read_site(pages: list[Page]) -> _Site:
     _read_brand(pages, ctx, signals)
     _read_route_pages(pages, ctx, signals)
     _read_referrer_pages(pages, ctx, signals)
-    ketamine_mentions = sum(1 for s in sentences if V.KETAMINE.search(s.text)) + sum(
-        1 for p in pages if V.KETAMINE.search(p.title)
-    )
+    ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
+        1 for p in pages if _names_ketamine(p.title)
+    ) + ctx.ketamine_named
     return _Site(signals, publisher, ketamine_mentions, readings)
 
 
@@ -326,11 +332,18 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         p.url for p in pages if any(b.tag in ("h1", "h2") and V.MENU_HEADING.search(b.text) for b in p.blocks)
     }
     ctx.foreign_pages = {p.url for p in pages if V.FOREIGN_PAGE.search(_own_title(p, brand))}
-    ctx.voiced_pages = {s.url for s in sentences if s.region == "main" and _WE.search(s.text)}
+    ctx.voiced_pages = {
+        s.url for s in sentences if s.region == "main" and _WE.search(s.text) and not V.WRITER_WE.search(s.text)
+    }
     ctx.ketamine_titled = {
         p.url for p in pages
-        if V.KETAMINE.search(p.title)
-        or any(b.tag in V.HEADING_TAGS and b.region == "main" and V.KETAMINE.search(b.text) for b in p.blocks)
+        if _names_ketamine(p.title)
+        or any(b.tag in V.HEADING_TAGS and b.region == "main" and _names_ketamine(b.text) for b in p.blocks)
+    }
+    ctx.kap_titled = {
+        p.url for p in pages
+        if (V.KAP_SPECIFIC.search(p.title) or any(b.tag == "h1" and V.KAP_SPECIFIC.search(b.text) for b in p.blocks))
+        and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
     ctx.host = _host_name(pages)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
@@ -370,16 +383,24 @@ def _own_title(page: Page, brand: set[str]) -> str:
 
 def _about_ketamine(page: Page) -> bool:
     """A page about ketamine: its title, address or a heading names it, or its text does, often."""
-    if sum(1 for b in page.blocks if b.region == "main" and V.KETAMINE.search(b.text)) >= 3:
+    if V.TOPIC_TITLE.search(page.title) or V.TOPIC_TITLE.search(urlsplit(page.url).path.replace("-", " ")):
         return True
-    if V.TOPIC_TITLE.search(page.title) or V.TOPIC_TITLE.search(page.url.rsplit("/", 2)[-2:][0] + page.url):
+    if any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks):
         return True
-    return any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks)
+    return sum(1 for b in page.blocks if b.region == "main" and _names_ketamine(b.text)) >= 3
+
+
+@lru_cache(maxsize=8192)
+def _names_ketamine(text: str) -> bool:
+    """Whether a text names ketamine; menus, footers and headings repeat on every page of a site."""
+    return bool(V.KETAMINE.search(text))
 
 
 def _page_routes(page: Page) -> list[str]:
-    """The one or two routes a page is about, from its title and headline; none for a comparison."""
-    heads = [page.title] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
+    """The one or two routes a page is about, from its title, headline and address
+    ("/intramuscular-ketamine-injection-treatment/"); none for a comparison."""
+    slug = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+    heads = [page.title, slug] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
     text = " ".join(heads)
     if V.COMPARISON.search(text):
         return []
@@ -388,18 +409,8 @@ def _page_routes(page: Page) -> list[str]:
 
 
 def _ketamine_pages(pages: list[Page]) -> set[str]:
-    """Pages that name ketamine anywhere; menus and footers repeat on every page, so each
-    distinct block is searched once."""
-    named: dict[str, bool] = {}
-    found = set()
-    for page in pages:
-        for block in page.blocks:
-            if block.text not in named:
-                named[block.text] = bool(V.KETAMINE.search(block.text))
-            if named[block.text]:
-                found.add(page.url)
-                break
-    return found
+    """Pages that name ketamine anywhere."""
+    return {page.url for page in pages if any(_names_ketamine(block.text) for block in page.blocks)}
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
@@ -572,7 +583,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return _LEAD_IN
     if s.tagline:
         return _TAGLINE
-    if V.FIRST_PERSON.search(s.text):
+    if V.FIRST_PERSON.search(clause):
         return _WEAK_VOICE
     return None
 
@@ -588,7 +599,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     if s.region != "main" and s.tag in _MENU_TAGS:
         return "other", ""
     text = s.text
-    if V.QUESTION_END.search(text):
+    if V.QUESTION_END.search(text) or V.POST_TEASER.match(text):
         return "other", ""
     if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks, and the
@@ -647,13 +658,8 @@ def _clause_routes(
 
 
 def _ketamine_in_view(s: _Sentence, ctx: _Context) -> bool:
-    """Ketamine named in the sentence's heading or list lead-in, in its page's title or headings,
-    or in the site's own name."""
-    return (
-        bool(V.KETAMINE.search(s.heading) or V.KETAMINE.search(s.lead))
-        or s.url in ctx.ketamine_titled
-        or ctx.ketamine_named
-    )
+    """Ketamine named on the sentence's page (its title, headings or text) or in the site's own name."""
+    return s.url in ctx.ketamine_pages or s.url in ctx.ketamine_titled or ctx.ketamine_named
 
 
 @lru_cache(maxsize=8192)
@@ -702,6 +708,10 @@ def _read_clause(
         if _WE.search(clause):  # "we work alongside your therapist": the provider speaking
             signals.add("identity", weight, s, outside.name, "outside-therapy")
         _read_conditions(s, clause, page_weight * 0.6, signals, outside.name)
+        # "I prescribe oral ketamine for clients whose therapist is elsewhere": the medicine is still offered.
+        voice = _voice(s, clause, ctx, part.subordinate, part.scope)
+        if voice is not None and voice is not _WEAK_VOICE and topic > 0.0 and (routes or names_ketamine):
+            _read_offer(s, clause, voice, voice.weight, topic, routes, borrowed, ctx, signals)
         # "supported inside our sessions and inside your ongoing therapy": both, and ours counts.
         ours = _first_person_therapy(clause, part.scope)
         if ours is not None and _MEDICINE_CONTEXT.search(" ".join((clause, s.block, s.heading))):
@@ -718,6 +728,8 @@ def _read_clause(
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
     if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
+    if voice is not None and voice.name in _PROCEDURE_ONLY and len(routes) >= SURVEY_ROUTES:
+        voice = None  # "it can be given intravenously, intramuscularly, nasally or orally": a survey
     weight_v = voice.weight if voice else 0.0
     if voice is not None and s.url in ctx.voiced_pages:
         weight_v = max(weight_v, _VOICED_WEIGHT.get(voice.name, 0.0))
@@ -733,34 +745,48 @@ def _read_clause(
         signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
     offers = voice is not None and voice is not _WEAK_VOICE and topic > 0.0
     if offers:
-        weight = page_weight * weight_v * topic
-        signals.add("provider", weight, s, voice.name, "offer")
-        if voice.name in V.IDENTITY_CUES:
-            signals.add("identity", weight, s, voice.name, "offer")
-        elif _WE.search(clause):  # "it is given under the supervision of our providers"
-            first = V.READINGS["provider.first-person"]
-            signals.add("identity", weight * first.weight, s, first.name, first.role)
-        own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
-        route_weight = 1.0 if routes else 0.5
-        for r in own_routes:
-            signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
-        if routes or _KETAMINE_CARE.search(clause):
-            signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
-    own = _read_in_house_therapy(s, part, plain, voice, weight_v, ctx, signals)
+        _read_offer(s, clause, voice, weight_v, topic, routes, borrowed, ctx, signals)
+    own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
-        return _talk_role(clause, part.scope, topic, voice)
+        return _talk_role(clause, part.scope, topic, voice, part.subordinate)
     return "offer", voice.name
 
 
-def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None) -> tuple[str, str]:
+def _read_offer(
+    s: _Sentence, clause: str, voice: Cue, weight_v: float, topic: float, routes: list[str], borrowed: list[str],
+    ctx: _Context, signals: _Signals,
+) -> None:
+    """Signals of a clause that offers care: a provider speaking, and the routes it gives."""
+    weight = s.weight * weight_v * topic
+    signals.add("provider", weight, s, voice.name, "offer")
+    if voice.name in V.IDENTITY_CUES:
+        signals.add("identity", weight, s, voice.name, "offer")
+    elif _WE.search(clause):  # "it is given under the supervision of our providers"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight, s, first.name, first.role)
+    elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
+    own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
+    route_weight = 1.0 if routes else 0.5
+    for r in own_routes:
+        signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
+    if routes or _KETAMINE_CARE.search(clause):
+        signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
+
+
+def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None, subordinate: bool = False) -> tuple[str, str]:
     """A clause that offers nothing: general explanation when it speaks of the treatment in the
-    third person; anything else (the writer's own experience, logistics) is other."""
-    if voice is not None or _PERSONAL.search(clause):
+    third person; anything else (the writer's own experience, logistics, what the drug is not:
+    "Spravato is not a typical antidepressant") is other."""
+    if voice is not None or _PERSONAL.search(clause) or _IS_NOT.search(clause):
         return "other", voice.name if voice else ""
+    if subordinate:  # "Because the drug is off-patent": read what follows the conjunction
+        clause = clause.split(" ", 1)[-1]
     explained = V.EXPLAINER_CUES.first(clause, scope)
     if explained is not None:
         return "explainer", explained.name
@@ -782,7 +808,7 @@ def _negation(clause: str, scope: str) -> Cue | None:
 
 def _keeps_own_carer(clause: str) -> bool:
     """"You do not need to give up your therapist": the negation keeps the outside carer."""
-    return bool(re.search(r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b", clause, re.I))
+    return bool(V.KEEPS_OWN_CARER.search(clause))
 
 
 def _outside_therapy(clause: str, scope: str) -> Cue | None:
@@ -813,9 +839,11 @@ _FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions
 # "your clinician will help you" is a nurse at an infusion clinic as often).
 _NEEDS_THERAPY_CONTEXT = (
     "own-therapy.i-sit-with-you", "own-therapy.therapist-in-session", "own-therapy.therapy-sessions",
-    "own-therapy.meets-with-you",
+    "own-therapy.meets-with-you", "own-therapy.our-clinicians",
 )
-_NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists")
+# Cues read on the whole clause: the therapy they name is in the treatment's own name.
+_READ_WHOLE = ("own-therapy.therapy-sessions", "own-therapy.kap-sessions")
+_NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists", "own-therapy.our-clinicians")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
 
@@ -827,7 +855,9 @@ def _first_person_therapy(clause: str, scope: str) -> Cue | None:
 @lru_cache(maxsize=1024)
 def _lead_voice(lead: str) -> bool:
     """Whether the sentence introducing a list speaks as the provider ("With me, a round involves:")."""
-    return any(c.name in V.IDENTITY_CUES and c.weight >= 0.9 for c in V.OFFER_CUES.all(lead))
+    return any(
+        c.name in V.IDENTITY_CUES and c.weight >= 0.9 and c.where is V.ANYWHERE for c in V.OFFER_CUES.all(lead)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -845,15 +875,16 @@ _MEDICINE_SESSIONS = prefiltered(r"\bmedicine (?:sessions?|meetings?)\b|\bdosing
 
 
 def _read_in_house_therapy(
-    s: _Sentence, part: _Clause, plain: str, voice: Cue | None, weight_v: float, ctx: _Context, signals: _Signals
+    s: _Sentence, part: _Clause, plain: str, voice: Cue | None, weight_v: float, kap_specific: bool, ctx: _Context,
+    signals: _Signals,
 ) -> str:
     """Signals that the provider's own therapist prepares, sits with or integrates the sessions;
     returns the cue name when the clause says so.
 
     plain is the clause without ketamine-therapy names, as _read_clause made it ("" when the
-    clause names no therapy); weight_v is how plainly the clause offers (0 when it does not)."""
+    clause names no therapy); weight_v is how plainly the clause offers (0 when it does not);
+    kap_specific whether it names ketamine-assisted psychotherapy, as _read_clause found."""
     clause = part.text
-    kap_specific = bool(V.KAP_SPECIFIC.search(clause))
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
     if voice is not None and weight_v >= 0.75 and kap_loose and (
@@ -864,8 +895,16 @@ def _read_in_house_therapy(
     # The medicine in view: named around the clause, or the page is about it (an own-therapy cue
     # that speaks of therapy in general also needs a session word, see _NEEDS_SESSION).
     medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
-    in_view = therapy or block_kap or ctx.therapist_practice  # a nurse who "stays with you" is not a therapist
-    found = _own_therapy_cue(part, plain, weight_v, in_view, ctx) if medicine else None
+    # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
+    # psychotherapy", "three preparation sessions" are the therapy's.
+    in_view = therapy or block_kap or ctx.therapist_practice or s.url in ctx.kap_titled
+    # Therapy told of anyone ("the therapist helps the patient"), or a post's headline naming its
+    # topic, is writing about the treatment; a therapist's site speaks for its therapist elsewhere.
+    generic = not V.FIRST_PERSON.search(clause) and (
+        bool(V.GENERIC_CARE.search(clause)) or (s.kind in _POST_KINDS and s.tag in V.HEADING_TAGS)
+    )
+    practice_voice = ctx.therapist_practice and not generic
+    found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
     weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
@@ -889,17 +928,21 @@ def _read_in_house_therapy(
     return found.name if found else ""
 
 
-def _own_therapy_cue(part: _Clause, plain: str, weight_v: float, therapy_in_view: bool, ctx: _Context) -> Cue | None:
+def _own_therapy_cue(
+    part: _Clause, plain: str, weight_v: float, therapy_in_view: bool, practice_voice: bool, generic: bool
+) -> Cue | None:
     """The own-therapy cue that fires on a clause with the medicine in view, if one does."""
     clause = part.text
     candidates = V.OWN_THERAPY_CUES.all(clause, part.scope)
+    if generic:
+        candidates = [c for c in candidates if c.name in _FIRST_PERSON_THERAPY]
     if not candidates:
         return None
-    if weight_v < 0.5 and not ctx.therapist_practice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
+    if weight_v < 0.5 and not practice_voice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
         return None  # someone else's therapist, or therapy in general
     therapy_in_view = therapy_in_view or bool(_GROUP.search(clause))
     for c in candidates:
-        if c.name != "own-therapy.therapy-sessions" and not c.pattern.search(plain or clause):
+        if c.name not in _READ_WHOLE and not c.pattern.search(plain or clause):
             continue
         if c.name in _NEEDS_THERAPY_CONTEXT and not therapy_in_view:
             continue
@@ -1133,7 +1176,11 @@ def _decide(site: _Site) -> Decision:
     if site.ketamine_mentions == 0:
         return _decision("no-ketamine", 0.95, signals, [], [])
     denial = 1.5 * min(signals.score("denial"), 2.0)
-    if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > provider * PUBLISHER_RATIO:
+    # Against a publisher's cues, offers in no one's voice (lists under "During the infusion",
+    # procedure in the passive) count half: a guide written for clinics reads like that too.
+    voiceless = sum(e.weight for e in signals.evidence.get("provider", []) if e.rule not in _SPEAKS)
+    claimed = provider - voiceless / 2
+    if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > claimed * PUBLISHER_RATIO:
         confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
         return _decision("publisher", confidence, signals, [], [])
     if provider < PROVIDER_MIN or signals.score("identity") < IDENTITY_MIN:

@@ -261,6 +261,20 @@ _WRITING_VERBS = (
     r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
+# A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
+POST_TEASER = prefiltered(
+    r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
+    r"article))|continue reading)\b",
+    re.I,
+)
+# Care told of anyone: "the therapist helps the patient", "a client may feel".
+GENERIC_CARE = prefiltered(r"\b(?:the|a|an) (?:patient|client|person|individual|participant)\b", re.I)
+# The writer's "we" of an article ("in this post we'll explore..."), not a provider's.
+WRITER_WE = prefiltered(
+    r"\b(?:we|I)(?:'ll|’ll| will| (?:want|are going|'re going|’re going) to)? (?:" + _WRITING_VERBS + r")\b|"
+    r"\bin this (?:blog|post|article|guide|piece)\b|\blet['’]s (?:" + _WRITING_VERBS + r"|take a look)\b",
+    re.I,
+)
 # "Dr. Ruiz's team", "Renée's clinic": a named person's practice, as good as "our".
 POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
 # A named clinician: "Dr. Fleming", "Ana Ruiz, LMFT".
@@ -304,7 +318,7 @@ MEDIA_BRAND = prefiltered(
     r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
-    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Collective)\b"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding)\b"
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
@@ -365,7 +379,8 @@ LEAD_IN = prefiltered(r":\s*$")
 LEADING_SUBCLAUSE = prefiltered(
     r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
     r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|esketamine|spravato|KAP|patients|clients|most|"
-    r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?)\b|(?-i:[A-Z][a-z]))",
+    r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?|no|any|its|their|both|all|one)\b|"
+    r"(?-i:[A-Z][a-z]))",
     re.I,
 )
 # A post's byline or dateline: who wrote it and when, not who offers what.
@@ -484,8 +499,8 @@ OFFER_CUES = CueTable(*sorted((
         r"|\b(?:the )?(?:first|next|final) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
         says="a step of the provider's process"),
     cue("offer.every-patient", "offer",
-        r"\b(?:every|each|all) (?:new |returning )?(?:patients?|clients?|treatments?|sessions?|infusions?|visits?|"
-        r"plans?|courses?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
+        r"\b(?:every|each|all) (?:new |returning |[\w-]+ )?(?:patients?|clients?|treatments?|sessions?|infusions?|"
+        r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
         r"takes?|has|have|must|will|comes?|meets?|involves?)\b", 0.75,
         says="what every patient goes through"),
     cue("offer.patients-get", "offer",
@@ -516,20 +531,21 @@ OFFER_CUES = CueTable(*sorted((
         r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
         says="a headline naming a route on a home or services page"),
     cue("offer.duration", "offer",
-        r"\b(?:takes?|lasts?|runs?)\s+(?:about|around|roughly|approximately|up to|between|only|just)?\s*(?:\d+|an?|one|"
-        r"two|three|four|five|six)(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
+        r"\b(?:takes?|lasts?|runs?)\s+(?:for\s+)?(?:about|around|roughly|approximately|up to|between|only|just)?\s*"
+        r"(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety)"
+        r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
-        r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|"
+        r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
         r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.participle-item", "offer",
-        r"^(?:Given|Delivered|Administered|Monitored|Watched|Supervised|Performed|Provided|Offered|Available|"
-        r"Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
+        r"^(?:Given(?! (?:how|that|the fact|its|their|this|these)\b)|Delivered|Administered|Monitored|Watched|Supervised|"
+        r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
         says="a list item in procedure form ('Given under supervision')", flags=0),
     cue("offer.imperative-step", "offer",
         r"^(?:Please )?(?:Plan|Arrange|Bring|Dress|Avoid|Eat|Drink|Wear|Arrive|Fill out|Complete|Go over|Tell|"
@@ -552,10 +568,14 @@ IDENTITY_CUES = frozenset({
 # Therapy by the provider's own people, with the medicine in view.
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
-        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|clinicians?|facilitators?|psychologists?|"
+        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b", 1.0, flags=0,
+        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+        r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
+        r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
         says="the provider's own therapists"),
+    cue("own-therapy.our-clinicians", "own-therapy", r"\b[Oo]ur (?:own )?(?:[\w-]+ )?clinicians?\b", 0.8, flags=0,
+        says="the provider's own clinicians, where the page speaks of therapy"),
     cue("own-therapy.i-sit-with-you", "own-therapy",
         r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
@@ -573,8 +593,16 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
         r"follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
-        r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b", 1.0,
+        r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
+        r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
+        r"therapy|psychotherapy|support|integration|coaching)\b|"
+        r"\b(?:counseling|counselling|therapy|psychotherapy|integration) sessions? (?:are|is) (?:also )?(?:offered|"
+        r"provided|included|held|scheduled)\b", 1.0,
         says="preparation or integration sessions"),
+    cue("own-therapy.kap-sessions", "own-therapy",
+        r"\b(?:ketamine[- ]assisted[- ]psychotherapy|KAP|psychedelic[- ]assisted[- ](?:psycho)?therapy|ketamine "
+        r"psychotherapy) (?:dosing )?(?:sessions?|meetings?|journeys?)\b", 1.0,
+        says="sessions of ketamine-assisted psychotherapy the practice holds"),
     cue("own-therapy.meets-with-you", "own-therapy",
         r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients)\b[^.;]{0,80}"
         r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
@@ -592,7 +620,9 @@ OWN_THERAPY_CUES = CueTable(
         r"[^.;]{0,40}\b(?:preparation|integration|prep)\b", 1.0, says="the provider's own preparation or integration"),
     cue("own-therapy.we-work-on", "own-therapy",
         r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
-        r"\bwe (?:spend|use) the (?:final|last|first) (?:hour|part|half)\b", 1.0,
+        r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
+        r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
+        r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b", 1.0,
         says="'in which we work on...': the provider's therapy in the session"),
     cue("own-therapy.with-therapist", "own-therapy",
         r"\b(?:consultation|consult|meeting|session|intake|check-in)s? with (?:an? |our |the |your )?(?:[A-Z]{2,6} |"
@@ -600,6 +630,15 @@ OWN_THERAPY_CUES = CueTable(
         0.8, flags=0,
         says="a meeting with the practice's therapist"),
 )
+
+# A negation that keeps the outside carer: "you do not need to give up your therapist",
+# "we do not take over a patient's psychotherapy".
+_KEEPS_OWN_CARER = (
+    r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b|"
+    r"\b(?:(?:do|does|will) not|don['’]t|doesn['’]t|won['’]t) (?:take over|replace|stand in for) (?:a patient['’]s|a client['’]s|your|their|the "
+    r"patient['’]s) (?:own |ongoing |current )?(?:psycho)?(?:therapy|therapist|counseling|mental health care)\b"
+)
+KEEPS_OWN_CARER = prefiltered(_KEEPS_OWN_CARER, re.I)
 
 # Therapy expected with an outside provider; the provider gives the medicine.
 _OUTSIDE_CARER = (
@@ -659,17 +698,24 @@ OUTSIDE_THERAPY_CUES = CueTable(
         1.0, says="a referral or records from a therapist are required"),
     cue("outside-therapy.already-have", "outside-therapy",
         r"\b(?:therap\w+|team|treatment|care|provider|counsel\w+|psychiatr\w+)\b[^.;]{0,30}\b(?:you|I|they) "
-        r"(?:already|are already) (?:have|see|work with|doing)\b|"
+        r"(?:already|are already) (?:have|see|work with|doing|know|trust)\b|"
         r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
-        r"counsel\w+|mental health)", 1.0, says="the therapy the patient already has continues"),
+        r"counsel\w+|mental health)|" + _KEEPS_OWN_CARER, 1.0, says="the therapy the patient already has continues"),
     cue("outside-therapy.primary-therapist", "outside-therapy",
         r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
         r"\bcollaborating (?:\w+ )?therapists?\b|\bfor use with an? (?:outside |separate )?therapist\b", 1.0,
         says="the patient's primary therapist is someone else"),
+    cue("outside-therapy.their-clients", "outside-therapy",
+        r"\b(?:your|their) (?:own )?clients?(?:['’]s?)?\b[^.;]{0,60}\b(?:therap\w*|sessions?|ketamine|infusions?|"
+        r"integration|stays? with you|care)|\binvit\w* (?:\w+ ){0,2}(?:therapists|psychotherapists|counselors|clinicians)\b|"
+        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b",
+        1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
         r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b|"
-        r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b", 1.0,
+        r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b|"
+        r"\b(?:(?:psycho)?therap(?:y|ist)|counselor|counseling)\b[^.;]{0,30}\b(?:outside|away from|beyond) (?:of )?(?:my|our|"
+        r"this|the) (?:office|practice|clinic)\b", 1.0,
         says="therapy outside the practice"),
     cue("outside-therapy.refer-out", "outside-therapy",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
@@ -687,6 +733,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:continu\w*|keep|keeps|keeping) (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with |"
         r"up with )?(?:your|their) "
         r"(?:own |current |existing )?(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))|"
+        r"\b(?:continu\w*|keep\w*|stay\w*|remain\w*) (?:\w+ ){0,2}(?:with|in) (?:your|their) (?:own |current |existing |"
+        r"ongoing |regular )(?:psycho)?therapy\b|"
+        r"\b(?:psycho)?therapy (?:continues|stays|remains) with\b|"
+        r"\breferring (?:therapist|clinician|provider|psychiatrist|counselor)s? (?:remains?|stays?|continues?|keeps?)\b|"
+        r"\bremains? (?:the|your|their) (?:patient['’]s |client['’]s )?(?:primary )?(?:therapist|clinician)\b|"
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
         r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
         r"(?<!infusion )therapy)\b|\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b", 1.0,
@@ -730,6 +781,7 @@ NOT_REQUIRED = prefiltered(
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
 FOR_REFERRERS = prefiltered(
+    r"\b(?:clinician|therapist)s?['’]? referral guide\b|\brefer(?:ring)? a client\b|"
     r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
     r"providers|clinicians))\b|\breferring (?:clinicians|therapists|psychotherapists)\b|"
     r"\b(?:KAP|collaborating) therapists?\b|\btherapist requirements\b",
@@ -784,8 +836,10 @@ NOT_A_THERAPY_PRACTICE = prefiltered(
 PUBLISHER_CUES = CueTable(
     cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
         0.5, says="an author's byline", flags=0),
+    cue("publisher.journal-heading", "publisher", r"^(?:Abstract|Keywords?)\b:?", 1.0,
+        says="journal apparatus (an abstract, keywords)"),
     cue("publisher.journal", "publisher",
-        r"^(?:Abstract|Keywords?)\b:?|\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|\bcorresponding author\b|"
+        r"\bPMID\b|\bPMC\d|\bdoi:|\bISSN\b|\bpeer[- ]reviewed\b|\bcorresponding author\b|"
         r"\bthis (?:study|review|paper|article|report) (?:examines|describes|reports|reviews|explores)\b|"
         r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed) (?:the (?:literature|progress|"
         r"case|cases|data|findings|results|outcomes)|our (?:experience|findings|results|data)|\d+|a (?:case|series|"
@@ -793,8 +847,9 @@ PUBLISHER_CUES = CueTable(
         r"participants|subjects))|\b(?:case (?:series|reports?)|these cases|poster (?:session|\d+)|abstract book|"
         r"annual meeting|proceedings of|symposium)\b", 1.0,
         says="journal apparatus (abstract, references, 'et al.')"),
-    cue("publisher.citations", "publisher", r"^(?:References?|Citations?|Sources?)\b:?|\bet al\.?(?:\W|$)", 0.3,
-        says="cited studies (clinics cite research too)"),
+    cue("publisher.citations", "publisher", r"\bet al\b", 0.3, says="cited studies (clinics cite research too)"),
+    cue("publisher.references", "publisher", r"^(?:References?|Citations?|Sources?)\b:?", 0.3,
+        says="a list of references (clinics cite research too)"),
     cue("publisher.research", "publisher",
         r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
         r"exclusion criteria|study participants|(?:enroll(?:ing)?|recruiting) (?:participants|volunteers|patients)|"
@@ -807,8 +862,9 @@ PUBLISHER_CUES = CueTable(
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
         r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
         r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
-        r"\bmore stories\b|^Advertisement$|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
+        r"\bmore stories\b|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
         r"\bstaff (?:writer|reporter)\b|\bcontributing (?:writer|editor)\b", 1.0, says="news or magazine voice"),
+    cue("publisher.advertisement", "publisher", r"^Advertisement$", 1.0, says="a news page's advertisement slot"),
     cue("publisher.quoted", "publisher",
         r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
@@ -834,12 +890,18 @@ PUBLISHER_CUES = CueTable(
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
-        r"for your (?:clinic|practice))\b", 0.8, says="selling to clinics rather than treating patients"),
+        r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
+        r"\b(?:we|I)\b[^.;]{0,20}\b(?:compound|dispense|fill) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)|"
+        r"\b(?:fills|dispenses|compounds) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)\b|your (?:EHR|EMR|charting (?:system|software)|practice management|"
+        r"(?:clinic|practice)(?:['’]s)? (?:workflow|revenue|software|staff))|"
+        r"(?:the|a) (?:\w+ )?(?:EHR|EMR)\b[^.;]{0,40}\b(?:should|must|needs to)\b)\b", 0.8,
+        says="selling to clinics rather than treating patients"),
     cue("publisher.not-a-provider", "publisher",
         r"\b(?:we|I)(?:'re|’re| are| am|'m|’m) not an? (?:\w+ ){0,2}"
         r"(?:clinic|medical practice|treatment (?:center|provider)|(?:health ?care |medical )?provider)\b|\bnot a clinic\b|"
         r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
-        r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b|\bdoes not endorse\b|"
+        r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b"
+        r"(?! (?:under|younger|over|older|who|with|for|in|at|on)\b)|\bdoes not endorse\b|"
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
@@ -861,8 +923,9 @@ FOREIGN_PAGE = prefiltered(
 # Generic explanation of ketamine: the drug as the subject, research, history and statistics.
 EXPLAINER_CUES = CueTable(
     cue("explainer.drug-as-subject", "explainer",
-        r"^(?:(?:an? |the )?(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|(?:this|the) "
-        r"(?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|treatment))"
+        r"^(?:an? |the )?(?:(?:low[- ]dose |racemic |ordinary |oral |IV |intravenous )?(?:es)?ketamine|spravato|KAP|it|"
+        r"(?:this|the) (?:medication|treatment|drug|medicine|therapy)|(?:ketamine|IV|infusion) (?:therapy|infusions?|"
+        r"treatment))"
         r"(?:[®™]|,[^,]{0,60},)?\s+(?:is|was|has|had|works|acts|can|may|might|helps|appears|carries|binds|sets|calls|"
         r"requires|needs|takes|lasts|costs|comes|"
         r"stands|differs|makes|holds|causes|opens|brings|rewrites|outperforms|marks|encourages|targets|relies|"
@@ -903,7 +966,7 @@ READINGS: dict[str, Cue] = {
         _reading("provider.host-name", "provider", 0.4, "a web address named like a practice"),
         _reading("provider.first-person", "provider", 1.0, "the provider speaking as 'we' of its own care"),
         _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
-        _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society or a guide"),
+        _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society, a guide or a pharmacy"),
         _reading("publisher.host-name", "publisher", 1.0, "a web address named like a publisher, a school or a listing"),
         _reading("publisher.listing-page", "publisher", 1.5, "a profile or listing page of someone else"),
         _reading("publisher.structured-data", "publisher", 1.0, "structured data describing an article or a study"),

@@ -298,12 +298,13 @@ def _walk(root: etree._Element) -> _Nodes:
     nodes = _Nodes()
     writer = _BlockWriter(nodes.blocks)
     places: list[_Place] = [_DOCUMENT]  # the place of the text inside each open element
-    content: list[bool] = [False]  # whether each open element is inside <main> or <article>
+    content = 0  # how many <main> or <article> elements are open around the current one
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if event == "end":
             places.pop()
-            content.pop()
+            if element.tag in _CONTENT_TAGS:
+                content -= 1
             if element.tail:
                 writer.text(element.tail, places[-1])
             continue
@@ -322,7 +323,6 @@ def _walk(root: etree._Element) -> _Nodes:
                 nodes.title = element
             walker.skip_subtree()
             places.append(outer)
-            content.append(content[-1])
             continue
         if name == "a":
             if element.get("href") is not None:
@@ -335,16 +335,16 @@ def _walk(root: etree._Element) -> _Nodes:
         # The place of the text inside: the outermost region wins (a nav inside a footer is
         # footer), and a block element starts a block of its own.
         region = outer[1]
-        in_content = content[-1]
         if region == "main" and name not in _PAGE_TAGS:
             if attributes:
                 region = (
-                    _region_of(name, element.get("role"), element.get("class"), element.get("id"), in_content)
+                    _region_of(name, element.get("role"), element.get("class"), element.get("id"), content > 0)
                     or "main"
                 )
             else:
                 region = _REGION_TAGS.get(name, "main")
-        content.append(in_content or name in _CONTENT_TAGS or element.get("role") == "main")
+        if name in _CONTENT_TAGS:
+            content += 1
         if name in _BLOCK_TAGS:
             place = (element, region)
         else:

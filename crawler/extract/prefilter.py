@@ -63,9 +63,6 @@ class Prefiltered:
 Matcher = re.Pattern[str] | Prefiltered
 
 
-
-
-
 def prefiltered(pattern: str, flags: int = 0) -> Matcher:
     """re.compile, prefiltered when every match must contain one of a few literal strings."""
     compiled = re.compile(pattern, flags)
