@@ -17,20 +17,24 @@ import click
 from crawler.datadir import Paths
 from crawler.errors import KetadirError
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
-from crawler.terminal import terminal_safe
+from crawler.terminal import plural, terminal_safe
 
 
 # --- one-line errors ------------------------------------------------------------------------
 
 
 class KetadirGroup(click.Group):
-    """Every error is one line on stderr and a non-zero exit; never a traceback."""
+    """Every error is one line on stderr and a non-zero exit; never a traceback. The command
+    alone prints its help."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `ketadir sites` alone: its help
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "ketadir"
             click.echo(f"Error: {exc.format_message()} (see '{command} --help')", err=True)
@@ -72,10 +76,54 @@ def _stored(paths: Paths, read: Callable[[Any], list[Any]]) -> list[dict[str, An
 # --- shared options -------------------------------------------------------------------------
 
 
-def output_options(formats: tuple[str, ...] = ("table", "json", "csv"), default: str = "table") -> Callable:
-    """--format, shared by every command that prints records (like sqlite-utils)."""
-    return click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
-                        help="How to print the results.")
+class FormatChoice(click.Choice):
+    """--format in any case; `table` is accepted as the older name of `text`."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.casefold() == "table" and "text" in self.choices:
+            value = "text"
+        return super().convert(value, param, ctx)
+
+
+def output_options(formats: tuple[str, ...] = ("text", "json", "csv"), default: str = "text") -> Callable:
+    """--format, shared by every command that prints (like sqlite-utils): text for people (a
+    table or a report), json and csv for programs and spreadsheets."""
+    return click.option("--format", "fmt", type=FormatChoice(formats, case_sensitive=False), default=default,
+                        show_default=True, help="How to print: text (a table or report), json or csv.")
+
+
+class Vocabulary(click.ParamType):
+    """A modality, service or condition as people type it: any case, aliases (spravato, IV,
+    "chronic pain"), several joined by commas (see crawler.vocabulary)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = kind
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        if value in _LABELS[self.kind]:  # as the vocabulary spells it: nothing to look up
+            return (value,)
+        from crawler.vocabulary import UnknownTerm, canonical
+
+        try:
+            return tuple(canonical(self.kind, value))
+        except UnknownTerm as exc:
+            self.fail(str(exc), param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+        from crawler.vocabulary import VOCABULARY
+
+        return [CompletionItem(label) for label in VOCABULARY[self.kind] if label.startswith(incomplete.lower())]
+
+
+_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
+
+
+def _flattened(ctx: click.Context, param: click.Parameter, values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(label for labels in values for label in labels))
 
 
 def _overrides(ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]) -> dict[str, str]:
@@ -96,67 +144,118 @@ def set_option(help_text: str) -> Callable:
 def filter_options(fn: Callable) -> Callable:
     """The search filters, shared by search and export."""
     options = [
-        click.option("--modality", "-m", multiple=True, type=click.Choice(MODALITIES), help="Repeat for any of several."),
-        click.option("--service", "-s", multiple=True, type=click.Choice(SERVICES), help="Must offer all of these."),
-        click.option("--condition", "-c", multiple=True, type=click.Choice(CONDITIONS), help="Must treat all of these."),
+        click.option("--modality", "-m", multiple=True, type=Vocabulary("modality"), callback=_flattened,
+                     help=f"Any of these ({', '.join(MODALITIES)}); repeat or join with commas."),
+        click.option("--service", "-s", multiple=True, type=Vocabulary("service"), callback=_flattened,
+                     help=f"Must offer all of these ({', '.join(SERVICES)}; spravato, IV... also work)."),
+        click.option("--condition", "-c", multiple=True, type=Vocabulary("condition"), callback=_flattened,
+                     help=f"Must treat all of these ({', '.join(CONDITIONS)})."),
         click.option("--city", default="", help='City name; forgiving of case and "St."/"Saint", "Ft."/"Fort".'),
         click.option("--state", default="", help="Two-letter state (or its name); includes telehealth serving it."),
-        click.option("--near", default="", help='A ZIP code or "City, ST": sort by distance from it.'),
+        click.option("--near", default="", help='A ZIP code or "City, ST": nearest offices first, then telehealth serving the state.'),
         click.option("--radius", type=float, default=None, help="With --near: miles (default 50)."),
         click.option("--include-gone", is_flag=True, help="Also list sites that stopped answering."),
+        click.option("--include-mentions", is_flag=True,
+                     help="Free text also matches what pages only mention (denied, explained, not offered)."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
 
 
-def _query(text: str, limit: int | None, non_providers: bool, **filters: Any) -> Any:
+def _query(paths: Paths, text: str, limit: int | None, non_providers: bool, **filters: Any) -> Any:
+    """The query of the options, or the option's error; an unknown --near place gets the
+    places of the directory spelled like it."""
     from index.search import QueryError, query_from
 
     try:
         return query_from(text, limit=limit, include_non_providers=non_providers, **filters)
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
+        message = str(exc)
+        if exc.option == "near" and paths.index.exists():
+            message += _did_you_mean(paths, filters["near"], with_state=True)
+        raise click.BadParameter(message, param_hint=f"--{exc.option}") from None
+
+
+def _did_you_mean(paths: Paths, place: str, with_state: bool = False) -> str:
+    from index.search import suggest_places
+
+    close = suggest_places(paths.index, place, with_state)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _find(paths: Paths, query: Any) -> Any:
+    from index.search import find
+
+    if not paths.index.exists():
+        raise _no_directory(paths)
+    return find(paths.index, query)
 
 
 def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
-    from index.search import search
-
-    if not paths.index.exists():
-        raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first")
-    return search(paths.index, query)
+    return _find(paths, query).results
 
 
-def _emit(data: Any, fmt: str, text: Callable[[], str]) -> None:
-    """JSON when --format json, else the text."""
-    from index.export import write_json
+def _no_directory(paths: Paths) -> click.ClickException:
+    """The error for a data dir with nothing in it yet, pointing at the demo's if it is here."""
+    from crawler.demo import demo_dir_hint
+
+    return click.ClickException(
+        f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first{demo_dir_hint(paths.data_dir)}"
+    )
+
+
+def _emit(data: Any, fmt: str, text: Callable[[], str], rows: Callable[[], tuple[list[str], list[dict[str, Any]]]] | None = None) -> None:
+    """JSON when --format json, CSV of rows() when csv, else the text."""
+    from index.export import write_json, write_records
 
     if fmt == "json":
         write_json(data, sys.stdout)
+    elif fmt == "csv" and rows is not None:
+        columns, records = rows()
+        write_records(records, "csv", columns, sys.stdout)
     else:
         click.echo(text())
 
 
-def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> None:
-    from index.export import export_rows, results_table, write_csv, write_json
+def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None, bom: bool = False) -> int:
+    """Search results as text, JSON records or CSV rows; returns how many records or rows."""
+    from index.export import export_rows, result_record, results_table, terminal_width, write_csv, write_json
 
     out = out or sys.stdout
+    if bom:
+        out.write("\ufeff")  # Excel on Windows reads UTF-8 only after a byte-order mark
     if fmt == "json":
-        write_json(results, out)
-    elif fmt == "csv":
-        write_csv((row for r in results for row in export_rows(r)), out)
-    elif not results:
+        write_json([result_record(r) for r in results], out)
+        return len(results)
+    if fmt == "csv":
+        return write_csv((row for r in results for row in export_rows(r)), out)
+    if not results:
         click.echo("No clinics match.", err=True)
-    else:
-        if any(r.get("partial_match") for r in results):
-            click.echo("No clinic matches every word; showing those that match some.", err=True)
-        click.echo(results_table(results), file=out)
+        return 0
+    if any(r.get("partial_match") for r in results):
+        click.echo("No clinic matches every word; showing those that match some.", err=True)
+    click.echo(results_table(results, terminal_width(out)), file=out)
+    return len(results)
+
+
+def _say_how_many(found: Any) -> None:
+    """Say on stderr when the limit left clinics out, in every format."""
+    if found.total > len(found.results):
+        click.echo(f"showing {len(found.results)} of {plural(found.total, 'clinic')} (use --limit)", err=True)
+
+
+def _check_city(paths: Paths, city: str) -> None:
+    """A --city that no office of the directory has, spelled like one that is: a typo."""
+    hint = _did_you_mean(paths, city) if city.strip() else ""
+    if hint:
+        raise click.BadParameter(f"no clinic in the directory is in {city!r}{hint}", param_hint="--city")
 
 
 # --- commands -------------------------------------------------------------------------------
 
 
-@click.group(cls=KetadirGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KetadirGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     envvar="KETADIR_HOME",
@@ -168,6 +267,9 @@ def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None) -> N
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """A directory of ketamine treatment providers, built from their own websites."""
+    if ctx.invoked_subcommand is None:  # `ketadir` (with or without --data-dir) alone: the help
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     if data_dir is None:
         from crawler.datadir import default_data_dir
 
@@ -210,7 +312,7 @@ def crawl(
         if not registered:
             raise click.UsageError("nothing to crawl: give URLs, --seeds FILE, or register sites with `ketadir sites add`")
         if not seeds:
-            click.echo(f"All {registered} registered sites were crawled within {max_age}; nothing is due (use --force).")
+            click.echo(f"All {plural(registered, 'registered site')} were crawled within {max_age}; nothing is due (use --force).")
             return
     _print_summary(_run_crawl(paths, seeds, max_pages_per_site, overrides))
 
@@ -219,10 +321,11 @@ def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None
     from crawler.upkeep.job import CrawlFailed, run_crawl
 
     def started(run_id: int, sites: int) -> None:
-        click.echo(f"Crawling {sites} sites (run {run_id})...", err=True)
+        click.echo(f"Crawling {plural(sites, 'site')} (run {run_id})...", err=True)
 
     def progressed(progress: Any) -> None:
-        click.echo(f"  fetched {progress.pages} pages from {progress.sites} sites, {progress.errors} errors", err=True)
+        click.echo(f"  fetched {plural(progress.pages, 'page')} from {plural(progress.sites, 'site')}, "
+                   f"{plural(progress.errors, 'error')}", err=True)
 
     try:
         return run_crawl(paths, seeds, max_pages, overrides, on_start=started, on_progress=progressed)
@@ -245,65 +348,110 @@ def _print_summary(summary: Any) -> None:
     click.echo(summary_text(summary))
 
 
+# A table is for reading: this many clinics unless --limit says otherwise.
+TABLE_LIMIT = 50
+
+
 @cli.command()
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--include-non-providers", is_flag=True, help="Also list sites judged not-a-provider.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many clinics.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help=f"At most this many clinics (default {TABLE_LIMIT} as text, all as json or csv).")
 @output_options()
 @pass_paths
-def search(paths: Paths, query: tuple[str, ...], limit: int, fmt: str, include_non_providers: bool, **filters: Any) -> None:
+def search(paths: Paths, query: tuple[str, ...], limit: int | None, fmt: str, include_non_providers: bool,
+           **filters: Any) -> None:
     """Search the directory: free text plus filters (modality, service, city, state, --near...)."""
-    q = _query(" ".join(query), **filters, limit=limit, non_providers=include_non_providers)
-    _emit_results(_search(paths.readable(), q), fmt)
+    limit = limit or (TABLE_LIMIT if fmt == "text" else None)
+    found = _find(paths.readable(), _query(paths, " ".join(query), limit, include_non_providers, **filters))
+    if not found.results:
+        _check_city(paths, filters["city"])
+    _emit_results(found.results, fmt)
+    _say_how_many(found)
+
+
+# What export writes, by the name's ending; spreadsheets' own formats it cannot write.
+_EXPORT_SUFFIXES = {".csv": "csv", ".json": "json"}
+_NOT_WRITTEN = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".parquet", ".tsv")
 
 
 @cli.command()
 @filter_options
 @click.option("--text", "text", default="", help="Free-text query, as for search.")
 @click.option("--include-non-providers", is_flag=True, help="Also export sites judged not-a-provider.")
-@click.option("--output", "-o", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="File to write (.csv or .json; the ending picks --format), or - for stdout.")
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 byte-order mark, for Excel on Windows.")
 @output_options(formats=("csv", "json"), default="csv")
-@pass_paths
-def export(paths: Paths, text: str, include_non_providers: bool, output: str, fmt: str, **filters: Any) -> None:
-    """Export listings as CSV (one row per clinic location) or JSON."""
-    q = _query(text, **filters, limit=None, non_providers=include_non_providers)
-    results = _search(paths.readable(), q)
+@click.pass_context
+def export(ctx: click.Context, text: str, include_non_providers: bool, output: str, bom: bool, fmt: str,
+           **filters: Any) -> None:
+    """Export listings as CSV (one row per office that matched) or JSON (one record per clinic)."""
+    from click.core import ParameterSource
+
+    paths = ctx.find_object(Paths)
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    if suffix in _NOT_WRITTEN:
+        raise click.BadParameter(f"{output}: export writes CSV or JSON, not {suffix[1:]}; name it "
+                                 f"{Path(output).stem}.csv (add --bom for Excel on Windows)", param_hint="--output")
+    if suffix in _EXPORT_SUFFIXES and ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT:
+        fmt = _EXPORT_SUFFIXES[suffix]
+    found = _find(paths.readable(), _query(paths, text, None, include_non_providers, **filters))
+    results = found.results
+    if not results:
+        _check_city(paths, filters["city"])
     if output == "-":
-        _emit_results(results, fmt)
+        _emit_results(results, fmt, bom=bom)
         return
     from index.export import write_atomically
 
+    written = {}
     try:
-        write_atomically(Path(output), lambda handle: _emit_results(results, fmt, handle))
+        write_atomically(Path(output), lambda handle: written.setdefault("n", _emit_results(results, fmt, handle, bom)))
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
-    click.echo(f"Wrote {len(results)} clinics to {output}", err=True)
+    what = plural(len(results), "clinic")
+    if fmt == "csv":
+        what = f"{plural(written['n'], 'row')} ({what})"
+    click.echo(f"Wrote {what} to {output}", err=True)
 
 
 @cli.command()
 @click.argument("site")
 @click.option("--why", is_flag=True, help="Every cue that fired on the site's stored pages, with its weight and page, and the rule that decided.")
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 @pass_paths
 def show(paths: Paths, site: str, why: bool, fmt: str) -> None:
-    """Show one clinic: locations, contacts, classification and its evidence."""
-    from crawler.sites import site_key
+    """Show one clinic (by site, URL or name): offices, contacts, classification, its evidence
+    for and against, and since when it offers what it offers."""
+    from crawler.sites import clinic_site
 
-    key = site_key(site)
-    with _store(paths.readable(), readonly=True) as store:
-        clinic, registered = store.clinic(key), store.site(key)
-        parsed = store.parsed_pages_of(key) if why and clinic is not None else []
-    if clinic is None:
-        raise click.ClickException(f"{key} is not in the directory: see `ketadir search` for what is")
+    if not paths.readable().store.exists():
+        raise _no_directory(paths)
+    with _store(paths, readonly=True) as store:
+        key = clinic_site(store, site)
+        clinic, registered, history = store.clinic(key), store.site(key), store.changes(site=key)
+        parsed = store.parsed_pages_of(key)
+    assert clinic is not None  # clinic_site names only sites with a clinic
     if why:
         _show_why(key, parsed, fmt)
         return
-    from index.export import clinic_text
+    from crawler.extract.dated import stated_years
+    from crawler.store import page_from_json
+    from crawler.upkeep.refresh import first_seen
+    from index.export import clinic_text, export_rows, result_record, CSV_COLUMNS
 
-    gone_because = registered.last_status if registered and registered.gone else None
-    record = {**clinic.to_dict(), "status": registered.to_dict() if registered else None}
-    _emit(record, fmt, lambda: clinic_text(clinic, gone_because))
+    gone = bool(registered and registered.gone)
+    record = {
+        **result_record({**clinic.to_dict(), "status": "gone" if gone else "active"}),
+        "since": first_seen(clinic, history),
+        "stated": [fact.to_dict() for fact in stated_years([page_from_json(p) for p in parsed], clinic.name)],
+        "registry": {k: v for k, v in registered.to_dict().items() if k != "site"} if registered else None,
+    }
+    gone_because = registered.last_status if registered and gone else None
+    _emit(record, fmt, lambda: clinic_text(clinic, gone_because, record["since"], record["stated"]),
+          lambda: (CSV_COLUMNS, [row.to_dict() for row in export_rows(record)]))
 
 
 def _show_why(site: str, parsed: list[str], fmt: str) -> None:
@@ -325,34 +473,36 @@ def _show_why(site: str, parsed: list[str], fmt: str) -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 def classify(sources: tuple[str, ...], fmt: str) -> None:
-    """Classify saved HTML/text files or live URLs without touching the index."""
-    from crawler.crawl.fetch import read_source
+    """Classify saved HTML/text files, the files in a folder, or live URLs, each on its own,
+    without touching the index."""
+    from crawler.crawl.fetch import read_source, sources_in
     from crawler.extract.classify import classify_site
-    from index.export import decision_record, decision_text
+    from index.export import DECISION_COLUMNS, decision_record, decision_row, decision_text
 
-    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources]
-    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs))
+    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources_in(sources)]
+    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs),
+          lambda: (DECISION_COLUMNS, [decision_row(o) for o in outputs]))
 
 
 @cli.command()
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 @pass_paths
 def stats(paths: Paths, fmt: str) -> None:
     """Counts by modality, state and service, and when the last crawl finished."""
-    from index.export import stats_text
+    from index.export import STATS_COLUMNS, stats_rows, stats_text
     from index.search import count_by
 
     if not paths.readable().index.exists():
-        raise click.ClickException(f"no index in {paths.data_dir} yet: run `ketadir crawl` first")
+        raise _no_directory(paths)
     data: dict[str, Any] = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
     if paths.store.exists():
         with _store(paths, readonly=True) as store:
             data["last_crawl"] = store.last_crawl_time()
     else:
         data["last_crawl"] = None
-    _emit(data, fmt, lambda: stats_text(data))
+    _emit(data, fmt, lambda: stats_text(data), lambda: (STATS_COLUMNS, stats_rows(data)))
 
 
 @cli.command()
@@ -362,17 +512,17 @@ def reindex(paths: Paths) -> None:
     from crawler.upkeep.job import reindex as rebuild
 
     result = rebuild(paths)
-    click.echo(f"Reindexed {result.decided} clinics ({result.changes} changes recorded)")
+    click.echo(f"Reindexed {plural(result.decided, 'clinic')} ({plural(result.changes, 'change')} recorded)")
 
 
 @cli.command()
 @click.argument("labels", type=click.Path(path_type=Path))
-@output_options(formats=("text", "json"), default="text")
+@output_options()
 @pass_paths
 def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
     """Compare the directory with a hand-labelled CSV (website/host, modality, services...)."""
+    from crawler.evaluate import CSV_COLUMNS, csv_rows, format_text, load_labels
     from crawler.evaluate import evaluate as run_evaluation
-    from crawler.evaluate import format_text, load_labels
 
     if not labels.is_file():
         raise click.ClickException(f"labels file {labels} not found: give a CSV with host (or website) and modality columns")
@@ -380,34 +530,50 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
         expected = load_labels(labels)
     except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read labels from {labels}: {exc}") from None
-    with _store(paths.readable(), readonly=True) as store:
+    if not paths.readable().store.exists():
+        raise _no_directory(paths)
+    with _store(paths, readonly=True) as store:
         predictions = {c.site: c.to_dict() for c in store.clinics()}
     report = run_evaluation(expected, predictions)
-    _emit(report.to_dict(), fmt, lambda: format_text(report))
+    _emit(report.to_dict(), fmt, lambda: format_text(report), lambda: (CSV_COLUMNS, csv_rows(report)))
 
 
 @cli.command()
-@click.option("--data-dir", "demo_dir", type=click.Path(path_type=Path), default=Path("demo-data"), show_default=True,
-              help="Where the demo keeps its own store and index (not your real directory).")
-def demo(demo_dir: Path) -> None:
-    """Serve the bundled sample web on 127.0.0.1, crawl it, and show what the directory holds."""
-    from crawler.demo import FAST_LOCAL_CRAWL, sample_web
+@click.option("--data-dir", "demo_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the demo keeps its own store and index (default ./demo-data; not your real directory).")
+@click.pass_context
+def demo(ctx: click.Context, demo_dir: Path | None) -> None:
+    """Serve the bundled sample web on 127.0.0.1, crawl it, and show what the directory holds.
 
-    paths = Paths(demo_dir.resolve())
+    `ketadir --data-dir DIR demo` is the same as `ketadir demo --data-dir DIR`; KETADIR_HOME
+    is not used, so sample clinics never mix into your directory.
+    """
+    from click.core import ParameterSource
+
+    from crawler.demo import DEMO_DIR, FAST_LOCAL_CRAWL, next_steps, pasteable, sample_web
+
+    assert ctx.parent is not None
+    given = ctx.parent.params["data_dir"] if ctx.parent.get_parameter_source("data_dir") is ParameterSource.COMMANDLINE else None
+    if demo_dir and given and demo_dir.resolve() != Path(given).resolve():
+        raise click.UsageError(f"two data dirs given ({given} and {demo_dir}): give --data-dir once")
+    paths = Paths(Path(demo_dir or given or DEMO_DIR).expanduser().resolve())
     with sample_web() as server:
-        click.echo(f"Sample web of {len(server.hosts())} sites served at {server.url} (as an HTTP proxy)")
+        click.echo(f"Sample web of {plural(len(server.hosts()), 'site')} served at {server.url} (as an HTTP proxy)")
+        click.echo("Politeness delays are off for this local web (DOWNLOAD_DELAY=0, no AutoThrottle); "
+                   "`ketadir crawl` keeps them for real sites (see the README on what a crawl costs).")
         summary = _run_crawl(paths, [(f"http://{host}/", "demo") for host in server.hosts()], None, FAST_LOCAL_CRAWL)
     _print_summary(summary)
     click.echo("\n$ ketadir search --modality kap --city Nashville")
-    _emit_results(_search(paths, _query("", 50, False, modality=("kap",), city="Nashville")), "table")
+    _emit_results(_search(paths, _query(paths, "", 50, False, modality=("kap",), city="Nashville")), "text")
     click.echo("\n$ ketadir search --modality infusion-only --state TX")
-    _emit_results(_search(paths, _query("", 50, False, modality=("infusion-only",), state="TX")), "table")
+    _emit_results(_search(paths, _query(paths, "", 50, False, modality=("infusion-only",), state="TX")), "text")
     export_path = paths.data_dir / "directory.csv"
-    results = _search(paths, _query("", None, False))
+    results = _search(paths, _query(paths, "", None, False))
     with open(export_path, "w", newline="", encoding="utf-8") as handle:
         _emit_results(results, "csv", handle)
-    click.echo(f"\nCSV export of all {len(results)} providers: {export_path}")
-    click.echo(f"Try: ketadir --data-dir {paths.data_dir} show <site>   (e.g. {results[0]['site'] if results else 'a site'})")
+    click.echo(f"\nCSV export of all {plural(len(results), 'provider')}: {pasteable(export_path)}")
+    example = next((r["site"] for r in results if r["site"].startswith("santa-fe")), results[0]["site"] if results else "a-site")
+    click.echo("\n".join(next_steps(paths.data_dir, example)))
 
 
 @cli.group()
@@ -428,7 +594,7 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
         raise click.UsageError("give URLs or --from FILE")
     with _store(paths.writable()) as store:
         added = sum(store.add_site(site_of(url), url, source) for url, source in seeds)
-    click.echo(f"Registered {added} new sites ({len(seeds) - added} already known).")
+    click.echo(f"Registered {plural(added, 'new site')} ({len(seeds) - added} already known).")
 
 
 @sites.command("list")
@@ -450,30 +616,37 @@ def sites_remove(paths: Paths, names: tuple[str, ...]) -> None:
 
     keys = [site_key(n) for n in names]
     remove_sites(paths, keys)
-    click.echo(f"Removed {len(keys)} sites.")
+    click.echo(f"Removed {plural(len(keys), 'site')}.")
 
 
 @cli.command()
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="List what would be registered; change nothing.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Pages to read besides the URLs and their robots.txt: sitemaps and the directory's listing pages.")
 @set_option("A Scrapy setting for this run.")
 @pass_paths
-def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, overrides: dict[str, str]) -> None:
-    """Find clinic sites on directory pages and sitemaps (sitemap.xml, robots.txt) and register them."""
+def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, max_pages: int, overrides: dict[str, str]) -> None:
+    """Find clinic sites on directory pages, the sitemaps robots.txt names and the directory's
+    own listing pages (per-state, next pages), and register them."""
     from crawler.crawl.run import CrawlFailed
     from crawler.sites import seeds_from
     from crawler.upkeep.discover import discover as find_sites
 
+    def progressed(progress: Any) -> None:
+        click.echo(f"  fetched {plural(progress.pages, 'page')} ({progress.errors} failed), "
+                   f"found {plural(progress.sites, 'clinic site')}", err=True)
+
     seeds = [url for url, _ in seeds_from(urls)]
     try:
-        found = find_sites(paths, seeds, overrides, dry_run)
+        found = find_sites(paths, seeds, overrides, dry_run, max_pages, on_progress=progressed)
     except CrawlFailed as exc:
         raise click.ClickException(f"discovery could not run: {exc}") from None
     new = sum(not site.known for site in found)
     for site in found:
         click.echo(f"{'known' if site.known else ('would add' if dry_run else 'added')}  {site.url}  (from {site.source})")
     verb = "would register" if dry_run else "registered"
-    click.echo(f"Found {len(found)} clinic sites; {verb} {new} new.", err=True)
+    click.echo(f"Found {plural(len(found), 'clinic site')}; {verb} {new} new.", err=True)
 
 
 @cli.command()
@@ -491,6 +664,9 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from None
     key = site_key(site) if site else ""
+    if key and not _stored(paths, lambda store: [r for r in [store.site(key)] if r]):
+        raise click.BadParameter(f"{key} is not registered: see `ketadir sites list` for the sites that are",
+                                 param_hint="--site")
     rows = _stored(paths, lambda store: store.changes(cutoff, key))
     if fmt == "text":
         if not rows:
@@ -519,7 +695,7 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None
     """Plain records (not clinics) as a table, JSON or CSV."""
     from index.export import write_records
 
-    if not rows and fmt == "table":
+    if not rows and fmt == "text":
         click.echo("Nothing recorded yet.", err=True)
     write_records(rows, fmt, columns, sys.stdout)
 
@@ -550,8 +726,22 @@ def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str
     assert seconds is not None  # without --print, only --every is left
     paths.writable()
     click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
-    run_every(command, seconds)
+
+    def started(when: Any) -> None:
+        click.echo(f"{when:%Y-%m-%d %H:%M:%S %Z}  crawl of due sites started", err=True)
+
+    def done(code: int, next_at: Any) -> None:
+        outcome = "finished" if code == 0 else f"failed (exit {code})"
+        click.echo(f"{_now():%Y-%m-%d %H:%M:%S %Z}  crawl {outcome}; next run at {next_at:%Y-%m-%d %H:%M:%S %Z}", err=True)
+
+    run_every(command, seconds, on_start=started, on_done=done)
     click.echo("Scheduler stopped.", err=True)
+
+
+def _now() -> Any:
+    from datetime import datetime
+
+    return datetime.now().astimezone()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from typing import Any, Mapping
 
 from crawler.items import MODALITIES
 from crawler.sites import site_key
+from crawler.terminal import plural
+from crawler.vocabulary import UnknownTerm, canonical
 
 CONFIDENT = 0.8
 
@@ -77,6 +79,16 @@ class Miss:
 
 
 @dataclass
+class Decided:
+    """One labelled site and what the directory decided about it."""
+
+    host: str
+    expected: str
+    predicted: str
+    confidence: float
+
+
+@dataclass
 class SiteDiff:
     """Services or conditions a site's prediction missed or added."""
 
@@ -105,11 +117,15 @@ class Report:
     invented_locations: int = 0  # ... of which the prediction still names a city or state
     misses: list[Miss] = field(default_factory=list)
     diffs: list[SiteDiff] = field(default_factory=list)
+    decisions: list[Decided] = field(default_factory=list)  # every labelled site with a prediction
 
     def to_dict(self) -> dict[str, Any]:
+        """The report for JSON; a rate with nothing to count (a column the labels lack) has
+        accuracy null."""
         data = asdict(self)
         for key in ("calibration", "city_state", "zip", "phone"):
-            data[key]["accuracy"] = round(getattr(self, key).accuracy, 4)
+            rate = getattr(self, key)
+            data[key]["accuracy"] = round(rate.accuracy, 4) if rate.count else None
         return data
 
 
@@ -122,28 +138,42 @@ def _digits(phone: str) -> str:
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
+def _labelled(kind: str, value: str, line: int) -> tuple[str, ...]:
+    """The vocabulary's labels for a cell, in any case and by any alias; ValueError naming the line."""
+    try:
+        return tuple(sorted({label for part in _split(value) for label in canonical(kind, part)}))
+    except UnknownTerm as error:
+        raise ValueError(f"line {line}: {error}") from None
+
+
 def load_labels(path: str | Path) -> dict[str, Label]:
     """Read a labels CSV keyed by normalised host; rows without a host or modality are skipped.
+    Labels are read as the search options are (any case, aliases such as "Spravato").
 
-    Raises ValueError when the header has no host/website column or no modality column.
+    Raises ValueError when the header has no host/website column or no modality column, or
+    naming the line of a label the vocabulary does not have.
     """
     labels: dict[str, Label] = {}
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
         if not columns & {"host", "website", "site"} or "modality" not in columns:
             raise ValueError("labels need a host (or website) column and a modality column")
         for row in reader:
+            line = reader.line_num
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             host = site_key(row.get("host") or row.get("website") or row.get("site") or "")
             modality = row.get("modality", "")
             if not host or not modality:
                 continue
+            modalities = _labelled("modality", modality, line)
+            if len(modalities) != 1:
+                raise ValueError(f"line {line}: give one modality, not {modality!r}")
             labels[host] = Label(
                 host=host,
-                modality=modality,
-                services=_split(row.get("services")),
-                conditions=_split(row.get("conditions")),
+                modality=modalities[0],
+                services=_labelled("service", row.get("services", ""), line),
+                conditions=_labelled("condition", row.get("conditions", ""), line),
                 city=row.get("city", ""),
                 state=row.get("state", "").upper(),
                 zip=row.get("zip", ""),
@@ -178,6 +208,7 @@ def evaluate(labels: Mapping[str, Label], predictions: Mapping[str, Any]) -> Rep
     for label, pred in pairs:
         modality = str(pred.get("modality", ""))
         confidence = float(pred.get("confidence") or 0.0)
+        report.decisions.append(Decided(label.host, label.modality, modality, confidence))
         if confidence >= CONFIDENT:
             report.calibration.add(modality == label.modality)
         if modality != label.modality:
@@ -238,29 +269,58 @@ def _score_location(report: Report, label: Label, pred: dict[str, Any]) -> None:
         report.phone.add(any(_digits(p) == label.phone for p in phones))
 
 
+SHORT = dict(zip(MODALITIES, ("kap", "ref", "inf", "unc", "nap")))
+CSV_COLUMNS = ["host", "expected", "predicted", "confidence", "right"]
+
+
+def csv_rows(report: Report) -> list[dict[str, Any]]:
+    """`ketadir evaluate --format csv`: one row per labelled site the directory decided."""
+    return [
+        {"host": d.host, "expected": d.expected, "predicted": d.predicted,
+         "confidence": round(d.confidence, 2), "right": "yes" if d.expected == d.predicted else ""}
+        for d in report.decisions
+    ]
+
+
+def _rate(rate: Rate) -> str:
+    return f"{rate.correct}/{rate.count} right ({rate.accuracy:.1%})" if rate.count else "n/a (no labels)"
+
+
+def _scores(s: PRF, predicted: int) -> str:
+    if not s.support and not predicted:
+        return f"{'n/a':>7}{'n/a':>7}{'n/a':>7}{0:>5}"
+    return f"{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}{s.support:>5}"
+
+
 def format_text(report: Report) -> str:
-    """A plain-text report for the terminal."""
-    short = dict(zip(MODALITIES, ("kap", "ref", "inf", "unc", "nap")))
-    lines = [f"Sites evaluated: {report.sites}" + (f"   missing: {len(report.missing)}" if report.missing else "")]
+    """A plain-text report for the terminal; what the labels do not say reads n/a."""
+    total = sum(sum(row.values()) for row in report.confusion.values())
+    lines = [f"Sites evaluated: {total}" + (f"   missing: {len(report.missing)}" if report.missing else "")]
     lines.append("")
     lines.append("Confusion (rows expected, columns predicted):")
-    lines.append(" " * 22 + "".join(f"{short[m]:>6}" for m in MODALITIES))
+    lines.append(" " * 22 + "".join(f"{SHORT[m]:>6}" for m in MODALITIES))
     for m in MODALITIES:
         row = report.confusion.get(m, {})
         lines.append(f"  {m:<20}" + "".join(f"{row.get(n, 0):>6}" for n in MODALITIES))
+    lines.append("  columns: " + ", ".join(f"{SHORT[m]} = {m}" for m in MODALITIES))
     lines.append("")
     lines.append(f"  {'modality':<20}{'prec':>7}{'rec':>7}{'F1':>7}{'n':>5}")
     for m in MODALITIES:
-        s = report.per_class[m]
-        lines.append(f"  {m:<20}{s.precision:>7.2f}{s.recall:>7.2f}{s.f1:>7.2f}{s.support:>5}")
-    lines.append(f"Macro-F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}")
+        predicted = sum(row.get(m, 0) for row in report.confusion.values())
+        lines.append(f"  {m:<20}" + _scores(report.per_class[m], predicted))
+    lines.append(f"Macro-F1 {report.macro_f1:.3f}   accuracy {report.accuracy:.3f}" if total else "Macro-F1 n/a   accuracy n/a")
     for name, s in (("Services", report.services), ("Conditions", report.conditions)):
-        lines.append(f"{name} micro: P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}")
+        figures = f"P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}" if s.support else "n/a (no labels)"
+        lines.append(f"{name} micro: {figures}")
     c = report.calibration
-    lines.append(f"Confidence >= {CONFIDENT}: {c.count} decisions, {c.correct} right ({c.accuracy:.1%})")
+    confident = f"{plural(c.count, 'decision')}, {c.correct} right ({c.accuracy:.1%})" if c.count else "n/a (none)"
+    lines.append(f"Confidence >= {CONFIDENT}: {confident}")
     for name, r in (("City+state", report.city_state), ("ZIP", report.zip), ("Phone", report.phone)):
-        lines.append(f"{name}: {r.correct}/{r.count} right ({r.accuracy:.1%})")
-    lines.append(f"Invented locations: {report.invented_locations} of {report.sites_without_place} unplaced sites")
+        lines.append(f"{name}: {_rate(r)}")
+    if report.city_state.count:
+        lines.append(f"Invented locations: {report.invented_locations} of {report.sites_without_place} unplaced sites")
+    else:
+        lines.append("Invented locations: n/a (no labels)")
     if report.missing:
         lines.append("Missing: " + ", ".join(report.missing))
     if report.misses:

@@ -215,7 +215,10 @@ class ExportRow(Record):
     last_crawled: str
     serves_states: str = ""
     distance_miles: str = ""
-    stale: str = ""
+    stale: str = ""  # "yes" or empty, as every yes/no cell
+    site: str = ""  # the key `ketadir show` takes
+    status: str = ""  # active | gone
+    telehealth: str = ""  # "yes": listed for the states it serves, with no office that matched
 
 
 @lru_cache(maxsize=None)

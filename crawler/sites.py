@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from crawler.errors import KetadirError
+from crawler.vocabulary import closest
 
 
 # The Scrapy signal the clinic spider sends, with site=..., once nothing more of that site is
@@ -50,9 +53,15 @@ def website_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}/"
 
 
+# A seed file's bad lines are all named, up to this many (a file of something else has thousands).
+_BAD_LINES_SHOWN = 10
+
+
 def read_seed_file(path: str) -> list[str]:
-    """Seed URLs from a file: one per line, blank lines and # comments allowed."""
+    """Seed URLs from a file: one per line, blank lines and # comments allowed. Raises BadURL
+    naming every bad line (the first few of many), so one run of fixes is enough."""
     urls: list[str] = []
+    bad: list[str] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             line = line.split("#", 1)[0].strip()
@@ -61,7 +70,11 @@ def read_seed_file(path: str) -> list[str]:
             try:
                 urls.append(normalize_seed(line))
             except BadURL as exc:
-                raise BadURL(f"{path}, line {number}: {exc}") from None
+                bad.append(f"line {number}: {exc}")
+    if bad:
+        more = f"; and {len(bad) - _BAD_LINES_SHOWN} more" if len(bad) > _BAD_LINES_SHOWN else ""
+        count = f" ({len(bad)} bad lines)" if len(bad) > 1 else ""
+        raise BadURL(f"{path}{count}, " + "; ".join(bad[:_BAD_LINES_SHOWN]) + more)
     return urls
 
 
@@ -76,3 +89,41 @@ def seeds_from(urls: list[str] | tuple[str, ...], seed_file: Path | None = None)
         except (OSError, UnicodeDecodeError) as exc:
             raise BadURL(f"cannot read seed file {seed_file}: {exc}") from None
     return seeds + [(normalize_seed(url), "command line") for url in urls]
+
+
+class NotInDirectory(KetadirError, LookupError):
+    """A site or clinic name that names no clinic of the directory."""
+
+
+class _Clinics(Protocol):
+    def clinic_names(self) -> dict[str, str]: ...
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", name.casefold().replace("&", " and ")).split())
+
+
+def clinic_site(store: _Clinics, text: str) -> str:
+    """The site of the clinic a user names by its site, a URL of it, or its name ("Santa Fe
+    Ketamine & Psychotherapy", any case, or words of it only one name has). Raises
+    NotInDirectory with the closest names."""
+    names = store.clinic_names()
+    key = site_key(text) if "://" in text or " " not in text.strip() else ""
+    if key in names:
+        return key
+    wanted = _name_key(text)
+    named = [site for site, name in names.items() if _name_key(name) == wanted]
+    if not named and wanted:  # part of a name, in whole words ("Santa Fe Ketamine"), if only one has it
+        named = [site for site, name in names.items() if f" {wanted} " in f" {_name_key(name)} "]
+        if len(named) > 1:
+            raise NotInDirectory(f"{len(named)} clinics have {text.strip()!r} in their names: give the site, one of "
+                                 f"{', '.join(named)}")
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise NotInDirectory(f"{len(named)} clinics are named {text.strip()!r}: give the site, one of {', '.join(named)}")
+    by_words = {_name_key(name): f"{name} ({site})" for site, name in names.items() if name}
+    by_words.update({site: site for site in names})
+    close = closest(key or wanted, list(by_words))
+    hint = f"; did you mean {' or '.join(by_words[c] for c in close)}?" if close else ""
+    raise NotInDirectory(f"{text.strip()!r} is not in the directory{hint} (see `ketadir search` for what is)")

@@ -408,6 +408,11 @@ class Store:
         row = self._conn.execute("SELECT record FROM clinics WHERE site=?", (site,)).fetchone()
         return Clinic.from_dict(json.loads(row["record"])) if row else None
 
+    def clinic_names(self) -> dict[str, str]:
+        """Site -> name of every clinic, without decoding their records (show by name)."""
+        rows = self._conn.execute("SELECT site, json_extract(record, '$.name') FROM clinics ORDER BY site")
+        return {r[0]: r[1] or "" for r in rows}
+
     def clinics(self) -> list[Clinic]:
         rows = self._conn.execute("SELECT record FROM clinics ORDER BY site")
         return [Clinic.from_dict(json.loads(r["record"])) for r in rows]

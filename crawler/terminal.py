@@ -17,3 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all C0 but tab and ne
 def terminal_safe(text: str) -> str:
     """Remove escape sequences and control characters (tab and newline stay)."""
     return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def plural(count: int, noun: str, many: str = "") -> str:
+    """'1 site', '2 sites', '1 page error' ('2 page errors'); many: an irregular plural."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"

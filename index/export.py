@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from crawler.items import Clinic, Decision, Evidence, ExportRow
-from crawler.terminal import terminal_safe
+from crawler.terminal import plural, terminal_safe
 
 if TYPE_CHECKING:
     from crawler.items import Decision
@@ -43,18 +43,34 @@ def is_stale(last_crawled: str, now: datetime | None = None, days: int = STALE_A
     return (now or datetime.now(timezone.utc)) - when > timedelta(days=days)
 
 
-def export_rows(result: dict[str, Any]) -> list[ExportRow]:
-    """One row per location of a search result (one row with empty address if none)."""
+def _offices(result: dict[str, Any]) -> list[int]:
+    """The offices a result is shown at: those its query matched (all, for a record that did
+    not come from a search), nearest first for a near search."""
+    matched = result.get("matched_offices")
+    return list(range(len(result.get("locations") or []))) if matched is None else list(matched)
+
+
+def deciding_evidence(result: dict[str, Any]) -> dict[str, Any]:
+    """The sentence that decided the modality: the first evidence for it (the classifier puts
+    the deciding one first), a whole sentence before a heading; else the first offer."""
     evidence = result.get("evidence") or []
-    top = evidence[0] if evidence else {}
-    locations = result.get("locations") or [{}]
-    nearest = result.get("nearest_location")
-    if nearest is not None and 0 <= nearest < len(locations):
-        locations = [locations[nearest]] + [loc for i, loc in enumerate(locations) if i != nearest]
+    decisive = [e for e in evidence if e.get("supports") == result.get("modality")]
+    sentences = [e for e in decisive if str(e.get("text", "")).rstrip().endswith((".", "!", "?"))]
+    offers = [e for e in evidence if e.get("role") == "offer" and not str(e.get("supports", "")).startswith("against:")]
+    return next(iter(sentences or decisive or offers), {})
+
+
+def export_rows(result: dict[str, Any]) -> list[ExportRow]:
+    """One row per office the result was found at (one row with no address for a provider
+    without such an office: telehealth, or no address on its pages)."""
+    top = deciding_evidence(result)
+    locations = result.get("locations") or []
+    miles = result.get("office_miles") or []
     phones = result.get("phones") or []
     rows = []
-    for position, location in enumerate(locations):
-        distance = result.get("distance_miles") if position == 0 else None
+    for position in _offices(result) or [None]:
+        location = locations[position] if position is not None else {}
+        distance = miles[position] if position is not None and position < len(miles) else None
         rows.append(
             ExportRow(
                 name=result.get("name", ""),
@@ -75,6 +91,9 @@ def export_rows(result: dict[str, Any]) -> list[ExportRow]:
                 serves_states=";".join(result.get("serves_states") or []),
                 distance_miles="" if distance is None else f"{distance:.1f}",
                 stale="yes" if is_stale(result.get("last_crawled", "")) else "",
+                site=result.get("site", ""),
+                status=result.get("status", ""),
+                telehealth="yes" if result.get("telehealth") else "",
             )
         )
     return rows
@@ -111,46 +130,114 @@ def write_json(data: Any, handle: IO[str]) -> None:
     handle.write("\n")
 
 
-def table(rows: list[dict[str, Any]], columns: list[str], max_width: int = 40) -> str:
-    """A plain aligned text table; cells are made terminal-safe and cut to max_width."""
+def table(rows: list[dict[str, Any]], columns: list[str], width: int | None = None, max_width: int = 40) -> str:
+    """A plain aligned text table; cells are made terminal-safe and cut to max_width, and the
+    widest columns narrowed until the table fits `width` (a terminal's; None when piped)."""
     if not rows:
         return ""
     cells = [[_cell(row.get(c, ""), max_width) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    if width is not None:
+        widths = _fitted(widths, [len(c) for c in columns], width)
+        cells = [[_cut(v, w) for v, w in zip(r, widths)] for r in cells]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
 
 
+def _fitted(widths: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths narrowed, widest first and never below their header, to fit room."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > room:
+        wide = [i for i, w in enumerate(widths) if w > max(floors[i], 6)]
+        if not wide:
+            break
+        widths[max(wide, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+def terminal_width(handle: IO[str]) -> int | None:
+    """The width to fit a table to: the terminal's when handle is one, else None (plain)."""
+    import shutil
+
+    try:
+        return shutil.get_terminal_size().columns if handle.isatty() else None
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def _cell(value: Any, max_width: int) -> str:
-    if isinstance(value, (list, tuple)):
+    if value is None:
+        value = ""
+    elif isinstance(value, bool):
+        value = "yes" if value else ""
+    elif isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
-    text = terminal_safe(str(value)).replace("\n", " ")
-    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+    return _cut(terminal_safe(str(value)).replace("\n", " "), max_width)
 
 
-def results_table(results: list[dict[str, Any]]) -> str:
-    """Search results as the terminal table: a row per clinic at its first (or nearest) office,
-    telehealth providers with the states they serve, miles for a near search, and when each
-    listing was last confirmed."""
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def results_table(results: list[dict[str, Any]], width: int | None = None) -> str:
+    """Search results as the terminal table: a row per office that matched (nearest first for
+    a near search), telehealth providers with the states they serve, miles for a near
+    search, and when each listing was last confirmed."""
     rows = []
     for result in results:
-        first = export_rows(result)[0]
-        row = first.to_dict()
-        row["miles"] = first.distance_miles
-        row["checked"] = first.last_crawled[:10] + (" (stale)" if first.stale else "")
-        if not row["state"] and first.serves_states:  # telehealth: the states it serves
-            row["state"] = first.serves_states.replace(";", ",")
-        rows.append(row)
+        for line in export_rows(result):
+            row = line.to_dict()
+            row["miles"] = line.distance_miles
+            row["checked"] = line.last_crawled[:10] + (" (stale)" if line.stale else "")
+            if line.telehealth:
+                row["city"] = "telehealth"
+            if not row["state"] and line.serves_states:  # telehealth: the states it serves
+                row["state"] = line.serves_states.replace(";", ",")
+            rows.append(row)
     columns = ["name", "modality", "city", "state", "phone", "website"]
     columns += ["miles"] if any("distance_miles" in r for r in results) else []
-    return table(rows, [*columns, "checked"])
+    return table(rows, [*columns, "checked"], width)
+
+
+# The JSON record of a clinic, in search, export and show alike (README: "The JSON record").
+RECORD_FIELDS = (
+    "site", "name", "website", "modality", "confidence", "rule", "services", "conditions", "locations",
+    "phones", "emails", "serves_states", "telehealth", "evidence", "last_crawled", "pages", "status",
+    "stale", "distance_miles",
+)
+LOCATION_FIELDS = ("street", "city", "state", "zip", "phone", "name", "source", "url", "matched", "distance_miles")
+
+
+def result_record(result: dict[str, Any]) -> dict[str, Any]:
+    """A search result (or a clinic's to_dict() with its status) as the JSON record: the
+    fields of RECORD_FIELDS, each office marked as matched or not and with its miles."""
+    matched = set(_offices(result))
+    miles = result.get("office_miles") or []
+    locations = [
+        {**{k: loc.get(k, "") for k in LOCATION_FIELDS[:-2]}, "matched": i in matched,
+         "distance_miles": miles[i] if i < len(miles) else None}
+        for i, loc in enumerate(result.get("locations") or [])
+    ]
+    values = {
+        **result,
+        "locations": locations,
+        "telehealth": bool(result.get("telehealth")),
+        "status": result.get("status") or "active",
+        "stale": is_stale(result.get("last_crawled", "")),
+        "distance_miles": result.get("distance_miles"),
+    }
+    defaults: dict[str, Any] = {"confidence": 0.0, "pages": 0}
+    return {name: values.get(name, defaults.get(name, [] if name in _LISTS else "")) for name in RECORD_FIELDS}
+
+
+_LISTS = frozenset({"services", "conditions", "locations", "phones", "emails", "serves_states", "evidence"})
 
 
 def write_records(rows: list[dict[str, Any]], fmt: str, columns: list[str], handle: IO[str]) -> None:
-    """Plain records (runs, sites, changes) as JSON, CSV or a table of these columns; in CSV
-    a cell holding a list or mapping is written as JSON."""
+    """Plain records (runs, sites, changes) as JSON, CSV or a table of these columns (fitted
+    to a terminal); in CSV a cell holding a list or mapping is written as JSON."""
     if fmt == "json":
         write_json(rows, handle)
     elif fmt == "csv":
@@ -158,10 +245,15 @@ def write_records(rows: list[dict[str, Any]], fmt: str, columns: list[str], hand
         writer.writerow(columns)
         writer.writerows([[safe_cell(_scalar(row.get(c, ""))) for c in columns] for row in rows])
     elif rows:
-        handle.write(table(rows, columns) + "\n")
+        handle.write(table(rows, columns, terminal_width(handle)) + "\n")
 
 
 def _scalar(value: Any) -> Any:
+    """A CSV cell: lists and mappings as JSON, yes/no as "yes" or empty (as export's cells), no None."""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if value is None:
+        return ""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
@@ -173,8 +265,14 @@ def write_atomically(target: Path, write: Callable[[IO[str]], None]) -> None:
     part.replace(target)
 
 
-def clinic_text(clinic: Clinic, gone_because: str | None = None) -> str:
-    """One clinic for `ketadir show`: offices, contacts, decision and its evidence."""
+def clinic_text(
+    clinic: Clinic,
+    gone_because: str | None = None,
+    since: dict[str, dict[str, str | None]] | None = None,
+    stated: list[dict[str, Any]] | None = None,
+) -> str:
+    """One clinic for `ketadir show`: offices, contacts, decision and its evidence, when the
+    crawl first saw each offer and the years its pages state."""
     lines = [
         f"{clinic.name}  <{clinic.website}>",
         f"modality: {clinic.modality} (confidence {clinic.confidence:.2f})",
@@ -191,8 +289,25 @@ def clinic_text(clinic: Clinic, gone_because: str | None = None) -> str:
     lines.append(f"last crawled: {clinic.last_crawled}{stale}; {clinic.pages} pages")
     if gone_because is not None:
         lines.append(f"status: gone ({gone_because})")
+    lines += since_lines(since or {}, stated or [])
     lines += evidence_lines(clinic.modality, clinic.evidence, clinic.rule)
     return terminal_safe("\n".join(lines))
+
+
+def since_lines(since: dict[str, dict[str, str | None]], stated: list[dict[str, Any]]) -> list[str]:
+    """"Since when": the day the crawl first saw each offer, then the years the pages state."""
+    by_day: dict[str, list[str]] = {}
+    for kind in ("modality", "services"):
+        for label, at in since.get(kind, {}).items():
+            by_day.setdefault((at or "")[:10] or "before the history was kept", []).append(label)
+    seen = "; ".join(f"{', '.join(labels)} {day}" for day, labels in by_day.items())
+    lines = [f"first seen by the crawl: {seen}"] if seen else []
+    if stated:
+        lines.append("dated on its pages:")
+        for fact in stated:
+            labels = f" [{', '.join(fact['labels'])}]" if fact.get("labels") else ""
+            lines += [f"  - {fact['year']} {fact['event']}{labels}: {fact['text']}", f"      {fact['url']}"]
+    return lines
 
 
 def evidence_lines(modality: str, evidence: list[Evidence], rule: str = "") -> list[str]:
@@ -252,7 +367,7 @@ def change_text(change: dict[str, Any]) -> str:
         parts = [f"+{v}" for v in detail.get("added", [])] + [f"-{v}" for v in detail.get("removed", [])]
         text = f"{kind}: {' '.join(parts)}"
     elif kind == "gone":
-        text = f"gone after {detail.get('failed_runs')} failed runs ({detail.get('reason', '')})"
+        text = f"gone after {plural(int(detail.get('failed_runs') or 0), 'failed run')} ({detail.get('reason', '')})"
     elif kind == "back":
         text = "back: answering again"
     else:
@@ -263,8 +378,8 @@ def change_text(change: dict[str, Any]) -> str:
 def summary_text(summary: CrawlSummary) -> str:
     """What a crawl run did, as `ketadir crawl` prints it."""
     lines = [
-        f"Run {summary.run}: {summary.sites} sites, {summary.pages} pages, "
-        f"{summary.errors} fetch errors, {summary.changes} changes"
+        f"Run {summary.run}: {plural(summary.sites, 'site')}, {plural(summary.pages, 'page')}, "
+        f"{plural(summary.errors, 'fetch error')}, {plural(summary.changes, 'change')}"
     ]
     if summary.modalities:
         lines.append("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
@@ -286,6 +401,23 @@ def decision_record(source: str, decision: Decision) -> dict[str, Any]:
     }
 
 
+DECISION_COLUMNS = ["source", "modality", "confidence", "rule", "services", "conditions", "evidence", "evidence_url"]
+
+
+def decision_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A decision_record as a CSV row of `ketadir classify`: lists joined with ';', the
+    sentence that decided."""
+    top = deciding_evidence(record)
+    return {
+        **{k: record.get(k, "") for k in ("source", "modality", "rule")},
+        "confidence": round(float(record.get("confidence", 0.0)), 2),
+        "services": ";".join(record.get("services") or []),
+        "conditions": ";".join(record.get("conditions") or []),
+        "evidence": top.get("text", ""),
+        "evidence_url": top.get("url", ""),
+    }
+
+
 def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
     """A decision_record as `ketadir classify` prints it, with its first evidence sentences."""
     lines = [
@@ -296,6 +428,19 @@ def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
                         [Evidence.from_dict(e) for e in record["evidence"][:evidence]], record.get("rule", ""))
     lines += ["  " + line for line in evidence_lines(decision.modality, decision.evidence, decision.rule)]
     return terminal_safe("\n".join(lines))
+
+
+STATS_COLUMNS = ["field", "value", "count"]
+
+
+def stats_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`ketadir stats --format csv`: a row per counted value, most first, and the last crawl."""
+    rows = [
+        {"field": name, "value": key, "count": count}
+        for name in ("modality", "state", "services")
+        for key, count in sorted(data[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return rows + [{"field": "last_crawl", "value": data["last_crawl"] or "", "count": ""}]
 
 
 def stats_text(data: dict[str, Any]) -> str:

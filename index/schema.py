@@ -23,7 +23,11 @@ def build_schema() -> Schema:
     stemming = StemmingAnalyzer()
     return Schema(
         id=ID(unique=True, stored=True),  # site host
-        text=TEXT(analyzer=stemming),  # name, evidence, services, conditions, cities, states
+        text=TEXT(analyzer=stemming),  # name, what is offered (services, conditions, offer sentences), places
+        # The evidence sentences that are not offers: denials, explanations, routes not counted.
+        # Searched only when asked (--include-mentions), so "spravato" does not find a clinic
+        # that "no longer offers Spravato".
+        mentions=TEXT(analyzer=stemming),
         name=TEXT(analyzer=stemming, field_boost=2.0),
         name_sort=ID(sortable=True),  # casefolded name: the order of unranked listings
         modality=ID(stored=True),
@@ -37,6 +41,8 @@ def build_schema() -> Schema:
         # JSON [[lat, lon] | null per location], computed at index time. A column, so a near
         # search reads every candidate's points without loading its stored record.
         points=COLUMN(VarBytesColumn()),
+        # JSON [[state code, [city keys]] per location], for telling which offices matched.
+        offices=COLUMN(VarBytesColumn()),
         record=STORED,  # Clinic.to_dict() as JSON
     )
 

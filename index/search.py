@@ -13,6 +13,7 @@ are AND'ed (each narrows the list).
 from __future__ import annotations
 
 import json
+import math
 import pickle
 import struct
 import time
@@ -44,6 +45,7 @@ _COUNTABLE_FIELDS = {
     "status": "status",
 }
 _TEXT_FIELDS = ["text", "name"]
+_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
 
 
 class QueryError(ValueError):
@@ -54,10 +56,10 @@ class QueryError(ValueError):
         self.option = option
 
 
-def place(text: str) -> tuple[float, float]:
-    """The point of a ZIP code or "City, ST", for SearchQuery.near."""
+def place(text: str) -> tuple[tuple[float, float], str]:
+    """The point and state of a ZIP code or "City, ST", for SearchQuery.near and near_state."""
     try:
-        return geo.resolve_place(text)
+        return geo.locate(text)
     except ValueError as error:
         raise QueryError("near", str(error)) from None
 
@@ -75,22 +77,26 @@ class SearchQuery:
     state: str = ""  # "NM" or "New Mexico"; matches office states and serves_states
     near: tuple[float, float] | None = None  # (lat, lon), e.g. from geo.resolve_place
     radius_miles: float | None = None  # only with near
+    near_state: str = ""  # the state of the near place: telehealth serving it comes after the offices
     limit: int | None = 50  # None: all
     include_non_providers: bool = True
     include_gone: bool = False
+    include_mentions: bool = False  # free text also searches sentences that are not offers
 
     def __post_init__(self) -> None:
-        self.modalities = _checked(self.modalities, MODALITIES, "modality")
-        self.services = _checked(self.services, SERVICES, "service")
-        self.conditions = _checked(self.conditions, CONDITIONS, "condition")
+        self.modalities = _checked(self.modalities, "modality")
+        self.services = _checked(self.services, "service")
+        self.conditions = _checked(self.conditions, "condition")
         if self.state.strip():
             code = geo.state_code(self.state)
             if code is None:
                 raise QueryError("state", f"{self.state!r} is not a US state: use a two-letter code like TX")
             self.state = code
+        if self.near_state.strip():
+            self.near_state = geo.state_code(self.near_state) or ""
         if self.radius_miles is not None:
-            if self.radius_miles <= 0:
-                raise QueryError("radius", "must be a positive number of miles")
+            if not math.isfinite(self.radius_miles) or self.radius_miles <= 0:
+                raise QueryError("radius", "must be a positive number of miles, like 25")
             if self.near is None:
                 raise QueryError("radius", "needs --near ZIP or --near 'City, ST'")
         if self.limit is not None and self.limit < 1:
@@ -113,10 +119,11 @@ def query_from(
     include_gone: bool = False,
     limit: int | None = 50,
     include_non_providers: bool = False,
+    include_mentions: bool = False,
 ) -> SearchQuery:
     """A query as people ask it (the CLI's options): near is a ZIP or "City, ST", searched
     within DEFAULT_RADIUS_MILES unless radius says; asking for not-a-provider lists them."""
-    point = place(near) if near else None
+    point, near_state = place(near) if near else (None, "")
     return SearchQuery(
         text=text,
         modalities=list(modality),
@@ -126,9 +133,11 @@ def query_from(
         state=state,
         near=point,
         radius_miles=DEFAULT_RADIUS_MILES if radius is None and point else radius,
+        near_state=near_state,
         limit=limit,
         include_non_providers=include_non_providers or "not-a-provider" in modality,
         include_gone=include_gone,
+        include_mentions=include_mentions,
     )
 
 
@@ -168,12 +177,16 @@ def _searcher(index_dir: Path) -> Iterator[Searcher]:
             raise unreadable(index_dir, error) from error
 
 
-def _checked(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
-    cleaned = [v.strip().lower() for v in values if v.strip()]
-    unknown = [v for v in cleaned if v not in allowed]
-    if unknown:
-        raise QueryError(what, f"unknown {what} {unknown[0]!r}; choose from {', '.join(allowed)}")
-    return cleaned
+def _checked(values: list[str], what: str) -> list[str]:
+    """Labels as the vocabulary names them, whatever the case or alias they were given in."""
+    if all(value in _LABELS[what] for value in values):  # already the labels (as from the CLI)
+        return list(dict.fromkeys(values))
+    from crawler.vocabulary import UnknownTerm, canonical
+
+    try:
+        return list(dict.fromkeys(label for value in values for label in canonical(what, value)))
+    except UnknownTerm as error:
+        raise QueryError(what, str(error)) from None
 
 
 def _state_term(code: str) -> Term:
@@ -224,16 +237,18 @@ def _filters(q: SearchQuery) -> _Filters | None:
     return found
 
 
-def _parse_text(text: str, searcher: Searcher, any_word: bool = False) -> Query | None:
-    """The user's words as a query over text+name (all words, or any word with clinics that
-    match more of them ranked higher); None when nothing searchable is left."""
+def _parse_text(text: str, searcher: Searcher, any_word: bool = False, mentions: bool = False) -> Query | None:
+    """The user's words as a query over text+name (+mentions when asked; all words, or any
+    word with clinics that match more of them ranked higher); None when nothing searchable
+    is left."""
     if not text.strip():
         return None
     # Imported here: filter-only searches (most CLI calls) never pay for the query parser.
     from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 
     group = OrGroup.factory(0.9) if any_word else AndGroup
-    parsed = MultifieldParser(_TEXT_FIELDS, searcher.schema, group=group).parse(text)
+    fields = [*_TEXT_FIELDS, "mentions"] if mentions else _TEXT_FIELDS
+    parsed = MultifieldParser(fields, searcher.schema, group=group).parse(text)
     return None if parsed is NullQuery else parsed
 
 
@@ -241,70 +256,163 @@ def _word_count(query: Query) -> int:
     return len({text for _, text in query.iter_all_terms()})
 
 
-def _run(searcher: Searcher, filters: _Filters, text: Query | None, limit: int | None) -> list[Hit]:
-    """Hits ranked by the text's score, or by name when there is no text."""
+def _run(searcher: Searcher, filters: _Filters, text: Query | None, limit: int | None) -> tuple[list[Hit], int]:
+    """Hits ranked by the text's score, or by name when there is no text, and how many
+    matched in all (more than the hits when the limit cut them)."""
     clauses = filters.required + ([text] if text is not None else [])
     query = And(clauses) if clauses else Every()
     if filters.excluded:
         query = AndNot(query, Or(filters.excluded))
-    ranked = text is not None
-    if ranked:
-        return list(searcher.search(query, limit=limit))
-    return list(searcher.search(query, limit=limit, sortedby="name_sort"))
+    if text is not None:
+        results = searcher.search(query, limit=limit)
+    else:
+        results = searcher.search(query, limit=limit, sortedby="name_sort")
+    hits = list(results)
+    return hits, (len(results) if limit is not None and len(hits) >= limit else len(hits))
 
 
-def _nearest(points: list[list[float] | None], origin: tuple[float, float]) -> tuple[float, int]:
-    located = [(geo.haversine_miles(origin, tuple(p)), i) for i, p in enumerate(points) if p]
-    return min(located) if located else (float("inf"), -1)
+def _miles(points: list[list[float] | None], origin: tuple[float, float]) -> list[float | None]:
+    return [round(geo.haversine_miles(origin, (p[0], p[1])), 1) if p else None for p in points]
 
 
 def _nearby(searcher: Searcher, hits: list[Hit], q: SearchQuery) -> list[tuple[Hit, dict]]:
-    """Hits with a located office within the radius, nearest first, with their distances."""
+    """Hits with a located office within the radius, nearest first, each with the miles to
+    every office."""
     assert q.near is not None
     points = searcher.reader().column_reader("points")
     measured = []
     for hit in hits:
-        distance, nearest = _nearest(json.loads(points[hit.docnum]), q.near)
-        if nearest >= 0 and (q.radius_miles is None or distance <= q.radius_miles):
-            measured.append((distance, nearest, hit))
+        miles = _miles(json.loads(points[hit.docnum]), q.near)
+        inside = [m for m in miles if m is not None and (q.radius_miles is None or m <= q.radius_miles)]
+        if inside:
+            measured.append((min(inside), hit, miles))
     measured.sort(key=lambda m: m[0])  # stable: equal distances keep score or name order
+    return [(hit, {"distance_miles": distance, "office_miles": miles}) for distance, hit, miles in measured]
+
+
+def _telehealth(searcher: Searcher, filters: _Filters, text: Query | None, q: SearchQuery, found: set[int]) -> list[Hit]:
+    """For a near search: the providers serving the place's state remotely that no office put
+    within the radius (their `state` terms hold the states they serve)."""
+    if not q.near_state:
+        return []
+    serving = _Filters([*filters.required, _state_term(q.near_state)], filters.excluded)
+    hits, _ = _run(searcher, serving, text, None)
     return [
-        (hit, {"distance_miles": round(distance, 1), "nearest_location": nearest})
-        for distance, nearest, hit in measured[: q.limit]
+        hit for hit in hits
+        if hit.docnum not in found
+        and q.near_state in {geo.state_code(s) for s in json.loads(hit["record"]).get("serves_states") or []}
     ]
 
 
-def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
-    """Clinics matching q, best first (by distance for near searches, by name with no text).
+def _matched_offices(q: SearchQuery, offices: list[list[Any]], miles: list[float | None] | None) -> list[int]:
+    """The offices (indexes into locations) the query's place filters point at: all of them
+    without a place filter; for a near search, those within the radius, nearest first."""
+    city_key, city_state = "", ""
+    if q.city.strip():
+        city, _, tail = q.city.rpartition(",")
+        code = geo.state_code(tail) if city.strip() else None
+        city_key, city_state = geo.city_key(city if code else q.city), code or ""
+    chosen = []
+    for i, (state, keys) in enumerate(offices):
+        if city_key and (city_key not in keys or (city_state and state != city_state)):
+            continue
+        if q.state and state != q.state:
+            continue
+        if miles is not None:
+            distance = miles[i] if i < len(miles) else None
+            if distance is None or (q.radius_miles is not None and distance > q.radius_miles):
+                continue
+        chosen.append(i)
+    if miles is not None:
+        chosen.sort(key=lambda i: miles[i] or 0.0)
+    return chosen
 
-    Each result is Clinic.to_dict() plus "status", "score" (0.0 when unranked) and
-    "partial_match"; near searches add "distance_miles" (to the nearest office, 0.1 mile)
-    and "nearest_location" (index into "locations"). Raises IndexUnavailable when the index
-    cannot be read.
+
+@dataclass
+class Found:
+    """One search's results, best first, and how many clinics matched before the limit."""
+
+    results: list[dict[str, Any]]
+    total: int
+
+
+def find(index_dir: Path, q: SearchQuery) -> Found:
+    """Clinics matching q, best first (by distance for near searches, by name with no text),
+    and how many matched in all.
+
+    Each result is Clinic.to_dict() plus "status", "score" (0.0 when unranked),
+    "partial_match", "matched_offices" (indexes into "locations" of the offices the place
+    filters point at, nearest first; all without a place filter) and "telehealth" (listed for
+    serving the asked state, with no office that matched). Near searches add
+    "distance_miles" (to the nearest office, 0.1 mile) and "office_miles" (per location),
+    with the telehealth providers serving the place's state after the offices. Raises
+    IndexUnavailable when the index cannot be read.
     """
     filters = _filters(q)
     if filters is None:
-        return []
+        return Found([], 0)
     with _searcher(index_dir) as searcher:
-        text_query = _parse_text(q.text, searcher)
+        text_query = _parse_text(q.text, searcher, mentions=q.include_mentions)
         ranked = text_query is not None
         limit = None if q.near is not None else q.limit  # distance order needs every candidate
-        hits = _run(searcher, filters, text_query, limit)
+        hits, total = _run(searcher, filters, text_query, limit)
         partial = False
         if not hits and ranked and _word_count(text_query) > 1:
-            hits = _run(searcher, filters, _parse_text(q.text, searcher, any_word=True), limit)
+            text_query = _parse_text(q.text, searcher, any_word=True, mentions=q.include_mentions)
+            hits, total = _run(searcher, filters, text_query, limit)
             partial = True
-        chosen = [(hit, {}) for hit in hits] if q.near is None else _nearby(searcher, hits, q)
-        return [
-            {
-                **json.loads(hit["record"]),
+        if q.near is None:
+            chosen: list[tuple[Hit, dict]] = [(hit, {}) for hit in hits]
+        else:
+            chosen = _nearby(searcher, hits, q)
+            found = {hit.docnum for hit, _ in chosen}
+            chosen += [(hit, {"distance_miles": None}) for hit in _telehealth(searcher, filters, text_query, q, found)]
+            total = len(chosen)
+            chosen = chosen[: q.limit]
+        offices = searcher.reader().column_reader("offices")
+        results = []
+        for hit, extra in chosen:
+            matched = _matched_offices(q, json.loads(offices[hit.docnum]), extra.get("office_miles"))
+            record = json.loads(hit["record"])
+            results.append({
+                **record,
                 "status": hit["status"],
                 "score": float(hit.score) if ranked and hit.score is not None else 0.0,
                 "partial_match": partial,
+                "matched_offices": matched,
+                "telehealth": not matched and bool(record.get("serves_states")),
                 **extra,
-            }
-            for hit, extra in chosen
-        ]
+            })
+        return Found(results, total)
+
+
+def search(index_dir: Path, q: SearchQuery) -> list[dict[str, Any]]:
+    """The results of find(): clinics matching q, best first."""
+    return find(index_dir, q).results
+
+
+def suggest_places(index_dir: Path, text: str, with_state: bool = False) -> list[str]:
+    """Offices' places in the directory spelled like text ("Santa Fee, NM" -> "Santa Fe, NM",
+    "Nashvile" -> "Nashville", with its state when with_state or text names one), closest
+    first; none when text names a city the directory has (it is then no typo). For the "did
+    you mean" of --city and --near."""
+    from crawler.vocabulary import closest  # on the way to an error message only
+
+    city, code = geo.split_place(text)
+    key = geo.city_key(city)
+    places: set[tuple[str, str]] = set()
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        offices = reader.column_reader("offices")
+        for docnum in reader.all_doc_ids():
+            places.update((keys[0], state) for state, keys in json.loads(offices[docnum]) if keys)
+    if any(k == key and (code is None or s == code) for k, s in places):
+        return []
+    keys = sorted({k for k, s in places if code is None or s == code})
+    close = closest(key, keys, cutoff=0.75)
+    if not with_state and code is None:
+        return [k.title() for k in close]
+    return [f"{k.title()}, {s}" for k in close for s in sorted({s for kk, s in places if kk == k}) if code in (None, s)]
 
 
 def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> dict[str, int]:

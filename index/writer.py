@@ -22,11 +22,11 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR, SegmentWriter
 
 from crawler.extract import geo
-from crawler.items import Clinic
+from crawler.items import Clinic, Evidence
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA, STATUSES, open_index, unreadable
 
-__all__ = ["IndexWriter", "clinic_document", "index_writer", "open_index"]
+__all__ = ["IndexWriter", "clinic_document", "index_writer", "is_offered", "open_index"]
 
 # Words people type for each label, so free text finds what the filters find.
 _LABEL_WORDS = {
@@ -53,25 +53,53 @@ def _label_text(label: str) -> str:
     return _LABEL_WORDS.get(label, label.replace("-", " "))
 
 
+# Evidence read as the provider doing or giving something; the other roles (negated,
+# explainer, publisher, other) are mentions.
+_OFFER_ROLES = frozenset({"offer", "own-therapy", "outside-therapy", "provider"})
+_KAP_SERVICES = frozenset({"kap-individual", "kap-group"})
+
+
+def is_offered(evidence: Evidence, clinic: Clinic) -> bool:
+    """Whether a sentence counts as what the clinic offers: an offer the classifier counted,
+    naming no route (and no KAP) that is missing from the clinic's services. "Spravato" as a
+    heading on a page of a clinic that no longer gives it is a mention, not an offer."""
+    from crawler.extract.cues import KAP_SPECIFIC, ROUTES
+
+    if evidence.supports.startswith("against:") or (evidence.role and evidence.role not in _OFFER_ROLES):
+        return False  # (a record from before evidence had roles is read by its supports alone)
+    if any(route not in clinic.services and words.search(evidence.text) for route, words in ROUTES.items()):
+        return False
+    offers_kap = clinic.modality == "kap" or not _KAP_SERVICES.isdisjoint(clinic.services)
+    return offers_kap or not KAP_SPECIFIC.search(evidence.text)
+
+
 def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str | bytes]:
-    """The Whoosh document for one clinic: filter keywords, free text and the stored record."""
+    """The Whoosh document for one clinic: filter keywords, free text and the stored record.
+
+    The free text holds what the clinic offers (name, services, conditions, offer sentences,
+    places); the sentences that only mention something go to ``mentions``.
+    """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     city_keys: list[str] = []
     states: list[str] = []
+    offices: list[tuple[str, list[str]]] = []
     for location in clinic.locations:
-        city_keys.extend(geo.city_aliases(location.city, location.state, location.zip))
-        code = geo.state_code(location.state) if location.state else None
+        keys = geo.city_aliases(location.city, location.state, location.zip)
+        city_keys.extend(keys)
+        code = (geo.state_code(location.state) if location.state else None) or ""
         if code:
             states.append(code)
+        offices.append((code, keys))
     states.extend(code for code in map(geo.state_code, clinic.serves_states) if code)
     points = [
         geo.place_centroid(location.city, location.state, location.zip)
         for location in clinic.locations
     ]
+    offered = [is_offered(e, clinic) for e in clinic.evidence]
     text = [
         clinic.name,
-        *(e.text for e in clinic.evidence if not e.supports.startswith("against:")),
+        *(e.text for e, counted in zip(clinic.evidence, offered) if counted),
         *map(_label_text, clinic.services),
         *map(_label_text, clinic.conditions),
         *(location.city for location in clinic.locations),
@@ -81,6 +109,7 @@ def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str | b
     return {
         "id": clinic.site,
         "text": "\n".join(part for part in text if part),
+        "mentions": "\n".join(e.text for e, counted in zip(clinic.evidence, offered) if not counted),
         "name": clinic.name,
         "name_sort": clinic.name.casefold(),
         "modality": clinic.modality,
@@ -92,6 +121,7 @@ def clinic_document(clinic: Clinic, status: str = "active") -> dict[str, str | b
         "status": status,
         "last_crawled": clinic.last_crawled,
         "points": json.dumps(points).encode(),
+        "offices": json.dumps(offices).encode(),
         "record": json.dumps(clinic.to_dict(), ensure_ascii=False),
     }
 

@@ -8,6 +8,8 @@ a store and an index that a real crawl produced.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,3 +108,25 @@ def crawled(sample_server: FixtureServer, tmp_path_factory: pytest.TempPathFacto
     before, connections = len(sample_server.requests), sample_server.connections
     result = run_cli("crawl", "--seeds", str(seeds), *FAST, data_dir=data_dir)
     return Crawl(data_dir, result, list(sample_server.requests[before:]), sample_server.connections - connections)
+
+
+def ketadir(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
+    """Bad input: one line on stderr saying what to do, a non-zero exit, no traceback."""
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    for phrase in phrases:
+        assert phrase in lines[0], lines[0]

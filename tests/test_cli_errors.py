@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def ketadir(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real entry point in a child process, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-c", "import cli; cli.main()", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
-    assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ")
-    assert "Traceback" not in result.stderr
-    for phrase in phrases:
-        assert phrase in lines[0]
+from conftest import assert_one_line_error, ketadir
 
 
 @pytest.mark.parametrize(
@@ -45,6 +23,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *phrases: st
         (["crawl", "http://a.test/", "--set", "NOEQUALS"], ["NAME=VALUE"]),
         (["search", "--near", "8750"], ["--near"]),
         (["search", "--near", "87501", "--radius", "0"], ["--radius", "positive"]),
+        (["search", "--near", "87501", "--radius", "nan"], ["--radius", "positive"]),
+        (["export", "--near", "87501", "--radius", "inf"], ["--radius", "positive"]),
         (["search", "--radius", "5"], ["--near"]),
         (["search", "--state", "Atlantis"], ["--state", "two-letter"]),
         (["search", "kap"], ["ketadir crawl"]),

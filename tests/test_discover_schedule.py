@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from typing import Iterator
 
 import pytest
 
-from conftest import FIXTURES, REPO, proxied, run_cli
+from conftest import FIXTURES, REPO, assert_one_line_error, ketadir, proxied, run_cli
+from crawler.sites import site_of
 from crawler.extract.links import clinic_links, robots_sitemaps, sitemap_entries
 from mockserver import FixtureServer
 from crawler.upkeep.schedule import cron_to_calendar, run_every
@@ -106,5 +108,61 @@ def test_sigterm_stops_the_scheduler_after_the_current_run(directory_web: Fixtur
     _, err = scheduler.communicate(timeout=60)
     assert scheduler.returncode == 0
     assert "Scheduler stopped." in err
+    # The loop says when each round ran and when the next one will.
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+"
+    assert re.search(rf"^{stamp}  crawl of due sites started$", err, re.M), err
+    assert re.search(rf"^{stamp}  crawl finished; next run at {stamp}$", err, re.M), err
     runs = json.loads(run_cli("runs", "--format", "json", data_dir=data).output)
     assert [r["state"] for r in runs] == ["finished"]
+
+
+def _found(output: str) -> list[str]:
+    return sorted(line.split()[2] for line in output.splitlines() if line.startswith(("would add  ", "added  ", "known  ")))
+
+
+def test_discover_reads_the_sitemaps_its_sites_robots_txt_names(directory_web: FixtureServer, tmp_path: Path) -> None:
+    # Only the directory's home page is given: robots.txt names the sitemaps that list the rest.
+    result = run_cli("discover", "--dry-run", "http://ketamine-finder.test/", *FAST, data_dir=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [site_of(url) for url in _found(result.stdout)] == [
+        "cedar-grove-kap.test", "lakeshore-ketamine.test", "newcomer-clinic.test", "prairie-infusions.test"]
+
+
+def test_discover_follows_the_directorys_listing_pages_within_the_budget(directory_web: FixtureServer,
+                                                                          tmp_path: Path) -> None:
+    before = len(directory_web.requests)
+    result = run_cli("discover", "--dry-run", "http://state-listings.test/find/", *FAST, data_dir=tmp_path)
+    assert result.exit_code == 0, result.output
+    # Per-state pages and their next pages, under /find/; not the sponsor on /about.html.
+    assert _found(result.stdout) == ["http://gulf-coast-kap.test/", "http://lone-star-ketamine.test/",
+                                     "https://buckeye-infusions.test/"]
+    fetched = [r for r in directory_web.requests[before:] if r[0] == "state-listings.test"]
+    assert ("state-listings.test", "/about.html", 200) not in fetched
+    progress = [line for line in result.stderr.splitlines() if line.startswith("  fetched ")]
+    assert progress[-1] == f"  fetched {len(fetched)} pages (0 failed), found 3 clinic sites"
+    before = len(directory_web.requests)
+    budget = run_cli("discover", "--dry-run", "--max-pages", "1", "http://state-listings.test/find/", *FAST,
+                     data_dir=tmp_path)
+    assert budget.exit_code == 0 and len(_found(budget.stdout)) == 1  # the one listing page it could read
+    pages = [r[1] for r in directory_web.requests[before:] if r[0] == "state-listings.test"]
+    assert sorted(set(pages)) == ["/find/", "/find/texas/", "/robots.txt"]  # the budget's one page: Texas
+    assert budget.stderr.splitlines()[-2] == f"  fetched {len(pages)} pages (0 failed), found 1 clinic site"
+
+
+@pytest.mark.parametrize(
+    ("cron", "says"),
+    [
+        ("61 3 * * *", "minutes go from 0 to 59"),
+        ("0 24 * * *", "hours go from 0 to 23"),
+        ("0 3 32 * *", "days go from 1 to 31"),
+        ("0 3 * 13 *", "months go from 1 to 12"),
+        ("0 3 * * 8", "weekdays go from 0 to 7"),
+        ("*/0 * * * *", "a step of 0"),
+        ("30-10 * * * *", "runs backwards"),
+        ("0 3 * *", "5 fields"),
+    ],
+)
+def test_schedule_refuses_a_cron_expression_cron_would_refuse(tmp_path: Path, cron: str, says: str) -> None:
+    result = ketadir("schedule", "--cron", cron, "--print", data_dir=tmp_path)
+    assert_one_line_error(result, "--cron", says)
+    assert "OnCalendar" not in result.stdout

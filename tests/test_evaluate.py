@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 
+from conftest import assert_one_line_error, ketadir, run_cli
 from crawler.evaluate import Label, evaluate, format_text, load_labels
 from crawler.sites import site_key
 from crawler.items import Clinic, Evidence, Location
@@ -166,3 +169,45 @@ def test_report_round_trips_to_json_and_reads_as_text():
     assert data["calibration"]["accuracy"] == 0.5
     text = format_text(report)
     assert "Macro-F1" in text and "b.test: expected kap, got not-a-provider" in text
+
+
+# Through the CLI, against the real crawl of the sample web.
+
+
+def _evaluate(crawl, labels_text: str, tmp_path, *args: str):  # noqa: ANN001, ANN202
+    labels = tmp_path / "labels.csv"
+    labels.write_text(labels_text, encoding="utf-8")
+    return run_cli("evaluate", str(labels), *args, data_dir=crawl.data_dir)
+
+
+def test_evaluate_reads_labels_in_any_case_and_by_alias(crawled, tmp_path) -> None:  # noqa: ANN001
+    result = _evaluate(crawled, "host,modality,services\nbartonketamine.test,Infusion-Only,IV\n"
+                                "harpeth-infusion.test,KAP,KAP-Individual;Psychotherapy\n", tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["accuracy"] == 1.0 and report["confusion"]["kap"]["kap"] == 1
+    assert report["services"]["recall"] == 1.0
+
+
+def test_evaluate_names_the_line_of_an_unknown_label(crawled, tmp_path) -> None:  # noqa: ANN001
+    labels = tmp_path / "labels.csv"
+    labels.write_text("host,modality\nbartonketamine.test,infusion-only\nharpeth-infusion.test,kapp\n", encoding="utf-8")
+    assert_one_line_error(ketadir("evaluate", str(labels), data_dir=crawled.data_dir),
+                          "line 3: unknown modality 'kapp'", "did you mean kap?")
+
+
+def test_evaluate_counts_the_sites_of_its_confusion_matrix_and_says_na_for_what_labels_lack(crawled, tmp_path) -> None:  # noqa: ANN001
+    text = _evaluate(crawled, "host,modality\nbartonketamine.test,infusion-only\nharpeth-infusion.test,kap\n"
+                              "saguaroinfusion.test,KAP\nnowhere.test,kap\n", tmp_path).stdout
+    lines = text.splitlines()
+    assert lines[0] == "Sites evaluated: 3   missing: 1"
+    matrix = lines[lines.index("Confusion (rows expected, columns predicted):") + 2:][:5]
+    assert sum(int(n) for row in matrix for n in row.split()[1:]) == 3
+    assert "ref = adjunctive-referral" in text and "nap = not-a-provider" in text
+    for field in ("Services micro", "Conditions micro", "City+state", "ZIP", "Phone"):
+        assert f"{field}: n/a" in text, field
+    assert "0/0" not in text and "(0.0%)" not in text
+    rows = list(csv.DictReader(io.StringIO(_evaluate(crawled, "host,modality\nsaguaroinfusion.test,kap\n", tmp_path,
+                                                     "--format", "csv").stdout)))
+    assert rows == [{"host": "saguaroinfusion.test", "expected": "kap", "predicted": "adjunctive-referral",
+                     "confidence": rows[0]["confidence"], "right": ""}]

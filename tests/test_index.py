@@ -357,16 +357,25 @@ def test_near_search_measures_to_the_nearest_office(shared_index: Path) -> None:
     denver = geo.resolve_place("80202")
     found = search(shared_index, SearchQuery(near=denver, radius_miles=5))
     chain = {r["site"]: r for r in found}["rockies-chain.test"]
-    assert chain["nearest_location"] == 1
+    assert chain["matched_offices"] == [1]  # Albuquerque is not within 5 miles of Denver
     assert chain["locations"][1]["city"] == "Denver"
-    assert chain["distance_miles"] == 0.0
+    assert chain["distance_miles"] == 0.0 and chain["office_miles"][0] > 300
 
 
 def test_near_search_leaves_out_clinics_without_a_locatable_office(shared_index: Path) -> None:
     found = find(shared_index, near=geo.resolve_place("Albuquerque, NM"))
     assert "nowhere-office.test" not in found
-    assert "mesa-at-home.test" not in found
+    assert "mesa-at-home.test" not in found  # no state asked: no telehealth
     assert "memphis-mind.test" in found
+
+
+def test_near_search_lists_telehealth_serving_the_state_after_the_offices(shared_index: Path) -> None:
+    point, state = geo.locate("Albuquerque, NM")
+    found = search(shared_index, SearchQuery(near=point, near_state=state, limit=None))
+    assert found[-1]["site"] == "mesa-at-home.test" and found[-1]["telehealth"]
+    assert found[-1]["distance_miles"] is None and found[-1]["matched_offices"] == []
+    assert all(r["distance_miles"] is not None and not r["telehealth"] for r in found[:-1])
+    assert "nowhere-office.test" not in sites(found)
 
 
 def test_near_search_applies_limit_after_sorting(shared_index: Path) -> None:

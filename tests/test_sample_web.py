@@ -360,11 +360,14 @@ def test_an_installed_package_runs_the_demo_outside_the_checkout(tmp_path: Path)
                              capture_output=True, text=True, check=True).stdout.strip()
     Path(purelib, "ketadir-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--verbose", "--no-deps", "--no-index",
          "--no-build-isolation", str(source)],
         capture_output=True, text=True, timeout=300,
     )
     assert install.returncode == 0, install.stderr[-3000:]
+    # --verbose shows the build's own output: setuptools warns there of a deprecated license form.
+    assert "Running command" in install.stdout + install.stderr
+    assert "SetuptoolsDeprecationWarning" not in install.stdout + install.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy", "pythonpath")}

@@ -55,6 +55,25 @@ def read_source(source: str) -> Page:
     return parse_document(body, path.resolve().as_uri())
 
 
+def sources_in(sources: list[str] | tuple[str, ...]) -> list[str]:
+    """The documents named: a folder stands for the files in it (all of them, sorted, its
+    subfolders' too; hidden ones left out), anything else for itself."""
+    expanded: list[str] = []
+    for source in sources:
+        folder = Path(source)
+        if "://" in source or not folder.is_dir():
+            expanded.append(source)
+            continue
+        files = sorted(
+            str(path) for path in folder.rglob("*")
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        )
+        if not files:
+            raise SourceError(f"{source}: the folder holds no files to classify")
+        expanded += files
+    return expanded
+
+
 def fetch_in_subprocess(url: str, overrides: dict[str, str] | None = None) -> FetchedDocument:
     """One page, fetched by Scrapy with the crawl's settings in a child process."""
     with tempfile.TemporaryDirectory() as tmp:

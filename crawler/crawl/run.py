@@ -174,6 +174,8 @@ def main(config_path: str) -> int:
     crawler = process.create_crawler(spider)
     if spider is ClinicSpider:
         started = process.crawl(crawler, seeds=config["seeds"], max_pages_per_site=config["max_pages_per_site"])
+    elif spider is DiscoverSpider:
+        started = process.crawl(crawler, seeds=config["seeds"], max_pages=config["max_pages_per_site"] or 50)
     else:
         started = process.crawl(crawler, seeds=config["seeds"])
     failures: list[BaseException] = []

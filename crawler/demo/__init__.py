@@ -4,6 +4,8 @@ package) and a server that plays it on 127.0.0.1 (server.py)."""
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -12,6 +14,8 @@ if TYPE_CHECKING:
     from crawler.demo.server import SampleWebServer
 
 SAMPLE_WEB = Path(__file__).resolve().parent / "web"
+# Where `ketadir demo` keeps its directory unless told: beside you, never your real one.
+DEMO_DIR = Path("demo-data")
 
 # A web on 127.0.0.1 needs no politeness delays; everything else stays as in settings.py.
 FAST_LOCAL_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}
@@ -34,3 +38,48 @@ def sample_web() -> Iterator[SampleWebServer]:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+def pasteable(path: Path) -> str:
+    """A path as typed from here: relative when it is below the working directory."""
+    full, here = Path(os.path.abspath(path)), Path(os.path.abspath(os.getcwd()))
+    return str(full.relative_to(here)) if full.is_relative_to(here) else str(full)
+
+
+def invocation() -> str:
+    """How this shell runs ketadir again: `ketadir` when that name on PATH is this program,
+    else the path of the script that is running (`.venv/bin/ketadir` after `make demo`)."""
+    script = Path(sys.argv[0])
+    if script.name != "ketadir":
+        return "ketadir"
+    on_path = shutil.which("ketadir")
+    if on_path and Path(on_path).resolve() == script.resolve():
+        return "ketadir"
+    return pasteable(script)
+
+
+def next_steps(data_dir: Path, site: str) -> list[str]:
+    """The demo's closing hint: commands that work as pasted in the shell that ran it."""
+    program, where = invocation(), pasteable(data_dir)
+    prefix = f"{program} --data-dir {where}"
+    lines = [
+        "Next, paste any of these:",
+        f"  {prefix} search --near 87501",
+        f"  {prefix} search --modality kap --state TN",
+        f"  {prefix} show {site}",
+        f"  {prefix} export --state TX --output tx.csv",
+    ]
+    activate = Path(sys.argv[0]).parent / "activate"
+    if program != "ketadir" and activate.is_file():
+        lines.append(f"Or once per shell: source {pasteable(activate)} && export KETADIR_HOME={where}")
+        lines.append("  then plain `ketadir search --near 87501` (unset KETADIR_HOME for your own directory).")
+    elif program == "ketadir":
+        lines.append(f"Or once per shell: export KETADIR_HOME={where}, then plain `ketadir search ...`.")
+    return lines
+
+
+def demo_dir_hint(data_dir: Path) -> str:
+    """What to add when a command finds no directory but the demo left one here."""
+    if (DEMO_DIR / "index").is_dir() and DEMO_DIR.resolve() != data_dir.resolve():
+        return f"; the demo's directory is ./{DEMO_DIR}: add `--data-dir {DEMO_DIR}` (or export KETADIR_HOME={DEMO_DIR})"
+    return ""

@@ -243,6 +243,12 @@ def city_aliases(city: str, state: str, zip5: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def split_place(text: str) -> tuple[str, str | None]:
+    """("Santa Fe", "NM") from "Santa Fe, NM", "Santa Fe NM" or "Santa Fe, New Mexico";
+    (text, None) when it names no state."""
+    return _split_city_state(" ".join(text.split()))
+
+
 def _split_city_state(text: str) -> tuple[str, str | None]:
     """("Santa Fe", "NM") from "Santa Fe, NM", "Santa Fe NM" or "Santa Fe, New Mexico"."""
     if "," in text:
@@ -262,6 +268,12 @@ def resolve_place(text: str) -> tuple[float, float]:
 
     Raises ValueError saying what to type instead when the place is unknown or ambiguous.
     """
+    return locate(text)[0]
+
+
+def locate(text: str) -> tuple[tuple[float, float], str]:
+    """((lat, lon), state code) of a place as resolve_place reads it: a near search lists the
+    telehealth providers serving that state after the offices."""
     place = " ".join(text.split())
     example = "a 5-digit ZIP code like 87501 or 'City, ST' like 'Santa Fe, NM'"
     if not place:
@@ -270,13 +282,13 @@ def resolve_place(text: str) -> tuple[float, float]:
         zip5 = normalize_zip(place)
         if zip5 is None:
             raise ValueError(f"{text!r} is not a ZIP code; use {example}")
-        point = zip_centroid(zip5)
-        if point is None:
+        entry = _zip_entry(zip5)
+        if entry is None:
             raise ValueError(f"unknown ZIP code {zip5}; use {example}")
-        return point
+        return entry.point, entry.state
     trailing_zip = re.search(r"\s(\d{5}(?:-\d{4})?)$", place)
-    if trailing_zip and zip_centroid(trailing_zip.group(1)):
-        return zip_centroid(trailing_zip.group(1))  # type: ignore[return-value]
+    if trailing_zip and (entry := _zip_entry(trailing_zip.group(1))):
+        return entry.point, entry.state
     if trailing_zip:
         place = place[: trailing_zip.start()].rstrip(" ,")
     city, code = _split_city_state(place)
@@ -287,7 +299,7 @@ def resolve_place(text: str) -> tuple[float, float]:
         key = city_key(city)
         states = sorted(s for s in STATE_NAMES if key in _gazetteer(s).by_city)
         if len(states) == 1:
-            return city_centroid(city, states[0])  # type: ignore[return-value]
+            return city_centroid(city, states[0]), states[0]  # type: ignore[return-value]
         if states:
             listed = ", ".join(f"'{city}, {s}'" for s in states[:8])
             more = " ..." if len(states) > 8 else ""
@@ -296,4 +308,4 @@ def resolve_place(text: str) -> tuple[float, float]:
     point = city_centroid(city, code)
     if point is None:
         raise ValueError(f"unknown place {city!r} in {code}; use {example}")
-    return point
+    return point, code

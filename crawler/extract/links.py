@@ -79,3 +79,39 @@ def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
         if key.strip().lower() == "sitemap" and value.strip():
             urls.append(urljoin(base_url, value.strip()))
     return urls
+
+
+# A listing page of a directory: per-state pages, next pages, page numbers.
+_LISTING_HINT = re.compile(r"state|region|city|location|page|next|list|director|provider|clinic|[?&]p=\d", re.I)
+
+
+def listing_links(html: str, page_url: str, prefix: str) -> list[str]:
+    """The directory's own pages a listing page links to under path prefix (its per-state and
+    next pages), likeliest listings first; no assets, no fragments."""
+    directory = site_of(page_url)
+    try:
+        document = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    found: dict[str, bool] = {}
+    for element in document.iter("a"):
+        url = urljoin(page_url, (element.get("href") or "").strip()).split("#", 1)[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or site_of(url) != directory or _ASSET.search(parts.path):
+            continue
+        if not (parts.path or "/").startswith(prefix) or url == page_url.split("#", 1)[0]:
+            continue
+        found.setdefault(url, bool(_LISTING_HINT.search(url) or _state_named(element.text_content())))
+    return sorted(found, key=lambda url: not found[url])
+
+
+def _state_named(text: str) -> bool:
+    from crawler.extract.geo import state_of_name
+
+    return state_of_name(" ".join(text.split())) is not None
+
+
+def listing_prefix(url: str) -> str:
+    """The path a directory's listing pages share with the page it starts from: its folder."""
+    path = urlsplit(url).path or "/"
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,6 +224,8 @@ def _tree(html: str | bytes) -> etree._Element | None:
     if isinstance(html, bytes):
         from bs4 import UnicodeDammit  # only here: a crawl hands over text it decoded itself
 
+        # Its warning that it replaced bytes it could not decode is the point, not news.
+        logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
         html = UnicodeDammit(html, is_html=True).unicode_markup or ""
     data = html.encode("utf-8", errors="replace")
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)

@@ -12,7 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.crawl.run import crawl_in_subprocess
+from typing import Callable
+
+from crawler.crawl.run import Progress, crawl_in_subprocess
 from crawler.datadir import Paths
 from crawler.sites import site_of
 from crawler.store import Store
@@ -27,14 +29,28 @@ class Found:
     known: bool  # registered before this discovery
 
 
-def discover(paths: Paths, urls: list[str], overrides: dict[str, str] | None = None, dry_run: bool = False) -> list[Found]:
+# Pages one discovery reads unless told: the seeds, robots.txt, sitemaps and listing pages.
+MAX_PAGES = 50
+
+
+def discover(
+    paths: Paths,
+    urls: list[str],
+    overrides: dict[str, str] | None = None,
+    dry_run: bool = False,
+    max_pages: int = MAX_PAGES,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> list[Found]:
     """Each site the pages at urls point to, once, by site; the new ones are registered
-    (source "discovered:<page>") unless dry_run. Raises CrawlFailed if the crawl cannot run."""
+    (source "discovered:<page>") unless dry_run. Reads at most max_pages pages besides the
+    seeds and their robots.txt; on_progress gets what was fetched so far (pages, sites found,
+    errors). Raises CrawlFailed if the crawl cannot run."""
     store = Store.open(paths.writable().store)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             output = Path(tmp) / "found.jsonl"
-            crawl_in_subprocess(None, 0, urls, overrides=overrides, spider="discover", output=output)
+            crawl_in_subprocess(None, 0, urls, max_pages, overrides=overrides, spider="discover", output=output,
+                                on_progress=on_progress)
             lines = output.read_text(encoding="utf-8").splitlines() if output.exists() else []
         by_site: dict[str, dict[str, str]] = {}
         for line in lines:

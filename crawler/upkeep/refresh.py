@@ -21,6 +21,7 @@ from crawler.items import Clinic, Page
 from crawler.extract.parse import parse_fetched
 from crawler.sites import website_of
 from crawler.store import Store, page_from_json, utcnow
+from crawler.terminal import plural
 
 # A site that answers with nothing but errors this many runs in a row is hidden as gone.
 GONE_AFTER_RUNS = 3
@@ -185,7 +186,7 @@ def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
         if row is None:
             continue
         if fetched.get(site):
-            status = "ok" if site not in errors else f"ok, {len(errors[site])} page errors"
+            status = "ok" if site not in errors else f"ok, {plural(len(errors[site]), 'page error')}"
             store.mark_site_answered(site, status, now)
             if row.gone:
                 store.add_change(run_id, site, "back", {})
@@ -221,6 +222,29 @@ def diff_clinics(old: Clinic | None, new: Clinic) -> list[tuple[str, dict[str, A
     if old.name != new.name:
         changes.append(("name", {"old": old.name, "new": new.name}))
     return changes
+
+
+def first_seen(clinic: Clinic, changes: list[Any]) -> dict[str, Any]:
+    """When the crawl first saw each thing the clinic offers now, from its change history
+    (oldest first, as store.changes gives it): {"modality": {label: at}, "services": {...},
+    "conditions": {...}}. Each is the latest change that brought it in, else the clinic's first
+    decision ("new"); None for a clinic decided before its history was kept."""
+    started: str | None = None
+    modality_at: str | None = None
+    seen: dict[str, dict[str, str | None]] = {"services": {}, "conditions": {}}
+    for change in changes:
+        if change.kind == "new":
+            started = modality_at = change.at
+            seen = {"services": {}, "conditions": {}}
+        elif change.kind == "modality" and change.detail.get("new") == clinic.modality:
+            modality_at = change.at
+        elif change.kind in seen:
+            for label in change.detail.get("added", []):
+                seen[change.kind][label] = change.at
+    return {
+        "modality": {clinic.modality: modality_at or started},
+        **{kind: {label: seen[kind].get(label, started) for label in getattr(clinic, kind)} for kind in seen},
+    }
 
 
 def _address(location: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from crawler.store import SiteRecord
@@ -66,8 +66,16 @@ def timer_text(command: list[str], cron: str, every_seconds: float | None, workd
     return crontab_line(command, cron, every_seconds) + "\n" + systemd_units(command, calendar, every_seconds, workdir)
 
 
-def run_every(command: list[str], seconds: float, rounds: int | None = None) -> int:
-    """Run command now and then every `seconds` until a stop signal; returns rounds run."""
+def run_every(
+    command: list[str],
+    seconds: float,
+    rounds: int | None = None,
+    on_start: Callable[[datetime], None] | None = None,
+    on_done: Callable[[int, datetime], None] | None = None,
+) -> int:
+    """Run command now and then every `seconds` until a stop signal; returns rounds run.
+    on_start(when) is told as each round starts, on_done(exit code, next round's time) as it
+    ends, so a scheduler in a terminal says what it did and when it goes on."""
     stop = {"requested": False}
 
     def request_stop(signum: int, frame: Any) -> None:
@@ -78,8 +86,13 @@ def run_every(command: list[str], seconds: float, rounds: int | None = None) -> 
     try:
         while not stop["requested"] and (rounds is None or done < rounds):
             started = time.monotonic()
-            subprocess.run(command, start_new_session=True, stdin=subprocess.DEVNULL)
+            if on_start is not None:
+                on_start(datetime.now().astimezone())
+            finished = subprocess.run(command, start_new_session=True, stdin=subprocess.DEVNULL)
             done += 1
+            if on_done is not None:
+                wait = max(0.0, seconds - (time.monotonic() - started))
+                on_done(finished.returncode, datetime.now().astimezone() + timedelta(seconds=wait))
             while not stop["requested"] and time.monotonic() - started < seconds:
                 if rounds is not None and done >= rounds:
                     break
@@ -90,15 +103,37 @@ def run_every(command: list[str], seconds: float, rounds: int | None = None) -> 
     return done
 
 
-def cron_to_calendar(expression: str) -> str:
-    """A systemd OnCalendar= value for a five-field cron expression."""
+# Each cron field's name and the values it may hold (weekday 7 is Sunday, as 0).
+_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12), ("weekday", 0, 7))
+
+
+def check_cron(expression: str) -> list[str]:
+    """The five fields of a cron expression, or ValueError saying which one is wrong:
+    "61 3 * * *" is refused (minutes go to 59), as cron itself would."""
     fields = expression.split()
     if len(fields) != 5:
         raise ValueError(f"{expression!r} is not a cron expression: it needs 5 fields (minute hour day month weekday)")
-    minute, hour, day, month, weekday = fields
-    for name, value in zip(("minute", "hour", "day", "month", "weekday"), fields):
+    for (name, low, high), value in zip(_CRON_FIELDS, fields):
         if not all(ch.isdigit() or ch in "*,/-" for ch in value):
             raise ValueError(f"cron {name} field {value!r} has characters other than digits and * , / -")
+        for piece in value.split(","):
+            span, _, step = piece.partition("/")
+            start, _, end = span.partition("-")
+            numbers = [n for n in (start, end) if n != "*"]
+            if span != "*" and (not start.isdigit() or (end and not end.isdigit())) or (step and not step.isdigit()):
+                raise ValueError(f"cron {name} field {value!r}: write N, N-M, */N or N-M/N")
+            if any(not low <= int(n) <= high for n in numbers if n):
+                raise ValueError(f"cron {name} field {value!r} is out of range: {name}s go from {low} to {high}")
+            if end and int(start) > int(end):
+                raise ValueError(f"cron {name} field {value!r}: the range runs backwards")
+            if step and int(step) == 0:
+                raise ValueError(f"cron {name} field {value!r}: a step of 0 never repeats")
+    return fields
+
+
+def cron_to_calendar(expression: str) -> str:
+    """A systemd OnCalendar= value for a five-field cron expression (checked by check_cron)."""
+    minute, hour, day, month, weekday = check_cron(expression)
     parts = []
     if weekday != "*":
         days = []
