@@ -106,7 +106,7 @@ _MEDICINE_CONTEXT = prefiltered(
 _SESSION_WORD = prefiltered(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
     r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up|"
-    r"meetings?|ready)\b",
+    r"meetings?|ready|holds? (?:the )?(?:room|space)|holding (?:the )?(?:room|space))\b",
     re.I,
 )
 _PARTNER_PRESCRIBER = prefiltered(
@@ -224,7 +224,8 @@ class _Context:
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
-    kap_titled: set[str] = field(default_factory=set)  # pages whose title or headline names ketamine psychotherapy
+    kap_titled: set[str] = field(default_factory=set)  # pages headed for ketamine psychotherapy or a group program
+    kap_named: bool = False  # the site's own name names ketamine psychotherapy ("Harbor KAP Collective")
     ketamine_named: bool = False  # the site's own name (or its web address) names ketamine
     host: str = ""  # the site's host without www. and the top-level domain, read as a name
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
@@ -342,9 +343,10 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.kap_titled = {
         p.url for p in pages
-        if (V.KAP_SPECIFIC.search(p.title) or any(b.tag == "h1" and V.KAP_SPECIFIC.search(b.text) for b in p.blocks))
+        if any(V.KAP_SPECIFIC.search(t) or _GROUP.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag == "h1"])
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
+    ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
         V.KETAMINE_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host)
@@ -387,6 +389,9 @@ def _about_ketamine(page: Page) -> bool:
         return True
     if any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks):
         return True
+    lead = next((b for b in page.blocks if b.region == "main" and b.tag == "p"), None)
+    if lead is not None and V.TOPIC_TITLE.search(lead.text):
+        return True  # the paragraph under the headline says what the page is about
     return sum(1 for b in page.blocks if b.region == "main" and _names_ketamine(b.text)) >= 3
 
 
@@ -900,7 +905,7 @@ def _read_in_house_therapy(
     medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
     # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
     # psychotherapy", "three preparation sessions" are the therapy's.
-    in_view = therapy or block_kap or ctx.therapist_practice or s.url in ctx.kap_titled
+    in_view = therapy or block_kap or ctx.therapist_practice or ctx.kap_named or s.url in ctx.kap_titled
     # Therapy told of anyone ("the therapist helps the patient"), or a post's headline naming its
     # topic, is writing about the treatment; a therapist's site speaks for its therapist elsewhere.
     generic = not V.FIRST_PERSON.search(clause) and (

@@ -269,7 +269,11 @@ POST_TEASER = prefiltered(
     re.I,
 )
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
-GENERIC_CARE = prefiltered(r"\b(?:the|a|an) (?:patient|client|person|individual|participant)\b", re.I)
+GENERIC_CARE = prefiltered(
+    r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counselor|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
+    r"client|person|individual|participant)\b",
+    re.I,
+)
 # The writer's "we" of an article ("in this post we'll explore..."), not a provider's.
 WRITER_WE = prefiltered(
     r"\b(?:we|I)(?:'ll|’ll| will| (?:want|are going|'re going|’re going) to)? (?:" + _WRITING_VERBS + r")\b|"
@@ -452,7 +456,7 @@ OFFER_CUES = CueTable(*sorted((
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
         says="a member of staff at work ('a nurse will stay close by')"),
     cue("offer.named-clinician", "offer",
-        NAMED_CLINICIAN + r"(?:['’]s)?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
+        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
         r"reviews?|runs?|is (?:board|certified|trained|a))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
@@ -467,12 +471,12 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
-        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|ketamine|"
+        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
     cue("offer.by-us", "offer",
         r"\bby (?:our|my|one of our) (?:[\w-]+ ){0,3}(?:team|clinicians?|therapists?|psychotherapists?|staff(?: members?)?|"
-        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b|"
+        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators|(?:medical )?directors?)\b|\bby me\b|"
         r"\bunder the (?:care|supervision|direction|guidance|watch) of (?:our|my) ", 1.0,
         says="done by the provider's own people ('handled by our staff')"),
     cue("offer.self-description", "offer",
@@ -491,7 +495,8 @@ OFFER_CUES = CueTable(*sorted((
         r"|patients|clients|you)\b",
         1.0, says="'At <practice>, we...'", flags=0),
     cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
-        r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b",
+        r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
+        r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b", 0.75,
@@ -540,7 +545,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
-        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
+        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
         r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
@@ -571,7 +576,8 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
+        r"(?:own )?(?:team|staff)\b|"
         r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
         r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
         says="the provider's own therapists"),
@@ -584,6 +590,7 @@ OWN_THERAPY_CUES = CueTable(
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
+        r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
         r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
         r"licensed )?(?:psycho)?therapist", 1.0, says="a therapist or guide in the sessions"),
@@ -592,7 +599,7 @@ OWN_THERAPY_CUES = CueTable(
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
         r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
-        r"follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
+        r"follow-ups?|visits?|appointments?|hours?|calls?|circles?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
         r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
         r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
@@ -605,7 +612,8 @@ OWN_THERAPY_CUES = CueTable(
         r"psychotherapy) (?:dosing )?(?:sessions?|meetings?|journeys?)\b", 1.0,
         says="sessions of ketamine-assisted psychotherapy the practice holds"),
     cue("own-therapy.meets-with-you", "own-therapy",
-        r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients)\b[^.;]{0,80}"
+        r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients|the client|"
+        r"the patient)\b[^.;]{0,80}"
         r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
         says="the therapist meets the client before, during and after the sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
