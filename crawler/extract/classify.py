@@ -543,7 +543,7 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
     story's, a directory's listing) offers something too, but not as this site."""
     organisations = set(_organisations(text)) - brand
     # A site whose own name is unknown (a saved page, a bare text) speaks through the practice it names.
-    own, other = (brand, organisations) if brand else (organisations, set())
+    own, other = (brand | _staff_of(text, brand), organisations) if brand else (organisations, set())
     for names, cue in ((own, _BRAND), (other, _OTHER_BRAND)):
         for name in names:
             i = text.find(name)
@@ -556,6 +556,19 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
             if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
                 return cue
     return None
+
+
+def _staff_of(text: str, brand: set[str]) -> set[str]:
+    """"Sagebrush physicians" for Sagebrush Family Medical: the practice named by its people."""
+    found: set[str] = set()
+    for name in brand:
+        first = name.split()[0] if " " in name else ""
+        if len(first) >= 4 and first[0].isupper() and first in text:
+            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:physicians|doctors|nurses|clinicians|providers|team|staff|"
+                          rf"therapists|psychiatrists|anesthesiologists)\b", text)
+            if m:
+                found.add(m.group(0))
+    return found
 
 
 def _therapy_org(text: str) -> bool:

@@ -327,6 +327,7 @@ MEDIA_BRAND = prefiltered(
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
+    r"(?:began|begun|started|have been|has been) (?:offering|providing|giving|using|treating)|"
     r"is (?:an? |the )?(?:[\w-]+,? ){0,3}(?:clinic|practice|center|centre|provider|program|platform|service|"
     r"company)|is (?:now )?(?:offered|"
     r"available)|gives|administers|prescribes|has (?:been )?(?:treat|offer|provid)\w*)\b"
@@ -495,7 +496,7 @@ OFFER_CUES = CueTable(*sorted((
         r"|patients|clients|you)\b",
         1.0, says="'At <practice>, we...'", flags=0),
     cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
-        r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
+        r"(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
         r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
@@ -546,9 +547,16 @@ OFFER_CUES = CueTable(*sorted((
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
-        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
+        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
-        r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+        r"via|with|during|as)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
+        r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
+        r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+    cue("offer.the-medicine-is", "offer",
+        r"\b(?:the|your) (?:ketamine|medicine|medication|doses?) (?:is|are|comes?) (?:either |usually |typically |then )?"
+        r"(?:given )?(?:as |in the form of )?(?:an? |the )?[^.;]{0,30}?\b(?:troches?|lozenges?|tablets?|injections?|shots?|"
+        r"infusions?|nasal spray|drip)\b", 0.6,
+        says="the form the practice's ketamine takes ('the ketamine is either a troche or a shot')"),
     cue("offer.participle-item", "offer",
         r"^(?:Given(?! (?:how|that|the fact|its|their|this|these)\b)|Delivered|Administered|Monitored|Watched|Supervised|"
         r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
