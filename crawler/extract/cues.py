@@ -409,7 +409,8 @@ CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
     r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
-    r"(?:clinics|providers|practitioners|physicians|practices|centers)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"\bin (?:a few|several|many|a number of) (?:very )?(?:different )?ways\b|"
     r"\b(?:is|are) not always the case\b|\bunlike (?:other|many|most|some)\b|\bproviders? who\b|"
     r"\bwhen (?:\w+ ){0,3}(?:are|is) (?:delivered|given|provided|administered) by\b",
     re.I,
@@ -932,6 +933,9 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
+        r"\b(?:ketamine|KAP)\b[^.]{0,80}\b(?:I|we) (?:do not|don't|don’t) (?:provide|offer|prescribe|administer) "
+        r"(?:it|this|them|that)\b|(?<![\w'’])I(?:'m|’m| am) not (?:trained|certified|licensed) (?:in|to (?:provide|offer)) "
+        r"(?:ketamine|KAP)|"
         r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
         r"\bofficial website of\b|\bfor education(?:al purposes)? only\b|\b(?:an )?independent (?:guide|resource|"
         r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
