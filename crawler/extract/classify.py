@@ -169,6 +169,7 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("outside-therapy", "adjunctive-referral", "ketamine is given medically; therapy is expected with an outside provider"),
         DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
+        DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
     )
 }
 
@@ -607,6 +608,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
 
 
 _BRAND = V.READINGS["offer.brand-voice"]
+_COMING = V.READINGS["offer.coming-soon"]
 _OTHER_BRAND = V.READINGS["offer.named-practice"]
 
 
@@ -747,6 +749,9 @@ def _read_clause(
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
         return ("negated", negation.name) if denied else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
+    if topic > 0.0 and V.FUTURE_OFFER.search(clause):  # "we hope to begin offering it this fall": not yet an offer
+        signals.add("future-offer", page_weight, s, _COMING.name, _COMING.role)
+        return "offer", _COMING.name
     if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
     if voice is not None and voice.name in _PROCEDURE_ONLY and len(routes) >= SURVEY_ROUTES:
@@ -1207,6 +1212,8 @@ def _decide(site: _Site) -> Decision:
         confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
         return _decision("publisher", confidence, signals, [], [])
     if provider < PROVIDER_MIN or signals.score("identity") < IDENTITY_MIN:
+        if signals.score("future-offer") > 0 and signals.score("identity") >= IDENTITY_MIN:
+            return _decision("offer-to-come", 0.4, signals, [], [])
         confidence = 0.6 - 0.3 * provider
         return _decision("no-offer", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]

@@ -268,6 +268,13 @@ POST_TEASER = prefiltered(
     r"article))|continue reading)\b",
     re.I,
 )
+# Ketamine care announced for later: "coming soon", "we hope to begin offering it this fall".
+FUTURE_OFFER = prefiltered(
+    r"\bcoming soon\b|\b(?:is|are) coming to\b|\blaunch(?:es|ing)? (?:later|soon|this|next|in)\b|"
+    r"\b(?:hope|plan|expect|intend)s? to (?:begin|start) (?:offering|providing)\b|\bwill (?:soon )?(?:begin|start) "
+    r"(?:offering|providing)\b",
+    re.I,
+)
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
 GENERIC_CARE = prefiltered(
     r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counselor|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
@@ -987,6 +994,7 @@ READINGS: dict[str, Cue] = {
         _reading("offer.named-practice", "offer", 0.5, "a practice named in the text, not the site's own name"),
         _reading("offer.lead-in-list", "offer", 0.9, "a list introduced by the provider ('A round involves:')"),
         _reading("offer.tagline", "offer", 0.75, "the tagline under the headline, naming what is treated"),
+        _reading("offer.coming-soon", "offer", 1.0, "ketamine care the provider says is still to come ('coming soon')"),
         _reading("offer.first-person-mention", "offer", 0.3, "the provider speaking in the first person"),
         _reading("own-therapy.partner-prescriber", "own-therapy", 0.5, "a therapist working with a partner prescriber"),
         _reading("own-therapy.team-page", "own-therapy", 0.9, "licensed therapists on the team page beside the prescriber"),
