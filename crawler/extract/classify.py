@@ -106,7 +106,7 @@ _MEDICINE_CONTEXT = prefiltered(
 _SESSION_WORD = prefiltered(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
     r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up|"
-    r"meetings?|ready)\b",
+    r"meetings?|ready|holds? (?:the )?(?:room|space)|holding (?:the )?(?:room|space))\b",
     re.I,
 )
 _PARTNER_PRESCRIBER = prefiltered(
@@ -169,6 +169,7 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("outside-therapy", "adjunctive-referral", "ketamine is given medically; therapy is expected with an outside provider"),
         DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
+        DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
     )
 }
 
@@ -224,7 +225,8 @@ class _Context:
     foreign_pages: set[str] = field(default_factory=set)  # profiles and listings of someone else
     voiced_pages: set[str] = field(default_factory=set)  # pages where the provider speaks as "we"
     ketamine_titled: set[str] = field(default_factory=set)  # pages whose title or a heading names ketamine
-    kap_titled: set[str] = field(default_factory=set)  # pages whose title or headline names ketamine psychotherapy
+    kap_titled: set[str] = field(default_factory=set)  # pages headed for ketamine psychotherapy or a group program
+    kap_named: bool = False  # the site's own name names ketamine psychotherapy ("Harbor KAP Collective")
     ketamine_named: bool = False  # the site's own name (or its web address) names ketamine
     host: str = ""  # the site's host without www. and the top-level domain, read as a name
     infusion_is_a_name: bool = False  # "we call our shots infusions": the word alone is not the IV route
@@ -342,9 +344,10 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.kap_titled = {
         p.url for p in pages
-        if (V.KAP_SPECIFIC.search(p.title) or any(b.tag == "h1" and V.KAP_SPECIFIC.search(b.text) for b in p.blocks))
+        if any(V.KAP_SPECIFIC.search(t) or _GROUP.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag == "h1"])
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
+    ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
         V.KETAMINE_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host)
@@ -387,6 +390,9 @@ def _about_ketamine(page: Page) -> bool:
         return True
     if any(b.tag in V.HEADING_TAGS and b.region == "main" and V.TOPIC_TITLE.search(b.text) for b in page.blocks):
         return True
+    lead = next((b for b in page.blocks if b.region == "main" and b.tag == "p"), None)
+    if lead is not None and V.TOPIC_TITLE.search(lead.text):
+        return True  # the paragraph under the headline says what the page is about
     return sum(1 for b in page.blocks if b.region == "main" and _names_ketamine(b.text)) >= 3
 
 
@@ -538,7 +544,7 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
     story's, a directory's listing) offers something too, but not as this site."""
     organisations = set(_organisations(text)) - brand
     # A site whose own name is unknown (a saved page, a bare text) speaks through the practice it names.
-    own, other = (brand, organisations) if brand else (organisations, set())
+    own, other = (brand | _staff_of(text, brand), organisations) if brand else (organisations, set())
     for names, cue in ((own, _BRAND), (other, _OTHER_BRAND)):
         for name in names:
             i = text.find(name)
@@ -551,6 +557,19 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
             if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
                 return cue
     return None
+
+
+def _staff_of(text: str, brand: set[str]) -> set[str]:
+    """"Sagebrush physicians" for Sagebrush Family Medical: the practice named by its people."""
+    found: set[str] = set()
+    for name in brand:
+        first = name.split()[0] if " " in name else ""
+        if len(first) >= 4 and first[0].isupper() and first in text:
+            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:physicians|doctors|nurses|clinicians|providers|team|staff|"
+                          rf"therapists|psychiatrists|anesthesiologists)\b", text)
+            if m:
+                found.add(m.group(0))
+    return found
 
 
 def _therapy_org(text: str) -> bool:
@@ -589,6 +608,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
 
 
 _BRAND = V.READINGS["offer.brand-voice"]
+_COMING = V.READINGS["offer.coming-soon"]
 _OTHER_BRAND = V.READINGS["offer.named-practice"]
 
 
@@ -729,6 +749,9 @@ def _read_clause(
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
         return ("negated", negation.name) if denied else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
+    if topic > 0.0 and V.FUTURE_OFFER.search(clause):  # "we hope to begin offering it this fall": not yet an offer
+        signals.add("future-offer", page_weight, s, _COMING.name, _COMING.role)
+        return "offer", _COMING.name
     if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
     if voice is not None and voice.name in _PROCEDURE_ONLY and len(routes) >= SURVEY_ROUTES:
@@ -900,7 +923,7 @@ def _read_in_house_therapy(
     medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
     # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
     # psychotherapy", "three preparation sessions" are the therapy's.
-    in_view = therapy or block_kap or ctx.therapist_practice or s.url in ctx.kap_titled
+    in_view = therapy or block_kap or ctx.therapist_practice or ctx.kap_named or s.url in ctx.kap_titled
     # Therapy told of anyone ("the therapist helps the patient"), or a post's headline naming its
     # topic, is writing about the treatment; a therapist's site speaks for its therapist elsewhere.
     generic = not V.FIRST_PERSON.search(clause) and (
@@ -1189,6 +1212,8 @@ def _decide(site: _Site) -> Decision:
         confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
         return _decision("publisher", confidence, signals, [], [])
     if provider < PROVIDER_MIN or signals.score("identity") < IDENTITY_MIN:
+        if signals.score("future-offer") > 0 and signals.score("identity") >= IDENTITY_MIN:
+            return _decision("offer-to-come", 0.4, signals, [], [])
         confidence = 0.6 - 0.3 * provider
         return _decision("no-offer", confidence, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]

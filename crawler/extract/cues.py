@@ -268,8 +268,19 @@ POST_TEASER = prefiltered(
     r"article))|continue reading)\b",
     re.I,
 )
+# Ketamine care announced for later: "coming soon", "we hope to begin offering it this fall".
+FUTURE_OFFER = prefiltered(
+    r"\bcoming soon\b|\b(?:is|are) coming to\b|\blaunch(?:es|ing)? (?:later|soon|this|next|in)\b|"
+    r"\b(?:hope|plan|expect|intend)s? to (?:begin|start) (?:offering|providing)\b|\bwill (?:soon )?(?:begin|start) "
+    r"(?:offering|providing)\b",
+    re.I,
+)
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
-GENERIC_CARE = prefiltered(r"\b(?:the|a|an) (?:patient|client|person|individual|participant)\b", re.I)
+GENERIC_CARE = prefiltered(
+    r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counselor|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
+    r"client|person|individual|participant)\b",
+    re.I,
+)
 # The writer's "we" of an article ("in this post we'll explore..."), not a provider's.
 WRITER_WE = prefiltered(
     r"\b(?:we|I)(?:'ll|’ll| will| (?:want|are going|'re going|’re going) to)? (?:" + _WRITING_VERBS + r")\b|"
@@ -323,6 +334,7 @@ MEDIA_BRAND = prefiltered(
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
+    r"(?:began|begun|started|have been|has been) (?:offering|providing|giving|using|treating)|"
     r"is (?:an? |the )?(?:[\w-]+,? ){0,3}(?:clinic|practice|center|centre|provider|program|platform|service|"
     r"company)|is (?:now )?(?:offered|"
     r"available)|gives|administers|prescribes|has (?:been )?(?:treat|offer|provid)\w*)\b"
@@ -404,7 +416,8 @@ CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
     r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
-    r"(?:clinics|providers|practitioners|physicians|practices|centers)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"\bin (?:a few|several|many|a number of) (?:very )?(?:different )?ways\b|"
     r"\b(?:is|are) not always the case\b|\bunlike (?:other|many|most|some)\b|\bproviders? who\b|"
     r"\bwhen (?:\w+ ){0,3}(?:are|is) (?:delivered|given|provided|administered) by\b",
     re.I,
@@ -452,7 +465,7 @@ OFFER_CUES = CueTable(*sorted((
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
         says="a member of staff at work ('a nurse will stay close by')"),
     cue("offer.named-clinician", "offer",
-        NAMED_CLINICIAN + r"(?:['’]s)?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
+        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
         r"reviews?|runs?|is (?:board|certified|trained|a))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
@@ -467,12 +480,12 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
-        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|ketamine|"
+        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
     cue("offer.by-us", "offer",
         r"\bby (?:our|my|one of our) (?:[\w-]+ ){0,3}(?:team|clinicians?|therapists?|psychotherapists?|staff(?: members?)?|"
-        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators)\b|\bby me\b|"
+        r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators|(?:medical )?directors?)\b|\bby me\b|"
         r"\bunder the (?:care|supervision|direction|guidance|watch) of (?:our|my) ", 1.0,
         says="done by the provider's own people ('handled by our staff')"),
     cue("offer.self-description", "offer",
@@ -491,7 +504,8 @@ OFFER_CUES = CueTable(*sorted((
         r"|patients|clients|you)\b",
         1.0, says="'At <practice>, we...'", flags=0),
     cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
-        r"(?:infusions?|injections?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b",
+        r"(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
+        r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b", 0.75,
@@ -540,10 +554,17 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
-        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|led|guided|"
-        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?)\s+"
+        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
+        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
-        r"via|with|during)\b|\btakes? place\b|\b(?:are|is) then followed\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+        r"via|with|during|as)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
+        r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
+        r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+    cue("offer.the-medicine-is", "offer",
+        r"\b(?:the|your) (?:ketamine|medicine|medication|doses?) (?:is|are|comes?) (?:either |usually |typically |then )?"
+        r"(?:given )?(?:as |in the form of )?(?:an? |the )?[^.;]{0,30}?\b(?:troches?|lozenges?|tablets?|injections?|shots?|"
+        r"infusions?|nasal spray|drip)\b", 0.6,
+        says="the form the practice's ketamine takes ('the ketamine is either a troche or a shot')"),
     cue("offer.participle-item", "offer",
         r"^(?:Given(?! (?:how|that|the fact|its|their|this|these)\b)|Delivered|Administered|Monitored|Watched|Supervised|"
         r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
@@ -571,7 +592,8 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-        r"\b(?:therapist|psychotherapist|clinician)s? (?:or clinician )?from our team\b|"
+        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
+        r"(?:own )?(?:team|staff)\b|"
         r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
         r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
         says="the provider's own therapists"),
@@ -584,6 +606,7 @@ OWN_THERAPY_CUES = CueTable(
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
+        r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
         r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
         r"licensed )?(?:psycho)?therapist", 1.0, says="a therapist or guide in the sessions"),
@@ -592,7 +615,7 @@ OWN_THERAPY_CUES = CueTable(
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
         r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
-        r"follow-ups?|visits?|appointments?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
+        r"follow-ups?|visits?|appointments?|hours?|calls?|circles?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
         r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
         r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
@@ -605,7 +628,8 @@ OWN_THERAPY_CUES = CueTable(
         r"psychotherapy) (?:dosing )?(?:sessions?|meetings?|journeys?)\b", 1.0,
         says="sessions of ketamine-assisted psychotherapy the practice holds"),
     cue("own-therapy.meets-with-you", "own-therapy",
-        r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients)\b[^.;]{0,80}"
+        r"\b(?:meets?|sits?|stays?|works?|checks? in) with (?:you|them|each client|each patient|clients|patients|the client|"
+        r"the patient)\b[^.;]{0,80}"
         r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
         says="the therapist meets the client before, during and after the sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
@@ -916,6 +940,9 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
+        r"\b(?:ketamine|KAP)\b[^.]{0,80}\b(?:I|we) (?:do not|don't|don’t) (?:provide|offer|prescribe|administer) "
+        r"(?:it|this|them|that)\b|(?<![\w'’])I(?:'m|’m| am) not (?:trained|certified|licensed) (?:in|to (?:provide|offer)) "
+        r"(?:ketamine|KAP)|"
         r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
         r"\bofficial website of\b|\bfor education(?:al purposes)? only\b|\b(?:an )?independent (?:guide|resource|"
         r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
@@ -967,6 +994,7 @@ READINGS: dict[str, Cue] = {
         _reading("offer.named-practice", "offer", 0.5, "a practice named in the text, not the site's own name"),
         _reading("offer.lead-in-list", "offer", 0.9, "a list introduced by the provider ('A round involves:')"),
         _reading("offer.tagline", "offer", 0.75, "the tagline under the headline, naming what is treated"),
+        _reading("offer.coming-soon", "offer", 1.0, "ketamine care the provider says is still to come ('coming soon')"),
         _reading("offer.first-person-mention", "offer", 0.3, "the provider speaking in the first person"),
         _reading("own-therapy.partner-prescriber", "own-therapy", 0.5, "a therapist working with a partner prescriber"),
         _reading("own-therapy.team-page", "own-therapy", 0.9, "licensed therapists on the team page beside the prescriber"),
