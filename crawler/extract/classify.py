@@ -798,7 +798,9 @@ def _read_offer(
         first = V.READINGS["provider.first-person"]
         signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
     own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
-    route_weight = 1.0 if routes else 0.5
+    # "After your injections, our team observes you": the route of the sentence's other clause
+    # is the one offered; a list's lead or the page's title says it less plainly.
+    route_weight = 1.0 if routes or (borrowed and not s.lead) else 0.5
     for r in own_routes:
         signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
     if routes or _KETAMINE_CARE.search(clause):
@@ -947,7 +949,7 @@ def _read_in_house_therapy(
         signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
     if weight_v > 0 or found is not None:
         rule = found.name if found else voice.name if voice else "service.named"
-        if (kap_loose or block_kap or block_medicine_sessions) and _GROUPS.search(clause):
+        if (kap_loose or block_kap or block_medicine_sessions or s.url in ctx.kap_titled) and _GROUPS.search(clause):
             signals.add("service:kap-group", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
         if medicine and (_INTEGRATION.search(clause) or _INTEGRATION.search(s.heading)):
             # the practice's own integration work, told as plainly as its therapy is
