@@ -69,6 +69,9 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+# In-house therapy told without "we" or "our" gives way when the patient's own therapist is
+# spoken of this many times as often.
+REFERRAL_DOMINATES = 3.0
 SURVEY_ROUTES = 3  # a clause naming this many routes, in no one's voice, surveys them
 TOPIC_FROM_PAGE = 0.75  # a clause about "the treatment" on a ketamine page, against one naming ketamine
 TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is handled by our staff")
@@ -1222,7 +1225,10 @@ def _decide(site: _Site) -> Decision:
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
     therapy_practice_offers = kap_offer >= KAP_MIN and (site_is_therapy(signals) or referral < REFERRAL_MIN)
-    if own >= KAP_MIN:
+    # "Your therapist may sit with you" beside many words of the patient's own therapist is that
+    # therapist; the practice saying "our therapists" or "I sit with you" is not overruled.
+    in_own_voice = any(V.FIRST_PERSON.search(e.text) for e in signals.evidence.get("kap", []))
+    if own >= KAP_MIN and (in_own_voice or referral < REFERRAL_DOMINATES * own):
         rule = "own-therapy"
         confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= own / 2 else 0.0)
     elif therapy_practice_offers:
