@@ -568,8 +568,8 @@ def _staff_of(text: str, brand: set[str]) -> set[str]:
     for name in brand:
         first = name.split()[0] if " " in name else ""
         if len(first) >= 4 and first[0].isupper() and first in text:
-            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:physicians|doctors|nurses|clinicians|providers|team|staff|"
-                          rf"therapists|psychiatrists|anesthesiologists)\b", text)
+            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:[\w-]+ ){{0,3}}?(?:physicians?|doctors?|nurses?|clinicians?|"
+                          rf"providers?|team|staff|therapists?|counselors?|psychiatrists?|anesthesiologists?)\b", text)
             if m:
                 found.add(m.group(0))
     return found
@@ -934,9 +934,11 @@ def _read_in_house_therapy(
     generic = not V.FIRST_PERSON.search(clause) and (
         bool(V.GENERIC_CARE.search(clause)) or (s.kind in _POST_KINDS and s.tag in V.HEADING_TAGS)
     )
-    practice_voice = ctx.therapist_practice and not generic
+    # ... and so does a clause naming the practice ("a Bridgewell counselor meets with you").
+    named = any(name in clause for name in ctx.brand)
+    practice_voice = (ctx.therapist_practice or named) and not generic
     found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
-    weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
+    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
         signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")
