@@ -411,6 +411,20 @@ def test_menus_and_footers_are_not_offers():
     assert all("therapists" not in e.text for e in decision.evidence)
 
 
+def test_a_route_named_in_another_clause_of_the_sentence_is_the_one_offered():
+    page = Page(
+        url="http://shots.test/ketamine/",
+        kind="services",
+        blocks=[
+            TextBlock("Ketamine for depression", tag="h1"),
+            TextBlock("After your injections, our team watches you closely for an hour."),
+            TextBlock("Our nurses check your blood pressure every fifteen minutes."),
+        ],
+    )
+    decision = classify_site([page])
+    assert (decision.modality, decision.services) == ("infusion-only", ["im-injection"])
+
+
 def test_offer_only_on_a_blog_weighs_less_than_one_on_a_services_page():
     services = Page(
         url="http://w.test/services.html", kind="services", blocks=[TextBlock("We offer IV ketamine infusions.")]

@@ -69,6 +69,9 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+# In-house therapy told without "we" or "our" gives way when the patient's own therapist is
+# spoken of this many times as often.
+REFERRAL_DOMINATES = 3.0
 SURVEY_ROUTES = 3  # a clause naming this many routes, in no one's voice, surveys them
 TOPIC_FROM_PAGE = 0.75  # a clause about "the treatment" on a ketamine page, against one naming ketamine
 TOPIC_PAGE_ONLY = 0.4  # any other clause on a ketamine page ("the process is handled by our staff")
@@ -565,8 +568,8 @@ def _staff_of(text: str, brand: set[str]) -> set[str]:
     for name in brand:
         first = name.split()[0] if " " in name else ""
         if len(first) >= 4 and first[0].isupper() and first in text:
-            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:physicians|doctors|nurses|clinicians|providers|team|staff|"
-                          rf"therapists|psychiatrists|anesthesiologists)\b", text)
+            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:[\w-]+ ){{0,3}}?(?:physicians?|doctors?|nurses?|clinicians?|"
+                          rf"providers?|team|staff|therapists?|counselors?|psychiatrists?|anesthesiologists?)\b", text)
             if m:
                 found.add(m.group(0))
     return found
@@ -798,7 +801,9 @@ def _read_offer(
         first = V.READINGS["provider.first-person"]
         signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
     own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
-    route_weight = 1.0 if routes else 0.5
+    # "After your injections, our team observes you": the route of the sentence's other clause
+    # is the one offered; a list's lead or the page's title says it less plainly.
+    route_weight = 1.0 if routes or (borrowed and not s.lead) else 0.5
     for r in own_routes:
         signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
     if routes or _KETAMINE_CARE.search(clause):
@@ -929,9 +934,11 @@ def _read_in_house_therapy(
     generic = not V.FIRST_PERSON.search(clause) and (
         bool(V.GENERIC_CARE.search(clause)) or (s.kind in _POST_KINDS and s.tag in V.HEADING_TAGS)
     )
-    practice_voice = ctx.therapist_practice and not generic
+    # ... and so does a clause naming the practice ("a Bridgewell counselor meets with you").
+    named = any(name in clause for name in ctx.brand)
+    practice_voice = (ctx.therapist_practice or named) and not generic
     found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
-    weight = s.weight * (1.0 if weight_v >= 0.75 else 0.75)
+    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
         signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")
@@ -947,7 +954,7 @@ def _read_in_house_therapy(
         signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
     if weight_v > 0 or found is not None:
         rule = found.name if found else voice.name if voice else "service.named"
-        if (kap_loose or block_kap or block_medicine_sessions) and _GROUPS.search(clause):
+        if (kap_loose or block_kap or block_medicine_sessions or s.url in ctx.kap_titled) and _GROUPS.search(clause):
             signals.add("service:kap-group", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
         if medicine and (_INTEGRATION.search(clause) or _INTEGRATION.search(s.heading)):
             # the practice's own integration work, told as plainly as its therapy is
@@ -1220,7 +1227,10 @@ def _decide(site: _Site) -> Decision:
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
     therapy_practice_offers = kap_offer >= KAP_MIN and (site_is_therapy(signals) or referral < REFERRAL_MIN)
-    if own >= KAP_MIN:
+    # "Your therapist may sit with you" beside many words of the patient's own therapist is that
+    # therapist; the practice saying "our therapists" or "I sit with you" is not overruled.
+    in_own_voice = any(V.FIRST_PERSON.search(e.text) for e in signals.evidence.get("kap", []))
+    if own >= KAP_MIN and (in_own_voice or referral < REFERRAL_DOMINATES * own):
         rule = "own-therapy"
         confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= own / 2 else 0.0)
     elif therapy_practice_offers:

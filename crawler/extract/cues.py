@@ -605,7 +605,8 @@ OWN_THERAPY_CUES = CueTable(
         r"\b[Mm]y (?:role|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
-        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|in the room|"
+        r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|"
+        r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
         r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
@@ -614,7 +615,8 @@ OWN_THERAPY_CUES = CueTable(
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
-        r"\b(?:preparation|prep|integration|psychotherapeutic)(?:/\w+)? (?:sessions?|meetings?|therapy|work|support|"
+        r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counseling )?"
+        r"(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
         r"follow-ups?|visits?|appointments?|hours?|calls?|circles?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
         r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
