@@ -116,7 +116,8 @@ def _query(text: str, limit: int | None, non_providers: bool, **filters: Any) ->
     try:
         return query_from(text, limit=limit, include_non_providers=non_providers, **filters)
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from None
+        hint = "the search words" if exc.option == "text" else f"--{exc.option}"
+        raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 from crawler.errors import KetadirError
 from crawler.items import Clinic, FetchError, PackedPage, Page, Record, TextBlock
@@ -221,6 +222,22 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
     )
 
 
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    """A read-only connection. Reading a WAL database writes its -shm file beside it, which a
+    directory the user can only read (a shared drive) refuses; the store is then read as
+    immutable, which nobody can be writing there anyway."""
+    uri = f"file:{quote(str(path))}"
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    return conn
+
+
 class Store:
     """One SQLite database file; open it with ``Store.open(path)``. Every statement ketadir
     runs is one of its methods: the rest of the code names what it wants, not how to find it."""
@@ -236,7 +253,7 @@ class Store:
             if readonly:
                 if not path.exists():
                     raise StoreError(f"no store at {path}: run `ketadir crawl` first")
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                conn = _open_for_reading(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path, timeout=30)

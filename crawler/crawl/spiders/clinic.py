@@ -78,11 +78,16 @@ class ClinicSpider(scrapy.Spider):
                 # A new site only once the queue has run dry (Scrapy's lazy start): a crawl's
                 # memory grows with queued requests, and every site started early queues its links.
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
-            request = self._request(url, site_of(url), priority=100)
+            site = site_of(url)
+            unfetchable = unfetchable_reason(url)
+            if unfetchable:  # recorded, and the seeds after it are still read
+                yield self._item(FetchError(url=url, site=site, reason=unfetchable))
+                continue
+            request = self._request(url, site, priority=100)
             if request is not None:
                 yield request
                 # A sitemap can list pages nothing links to; a missing one is no error.
-                yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site_of(url))
+                yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site)
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
         try:
@@ -152,7 +157,10 @@ class ClinicSpider(scrapy.Spider):
                 continue
             if href.startswith("/") or "://" in href:
                 done.add(href)  # resolves the same from every page of the site: menus repeat on each
-            url = urljoin(base_url, href)
+            try:
+                url = urljoin(base_url, href)
+            except ValueError:  # "http://[::1/": not a URL at all
+                continue
             if not url.startswith(("http://", "https://")) or site_of(url) != site:
                 continue
             if url.lower().split("?", 1)[0].endswith(_SKIPPED_EXTENSIONS):
@@ -224,7 +232,11 @@ class ClinicSpider(scrapy.Spider):
         are fetched once.
         """
         seen = self.seen.setdefault(site, set())
+        if unfetchable_reason(url):
+            return None  # a link to "host:99999" or "host:abc": no page to fetch
         parts = urlsplit(url)
+        if "@" in parts.netloc:  # a link's user name and password are never sent or kept
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         key = f"{parts.path or '/'}?{parts.query}"
         if key in seen or len(seen) >= self.max_pages:
             return None
@@ -235,16 +247,33 @@ class ClinicSpider(scrapy.Spider):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        try:
+            request = scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.failed,
+                cb_kwargs={"site": site},
+                priority=priority,
+                headers=headers,
+                meta={"handle_httpstatus_list": [304]},
+            )
+        except ValueError:  # a URL Scrapy cannot make a request of
+            return None
         self._work_added(site)
-        return scrapy.Request(
-            url,
-            callback=self.parse,
-            errback=self.failed,
-            cb_kwargs={"site": site},
-            priority=priority,
-            headers=headers,
-            meta={"handle_httpstatus_list": [304]},
-        )
+        return request
+
+
+def unfetchable_reason(url: str) -> str | None:
+    """Why no request can be made for url (its port is not 1-65535, its host unreadable), or
+    None. Scrapy raises on such a URL, and a raise while reading start requests ends them all."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a URL that can be fetched (its port must be a number from 1 to 65535)"
+    if port == 0 or not parts.hostname:
+        return "not a URL that can be fetched (no host, or port 0)"
+    return None
 
 
 def _priority(url: str) -> int:
