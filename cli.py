@@ -199,9 +199,11 @@ def crawl(
     """Crawl clinic sites, then parse, classify and index every site touched.
 
     With no URLs and no --seeds, crawls the registered sites that are due (see `ketadir sites`).
+    Exits 3 when no site answered, 4 when the crawl process died, 130/143 when stopped by
+    SIGINT/SIGTERM (what was decided is indexed).
     """
     from crawler.sites import seeds_from
-    from crawler.upkeep.job import due_seeds
+    from crawler.upkeep.job import crawl_outcome, due_seeds
 
     seeds = seeds_from(urls, seed_file)
     age = _duration(max_age, "--max-age")
@@ -213,7 +215,12 @@ def crawl(
         if not seeds:
             click.echo(f"All {registered} registered sites were crawled within {max_age}; nothing is due (use --force).")
             return
-    _print_summary(_run_crawl(paths, seeds, max_pages_per_site, overrides))
+    summary = _run_crawl(paths, seeds, max_pages_per_site, overrides)
+    _print_summary(summary)
+    code, why = crawl_outcome(summary)
+    if why:
+        click.echo(why, err=True)
+    click.get_current_context().exit(code)
 
 
 def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None, overrides: dict[str, str]) -> Any:

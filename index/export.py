@@ -269,6 +269,8 @@ def summary_text(summary: CrawlSummary) -> str:
     if summary.modalities:
         lines.append("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
     lines += [f"  failed: {site}: {reason}" for site, reason in summary.failed_sites.items()]
+    if summary.not_reached:
+        lines.append(f"  not reached: {len(summary.not_reached)} sites (the crawl ended before their end; they are due again)")
     lines.append(f"Report: {summary.report}")
     return terminal_safe("\n".join(lines))
 

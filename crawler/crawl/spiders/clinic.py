@@ -122,11 +122,11 @@ class ClinicSpider(scrapy.Spider):
                 text = body.decode(encoding, errors="replace")
                 yield from self._follow(text, response.url, site)
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if not isinstance(response, scrapy.http.TextResponse) or (
-            content_type and "html" not in content_type and "xml" not in content_type
-        ):
+        not_a_page = not_a_page_reason(response)
+        if not_a_page:
+            # The site answered, with a PDF or an image: not a page to read, but not a failure either.
             self.crawler.stats.inc_value("ketadir/skipped_non_html")
+            yield self._item(FetchError(url=response.url, site=site, reason=not_a_page, answered=True))
             return
         yield self._item(FetchedPage(
             url=response.url,
@@ -176,8 +176,9 @@ class ClinicSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else 0
         try:
-            yield self._item(FetchError(url=request.url, site=site, reason=describe_failure(failure)))
+            yield self._item(FetchError(url=request.url, site=site, reason=describe_failure(failure), status=status))
         finally:
             self._work_done(site)
 
@@ -261,6 +262,33 @@ class ClinicSpider(scrapy.Spider):
             return None
         self._work_added(site)
         return request
+
+
+# How the files a server may send for an .html URL begin, when they are not text at all.
+_BINARY_SIGNATURES = {
+    b"%PDF-": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive",
+    b"RIFF": "a media file",
+}
+
+
+def not_a_page_reason(response: Response) -> str | None:
+    """Why a response is not a page to read (a PDF or an image, whatever its URL or declared
+    type says), or None for HTML and XML."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    declared = content_type.split(";", 1)[0].strip()
+    if not isinstance(response, scrapy.http.TextResponse) or (
+        content_type and "html" not in content_type and "xml" not in content_type
+    ):
+        return f"not an HTML page ({declared or 'no content type'})"
+    head = response.body[:8]
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return f"not an HTML page ({kind}, served as {declared or 'no content type'})"
+    return None
 
 
 def unfetchable_reason(url: str) -> str | None:
