@@ -444,7 +444,11 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
 @pass_paths
 def sites_list(paths: Paths, fmt: str) -> None:
     """List registered sites: where each came from, when first seen and last crawled, last status."""
+    from crawler.sites import display_host
+
     rows = _stored(paths, lambda store: store.sites())
+    if fmt != "json":  # for people: bücher.test, not xn--bcher-kva.test
+        rows = [{**row, "site": display_host(row["site"])} for row in rows]
     _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,13 +22,39 @@ class BadURL(KetadirError, ValueError):
 
 
 def site_of(url: str) -> str:
-    """The site key of a URL: lower-case host without port or a leading www. (www and apex are
-    one site); "" for a URL with no readable host."""
+    """The site key of a URL: lower-case host in its IDNA (ASCII) form, without port or a
+    leading www. (www and apex are one site); "" for a URL with no readable host.
+
+    IDNA because Scrapy requests, and pages link to, http://xn--bcher-kva.test/ whatever
+    spelling a seed used (http://bücher.test/): one site, one key."""
     try:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
     except ValueError:  # "http://[::1/"
         return ""
+    host = ascii_host(host)
     return host[4:] if host.startswith("www.") else host
+
+
+@lru_cache(maxsize=4096)
+def ascii_host(host: str) -> str:
+    """A host name in the ASCII form requests carry, as w3lib (and so Scrapy) writes it:
+    NFKC, then IDNA. A name IDNA cannot encode is left as it is."""
+    if host.isascii():
+        return host
+    try:
+        return unicodedata.normalize("NFKC", host).encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host
+
+
+def display_host(site: str) -> str:
+    """A site key as people read it: xn--bcher-kva.test is bücher.test."""
+    if "xn--" not in site:
+        return site
+    try:
+        return site.encode("ascii").decode("idna")
+    except UnicodeError:
+        return site
 
 
 def site_key(text: str) -> str:

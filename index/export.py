@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from crawler.items import Clinic, Decision, Evidence, ExportRow
+from crawler.sites import display_host
 from crawler.terminal import terminal_safe
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ def change_text(change: dict[str, Any]) -> str:
         text = "back: answering again"
     else:
         text = f"{kind}: {detail.get('old')} -> {detail.get('new')}"
-    return terminal_safe(f"{change['at']}  run {change['run_id']}  {change['site']}  {text}")
+    return terminal_safe(f"{change['at']}  run {change['run_id']}  {display_host(change['site'])}  {text}")
 
 
 def summary_text(summary: CrawlSummary) -> str:
@@ -268,7 +269,7 @@ def summary_text(summary: CrawlSummary) -> str:
     ]
     if summary.modalities:
         lines.append("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
-    lines += [f"  failed: {site}: {reason}" for site, reason in summary.failed_sites.items()]
+    lines += [f"  failed: {display_host(site)}: {reason}" for site, reason in summary.failed_sites.items()]
     if summary.not_reached:
         lines.append(f"  not reached: {len(summary.not_reached)} sites (the crawl ended before their end; they are due again)")
     lines.append(f"Report: {summary.report}")

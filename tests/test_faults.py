@@ -38,7 +38,14 @@ FAULT_WEB = FIXTURES / "faults"
 GOOD = {"steady-infusions.test": "infusion-only", "harbor-kap.test": "kap"}
 UNKNOWN_HOST = "no-such-clinic.test"  # no folder: the proxy answers 502, as a real one does
 # Sites that misbehave but must still be read and indexed.
-RECOVERED = ("flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test")
+RECOVERED = (
+    "flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test",
+    "hostile-markup.test", "sitemap-bomb.test", "utf16-claim.test", "png-page.test", "xn--bcher-kva.test",
+)  # fmt: skip
+# Answers with a PDF at its home page URL: alive, but nothing to read.
+NOT_HTML = "pdf-home.test"
+# Seeded by its Unicode name; requests and links spell it in IDNA.
+IDN_SEEDS = {"xn--bcher-kva.test": "bücher.test"}
 # A good page whose other pages redirect (3xx and meta refresh) to private addresses written
 # as a resolver reads them: 2852039166, 0251.0376.0251.0376, 0xa9fea9fe, 169.254.43518, 127.1, 0.
 NUMERIC_REDIRECTS = "numeric-redirect.test"
@@ -58,6 +65,7 @@ FAILED = {
     "loopback-redirect.test": "refused 127.0.0.1",
     "file-redirect.test": "refused file:",
     "ftp-redirect.test": "refused ftp:",
+    "robots-huge.test": "blocked by robots.txt",  # Disallow: / and then 10 MB of comments
     "escape-redirect.test": "refused 10.0.0.1",  # a Location full of terminal escapes
     UNKNOWN_HOST: "HTTP 502",
     **NUMERIC_SEEDS,
@@ -97,7 +105,7 @@ def fault_server() -> Iterator[FixtureServer]:
 def fault_crawl(fault_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
     data_dir = tmp_path_factory.mktemp("fault-crawl")
     seeds = data_dir.parent / "fault-seeds.txt"
-    hosts = [*fault_server.hosts(), *sorted(FOLDERLESS)]
+    hosts = [IDN_SEEDS.get(host, host) for host in fault_server.hosts()] + sorted(FOLDERLESS)
     seeds.write_text("".join(f"http://{host}/\n" for host in hosts), encoding="utf-8")
     result = run_cli("crawl", "--seeds", str(seeds), *FAST, "--set", "DOWNLOAD_TIMEOUT=2", data_dir=data_dir)
     reports = sorted((data_dir / "reports").glob("run-*.json"))
@@ -106,7 +114,9 @@ def fault_crawl(fault_server: FixtureServer, tmp_path_factory: pytest.TempPathFa
 
 
 def test_fault_web_has_a_folder_for_every_fault_and_good_site(fault_server: FixtureServer) -> None:
-    assert set(fault_server.hosts()) == set(GOOD) | set(RECOVERED) | {NUMERIC_REDIRECTS} | (set(FAILED) - FOLDERLESS)
+    assert set(fault_server.hosts()) == (
+        set(GOOD) | set(RECOVERED) | {NUMERIC_REDIRECTS, NOT_HTML} | (set(FAILED) - FOLDERLESS)
+    )
 
 
 def test_crawl_of_the_fault_web_finishes_and_indexes_the_good_sites(fault_crawl: FaultCrawl) -> None:
@@ -344,3 +354,61 @@ def test_faults_set_from_code_apply_before_the_folders_own(tmp_path: Path) -> No
 def test_unknown_fault_kind_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         FixtureServer(tmp_path, faults={"*": [{"kind": "explode"}]})
+
+
+# --- hostile pages: none may stall the crawl --------------------------------------------------
+
+
+def test_pages_built_to_be_quadratic_are_read_and_the_crawl_goes_on(fault_crawl: FaultCrawl) -> None:
+    """240 KB of "<!--" and of bare "<a ", 30,000 empty tel: links, 1 MB of "Visit Moab, UT - "
+    on one line: each took the old scans minutes. And a 3 MB page, over the parse budget."""
+    stored = dict(fault_crawl.store().execute("SELECT url, status FROM pages WHERE site='hostile-markup.test'").fetchall())
+    paths = ["/", "/services/comments.html", "/services/anchors.html", "/contact/tel-links.html",
+             "/locations/one-line.html", "/about/over-budget.html"]  # fmt: skip
+    assert {f"http://hostile-markup.test{path}": 200 for path in paths} == stored
+    assert fault_crawl.report["stats"]["ketadir/problems/cut-to-size-budget"] == 1
+    record = fault_crawl.records()["hostile-markup.test"]
+    assert record["modality"] == "infusion-only" and "(435) 555-0128" in record["phones"]
+
+
+def test_a_sitemap_index_of_ever_new_indexes_is_read_within_the_sites_sitemap_budget(fault_crawl: FaultCrawl) -> None:
+    asked = [path for path, _ in fault_crawl.requests_to("sitemap-bomb.test") if path.startswith("/sitemap")]
+    assert 1 < len(asked) <= 8  # KETADIR_SITEMAPS_PER_SITE; it drew 781 fetches (3.1 GB) before
+    assert fault_crawl.report["stats"]["ketadir/problems/sitemap-budget-spent"] == 1
+    assert fault_crawl.records()["sitemap-bomb.test"]["modality"] == "infusion-only"
+
+
+def test_an_oversized_robots_txt_is_read_up_to_its_first_512_kib_and_obeyed(fault_crawl: FaultCrawl) -> None:
+    assert {path for path, _ in fault_crawl.requests_to("robots-huge.test")} == {"/robots.txt"}
+    assert fault_crawl.report["failed_sites"]["robots-huge.test"] == "blocked by robots.txt"
+
+
+def test_a_utf8_page_that_calls_itself_utf16_is_read_as_utf8(fault_crawl: FaultCrawl) -> None:
+    page = (FAULT_WEB / "utf16-claim.test" / "index.html").read_bytes()
+    assert b'<meta charset="utf-16">' in page and "Renée’s".encode() in page
+    record = fault_crawl.records()["utf16-claim.test"]
+    assert record["name"] == "Renée’s Ketamine Café"
+    assert record["modality"] == "infusion-only"
+    assert any("Renée’s team offers IV ketamine infusions" in e["text"] for e in record["evidence"])
+
+
+def test_a_site_seeded_by_its_unicode_name_is_crawled_whole_and_shown_by_that_name(fault_crawl: FaultCrawl) -> None:
+    urls = {row[0] for row in fault_crawl.store().execute("SELECT url FROM pages WHERE site='xn--bcher-kva.test'")}
+    assert urls == {f"http://xn--bcher-kva.test/{page}" for page in ("", "services.html", "contact.html")}
+    shown = run_cli("show", "bücher.test", data_dir=fault_crawl.data_dir)
+    assert shown.exit_code == 0, shown.output
+    assert "<http://bücher.test/>" in shown.output and "(830) 555-0162" in shown.output
+    listed = run_cli("sites", "list", data_dir=fault_crawl.data_dir).output
+    assert "bücher.test" in listed and "xn--bcher-kva" not in listed
+
+
+def test_a_pdf_or_an_image_where_a_page_should_be_is_no_failure_of_the_site(fault_crawl: FaultCrawl) -> None:
+    errors = {e["url"]: e for e in fault_crawl.report["fetch_errors"]}
+    pdf = errors[f"http://{NOT_HTML}/"]
+    assert pdf["reason"] == "not an HTML page (application/pdf)" and pdf["answered"]
+    png = errors["http://png-page.test/gallery.html"]
+    assert png["reason"] == "not an HTML page (a PNG image, served as text/html)"
+    assert NOT_HTML not in fault_crawl.report["failed_sites"]
+    sites = {r["site"]: r for r in json.loads(run_cli("sites", "list", "--format", "json", data_dir=fault_crawl.data_dir).output)}
+    assert sites[NOT_HTML]["fail_streak"] == 0 and sites[NOT_HTML]["last_status"] == "ok, 1 page errors"
+    assert "png-page.test" in fault_crawl.records()

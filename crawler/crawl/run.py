@@ -283,7 +283,7 @@ def _stop_gracefully_on_signals(process: Any) -> None:
             raise SystemExit(0)
         from twisted.internet import reactor  # the one Scrapy installed
 
-        reactor.callFromThread(process.stop)
+        reactor.callFromThread(_stop_once_running, process, reactor)
         try:
             print(f"{signal.Signals(signum).name}: stopping after the pages in flight", file=sys.stderr)
         except OSError:  # the parent, and the pipe it read, are gone
@@ -291,6 +291,16 @@ def _stop_gracefully_on_signals(process: Any) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, stop)
+
+
+def _stop_once_running(process: Any, reactor: Any) -> None:
+    """Stop the crawls gracefully; one still starting (its engine not yet running, when a stop
+    would be lost) is stopped as soon as it runs."""
+    crawlers = list(process.crawlers)
+    if crawlers and any(crawler.engine is None or not crawler.engine.running for crawler in crawlers):
+        reactor.callLater(0.1, _stop_once_running, process, reactor)
+        return
+    process.stop()
 
 
 def main(config_path: str) -> int:

@@ -12,17 +12,19 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import exceptions as scrapy_errors
 from scrapy import signals
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from w3lib.encoding import http_content_type_encoding
 from w3lib.html import get_base_url
 
+from crawler.crawl.middlewares.reading import READ_UP_TO
 from crawler.extract.links import sitemap_entries
 from crawler.items import FetchedPage, FetchError
-from crawler.extract.parse import page_links
+from crawler.extract.parse import PARSE_BUDGET_BYTES, page_links
 from crawler.sites import site_finished, site_of
 from crawler.store import Store
 from crawler.terminal import terminal_safe
@@ -54,6 +56,9 @@ class ClinicSpider(scrapy.Spider):
         # Per site: requests not yet ended (by callback, errback or drop) plus items not yet
         # through the pipelines. A site is finished when its count falls back to zero.
         self.open_work: Counter[str] = Counter()
+        self.sitemaps_asked: Counter[str] = Counter()
+        self.sitemap_bytes: Counter[str] = Counter()
+        self.sitemap_budget_spent: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClinicSpider:
@@ -87,16 +92,23 @@ class ClinicSpider(scrapy.Spider):
             if request is not None:
                 yield request
                 # A sitemap can list pages nothing links to; a missing one is no error.
-                yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site)
+                sitemap = self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site)
+                if sitemap is not None:
+                    yield sitemap
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
         try:
             if response.status != 200:
                 return
+            self.sitemap_bytes[site] += len(response.body)
+            if "download_stopped" in response.flags:
+                self._sitemap_budget_spent(site)  # read up to the budget: what it lists so far counts
             pages, children = sitemap_entries(response.body)
             for url in children[:5]:
                 if site_of(url) == site:
-                    yield self._sitemap_request(url, site)
+                    request = self._sitemap_request(url, site)
+                    if request is not None:
+                        yield request
             for url in pages:
                 if site_of(url) == site:
                     request = self._request(url, site, priority=_priority(url) - 1)
@@ -128,17 +140,19 @@ class ClinicSpider(scrapy.Spider):
             self.crawler.stats.inc_value("ketadir/skipped_non_html")
             yield self._item(FetchError(url=response.url, site=site, reason=not_a_page, answered=True))
             return
+        encoding = page_encoding(response)
         yield self._item(FetchedPage(
             url=response.url,
             site=site,
             status=response.status,
             body=response.body,
-            encoding=response.encoding,
+            encoding=encoding,
             etag=response.headers.get(b"ETag", b"").decode("latin-1"),
             last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
         ))
         if follow:
-            yield from self._follow(response.text, response.url, site)
+            text = response.text if encoding == response.encoding else response.body.decode(encoding, errors="replace")
+            yield from self._follow(text, response.url, site)
 
     @cached_property
     def depth_limit(self) -> float:
@@ -149,7 +163,7 @@ class ClinicSpider(scrapy.Spider):
         base_url = get_base_url(html[:4096], page_url)  # a <base href> sits in <head>, as Scrapy assumes
         seen = self.seen.setdefault(site, set())
         done = self.hrefs_done.setdefault(site, set())
-        for href in page_links(html):
+        for href in page_links(html[:PARSE_BUDGET_BYTES]):  # the part of a page that is read
             if len(seen) >= self.max_pages:
                 return  # the site's page budget is spent: nothing more to queue from here
             href = href.partition("#")[0]  # a fragment is a place on the page, not another page
@@ -214,8 +228,15 @@ class ClinicSpider(scrapy.Spider):
         if request.callback in (self.parse, self.parse_sitemap) and "site" in request.cb_kwargs:
             self._work_done(request.cb_kwargs["site"])
 
-    def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
-        """Sitemaps are optional: a missing or broken one is not a site error."""
+    def _sitemap_request(self, url: str, site: str) -> scrapy.Request | None:
+        """Sitemaps are optional: a missing or broken one is not a site error. A site gets at
+        most KETADIR_SITEMAPS_PER_SITE of them, read up to KETADIR_SITEMAP_BYTES_PER_SITE in
+        all: a sitemap index of indexes must not turn a one-page site into gigabytes."""
+        left = self.sitemap_byte_budget - self.sitemap_bytes[site]
+        if self.sitemaps_asked[site] >= self.sitemaps_per_site or left <= 0:
+            self._sitemap_budget_spent(site)
+            return None
+        self.sitemaps_asked[site] += 1
         self._work_added(site)
         return scrapy.Request(
             url,
@@ -223,8 +244,21 @@ class ClinicSpider(scrapy.Spider):
             errback=self.sitemap_failed,
             cb_kwargs={"site": site},
             priority=50,
-            meta={"handle_httpstatus_list": [404, 410]},
+            meta={"handle_httpstatus_list": [404, 410], READ_UP_TO: left},
         )
+
+    def _sitemap_budget_spent(self, site: str) -> None:
+        if site not in self.sitemap_budget_spent:
+            self.sitemap_budget_spent.add(site)
+            self.crawler.stats.inc_value("ketadir/problems/sitemap-budget-spent")
+
+    @cached_property
+    def sitemaps_per_site(self) -> int:
+        return self.settings.getint("KETADIR_SITEMAPS_PER_SITE", 8)
+
+    @cached_property
+    def sitemap_byte_budget(self) -> int:
+        return self.settings.getint("KETADIR_SITEMAP_BYTES_PER_SITE", 4 * 1024 * 1024)
 
     def _request(self, url: str, site: str, priority: int) -> scrapy.Request | None:
         """A request for url unless the site's page budget is spent or the page was already queued.
@@ -273,6 +307,22 @@ _BINARY_SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive",
     b"RIFF": "a media file",
 }
+
+
+def page_encoding(response: TextResponse) -> str:
+    """The charset to read a page in: Scrapy's choice, except that a page calling itself
+    UTF-16 in a <meta> tag is read as UTF-8, as the HTML standard's encoding sniffing says
+    (a page whose bytes were UTF-16 would not have been readable far enough to say so).
+    A BOM or a Content-Type header naming UTF-16 is believed."""
+    encoding = response.encoding
+    if not _is_utf16(encoding) or response.body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return encoding
+    declared = http_content_type_encoding(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return encoding if declared and _is_utf16(declared) else "utf-8"
+
+
+def _is_utf16(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-").startswith("utf-16")
 
 
 def not_a_page_reason(response: Response) -> str | None:
