@@ -41,6 +41,7 @@ UNKNOWN_HOST = "no-such-clinic.test"  # no folder: the proxy answers 502, as a r
 RECOVERED = (
     "flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test",
     "hostile-markup.test", "sitemap-bomb.test", "utf16-claim.test", "png-page.test", "xn--bcher-kva.test",
+    "bidi-text.test",
 )  # fmt: skip
 # Answers with a PDF at its home page URL: alive, but nothing to read.
 NOT_HTML = "pdf-home.test"
