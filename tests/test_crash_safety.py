@@ -354,6 +354,23 @@ def test_a_stop_signal_to_the_parent_alone_stops_the_crawl_and_commits_what_was_
     assert {r["site"] for r in search_json(data)} == set(web.hosts())
 
 
+def test_sigterm_to_the_crawl_process_itself_ends_the_run_interrupted_and_fails_no_site_not_started(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", [{"kind": "slow", "seconds": 1.0}])
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: pages_stored(data, 1) >= 3 and bool(crawl_children(crawl.pid)), crawl)
+    os.kill(crawl_children(crawl.pid)[0], signal.SIGTERM)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 143, err
+    assert "not reached: " in out and "failed:" not in out
+    assert runs_of(data)[1]["state"] == "interrupted"
+    listed = json.loads(ketadir("sites", "list", "--format", "json", data_dir=data).stdout)
+    assert not [row for row in listed if row["fail_streak"]]
+    assert [row for row in listed if not row["last_crawled"]]  # those it never finished are due
+
+
 def test_ctrl_c_in_a_terminal_stops_the_crawl_without_a_traceback(web: FixtureServer, tmp_path: Path) -> None:
     # A terminal sends SIGINT to its whole foreground process group.
     data = tmp_path / "data"

@@ -210,6 +210,19 @@ def test_a_crawl_in_which_every_site_failed_exits_3(web: FixtureServer, tmp_path
     assert one_good.exit_code == 0, one_good.output
 
 
+def test_a_crawl_without_seeds_a_little_under_max_age_later_takes_the_sites_again(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    """A weekly cron with --max-age 7d, in seconds: the next run comes a little short of
+    max-age after the last one recorded its sites, and must still take them."""
+    data = tmp_path / "data"
+    run_cli("sites", "add", "http://prairie-infusions.test/", data_dir=data)
+    assert "Run 1" in run_cli("crawl", *FAST, data_dir=data).output
+    time.sleep(3.7)  # of --max-age 4s: within its last tenth
+    again = run_cli("crawl", "--max-age", "4s", *FAST, data_dir=data)
+    assert "Run 2" in again.output, again.output
+
+
 def test_a_site_crawled_a_little_under_max_age_ago_is_due() -> None:
     """A weekly cron with --max-age 7d: the next crawl starts a little under 7 days after the
     last one recorded its sites (at its end), and must take them."""

@@ -70,6 +70,8 @@ class CrawlStopped(Exception):
 # at the first write that found the disk full.
 EXIT_COULD_NOT_RUN = 2
 EXIT_DISK_FULL = 3
+# The crawl's stats name the signal that stopped it, when one did.
+STOPPED_BY_STAT = "ketadir/stopped_by"
 
 
 class StopRequest:
@@ -283,6 +285,9 @@ def _stop_gracefully_on_signals(process: Any) -> None:
             raise SystemExit(0)
         from twisted.internet import reactor  # the one Scrapy installed
 
+        for crawler in process.crawlers:  # the run says why it ended early
+            if crawler.stats is not None:
+                crawler.stats.set_value(STOPPED_BY_STAT, signal.Signals(signum).name)
         reactor.callFromThread(_stop_once_running, process, reactor)
         try:
             print(f"{signal.Signals(signum).name}: stopping after the pages in flight", file=sys.stderr)

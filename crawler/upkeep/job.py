@@ -26,7 +26,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Container, Iterable, Iterator
 
-from crawler.crawl.run import CrawlDied, CrawlFailed, CrawlStopped, Progress, StopRequest, crawl_in_subprocess
+from crawler.crawl.run import (
+    STOPPED_BY_STAT, CrawlDied, CrawlFailed, CrawlStopped, Progress, StopRequest, crawl_in_subprocess,
+)
 from crawler.datadir import DiskFull, Paths, crawl_lock, is_no_room
 from crawler.items import Clinic
 from crawler.sites import site_of
@@ -187,12 +189,15 @@ def _crawl_run(
         stats=stats,
         answered=len(outcomes.answered),
         not_reached=outcomes.not_reached,
-        stopped_by=signal.Signals(ended_early.signum).name if isinstance(ended_early, CrawlStopped) else "",
+        # Asked of us, or sent to the crawl process itself.
+        stopped_by=signal.Signals(ended_early.signum).name
+        if isinstance(ended_early, CrawlStopped)
+        else stats.get(STOPPED_BY_STAT, ""),
         died=str(ended_early) if isinstance(ended_early, CrawlDied) else "",
     )
     store.finish_run(
         run_id,
-        "finished" if ended_early is None else "interrupted",
+        "finished" if ended_early is None and not summary.stopped_by else "interrupted",
         sites=summary.sites, pages=summary.pages, errors=summary.errors, changes=summary.changes,
     )  # fmt: skip
     paths.reports.mkdir(exist_ok=True)
