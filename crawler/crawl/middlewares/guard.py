@@ -30,6 +30,8 @@ from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
+from crawler.sites import masked_url
+
 ALLOW_SETTING = "KETADIR_ALLOW_PRIVATE_ADDRESSES"
 _SCHEMES = ("http", "https")
 _CARRIER_NAT = ipaddress.ip_network("100.64.0.0/10")
@@ -180,7 +182,7 @@ class RedirectGuardMiddleware:
         target = urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
         reason = refusal(target, self.allow_private)
         if reason:
-            raise IgnoreRequest(f"{reason}; redirected to {target}")
+            raise IgnoreRequest(f"{reason}; redirected to {masked_url(target)}")
         visited = [*request.meta.get("redirect_urls", []), request.url]
         if target.split("#", 1)[0] in {url.split("#", 1)[0] for url in visited}:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(visited)} -> {target}")
