@@ -174,7 +174,8 @@ def _query(paths: Paths, text: str, limit: int | None, non_providers: bool, **fi
         message = str(exc)
         if exc.option == "near" and paths.index.exists():
             message += _did_you_mean(paths, filters["near"], with_state=True)
-        raise click.BadParameter(message, param_hint=f"--{exc.option}") from None
+        hint = "the search words" if exc.option == "text" else f"--{exc.option}"
+        raise click.BadParameter(message, param_hint=hint) from None
 
 
 def _did_you_mean(paths: Paths, place: str, with_state: bool = False) -> str:
@@ -300,9 +301,11 @@ def crawl(
     """Crawl clinic sites, then parse, classify and index every site touched.
 
     With no URLs and no --seeds, crawls the registered sites that are due (see `ketadir sites`).
+    Exits 3 when no site answered, 4 when the crawl process died, 130/143 when stopped by
+    SIGINT/SIGTERM (what was decided is indexed).
     """
     from crawler.sites import seeds_from
-    from crawler.upkeep.job import due_seeds
+    from crawler.upkeep.job import crawl_outcome, due_seeds
 
     seeds = seeds_from(urls, seed_file)
     age = _duration(max_age, "--max-age")
@@ -314,7 +317,12 @@ def crawl(
         if not seeds:
             click.echo(f"All {plural(registered, 'registered site')} were crawled within {max_age}; nothing is due (use --force).")
             return
-    _print_summary(_run_crawl(paths, seeds, max_pages_per_site, overrides))
+    summary = _run_crawl(paths, seeds, max_pages_per_site, overrides)
+    _print_summary(summary)
+    code, why = crawl_outcome(summary)
+    if why:
+        click.echo(why, err=True)
+    click.get_current_context().exit(code)
 
 
 def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None, overrides: dict[str, str]) -> Any:
@@ -602,7 +610,11 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
 @pass_paths
 def sites_list(paths: Paths, fmt: str) -> None:
     """List registered sites: where each came from, when first seen and last crawled, last status."""
+    from crawler.sites import display_host
+
     rows = _stored(paths, lambda store: store.sites())
+    if fmt != "json":  # for people: bücher.test, not xn--bcher-kva.test
+        rows = [{**row, "site": display_host(row["site"])} for row in rows]
     _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
 
 

@@ -47,6 +47,9 @@ LOG_LEVEL = "WARNING"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.middlewares.guard.AddressGuardMiddleware": 50,
     "crawler.crawl.middlewares.guard.RedirectGuardMiddleware": 650,  # sees 3xx responses before RedirectMiddleware (600)
+    # robots.txt and sitemaps read up to a limit (crawler/crawl/middlewares/reading.py); sees
+    # responses before HttpCompressionMiddleware (590)
+    "crawler.crawl.middlewares.reading.PartialReadMiddleware": 595,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.crawl.middlewares.transport.CachedProxyMiddleware": 750,
 }
@@ -74,6 +77,9 @@ ITEM_PIPELINES = {
 
 # ketadir's own settings
 KETADIR_MAX_PAGES_PER_SITE = 25
+# A sitemap index of indexes draws at most this many sitemaps, and bytes, from one site.
+KETADIR_SITEMAPS_PER_SITE = 8
+KETADIR_SITEMAP_BYTES_PER_SITE = 4 * 1024 * 1024
 KETADIR_STORE = None  # path of the SQLite store; set by `ketadir crawl` from --data-dir
 KETADIR_RUN_ID = 0
 KETADIR_PROGRESS_FD = None  # where `ketadir crawl` reads progress (a pipe); without it, the log

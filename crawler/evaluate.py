@@ -150,35 +150,50 @@ def load_labels(path: str | Path) -> dict[str, Label]:
     """Read a labels CSV keyed by normalised host; rows without a host or modality are skipped.
     Labels are read as the search options are (any case, aliases such as "Spravato").
 
-    Raises ValueError when the header has no host/website column or no modality column, or
-    naming the line of a label the vocabulary does not have.
+    Raises ValueError when the header has no host/website column or no modality column, naming
+    the line of a label the vocabulary does not have or of a line that cannot be read as CSV. A
+    byte-order mark (Excel's "CSV UTF-8") is not part of the header.
     """
-    labels: dict[str, Label] = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
-        if not columns & {"host", "website", "site"} or "modality" not in columns:
-            raise ValueError("labels need a host (or website) column and a modality column")
-        for row in reader:
-            line = reader.line_num
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            host = site_key(row.get("host") or row.get("website") or row.get("site") or "")
-            modality = row.get("modality", "")
-            if not host or not modality:
-                continue
-            modalities = _labelled("modality", modality, line)
-            if len(modalities) != 1:
-                raise ValueError(f"line {line}: give one modality, not {modality!r}")
-            labels[host] = Label(
-                host=host,
-                modality=modalities[0],
-                services=_labelled("service", row.get("services", ""), line),
-                conditions=_labelled("condition", row.get("conditions", ""), line),
-                city=row.get("city", ""),
-                state=row.get("state", "").upper(),
-                zip=row.get("zip", ""),
-                phone=_digits(row.get("phone", "")),
-            )
+        try:
+            return _read_labels(reader)
+        except csv.Error as exc:
+            raise ValueError(f"line {reader.reader.line_num}: {_csv_problem(exc)}") from None
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"a cell is longer than {csv.field_size_limit():,} characters (is this a labels CSV?)"
+    return str(exc)
+
+
+def _read_labels(reader: csv.DictReader[str]) -> dict[str, Label]:
+    """The labels of an open CSV, keyed by normalised host."""
+    labels: dict[str, Label] = {}
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    if not columns & {"host", "website", "site"} or "modality" not in columns:
+        raise ValueError("labels need a host (or website) column and a modality column")
+    for row in reader:
+        line = reader.line_num
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        host = site_key(row.get("host") or row.get("website") or row.get("site") or "")
+        modality = row.get("modality", "")
+        if not host or not modality:
+            continue
+        modalities = _labelled("modality", modality, line)
+        if len(modalities) != 1:
+            raise ValueError(f"line {line}: give one modality, not {modality!r}")
+        labels[host] = Label(
+            host=host,
+            modality=modalities[0],
+            services=_labelled("service", row.get("services", ""), line),
+            conditions=_labelled("condition", row.get("conditions", ""), line),
+            city=row.get("city", ""),
+            state=row.get("state", "").upper(),
+            zip=row.get("zip", ""),
+            phone=_digits(row.get("phone", "")),
+        )
     return labels
 
 

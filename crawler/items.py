@@ -249,12 +249,14 @@ class FetchedPage:
     url: str
     site: str
     status: int
-    body: bytes
+    # Left out of repr: Scrapy logs an item that fails in a pipeline, and a whole page in
+    # every such line once filled a full disk's last room.
+    body: bytes = field(repr=False)
     encoding: str
     etag: str = ""
     last_modified: str = ""
     content_hash: str = ""  # sha1 of body, set by the parse pipeline
-    packed: PackedPage | None = None  # filled by the parse pipeline
+    packed: PackedPage | None = field(default=None, repr=False)  # filled by the parse pipeline
     unchanged: bool = False  # same content as last time: not parsed again
 
 
@@ -275,3 +277,7 @@ class FetchError:
     url: str
     site: str
     reason: str
+    # The site answered, with something that is not a page to read (a PDF or an image): it is
+    # alive, so this does not count toward gone.
+    answered: bool = False
+    status: int = 0  # the HTTP status of the answer, when one came (404: the page is gone)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
+from crawler.datadir import DiskFull, is_no_room
 from crawler.errors import KetadirError
 from crawler.items import Clinic, FetchError, PackedPage, Page, Record, TextBlock
 
@@ -49,7 +52,8 @@ CREATE TABLE IF NOT EXISTS pages (
     encoding TEXT NOT NULL DEFAULT 'utf-8',
     parsed TEXT NOT NULL,           -- Page as JSON
     parser_version INTEGER NOT NULL,
-    run_id INTEGER
+    run_id INTEGER,
+    current INTEGER NOT NULL DEFAULT 1  -- 0: answered 404/410, or not reached by the site's latest crawl
 );
 CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
 CREATE TABLE IF NOT EXISTS clinics (
@@ -72,7 +76,8 @@ CREATE TABLE IF NOT EXISTS fetch_errors (
     run_id INTEGER NOT NULL,
     site TEXT NOT NULL,
     url TEXT NOT NULL,
-    reason TEXT NOT NULL
+    reason TEXT NOT NULL,
+    answered INTEGER NOT NULL DEFAULT 0  -- 1: the site answered, with something that is not a page (a PDF)
 );
 CREATE INDEX IF NOT EXISTS fetch_errors_run ON fetch_errors(run_id);
 CREATE TABLE IF NOT EXISTS changes (
@@ -84,7 +89,26 @@ CREATE TABLE IF NOT EXISTS changes (
     detail TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS changes_at ON changes(at);
+CREATE TABLE IF NOT EXISTS site_crawls (  -- sites whose crawl in a run went to its end
+    run_id INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    PRIMARY KEY (run_id, site)
+);
 """
+# Columns added since the first stores were made: (table, column, its definition).
+_ADDED_COLUMNS = (
+    ("pages", "current", "INTEGER NOT NULL DEFAULT 1"),
+    ("fetch_errors", "answered", "INTEGER NOT NULL DEFAULT 0"),
+)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring an older store's tables up to the schema above (SQLite adds a column in place)."""
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            with conn:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 def pack_page(body: bytes, page: Page) -> PackedPage:
@@ -221,6 +245,22 @@ def _run_record(row: sqlite3.Row) -> RunRecord:
     )
 
 
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    """A read-only connection. Reading a WAL database writes its -shm file beside it, which a
+    directory the user can only read (a shared drive) refuses; the store is then read as
+    immutable, which nobody can be writing there anyway."""
+    uri = f"file:{quote(str(path))}"
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    return conn
+
+
 class Store:
     """One SQLite database file; open it with ``Store.open(path)``. Every statement ketadir
     runs is one of its methods: the rest of the code names what it wants, not how to find it."""
@@ -229,6 +269,18 @@ class Store:
         self._conn = conn
         self.path = path
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction; a disk with no room left is DiskFull, naming the data dir
+        (SQLite rolls the transaction back, so the store stays as it was)."""
+        try:
+            with self._conn:
+                yield
+        except sqlite3.OperationalError as exc:
+            if is_no_room(exc):
+                raise DiskFull.at(self.path.parent) from None
+            raise
+
     @classmethod
     def open(cls, path: Path | str, readonly: bool = False) -> Store:
         path = Path(path)
@@ -236,14 +288,17 @@ class Store:
             if readonly:
                 if not path.exists():
                     raise StoreError(f"no store at {path}: run `ketadir crawl` first")
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                conn = _open_for_reading(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path, timeout=30)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
+                _add_missing_columns(conn)
         except (sqlite3.Error, OSError) as exc:
+            if is_no_room(exc):
+                raise DiskFull.at(path.parent) from None
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         conn.row_factory = sqlite3.Row
         return cls(conn, path)
@@ -261,7 +316,7 @@ class Store:
 
     def add_site(self, site: str, url: str, source: str = "") -> bool:
         """Register a site; returns True when it is new."""
-        with self._conn:
+        with self._writing():
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO sites(site, url, source, first_seen) VALUES (?,?,?,?)",
                 (site, url, source, utcnow()),
@@ -275,17 +330,19 @@ class Store:
         row = self._conn.execute("SELECT * FROM sites WHERE site=?", (site,)).fetchone()
         return _site_record(row) if row else None
 
-    def mark_site_answered(self, site: str, status: str, at: str) -> None:
-        """A crawl got pages from the site: it is crawled as of `at`, and not gone (any more)."""
-        with self._conn:
+    def mark_site_answered(self, site: str, status: str, at: str | None) -> None:
+        """A crawl got pages from the site: it is not gone (any more), and crawled as of `at`
+        (None: its crawl was cut short, and its last crawl time stays)."""
+        with self._writing():
             self._conn.execute(
-                "UPDATE sites SET last_crawled=?, last_status=?, fail_streak=0, gone=0 WHERE site=?",
+                "UPDATE sites SET last_crawled=COALESCE(?, last_crawled), last_status=?, fail_streak=0, gone=0 "
+                "WHERE site=?",
                 (at, status, site),
             )
 
     def mark_site_failed(self, site: str, status: str, fail_streak: int, gone: bool) -> None:
         """A crawl got no page from the site; its last crawl time stays that of its last answer."""
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "UPDATE sites SET last_status=?, fail_streak=?, gone=? WHERE site=?",
                 (status, fail_streak, int(gone), site),
@@ -297,7 +354,7 @@ class Store:
         unknown = [site for site in sites if self.site(site) is None]
         if unknown:
             raise NotRegistered(f"not registered: {', '.join(unknown)} (see `ketadir sites list`)")
-        with self._conn:
+        with self._writing():
             for table in ("sites", "clinics", "pages"):
                 self._conn.executemany(f"DELETE FROM {table} WHERE site=?", [(site,) for site in sites])
 
@@ -329,7 +386,7 @@ class Store:
         last_modified: str = "",
         run_id: int | None = None,
     ) -> None:
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "INSERT OR REPLACE INTO pages(url, site, status, fetched_at, content_hash, etag, "
                 "last_modified, body, encoding, parsed, parser_version, run_id) "
@@ -351,23 +408,46 @@ class Store:
             )
 
     def touch_page(self, url: str, run_id: int | None = None) -> None:
-        """Confirm an unchanged page (304, or same content hash) without rewriting it."""
-        with self._conn:
+        """Confirm an unchanged page (304, or same content hash) without rewriting it: it
+        answered, so it counts again if it had stopped counting."""
+        with self._writing():
             self._conn.execute(
-                "UPDATE pages SET fetched_at=?, run_id=? WHERE url=?", (utcnow(precise=True), run_id, url)
+                "UPDATE pages SET fetched_at=?, run_id=?, current=1 WHERE url=?", (utcnow(precise=True), run_id, url)
             )
 
+    def retire_page(self, url: str) -> None:
+        """A page that now answers 404 or 410 stops counting; its last good copy is kept."""
+        with self._writing():
+            self._conn.execute("UPDATE pages SET current=0 WHERE url=?", (url,))
+
+    def finish_site_crawl(self, site: str, run_id: int) -> int:
+        """The site's crawl in this run went to its end: note it, and if the site answered,
+        retire its pages the run did not reach (no longer linked, beyond the page budget...);
+        a site that is down keeps what it had. Returns how many pages were retired."""
+        with self._writing():
+            self._conn.execute("INSERT OR IGNORE INTO site_crawls(run_id, site) VALUES (?,?)", (run_id, site))
+            cur = self._conn.execute(
+                "UPDATE pages SET current=0 WHERE site=? AND current=1 AND run_id IS NOT ? "
+                "AND EXISTS (SELECT 1 FROM pages WHERE site=? AND run_id=? AND current=1)",
+                (site, run_id, site, run_id),
+            )
+        return cur.rowcount
+
+    def sites_crawled_to_the_end(self, run_id: int) -> set[str]:
+        """The sites whose crawl in the run went to its end (see finish_site_crawl)."""
+        return {r[0] for r in self._conn.execute("SELECT site FROM site_crawls WHERE run_id=?", (run_id,))}
+
     def parsed_pages_of(self, site: str) -> list[str]:
-        """The site's parsed pages as stored (JSON), for decoding where they are used."""
+        """The site's parsed pages that count (see retire_page), as stored (JSON)."""
         rows = self._conn.execute(
-            "SELECT parsed FROM pages WHERE site=? AND status < 400 ORDER BY url", (site,)
+            "SELECT parsed FROM pages WHERE site=? AND status < 400 AND current=1 ORDER BY url", (site,)
         )
         return [r["parsed"] for r in rows]
 
     def stale_pages_of(self, site: str) -> Iterator[tuple[str, bytes, str]]:
         """(url, raw body, encoding) of pages an older parser read, for re-parsing without refetching."""
         for r in self._conn.execute(
-            "SELECT url, body, encoding FROM pages WHERE site=? AND status < 400 AND parser_version != ?",
+            "SELECT url, body, encoding FROM pages WHERE site=? AND status < 400 AND current=1 AND parser_version != ?",
             (site, PARSER_VERSION),
         ):
             yield r["url"], decompress_body(r["body"]), r["encoding"]
@@ -378,7 +458,7 @@ class Store:
         return (decompress_body(row["body"]), row["encoding"] or "utf-8") if row else None
 
     def replace_parsed(self, url: str, page: Page) -> None:
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "UPDATE pages SET parsed=?, parser_version=? WHERE url=?",
                 (page_json(page), PARSER_VERSION, url),
@@ -419,7 +499,7 @@ class Store:
 
     def save_clinic(self, clinic: Clinic, decided_at: str | None = None) -> None:
         """Keep a decision, dated now unless told when the pages it read were read."""
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "INSERT OR REPLACE INTO clinics(site, record, decided_at) VALUES (?,?,?)",
                 (clinic.site, json.dumps(clinic.to_dict(), ensure_ascii=False), decided_at or utcnow(precise=True)),
@@ -428,14 +508,14 @@ class Store:
     # --- runs, errors, changes ---------------------------------------------------------
 
     def start_run(self) -> int:
-        with self._conn:
+        with self._writing():
             cur = self._conn.execute("INSERT INTO runs(started_at) VALUES (?)", (utcnow(),))
         return int(cur.lastrowid or 0)
 
     def finish_run(
         self, run_id: int, state: str, *, sites: int = 0, pages: int = 0, errors: int = 0, changes: int = 0
     ) -> None:
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "UPDATE runs SET finished_at=?, state=?, sites=?, pages=?, errors=?, changes=? WHERE id=?",
                 (utcnow(), state, sites, pages, errors, changes, run_id),
@@ -443,12 +523,12 @@ class Store:
 
     def set_run_stats(self, run_id: int, stats: dict[str, Any]) -> None:
         """The crawl process's Scrapy stats, kept with its run."""
-        with self._conn:
+        with self._writing():
             self._conn.execute("UPDATE runs SET stats=? WHERE id=?", (json.dumps(stats, default=str), run_id))
 
     def mark_interrupted_runs(self) -> int:
         """Runs left 'running' by a process that was killed; only call while holding the crawl lock."""
-        with self._conn:
+        with self._writing():
             cur = self._conn.execute(
                 "UPDATE runs SET state='interrupted', finished_at=? WHERE state='running'", (utcnow(),)
             )
@@ -463,18 +543,20 @@ class Store:
         row = self._conn.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
         return _run_record(row) if row else None
 
-    def add_fetch_error(self, run_id: int | None, site: str, url: str, reason: str) -> None:
-        with self._conn:
+    def add_fetch_error(self, run_id: int | None, site: str, url: str, reason: str, answered: bool = False) -> None:
+        with self._writing():
             self._conn.execute(
-                "INSERT INTO fetch_errors(run_id, site, url, reason) VALUES (?,?,?,?)",
-                (run_id or 0, site, url, reason),
+                "INSERT INTO fetch_errors(run_id, site, url, reason, answered) VALUES (?,?,?,?,?)",
+                (run_id or 0, site, url, reason, int(answered)),
             )
 
     def fetch_errors(self, run_id: int) -> list[FetchError]:
         rows = self._conn.execute(
-            "SELECT site, url, reason FROM fetch_errors WHERE run_id=? ORDER BY site, url", (run_id,)
+            "SELECT site, url, reason, answered FROM fetch_errors WHERE run_id=? ORDER BY site, url", (run_id,)
         )
-        return [FetchError(url=r["url"], site=r["site"], reason=r["reason"]) for r in rows]
+        return [
+            FetchError(url=r["url"], site=r["site"], reason=r["reason"], answered=bool(r["answered"])) for r in rows
+        ]
 
     def pages_in_run(self, run_id: int) -> dict[str, int]:
         rows = self._conn.execute(
@@ -483,7 +565,7 @@ class Store:
         return {r[0]: r[1] for r in rows}
 
     def add_change(self, run_id: int | None, site: str, kind: str, detail: dict[str, Any]) -> None:
-        with self._conn:
+        with self._writing():
             self._conn.execute(
                 "INSERT INTO changes(run_id, site, at, kind, detail) VALUES (?,?,?,?,?)",
                 (run_id, site, utcnow(), kind, json.dumps(detail, ensure_ascii=False)),

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from crawler.items import Clinic, Decision, Evidence, ExportRow
-from crawler.terminal import plural, terminal_safe
+from crawler.sites import display_host
+from crawler.terminal import INVISIBLE, plural, terminal_safe
 
 if TYPE_CHECKING:
     from crawler.items import Decision
@@ -28,7 +29,8 @@ CSV_COLUMNS = [f.name for f in fields(ExportRow)]
 STALE_AFTER_DAYS = 14
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_C1 = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself
+# json.dumps escapes C0 itself; these are escaped too, kept as data but never shown raw.
+_JSON_ESCAPED = re.compile(f"[\x7f-\x9f{INVISIBLE}]")
 
 
 def is_stale(last_crawled: str, now: datetime | None = None, days: int = STALE_AFTER_DAYS) -> bool:
@@ -123,10 +125,11 @@ def write_csv(rows: Iterable[ExportRow], handle: IO[str]) -> int:
 
 
 def write_json(data: Any, handle: IO[str]) -> None:
-    """UTF-8 JSON in which every control character, C1 included, is a \\u escape: no data is
-    lost, and nothing in it can drive a terminal."""
+    """UTF-8 JSON in which every control character (C1 included), bidi control and invisible
+    character is a \\u escape: no data is lost, and nothing in it can drive a terminal or
+    turn a name around."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    handle.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    handle.write(_JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     handle.write("\n")
 
 
@@ -258,11 +261,34 @@ def _scalar(value: Any) -> Any:
 
 
 def write_atomically(target: Path, write: Callable[[IO[str]], None]) -> None:
-    """A file written whole or not at all: into target.part, then renamed over target."""
-    part = target.with_name(target.name + ".part")
-    with open(part, "w", newline="", encoding="utf-8") as handle:
-        write(handle)
-    part.replace(target)
+    """A file written whole or not at all: into a temporary file of its own beside target (two
+    exports to one file never write the same one), renamed over target once complete, and
+    removed if the writing fails or is stopped by Ctrl-C or SIGTERM."""
+    import os
+    import signal
+    import tempfile
+    import threading
+
+    fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(part, 0o666 & ~umask)  # the mode any new file gets, not mkstemp's private 0600
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main_thread else None
+    try:
+        with open(fd, "w", newline="", encoding="utf-8") as handle:
+            write(handle)
+        os.replace(part, target)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds, so the half-written file is removed
 
 
 def clinic_text(
@@ -372,7 +398,7 @@ def change_text(change: dict[str, Any]) -> str:
         text = "back: answering again"
     else:
         text = f"{kind}: {detail.get('old')} -> {detail.get('new')}"
-    return terminal_safe(f"{change['at']}  run {change['run_id']}  {change['site']}  {text}")
+    return terminal_safe(f"{change['at']}  run {change['run_id']}  {display_host(change['site'])}  {text}")
 
 
 def summary_text(summary: CrawlSummary) -> str:
@@ -383,7 +409,9 @@ def summary_text(summary: CrawlSummary) -> str:
     ]
     if summary.modalities:
         lines.append("Clinics by modality: " + ", ".join(f"{k} {v}" for k, v in summary.modalities.items()))
-    lines += [f"  failed: {site}: {reason}" for site, reason in summary.failed_sites.items()]
+    lines += [f"  failed: {display_host(site)}: {reason}" for site, reason in summary.failed_sites.items()]
+    if summary.not_reached:
+        lines.append(f"  not reached: {len(summary.not_reached)} sites (the crawl ended before their end; they are due again)")
     lines.append(f"Report: {summary.report}")
     return terminal_safe("\n".join(lines))
 

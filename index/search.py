@@ -84,6 +84,12 @@ class SearchQuery:
     include_mentions: bool = False  # free text also searches sentences that are not offers
 
     def __post_init__(self) -> None:
+        if len(self.text) > MAX_QUERY_CHARACTERS or len(self.text.split()) > MAX_QUERY_WORDS:
+            raise QueryError(
+                "text",
+                f"{len(self.text):,} characters in {len(self.text.split()):,} words: search for at most "
+                f"{MAX_QUERY_WORDS} words and {MAX_QUERY_CHARACTERS:,} characters",
+            )
         self.modalities = _checked(self.modalities, "modality")
         self.services = _checked(self.services, "service")
         self.conditions = _checked(self.conditions, "condition")
@@ -102,6 +108,12 @@ class SearchQuery:
         if self.limit is not None and self.limit < 1:
             raise QueryError("limit", "must be a positive number, or None for all")
 
+
+# Search words are a few words, not a pasted document: Whoosh's query parser and stemmer take
+# time that grows with the square of a long word, and a query of thousands of words nests its
+# matchers past Python's recursion limit.
+MAX_QUERY_CHARACTERS = 1000
+MAX_QUERY_WORDS = 64
 
 # A search near a place without a radius looks this far.
 DEFAULT_RADIUS_MILES = 50.0
@@ -244,11 +256,14 @@ def _parse_text(text: str, searcher: Searcher, any_word: bool = False, mentions:
     if not text.strip():
         return None
     # Imported here: filter-only searches (most CLI calls) never pay for the query parser.
-    from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+    from whoosh.qparser import AndGroup, FieldsPlugin, MultifieldParser, OrGroup
 
     group = OrGroup.factory(0.9) if any_word else AndGroup
     fields = [*_TEXT_FIELDS, "mentions"] if mentions else _TEXT_FIELDS
-    parsed = MultifieldParser(fields, searcher.schema, group=group).parse(text)
+    parser = MultifieldParser(fields, searcher.schema, group=group)
+    # "record:x" or "points:x" names fields that hold no words: a colon is just punctuation.
+    parser.remove_plugin_class(FieldsPlugin)
+    parsed = parser.parse(text)
     return None if parsed is NullQuery else parsed
 
 

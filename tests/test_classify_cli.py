@@ -108,11 +108,39 @@ def test_classify_refuses_a_cloud_metadata_address_in_one_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("http://10.1.2.3/", "refused 10.1.2.3"),
+        ("http://2852039166/latest/meta-data/", "the address 169.254.169.254"),
+        ("http://0x7f.1/", "the address 127.0.0.1"),
+    ],
+)
+def test_classify_refuses_private_addresses_through_the_proxy_and_sends_nothing(url: str, refused: str) -> None:
+    with FixtureServer(FIXTURES / "faults") as server:
+        error = _one_line_error(_classify_in_a_child(url, proxy=server.url))
+        assert refused in error
+        assert server.requests == []
+
+
+def test_classify_of_a_loopback_page_served_directly_prints_none_of_it(tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    (web / "127.0.0.1").mkdir(parents=True)
+    (web / "127.0.0.1" / "index.html").write_text("<p>secret admin page: we offer IV ketamine</p>")
+    with FixtureServer(web) as server:
+        result = _classify_in_a_child(f"{server.url}/")
+        assert "refused 127.0.0.1" in _one_line_error(result)
+        assert "secret" not in result.stdout + result.stderr
+        assert server.requests == []
+
+
+@pytest.mark.parametrize(
     ("host", "refused"),
     [
         ("metadata-redirect.test", "refused 169.254.169.254"),
         ("loopback-redirect.test", "refused 127.0.0.1"),
         ("file-redirect.test", "refused file: URL"),
+        ("escape-redirect.test", "refused 10.0.0.1"),
+        ("ftp-redirect.test", "refused ftp: URL"),
     ],
 )
 def test_classify_refuses_a_redirect_off_the_public_web_and_never_follows_it(host: str, refused: str) -> None:

@@ -102,11 +102,11 @@ def test_a_seed_file_reports_every_bad_line(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("# clinics\nhttp://good.test/\nnot a url\nclinic.com\n\nftp://x.test/\n")
     result = ketadir("crawl", "--seeds", str(seeds), data_dir=tmp_path / "d")
-    assert_one_line_error(result, "seeds.txt (3 bad lines)", "line 3: ", "line 4: ", "did you mean http://clinic.com",
+    assert_one_line_error(result, "seeds.txt: 3 bad lines", "line 3: ", "line 4: ", "did you mean http://clinic.com",
                           "line 6: ")
     many = tmp_path / "many.txt"
     many.write_text("".join(f"row {i}\n" for i in range(40)))
-    assert_one_line_error(ketadir("crawl", "--seeds", str(many), data_dir=tmp_path / "d"), "(40 bad lines)", "and 30 more")
+    assert_one_line_error(ketadir("crawl", "--seeds", str(many), data_dir=tmp_path / "d"), "40 bad lines", "and lines 6-40")
 
 
 def test_every_command_that_prints_takes_the_same_formats(crawled: Crawl) -> None:

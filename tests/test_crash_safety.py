@@ -1,7 +1,8 @@
 """Crashes and concurrency: kill -9 mid-crawl, two crawls at once, a damaged index, readers during a crawl.
 
-Crawls here are real `ketadir crawl` processes (their own process group, so kill -9 takes the
-Scrapy child with them) reaching the sample web through the fixture server on 127.0.0.1. The
+Crawls here are real `ketadir crawl` processes (their own process group; the Scrapy child leads
+a session of its own and stops when its parent dies) reaching the sample web through the fixture
+server on 127.0.0.1. The
 server's "slow" fault stretches each page to a fraction of a second so there is time to act
 while pages are being stored; no test asserts anything about timing.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -278,3 +281,199 @@ def test_leftovers_of_a_commit_killed_midway_do_not_disturb_readers_or_writers(c
     assert sorted(r["site"] for r in search_json(crawled_dir)) == before
     assert ketadir("reindex", data_dir=crawled_dir).returncode == 0
     assert sorted(r["site"] for r in search_json(crawled_dir)) == before
+
+
+# --- stops and signals, as `timeout`, `docker stop`, systemd and a terminal send them --------
+
+
+def crawl_children(pid: int) -> list[int]:
+    """The crawl processes (python -m crawler.crawl.run) among the descendants of pid."""
+    found, stack = [], [pid]
+    while stack:
+        for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            stack += children
+            for child in children:
+                try:
+                    if b"crawler.crawl.run" in Path(f"/proc/{child}/cmdline").read_bytes():
+                        found.append(child)
+                except OSError:
+                    continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie has exited: its files, the lock among them, are closed)."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def decided(data_dir: Path) -> set[str]:
+    db = data_dir / "ketadir.db"
+    if not db.exists():
+        return set()
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return {row[0] for row in conn.execute("SELECT site FROM clinics")}
+    except sqlite3.OperationalError:
+        return set()
+
+
+def runs_of(data_dir: Path) -> dict[int, dict]:
+    return {r["id"]: r for r in json.loads(ketadir("runs", "--format", "json", data_dir=data_dir).stdout)}
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_the_parent_alone_stops_the_crawl_and_commits_what_was_decided(
+    web: FixtureServer, tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: len(decided(data)) >= 2 and bool(crawl_children(crawl.pid)), crawl)
+    children = crawl_children(crawl.pid) + spawned_workers(crawl.pid)
+    os.kill(crawl.pid, sig)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == code, err
+    assert "Traceback" not in err and f"Stopped by {sig.name}: " in err
+    assert not [pid for pid in children if alive(pid)]  # no orphan crawls on
+    run = runs_of(data)[1]
+    assert run["state"] == "interrupted"
+    assert run["pages"] == pages_stored(data, 1) > 0  # its true counts
+    assert {r["site"] for r in search_json(data)} == decided(data)  # every decided clinic is searchable
+    listed = json.loads(ketadir("sites", "list", "--format", "json", data_dir=data).stdout)
+    assert not [row for row in listed if row["fail_streak"]]  # sites never started are not failures
+    web.set_faults("*", [])
+    again = ketadir("crawl", *FAST, data_dir=data)  # the registered sites not crawled to their end are due
+    assert again.returncode == 0, again.stderr
+    assert {r["site"] for r in search_json(data)} == set(web.hosts())
+
+
+def test_sigterm_to_the_crawl_process_itself_ends_the_run_interrupted_and_fails_no_site_not_started(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", [{"kind": "slow", "seconds": 1.0}])
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: pages_stored(data, 1) >= 3 and bool(crawl_children(crawl.pid)), crawl)
+    os.kill(crawl_children(crawl.pid)[0], signal.SIGTERM)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 143, err
+    assert "not reached: " in out and "failed:" not in out
+    assert runs_of(data)[1]["state"] == "interrupted"
+    listed = json.loads(ketadir("sites", "list", "--format", "json", data_dir=data).stdout)
+    assert not [row for row in listed if row["fail_streak"]]
+    assert [row for row in listed if not row["last_crawled"]]  # those it never finished are due
+
+
+def test_ctrl_c_in_a_terminal_stops_the_crawl_without_a_traceback(web: FixtureServer, tmp_path: Path) -> None:
+    # A terminal sends SIGINT to its whole foreground process group.
+    data = tmp_path / "data"
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: pages_stored(data, 1) >= 4 and len(spawned_workers(crawl.pid)) >= 1, crawl)
+    os.killpg(crawl.pid, signal.SIGINT)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert runs_of(data)[1]["state"] == "interrupted"
+
+
+def sample_web_pages(web: FixtureServer) -> int:
+    """How many pages the sample web has: a crawl to its end asks for each of them."""
+    return sum(len(list((SAMPLE_WEB / host).rglob("*.html"))) for host in web.hosts())
+
+
+def test_the_lock_holds_until_every_process_of_a_killed_crawl_is_gone(web: FixtureServer, tmp_path: Path) -> None:
+    """kill -9 of `ketadir crawl` alone: its crawl process stops too, and no second crawl can
+    start while it does."""
+    data = tmp_path / "data"
+    web.set_faults("*", [{"kind": "slow", "seconds": 1.0}])
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: pages_stored(data, 1) >= 4 and bool(crawl_children(crawl.pid)), crawl)
+    (child,) = crawl_children(crawl.pid)
+    os.kill(crawl.pid, signal.SIGKILL)
+    crawl.communicate(timeout=120)
+    with open(data / "crawl.lock") as handle:
+        deadline = time.monotonic() + WAIT_LIMIT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the crawl process never stopped"
+                time.sleep(0.05)
+                continue
+            assert not alive(child), "the lock was free while the crawl process still ran"
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            break
+    assert len(web.requests) < sample_web_pages(web)  # it stopped early
+    web.set_faults("*", [])
+    again = ketadir("crawl", *FAST, data_dir=data)
+    assert again.returncode == 0, again.stderr
+    assert {r["site"] for r in search_json(data)} == set(web.hosts())
+
+
+def test_kill_9_of_the_crawl_process_says_what_was_stored_and_that_the_next_crawl_resumes(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    web.set_faults("*", SLOW)
+    crawl = start_crawl(data, _seeds(web))
+    wait_for(lambda: pages_stored(data, 1) >= 6 and bool(crawl_children(crawl.pid)), crawl)
+    os.kill(crawl_children(crawl.pid)[0], signal.SIGKILL)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 4, err
+    last = err.strip().splitlines()[-1]
+    stored = pages_stored(data, 1)
+    assert last.startswith(f"Error: the crawl process was killed by SIGKILL; {stored} pages from "), last
+    assert last.endswith("were stored and are kept, and the next crawl resumes the rest")
+    assert "Traceback" not in err and runs_of(data)[1]["state"] == "interrupted"
+    web.set_faults("*", [])
+    again = ketadir("crawl", *FAST, data_dir=data)
+    assert again.returncode == 0, again.stderr
+    assert {r["site"] for r in search_json(data)} == set(web.hosts())
+
+
+@contextmanager
+def small_disk(mountpoint: Path, megabytes: int) -> Iterator[Path]:
+    """A tmpfs of this size at mountpoint: a disk that really fills up (needs root)."""
+    mountpoint.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(mountpoint)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)], check=True)
+
+
+def test_a_full_disk_stops_the_crawl_at_the_first_failed_write_in_one_line(web: FixtureServer, tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", megabytes=4) as disk:
+        data = disk / "data"
+        first, *rest = _seeds(web)
+        assert ketadir("crawl", first, *FAST, data_dir=data).returncode == 0
+        ballast = disk / "ballast"
+        ballast.write_bytes(bytes(shutil.disk_usage(disk).free - 200 * 1024))  # 200 KB left
+        before = len(web.requests)
+        result = ketadir("crawl", first, *rest, *FAST, data_dir=data)
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert [line for line in lines if line.startswith("Error")] == [lines[-1]], result.stderr
+        assert lines[-1].startswith(f"Error: the disk holding the data dir {data} is full (")
+        assert "free at least 64.0 MB there" in lines[-1]
+        assert "Traceback" not in result.stderr and len(result.stderr) < 2_000  # no page bodies in a log
+        assert len(web.requests) - before < sample_web_pages(web) // 2  # it stopped, it did not go on fetching
+        with sqlite3.connect(data / "ketadir.db") as store:
+            assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ballast.unlink()
+        again = ketadir("crawl", first, *rest, *FAST, data_dir=data)
+        assert again.returncode == 0, again.stderr
+        assert {r["site"] for r in search_json(data)} == set(web.hosts())
+        assert runs_of(data)[2]["state"] == "interrupted"

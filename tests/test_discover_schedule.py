@@ -92,7 +92,7 @@ def test_run_every_runs_rounds_in_fresh_processes(tmp_path: Path) -> None:
 
 def test_sigterm_stops_the_scheduler_after_the_current_run(directory_web: FixtureServer, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    run_cli("sites", "add", "http://newcomer-clinic.test/", data_dir=data)
+    run_cli("sites", "add", "http://ketamine-finder.test/", data_dir=data)
     env = {**os.environ, "http_proxy": directory_web.url}
     scheduler = subprocess.Popen(
         [sys.executable, "-c", "import cli; cli.main()", "--data-dir", str(data), "schedule", "--every", "1h"],

@@ -38,7 +38,20 @@ FAULT_WEB = FIXTURES / "faults"
 GOOD = {"steady-infusions.test": "infusion-only", "harbor-kap.test": "kap"}
 UNKNOWN_HOST = "no-such-clinic.test"  # no folder: the proxy answers 502, as a real one does
 # Sites that misbehave but must still be read and indexed.
-RECOVERED = ("flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test")
+RECOVERED = (
+    "flaky-503.test", "cp1252-clinic.test", "broken-markup.test", "noise.test", "hostile-text.test",
+    "hostile-markup.test", "sitemap-bomb.test", "utf16-claim.test", "png-page.test", "xn--bcher-kva.test",
+    "bidi-text.test",
+)  # fmt: skip
+# Answers with a PDF at its home page URL: alive, but nothing to read.
+NOT_HTML = "pdf-home.test"
+# Seeded by its Unicode name; requests and links spell it in IDNA.
+IDN_SEEDS = {"xn--bcher-kva.test": "bücher.test"}
+# A good page whose other pages redirect (3xx and meta refresh) to private addresses written
+# as a resolver reads them: 2852039166, 0251.0376.0251.0376, 0xa9fea9fe, 169.254.43518, 127.1, 0.
+NUMERIC_REDIRECTS = "numeric-redirect.test"
+# Seeds that are private addresses in inet_aton shorthand; they have no folder.
+NUMERIC_SEEDS = {"127.1": "refused 127.1: the address 127.0.0.1", "0x7f.1": "refused 0x7f.1: the address 127.0.0.1"}
 # Sites that must be reported as failed, with a phrase their reason must contain.
 FAILED = {
     "slow-clinic.test": "timed out",
@@ -52,9 +65,13 @@ FAILED = {
     "metadata-redirect.test": "refused 169.254.169.254",
     "loopback-redirect.test": "refused 127.0.0.1",
     "file-redirect.test": "refused file:",
+    "ftp-redirect.test": "refused ftp:",
+    "robots-huge.test": "blocked by robots.txt",  # Disallow: / and then 10 MB of comments
     "escape-redirect.test": "refused 10.0.0.1",  # a Location full of terminal escapes
     UNKNOWN_HOST: "HTTP 502",
+    **NUMERIC_SEEDS,
 }
+FOLDERLESS = {UNKNOWN_HOST, *NUMERIC_SEEDS}
 MB = 1024 * 1024
 
 
@@ -89,7 +106,7 @@ def fault_server() -> Iterator[FixtureServer]:
 def fault_crawl(fault_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
     data_dir = tmp_path_factory.mktemp("fault-crawl")
     seeds = data_dir.parent / "fault-seeds.txt"
-    hosts = [*fault_server.hosts(), UNKNOWN_HOST]
+    hosts = [IDN_SEEDS.get(host, host) for host in fault_server.hosts()] + sorted(FOLDERLESS)
     seeds.write_text("".join(f"http://{host}/\n" for host in hosts), encoding="utf-8")
     result = run_cli("crawl", "--seeds", str(seeds), *FAST, "--set", "DOWNLOAD_TIMEOUT=2", data_dir=data_dir)
     reports = sorted((data_dir / "reports").glob("run-*.json"))
@@ -98,7 +115,9 @@ def fault_crawl(fault_server: FixtureServer, tmp_path_factory: pytest.TempPathFa
 
 
 def test_fault_web_has_a_folder_for_every_fault_and_good_site(fault_server: FixtureServer) -> None:
-    assert set(fault_server.hosts()) == set(GOOD) | set(RECOVERED) | (set(FAILED) - {UNKNOWN_HOST})
+    assert set(fault_server.hosts()) == (
+        set(GOOD) | set(RECOVERED) | {NUMERIC_REDIRECTS, NOT_HTML} | (set(FAILED) - FOLDERLESS)
+    )
 
 
 def test_crawl_of_the_fault_web_finishes_and_indexes_the_good_sites(fault_crawl: FaultCrawl) -> None:
@@ -181,7 +200,7 @@ def test_robots_disallow_all_means_nothing_but_robots_txt_is_fetched(fault_crawl
 
 
 def test_redirects_to_private_metadata_and_file_targets_are_refused_never_followed(fault_crawl: FaultCrawl) -> None:
-    for host in ("metadata-redirect.test", "loopback-redirect.test", "file-redirect.test"):
+    for host in ("metadata-redirect.test", "loopback-redirect.test", "file-redirect.test", "ftp-redirect.test"):
         assert ("/", 302) in fault_crawl.requests_to(host)
         assert fault_crawl.report["failed_sites"][host].startswith("refused ")
     hosts_asked = {host for host, _, _ in fault_crawl.server.requests}
@@ -193,6 +212,38 @@ def test_links_to_private_addresses_on_a_page_are_not_followed(fault_crawl: Faul
     page = (FAULT_WEB / "broken-markup.test" / "index.html").read_text()
     assert "http://169.254.169.254/latest/meta-data/" in page and "http://127.0.0.1:22/" in page
     assert not {host for host, _, _ in fault_crawl.server.requests} - set(fault_crawl.server.hosts()) - {UNKNOWN_HOST}
+
+
+def test_private_addresses_in_inet_aton_forms_are_refused_by_redirect_meta_refresh_and_seed(
+    fault_crawl: FaultCrawl,
+) -> None:
+    """getaddrinfo reads 2852039166, 0xa9fea9fe, 0251.0376.0251.0376, 169.254.43518, 127.1 and 0
+    as 169.254.169.254, 127.0.0.1 and 0.0.0.0: a proxy that resolves what it is sent would
+    fetch the metadata service. The guard reads them the same way."""
+    refused = {e["url"]: e["reason"] for e in fault_crawl.report["fetch_errors"] if e["site"] == NUMERIC_REDIRECTS}
+    metadata = [url for url in refused if "/go/" in url and "short" not in url and "zero" not in url]
+    assert len(metadata) == 4
+    for url in metadata:
+        assert "the address 169.254.169.254" in refused[url], (url, refused[url])
+    assert "the address 127.0.0.1" in refused[f"http://{NUMERIC_REDIRECTS}/go/short"]
+    assert "the address 0.0.0.0" in refused[f"http://{NUMERIC_REDIRECTS}/go/zero"]
+    by_refresh = [reason for url, reason in refused.items() if "/go/" not in url]
+    assert len(by_refresh) == 2 and all(reason.startswith("refused ") for reason in by_refresh), refused
+    assert NUMERIC_REDIRECTS in fault_crawl.records()  # the site itself is read as usual
+    for host, phrase in NUMERIC_SEEDS.items():
+        assert fault_crawl.report["failed_sites"][host].startswith(phrase)
+    asked = {host for host, _, _ in fault_crawl.server.requests}
+    assert asked <= set(fault_crawl.server.hosts()) | {UNKNOWN_HOST}, asked - set(fault_crawl.server.hosts())
+
+
+def test_a_link_carrying_a_user_name_and_password_is_followed_without_them(fault_crawl: FaultCrawl) -> None:
+    page = (FAULT_WEB / NUMERIC_REDIRECTS / "index.html").read_text()
+    assert "staff:Secret-Passw0rd@" in page
+    urls = [row[0] for row in fault_crawl.store().execute("SELECT url FROM pages WHERE site=?", (NUMERIC_REDIRECTS,))]
+    assert f"http://{NUMERIC_REDIRECTS}/team" in urls
+    stored = (fault_crawl.data_dir / "ketadir.db").read_bytes()
+    assert b"Secret-Passw0rd" not in stored
+    assert "Secret-Passw0rd" not in json.dumps(fault_crawl.report) + fault_crawl.result.output
 
 
 def test_redirect_loop_is_stopped_and_reported(fault_crawl: FaultCrawl) -> None:
@@ -304,3 +355,61 @@ def test_faults_set_from_code_apply_before_the_folders_own(tmp_path: Path) -> No
 def test_unknown_fault_kind_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         FixtureServer(tmp_path, faults={"*": [{"kind": "explode"}]})
+
+
+# --- hostile pages: none may stall the crawl --------------------------------------------------
+
+
+def test_pages_built_to_be_quadratic_are_read_and_the_crawl_goes_on(fault_crawl: FaultCrawl) -> None:
+    """240 KB of "<!--" and of bare "<a ", 30,000 empty tel: links, 1 MB of "Visit Moab, UT - "
+    on one line: each took the old scans minutes. And a 3 MB page, over the parse budget."""
+    stored = dict(fault_crawl.store().execute("SELECT url, status FROM pages WHERE site='hostile-markup.test'").fetchall())
+    paths = ["/", "/services/comments.html", "/services/anchors.html", "/contact/tel-links.html",
+             "/locations/one-line.html", "/about/over-budget.html"]  # fmt: skip
+    assert {f"http://hostile-markup.test{path}": 200 for path in paths} == stored
+    assert fault_crawl.report["stats"]["ketadir/problems/cut-to-size-budget"] == 1
+    record = fault_crawl.records()["hostile-markup.test"]
+    assert record["modality"] == "infusion-only" and "(435) 555-0128" in record["phones"]
+
+
+def test_a_sitemap_index_of_ever_new_indexes_is_read_within_the_sites_sitemap_budget(fault_crawl: FaultCrawl) -> None:
+    asked = [path for path, _ in fault_crawl.requests_to("sitemap-bomb.test") if path.startswith("/sitemap")]
+    assert 1 < len(asked) <= 8  # KETADIR_SITEMAPS_PER_SITE; it drew 781 fetches (3.1 GB) before
+    assert fault_crawl.report["stats"]["ketadir/problems/sitemap-budget-spent"] == 1
+    assert fault_crawl.records()["sitemap-bomb.test"]["modality"] == "infusion-only"
+
+
+def test_an_oversized_robots_txt_is_read_up_to_its_first_512_kib_and_obeyed(fault_crawl: FaultCrawl) -> None:
+    assert {path for path, _ in fault_crawl.requests_to("robots-huge.test")} == {"/robots.txt"}
+    assert fault_crawl.report["failed_sites"]["robots-huge.test"] == "blocked by robots.txt"
+
+
+def test_a_utf8_page_that_calls_itself_utf16_is_read_as_utf8(fault_crawl: FaultCrawl) -> None:
+    page = (FAULT_WEB / "utf16-claim.test" / "index.html").read_bytes()
+    assert b'<meta charset="utf-16">' in page and "Renée’s".encode() in page
+    record = fault_crawl.records()["utf16-claim.test"]
+    assert record["name"] == "Renée’s Ketamine Café"
+    assert record["modality"] == "infusion-only"
+    assert any("Renée’s team offers IV ketamine infusions" in e["text"] for e in record["evidence"])
+
+
+def test_a_site_seeded_by_its_unicode_name_is_crawled_whole_and_shown_by_that_name(fault_crawl: FaultCrawl) -> None:
+    urls = {row[0] for row in fault_crawl.store().execute("SELECT url FROM pages WHERE site='xn--bcher-kva.test'")}
+    assert urls == {f"http://xn--bcher-kva.test/{page}" for page in ("", "services.html", "contact.html")}
+    shown = run_cli("show", "bücher.test", data_dir=fault_crawl.data_dir)
+    assert shown.exit_code == 0, shown.output
+    assert "<http://bücher.test/>" in shown.output and "(830) 555-0162" in shown.output
+    listed = run_cli("sites", "list", data_dir=fault_crawl.data_dir).output
+    assert "bücher.test" in listed and "xn--bcher-kva" not in listed
+
+
+def test_a_pdf_or_an_image_where_a_page_should_be_is_no_failure_of_the_site(fault_crawl: FaultCrawl) -> None:
+    errors = {e["url"]: e for e in fault_crawl.report["fetch_errors"]}
+    pdf = errors[f"http://{NOT_HTML}/"]
+    assert pdf["reason"] == "not an HTML page (application/pdf)" and pdf["answered"]
+    png = errors["http://png-page.test/gallery.html"]
+    assert png["reason"] == "not an HTML page (a PNG image, served as text/html)"
+    assert NOT_HTML not in fault_crawl.report["failed_sites"]
+    sites = {r["site"]: r for r in json.loads(run_cli("sites", "list", "--format", "json", data_dir=fault_crawl.data_dir).output)}
+    assert sites[NOT_HTML]["fail_streak"] == 0 and sites[NOT_HTML]["last_status"] == "ok, 1 page error"
+    assert "png-page.test" in fault_crawl.records()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from conftest import FAST, FIXTURES, proxied, run_cli
+from crawler.store import SiteRecord, Store
+from crawler.upkeep.schedule import due_sites
 from mockserver import GONE, FixtureServer
 
 CHANGING = FIXTURES / "changing"
@@ -133,3 +136,103 @@ def test_sites_list_shows_source_first_seen_last_crawled_and_status(web: Fixture
     assert run_cli("sites", "remove", "newcomer-clinic.test", data_dir=data).exit_code == 0
     assert search_sites(data) == set()
     assert json.loads(run_cli("sites", "list", "--format", "json", data_dir=data).output or "[]") == []
+
+
+def show_json(data_dir: Path, site: str) -> dict:
+    result = run_cli("show", site, "--format", "json", data_dir=data_dir)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_deleted_page_and_an_unlinked_one_stop_deciding_the_site(web: FixtureServer, tmp_path: Path) -> None:
+    """closing-kap.test drops its KAP program: the program page now answers 404, the team page
+    is no longer linked, and the home page says KAP is no longer offered."""
+    data, site = tmp_path / "data", "closing-kap.test"
+    try:
+        assert run_cli("crawl", f"http://{site}/", *FAST, data_dir=data).exit_code == 0
+        assert show_json(data, site)["modality"] == "kap"
+        web.set_version(site, "2")
+        result = run_cli("crawl", "--force", *FAST, data_dir=data)
+        assert result.exit_code == 0, result.output
+    finally:
+        web.set_version(site, None)
+    record = show_json(data, site)
+    assert record["modality"] == "infusion-only"
+    assert {e["url"] for e in record["evidence"]} == {f"http://{site}/"}
+    assert record["pages"] == 1
+    assert ("/kap-program.html", 404) in [(p, s) for h, p, s in web.requests if h == site]
+    by_kind = {c["kind"]: c["detail"] for c in changes_json(data, "--site", site) if c["run_id"] == 2}
+    assert by_kind["modality"] == {"old": "kap", "new": "infusion-only"}
+    why = run_cli("show", site, "--why", data_dir=data).output
+    assert "kap-program" not in why and "team" not in why
+
+
+def test_a_crawl_stopped_early_leaves_the_sites_it_never_started_as_they_were(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    hosts = ["cedar-grove-kap.test", "newcomer-clinic.test", "prairie-infusions.test"]
+    run_cli("sites", "add", *[f"http://{h}/" for h in hosts], data_dir=data)
+    for run in (1, 2, 3):  # three runs cut short after the first page of the first site
+        result = run_cli("crawl", "--force", *FAST, "--set", "CLOSESPIDER_PAGECOUNT=1", data_dir=data)
+        assert result.exit_code == 0, result.output
+        assert "not reached: 3 sites" in result.output and "failed:" not in result.output
+    rows = {r["site"]: r for r in json.loads(run_cli("sites", "list", "--format", "json", data_dir=data).output)}
+    assert not any(row["gone"] or row["fail_streak"] for row in rows.values())
+    assert [h for h in hosts if rows[h]["last_crawled"]] == []  # none counts as crawled: all still due
+    assert "Run 4" in run_cli("crawl", *FAST, data_dir=data).output
+    assert search_sites(data) == set(hosts)
+
+
+def test_one_registered_site_with_a_bad_port_does_not_stop_the_others(web: FixtureServer, tmp_path: Path) -> None:
+    """A registry entry from before seeds were checked: Scrapy raised on it while reading the
+    start requests, and every later seed was silently never requested."""
+    data = tmp_path / "data"
+    with Store.open(data / "ketadir.db") as store:
+        store.add_site("aaa-bad-port.test", "http://aaa-bad-port.test:99999/", "old registry")
+        for host in ("newcomer-clinic.test", "prairie-infusions.test"):
+            store.add_site(host, f"http://{host}/", "old registry")
+    before = len(web.requests)
+    result = run_cli("crawl", *FAST, data_dir=data)
+    assert result.exit_code == 0, result.output
+    assert "failed: aaa-bad-port.test: not a URL that can be fetched (its port must be a number" in result.output
+    asked = {host for host, _, _ in web.requests[before:]}
+    assert asked == {"newcomer-clinic.test", "prairie-infusions.test"}
+    assert search_sites(data) == {"newcomer-clinic.test", "prairie-infusions.test"}
+
+
+def test_a_crawl_in_which_every_site_failed_exits_3(web: FixtureServer, tmp_path: Path) -> None:
+    result = run_cli("crawl", "http://no-such-clinic.test/", "http://nor-this-one.test/", *FAST, data_dir=tmp_path)
+    assert result.exit_code == 3, result.output
+    assert "failed: no-such-clinic.test: HTTP 502" in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "Error: no site answered: every one failed (see the failed: lines)"
+    one_good = run_cli("crawl", "http://no-such-clinic.test/", "http://newcomer-clinic.test/", *FAST, data_dir=tmp_path)
+    assert one_good.exit_code == 0, one_good.output
+
+
+def test_a_crawl_without_seeds_a_little_under_max_age_later_takes_the_sites_again(
+    web: FixtureServer, tmp_path: Path
+) -> None:
+    """A weekly cron with --max-age 7d, in seconds: the next run comes a little short of
+    max-age after the last one recorded its sites, and must still take them."""
+    data = tmp_path / "data"
+    run_cli("sites", "add", "http://prairie-infusions.test/", data_dir=data)
+    assert "Run 1" in run_cli("crawl", *FAST, data_dir=data).output
+    time.sleep(3.7)  # of --max-age 4s: within its last tenth
+    again = run_cli("crawl", "--max-age", "4s", *FAST, data_dir=data)
+    assert "Run 2" in again.output, again.output
+
+
+def test_a_site_crawled_a_little_under_max_age_ago_is_due() -> None:
+    """A weekly cron with --max-age 7d: the next crawl starts a little under 7 days after the
+    last one recorded its sites (at its end), and must take them."""
+    now = datetime.now(timezone.utc)
+
+    def crawled(ago: timedelta) -> SiteRecord:
+        return SiteRecord("a.test", "http://a.test/", "", "", (now - ago).isoformat(), "ok", 0, False)
+
+    week = timedelta(days=7).total_seconds()
+    assert due_sites([crawled(timedelta(days=6, hours=23, minutes=20))], week)
+    assert due_sites([crawled(timedelta(days=7, minutes=1))], week)
+    assert not due_sites([crawled(timedelta(days=1))], week)
+    assert not due_sites([crawled(timedelta(days=6))], week)

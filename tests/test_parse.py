@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -243,3 +244,25 @@ def test_page_links_reads_every_way_an_href_is_written_and_skips_commented_ones(
     <!-- <a href="/old-page">gone</a> --> <a
       href = "/contact" >Contact</a> <a href="/about">About again</a>"""
     assert page_links(html) == ["/about", "/team?a=1&b=2", "/faq", "/contact"]
+
+
+def test_a_page_over_the_size_budget_is_read_up_to_it_and_the_cut_counted() -> None:
+    from crawler.extract import parse
+
+    body = b"<html><body><p>We offer IV ketamine infusions.</p>" + b"<p>more of the same page</p>" * 100_000
+    assert len(body) > parse.PARSE_BUDGET_BYTES
+    page = parse.parse_fetched(body, "utf-8", "http://big.test/")
+    assert page.problems == ["cut-to-size-budget"]
+    assert page.blocks[0].text == "We offer IV ketamine infusions."
+
+
+def test_a_page_over_the_time_budget_is_read_from_its_start_or_not_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.extract import parse
+
+    monkeypatch.setattr(parse, "PARSE_BUDGET_SECONDS", 0.0005)  # a budget no page of this size fits in
+    body = b"<html><body>" + b"<p>We offer IV ketamine infusions in Austin, TX 78701.</p>" * 20_000
+    page = parse.parse_fetched(body, "utf-8", "http://slow.test/")
+    assert "cut-to-time-budget" in page.problems
+    assert page.url == "http://slow.test/"
+    monkeypatch.setattr(parse, "PARSE_BUDGET_SECONDS", 60.0)
+    assert parse.parse_fetched(body, "utf-8", "http://slow.test/").problems == []

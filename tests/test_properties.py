@@ -158,3 +158,49 @@ def test_csv_safe_never_lets_a_cell_start_a_formula(text: str) -> None:
     safe = csv_safe(text)
     assert not safe.startswith(FORMULA_START)
     assert safe in (text, "'" + text)
+
+
+# --- hostile pages cost time in proportion to their size ------------------------------------
+
+# Pieces a hostile page repeats: markup the link scan, the parse and the contact rules each
+# read, in the shapes that made one of them quadratic (an unclosed comment or tag, a tag with
+# no end, empty tel: links, "City, ST" and addresses run together on one line).
+_HOSTILE_PIECES = st.sampled_from(
+    [
+        "<!--", "-->", "<a ", "<a href=", 'href="', '"', "'", ">", "<", " ", "\n", "x", "<br>", "<p>",
+        '<a href="tel:"></a>', '<a href="tel:555">', "Fax: ", "Visit Austin, TX - ", "Moab, UT",
+        " TX 78701 ", "(505) 555-0134 ", "12 Main St, ", "Suite 4 · ", "<div itemscope>", '<span itemprop="name">',
+        "</div>", "<script type=\"application/ld+json\">{", "}</script>", ",", "\u00a0",
+    ]
+)  # fmt: skip
+_HOSTILE_UNIT = st.lists(_HOSTILE_PIECES, min_size=1, max_size=8).map("".join)
+
+
+def _cpu_seconds_to_read(page: str) -> float:
+    """CPU seconds for what a crawl does with one page: scan its links, parse it, read its contacts
+    (the least of three tries: the machine's other work only ever adds)."""
+    import time
+
+    from crawler.extract.contacts import extract_contacts
+    from crawler.extract.parse import page_links, parse_fetched
+
+    body = page.encode()
+    best = math.inf
+    for _ in range(3):
+        start = time.process_time()
+        page_links(page)
+        extract_contacts([parse_fetched(body, "utf-8", "http://hostile.test/")], "hostile.test")
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(unit=_HOSTILE_UNIT)
+def test_reading_a_hostile_page_costs_time_in_proportion_to_its_size(unit: str) -> None:
+    """Eight times the page may cost at most 24 times the time (linear work costs about 8;
+    quadratic, 64). Timed as a ratio of CPU seconds in one process, with slack for pages read
+    too fast to time, as the issue asked; absolute speed is bench/'s (python -m bench.hostile)."""
+    small = unit * (32 * 1024 // len(unit) + 1)
+    large = small * 8
+    small_seconds, large_seconds = _cpu_seconds_to_read(small), _cpu_seconds_to_read(large)
+    assert large_seconds <= 24 * small_seconds + 0.25, (unit, small_seconds, large_seconds)

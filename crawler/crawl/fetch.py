@@ -17,6 +17,7 @@ from pathlib import Path
 from crawler.crawl.run import CrawlFailed, crawl_in_subprocess
 from crawler.errors import KetadirError
 from crawler.items import Page
+from crawler.sites import has_userinfo, masked_url
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024  # a saved file is read up to DOWNLOAD_MAXSIZE, as a page
 
@@ -40,6 +41,10 @@ def read_source(source: str) -> Page:
     from crawler.extract.parse import parse_document
 
     if source.startswith(("http://", "https://")):
+        if has_userinfo(source):
+            raise SourceError(
+                f"{masked_url(source)} carries a user name or password: remove the part before '@' (it is never sent)"
+            )
         fetched = fetch_in_subprocess(source)
         return parse_document(fetched.body, source, fetched.charset)
     if "://" in source:

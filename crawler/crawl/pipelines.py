@@ -19,11 +19,29 @@ from crawler.extract.parse import parse_fetched
 from crawler.upkeep.refresh import decide_stored_site, record_decision
 from crawler.crawl.run import Progress, report_progress
 from crawler.sites import site_finished
-from crawler.datadir import STORE_FILE, default_data_dir
+from crawler.datadir import STORE_FILE, DiskFull, default_data_dir
 from crawler.store import PARSER_VERSION, Store, pack_page, utcnow
 from crawler.crawl.workers import LoopWorkers, WorkersLost
 
 logger = logging.getLogger(__name__)
+# A page answering with these is gone from its site: it stops counting in the site's decision.
+PAGE_GONE_STATUSES = (404, 410)
+# Set in the crawl's stats, with DiskFull's message, once a write found the disk full.
+DISK_FULL_STAT = "ketadir/disk_full"
+
+
+def stop_for_full_disk(crawler: Any, error: DiskFull) -> None:
+    """Stop the crawl at the first write that finds no room: every later write would fail the
+    same way, and each failure logged with its item would fill what room is left."""
+    if crawler.stats.get_value(DISK_FULL_STAT):
+        return
+    crawler.stats.set_value(DISK_FULL_STAT, str(error))
+    logger.error("stopping the crawl: %s", error)
+    asyncio.ensure_future(crawler.engine.close_spider_async(reason="disk_full"))
+
+
+def disk_is_full(crawler: Any) -> bool:
+    return bool(crawler.stats.get_value(DISK_FULL_STAT))
 
 
 class _StorePipelineBase:
@@ -77,7 +95,7 @@ class ParsePipeline(_StorePipelineBase):
         super().close_spider()
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, FetchedPage) or item.unchanged:
+        if not isinstance(item, FetchedPage) or item.unchanged or disk_is_full(self.crawler):
             return item
         assert self.store is not None
         stats = self.crawler.stats
@@ -108,7 +126,17 @@ class ParsePipeline(_StorePipelineBase):
             self.pool = None
 
     def site_finished(self, site: str) -> None:
-        if self.pool is not None and self.store is not None:
+        """The site's crawl in this run is complete: what it did not reach stops counting, and
+        the site is decided."""
+        if self.store is None or disk_is_full(self.crawler):
+            return
+        if self.run_id:
+            try:
+                self.store.finish_site_crawl(site, self.run_id)
+            except DiskFull as error:
+                stop_for_full_disk(self.crawler, error)
+                return
+        if self.pool is not None:
             task = asyncio.ensure_future(self._decide(site))
             self.deciding.add(task)
             task.add_done_callback(self.deciding.discard)
@@ -129,8 +157,12 @@ class ParsePipeline(_StorePipelineBase):
             stats.inc_value("ketadir/decide_errors")
             logger.warning("deciding %s during the crawl failed (%s); it is decided after the crawl", site, exc)
             return
-        if clinic is not None:
-            record_decision(store, clinic, self.run_id, decided_at=read_at)
+        if clinic is not None and not disk_is_full(self.crawler):
+            try:
+                record_decision(store, clinic, self.run_id, decided_at=read_at)
+            except DiskFull as error:
+                stop_for_full_disk(self.crawler, error)
+                return
             stats.inc_value("ketadir/sites_decided_in_crawl")
 
 
@@ -155,8 +187,20 @@ class StorePipeline(_StorePipelineBase):
 
     def process_item(self, item: Any) -> Any:
         assert self.store is not None
+        if disk_is_full(self.crawler):
+            return item  # the crawl is stopping; nothing more can be written
+        try:
+            self._write(item)
+        except DiskFull as error:
+            stop_for_full_disk(self.crawler, error)
+        return item
+
+    def _write(self, item: Any) -> None:
+        assert self.store is not None
         if isinstance(item, FetchError):
-            self.store.add_fetch_error(self.run_id, item.site, item.url, item.reason)
+            self.store.add_fetch_error(self.run_id, item.site, item.url, item.reason, item.answered)
+            if item.status in PAGE_GONE_STATUSES:
+                self.store.retire_page(item.url)
             self.errors += 1
             self.crawler.stats.inc_value("ketadir/fetch_errors")
         elif isinstance(item, FetchedPage):
@@ -178,7 +222,6 @@ class StorePipeline(_StorePipelineBase):
             self.pages += 1
             self.sites.add(item.site)
             self._progress()
-        return item
 
     def close_spider(self) -> None:
         self._progress(final=True)

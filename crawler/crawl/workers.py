@@ -22,6 +22,7 @@ import asyncio
 import gc
 import multiprocessing
 import pickle
+import signal
 import socket
 from collections import deque
 from dataclasses import dataclass, field
@@ -162,7 +163,11 @@ def settle_heap() -> None:
 
 
 def _serve(conn: Connection) -> None:
-    """A worker's life: run each task it is sent and send back (ok, result or exception)."""
+    """A worker's life: run each task it is sent and send back (ok, result or exception).
+
+    Ctrl-C is the crawl's to handle: a terminal sends it to every process of its foreground
+    group, and a worker stops when the crawl closes its pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     settled = False
     while True:
         try:

@@ -10,6 +10,7 @@ sentence that merely mentions a place does not become an office. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -728,11 +729,16 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         taken_until = match.end()
     if _SERVICE_AREA_RE.search(text) or _SERVICE_AREA_RE.search(blocks[i].heading):
         return results  # towns served, not offices
+    taken_until = max([taken_until, *(end for _, end in results)])
     for match in _CITY_STATE_RE.finditer(text):
-        if match.start() < taken_until or any(match.start() < end for _, end in results):
+        if match.start() < taken_until:
             continue
-        before, after = text[: match.start()], text[match.end() :]
-        headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and not after.strip(" .!")
+        # What is read around "City, ST" is near it: slicing the whole block at every match
+        # made a long single-line page quadratic.
+        before = text[max(0, match.start() - _AROUND) : match.start()]
+        after = text[match.end() : match.end() + _AROUND]
+        rest_is_blank = not after.strip(" .!") and match.end() + _AROUND >= len(text)
+        headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and rest_is_blank
         if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:]) or headline):
             continue
         start = _segment_start(text, match.start(), 0)
@@ -742,7 +748,12 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         loc = _parse_address_text(head, need_zip=False)
         if loc is not None:
             results.append((loc, match.end()))
+            taken_until = match.end()
     return results
+
+
+# Characters read on either side of a "City, ST" to tell an office line from a mention.
+_AROUND = 200
 
 
 def _stands_alone(before: str, after: str) -> bool:
@@ -896,10 +907,34 @@ def _nearby_phone(blocks: list[TextBlock], i: int, end: int) -> str:
     for n, (text, offset) in enumerate(candidates):
         if n and (_STATE_ZIP_RE.search(text) or (_CITY_STATE_RE.search(text) and len(text) < 60)):
             break
-        for digits, is_fax, start, _ in _phones_in_text(text):
-            if start >= offset and not is_fax:
-                return format_phone(digits) or ""
+        digits = _first_phone_from(text, offset)
+        if digits:
+            return format_phone(digits) or ""
     return ""
+
+
+def _first_phone_from(text: str, offset: int) -> str:
+    """The digits of the first phone (not fax) that starts at or after offset in text.
+
+    A block with thousands of addresses asks this for each of them: the block's phones are
+    indexed once, so each answer is a binary search, not a walk over every phone."""
+    starts, next_phone = _phone_index(text)
+    position = bisect_left(starts, offset)
+    found = next_phone[position] if position < len(next_phone) else -1
+    return _phones_in_text(text)[found][0] if found >= 0 else ""
+
+
+@lru_cache(maxsize=256)
+def _phone_index(text: str) -> tuple[list[int], list[int]]:
+    """(start of each phone in text, index of the first non-fax phone at or after each)."""
+    phones = _phones_in_text(text)
+    next_phone = [-1] * len(phones)
+    following = -1
+    for index in range(len(phones) - 1, -1, -1):
+        if not phones[index][1]:
+            following = index
+        next_phone[index] = following
+    return [start for _, _, start, _ in phones], next_phone
 
 
 def _bare_places(pages: list[Page], counter: int) -> list[_Candidate]:

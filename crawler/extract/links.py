@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.sites import site_of
+from crawler.sites import site_of, website_of
 
 # Hosts that are never a clinic's own site (matched on the registrable end of the host).
 NOT_CLINIC_HOSTS = (
@@ -30,7 +30,11 @@ _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def is_clinic_candidate(url: str, directory_site: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for "host:99999" and "host:abc"
+    except ValueError:
+        return False
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
     site = site_of(url)
@@ -50,10 +54,12 @@ def clinic_links(html: str, page_url: str) -> list[str]:
     except (etree.ParserError, ValueError):
         return []
     for element in document.iter("a"):
-        url = urljoin(page_url, (element.get("href") or "").strip())
+        try:
+            url = urljoin(page_url, (element.get("href") or "").strip())
+        except ValueError:  # "http://[::1/": not a URL at all
+            continue
         if is_clinic_candidate(url, directory):
-            parts = urlsplit(url)
-            found.setdefault(f"{parts.scheme}://{parts.netloc.lower()}/", None)
+            found.setdefault(website_of(url), None)
     return list(found)
 
 

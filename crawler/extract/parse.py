@@ -17,6 +17,7 @@ import itertools
 import json
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -65,8 +66,13 @@ _CONTENT_TAGS = frozenset(("main", "article"))
 # CMSs wrap JSON-LD in HTML comments or CDATA markers to hide it from old parsers.
 _JSON_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 # <a href> read straight from the markup, for the crawl to follow (see page_links).
-_HREF = re.compile(r"""<a\s(?:[^>]*?\s)?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# A quoted value is read up to _MAX_HREF characters: an unclosed quote must not send every
+# later href of the tag to the end of the page.
+_MAX_HREF = 4096
+_HREF = re.compile(
+    rf"""<a\s(?:[^>]*?\s)?href\s*=\s*(?:"([^"]{{0,{_MAX_HREF}}})"|'([^']{{0,{_MAX_HREF}}})'|([^\s>"']+))""", re.I
+)
+_ANCHOR_START = re.compile(r"<a\s", re.I)
 # "Fax:" or "F:" written just before a tel: link.
 _FAX_LABEL = re.compile(r"(\bfax\b|\bfacsimile\b|\bF\s*[:.])\W{0,12}$", re.I)
 
@@ -98,9 +104,58 @@ def parse_page(html: str | bytes, url: str) -> Page:
         return Page(url=url, kind=page_kind(url, []), problems=["unparsable-html"])
 
 
+# What one page may cost to read. Every scan here is linear in the page, but a crawl must not
+# wait on any one page whatever it holds: past the size budget a page is read up to it, past
+# the time budget (CPU seconds) it is read again from its first eighth, and either way the
+# cut is counted (ketadir/problems/cut-to-size-budget, cut-to-time-budget).
+PARSE_BUDGET_BYTES = 2 * 1024 * 1024
+PARSE_BUDGET_SECONDS = 10.0
+
+
 def parse_fetched(body: bytes, encoding: str, url: str) -> Page:
-    """A fetched or stored body, read in the charset Scrapy found for it (UTF-8 if none)."""
-    return parse_page(body.decode(encoding or "utf-8", errors="replace"), url)
+    """A fetched or stored body, read in the charset Scrapy found for it (UTF-8 if none),
+    within the page budget (PARSE_BUDGET_BYTES, PARSE_BUDGET_SECONDS)."""
+    problems = []
+    if len(body) > PARSE_BUDGET_BYTES:
+        body = body[:PARSE_BUDGET_BYTES]
+        problems.append("cut-to-size-budget")
+    try:
+        page = _within_seconds(PARSE_BUDGET_SECONDS, parse_page, body.decode(encoding or "utf-8", errors="replace"), url)
+    except _OverBudget:
+        problems.append("cut-to-time-budget")
+        try:
+            cut = body[: len(body) // 8].decode(encoding or "utf-8", errors="replace")
+            page = _within_seconds(PARSE_BUDGET_SECONDS, parse_page, cut, url)
+        except _OverBudget:
+            page = Page(url=url, kind=page_kind(url, []))
+    page.problems += problems
+    return page
+
+
+class _OverBudget(BaseException):
+    """A page took longer to read than its time budget (a BaseException, so that no handler
+    of the reading code's own errors takes it for one of them)."""
+
+
+def _within_seconds(seconds: float, work: Any, *args: Any) -> Any:
+    """work(*args), stopped with _OverBudget after this many CPU seconds (a profiling timer;
+    in the main thread only, where Python runs signal handlers; elsewhere unbounded)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return work(*args)
+
+    def over_budget(signum: int, frame: Any) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGPROF, over_budget)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        return work(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _parse_page(html: str | bytes, url: str) -> Page:
@@ -175,11 +230,42 @@ def page_links(html: str) -> list[str]:
 
     A scan of the markup, not a tree: the crawl process calls this for every page while the
     full parse runs in a worker, and a second tree there cost six times as much
-    (bench/RESULTS.md, **links by a markup scan**).
+    (bench/RESULTS.md, **links by a markup scan**). It runs in the crawl's event loop, so it
+    reads each character a bounded number of times whatever the page holds: each tag is
+    scanned once, and a comment is looked for once (one regex over the whole page, retried at
+    every "<!--" or "<a " of a page made of them, is quadratic).
     """
     if "<!--" in html:
-        html = _COMMENT.sub(" ", html)
-    return list(dict.fromkeys(unescape(a or b or c).strip() for a, b, c in _HREF.findall(html)))
+        html = _without_comments(html)
+    found: list[str] = []
+    position = 0
+    while start := _ANCHOR_START.search(html, position):
+        match = _HREF.match(html, start.start())
+        if match is not None:
+            found.append(unescape(match.group(1) or match.group(2) or match.group(3) or "").strip())
+            position = match.end()
+            continue
+        # No href in this tag: nor in any "<a " inside it, which the same scan covered.
+        tag_end = html.find(">", start.end())
+        if tag_end < 0:
+            break
+        position = tag_end + 1
+    return list(dict.fromkeys(found))
+
+
+def _without_comments(html: str) -> str:
+    """html with each <!-- ... --> replaced by a space; once a "<!--" is never closed, so is
+    none after it, and the rest is left as it is."""
+    parts: list[str] = []
+    position = 0
+    while (start := html.find("<!--", position)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            break
+        parts += [html[position:start], " "]
+        position = end + 3
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 def page_kind(url: str, structured: list[dict[str, Any]] | None = None) -> str:
@@ -239,7 +325,7 @@ class _Nodes:
 
     blocks: list[TextBlock] = field(default_factory=list)
     json_ld: list[etree._Element] = field(default_factory=list)
-    scopes: list[etree._Element] = field(default_factory=list)  # itemscope elements
+    scopes: list[etree._Element] = field(default_factory=list)  # itemscope elements inside no other
     metas: list[etree._Element] = field(default_factory=list)
     links: list[etree._Element] = field(default_factory=list)  # <a href>
     images: list[etree._Element] = field(default_factory=list)  # <img alt>
@@ -299,12 +385,15 @@ def _walk(root: etree._Element) -> _Nodes:
     writer = _BlockWriter(nodes.blocks)
     places: list[_Place] = [_DOCUMENT]  # the place of the text inside each open element
     content = 0  # how many <main> or <article> elements are open around the current one
+    open_scopes: list[etree._Element] = []  # the itemscope elements the walk is inside
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if event == "end":
             places.pop()
             if element.tag in _CONTENT_TAGS:
                 content -= 1
+            if open_scopes and open_scopes[-1] is element:
+                open_scopes.pop()
             if element.tail:
                 writer.text(element.tail, places[-1])
             continue
@@ -312,7 +401,9 @@ def _walk(root: etree._Element) -> _Nodes:
         outer = places[-1]
         attributes = element.keys()
         if attributes and "itemscope" in attributes:
-            nodes.scopes.append(element)
+            if not open_scopes:  # a nested item is read with the item around it
+                nodes.scopes.append(element)
+            open_scopes.append(element)
         if name in _INVISIBLE:
             if name == "script":
                 if _LD_JSON.search(element.get("type", "")):
@@ -397,8 +488,6 @@ def _microdata(scopes: list[etree._Element]) -> list[dict[str, Any]]:
     """Top-level schema.org microdata items as JSON-LD-like dicts ("@source": "microdata")."""
     items: list[dict[str, Any]] = []
     for scope in scopes:
-        if any("itemscope" in parent.attrib for parent in scope.iterancestors()):
-            continue
         item = _microdata_item(scope)
         item["@source"] = "microdata"
         items.append(item)
@@ -411,9 +500,9 @@ def _microdata_item(scope: etree._Element) -> dict[str, Any]:
     pending: list[tuple[etree._Element, dict[str, Any]]] = [(scope, root)]
     while pending:
         item_scope, item = pending.pop()
-        stack = _child_elements(item_scope)
+        stack = deque(_child_elements(item_scope))  # in document order: front first
         while stack:
-            node = stack.pop(0)
+            node = stack.popleft()
             prop = node.get("itemprop")
             nested = "itemscope" in node.attrib
             if prop:
@@ -425,7 +514,7 @@ def _microdata_item(scope: etree._Element) -> dict[str, Any]:
                 for name in prop.split():
                     item.setdefault(name, value)
             if not nested:
-                stack[0:0] = _child_elements(node)
+                stack.extendleft(reversed(_child_elements(node)))
     return root
 
 
@@ -467,15 +556,18 @@ def _contact_links(links: list[etree._Element]) -> tuple[list[str], list[str]]:
     return _unique(tels), _unique(mails)
 
 
-def _text_before(element: etree._Element, limit: int = 40) -> str:
-    """The text just before an element inside its parent (where "Fax:" labels sit)."""
+def _text_before(element: etree._Element, limit: int = 40, siblings: int = 8) -> str:
+    """The text just before an element inside its parent (where "Fax:" labels sit), from at
+    most a few siblings: a run of empty ones (30,000 empty tel: links) is no label, and
+    walking all of them for every link made such a page quadratic."""
     before = ""
     sibling = element.getprevious()
-    while sibling is not None and len(before) < limit:
+    while sibling is not None and len(before) < limit and siblings > 0:
         before = _text_of(sibling) + (sibling.tail or "") + before
         sibling = sibling.getprevious()
+        siblings -= 1
     parent = element.getparent()
-    if len(before) < limit and parent is not None:
+    if len(before) < limit and sibling is None and parent is not None:  # the parent's text comes first
         before = (parent.text or "") + before
     return _clean(before)[-limit:]
 

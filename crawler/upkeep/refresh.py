@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from crawler.crawl.workers import LoopWorkers, WorkersLost
@@ -168,38 +168,65 @@ async def _decide_in_workers(jobs: Iterator[_Job], workers: int, keep: Callable[
         await pool.close()
 
 
-def record_outcomes(store: Store, run_id: int, sites: list[str]) -> list[str]:
-    """After a crawl: mark each site crawled or failed, record sites gone or back, and
-    return the sites that are gone.
+@dataclass
+class Outcomes:
+    """How each site of a run fared, as record_outcomes wrote it down."""
 
-    A site is gone after GONE_AFTER_RUNS consecutive runs in which no page answered; it
-    stays in the store and history, and comes back when it answers again.
+    answered: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # hidden as gone, now or before
+    # Nothing asked of them, or their crawl cut short (the crawl was stopped, or reached a
+    # CLOSESPIDER limit): left as they were, and due again.
+    not_reached: list[str] = field(default_factory=list)
+
+
+def record_outcomes(store: Store, run_id: int, sites: list[str], crawled_to_the_end: set[str] | None = None) -> Outcomes:
+    """After a crawl: mark each site crawled or failed, record sites gone or back.
+
+    A site answered when a page of it was stored or confirmed, or when it sent something
+    that is not a page (a PDF at its home page URL). A site failed only when it was tried to
+    the end and every request of it ended in an error. crawled_to_the_end names the sites
+    whose crawl went to its end when the run did not (None: the run went to its end); a
+    site that answered without getting there keeps its last crawl time, so it is due again.
+    A site is gone after GONE_AFTER_RUNS consecutive failed runs; it stays in the store and
+    history, and comes back when it answers again.
     """
-    gone_sites: list[str] = []
+    outcomes = Outcomes()
     fetched = store.pages_in_run(run_id)
     errors: dict[str, list[str]] = {}
+    answered: set[str] = set()
     for error in store.fetch_errors(run_id):
         errors.setdefault(error.site, []).append(error.reason)
+        if error.answered:
+            answered.add(error.site)
     now = utcnow()
     for site in sites:
         row = store.site(site)
         if row is None:
             continue
-        if fetched.get(site):
+        to_the_end = crawled_to_the_end is None or site in crawled_to_the_end
+        if fetched.get(site) or site in answered:
             status = "ok" if site not in errors else f"ok, {plural(len(errors[site]), 'page error')}"
-            store.mark_site_answered(site, status, now)
+            store.mark_site_answered(site, status if to_the_end else f"{status}, stopped partway", now if to_the_end else None)
+            outcomes.answered.append(site)
             if row.gone:
                 store.add_change(run_id, site, "back", {})
+            if not to_the_end:
+                outcomes.not_reached.append(site)
             continue
-        reason = "; ".join(sorted(set(errors.get(site, ["no page answered"]))))
+        if site not in errors or not to_the_end:
+            outcomes.not_reached.append(site)
+            if row.gone:
+                outcomes.gone.append(site)
+            continue
+        reason = "; ".join(sorted(set(errors[site])))
         streak = row.fail_streak + 1
         gone = streak >= GONE_AFTER_RUNS
         store.mark_site_failed(site, f"error: {reason}", streak, gone)
         if gone and not row.gone:
             store.add_change(run_id, site, "gone", {"reason": reason, "failed_runs": streak})
         if gone:
-            gone_sites.append(site)
-    return gone_sites
+            outcomes.gone.append(site)
+    return outcomes
 
 
 def diff_clinics(old: Clinic | None, new: Clinic) -> list[tuple[str, dict[str, Any]]]:

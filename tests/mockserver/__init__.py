@@ -26,6 +26,11 @@ Kinds and their options:
   after this many body bytes.
 - ``content-type`` ``value``: serve the stored page with this Content-Type (e.g. ``text/html``
   with no charset).
+- ``repeat`` ``text``, ``kilobytes``, ``head``, ``tail``, ``type`` (default ``text/html;
+  charset=utf-8``): a generated body, head + text repeated to about this size + tail; hostile
+  pages (240 KB of ``<!--``) and oversized files (a robots.txt of 10 MB) are made this way.
+- ``sitemap-bomb`` ``children`` (default 5), ``padding_kb`` (default 256): a sitemap index
+  listing that many new sitemap indexes of the same host, each padded with an XML comment.
 
 ``FixtureServer(root, faults={host: [rules]})`` and ``set_faults`` add rules from code, before
 a folder's own; host ``"*"`` means every host.
@@ -51,6 +56,7 @@ GONE = "gone"  # set_version(host, GONE): every request for the host answers 404
 FAULT_FILE = "_fault.json"
 FAULT_KINDS = (
     "slow", "status", "redirect", "redirect-loop", "huge", "random-bytes", "gzip-bomb", "reset", "content-type",
+    "repeat", "sitemap-bomb",
 )  # fmt: skip
 
 
@@ -109,6 +115,24 @@ def huge_chunks(megabytes: float, chunk_size: int = 64 * 1024) -> tuple[int, Ite
             yield filler
 
     return len(head) + count * len(filler), chunks()
+
+
+def repeated(options: dict[str, Any]) -> bytes:
+    """The body of a ``repeat`` fault: head, then text repeated to about ``kilobytes``, then tail."""
+    text = str(options["text"]).encode()
+    count = max(1, int(float(options.get("kilobytes", 64)) * 1024) // len(text))
+    return str(options.get("head", "")).encode() + text * count + str(options.get("tail", "")).encode()
+
+
+def sitemap_bomb(host: str, path: str, children: int, padding_kb: int) -> bytes:
+    """A sitemap index listing ``children`` sitemap indexes never asked for before, padded."""
+    stem = path.rsplit(".", 1)[0].strip("/").replace("/", "-") or "sitemap"
+    entries = "".join(f"<sitemap><loc>http://{host}/{stem}-{n}.xml</loc></sitemap>" for n in range(children))
+    padding = "<!--" + "x" * (padding_kb * 1024) + "-->"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}{padding}</sitemapindex>'
+    ).encode()
 
 
 class FixtureServer(SampleWebServer):
@@ -227,6 +251,13 @@ class _FaultHandler(SiteHandler):
             self._send(200, bomb, send_body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
         elif fault.kind == "reset":
             self._reset(host, path, site, int(options.get("after_bytes", 1024)))
+        elif fault.kind == "repeat":
+            self._log(host, path, 200)
+            self._send(200, repeated(options), send_body, str(options.get("type", "text/html; charset=utf-8")))
+        elif fault.kind == "sitemap-bomb":
+            self._log(host, path, 200)
+            body = sitemap_bomb(host, path, int(options.get("children", 5)), int(options.get("padding_kb", 256)))
+            self._send(200, body, send_body, "application/xml")
         return True
 
     def _redirect(self, host: str, path: str, status: int, location: str) -> None:

@@ -5,7 +5,10 @@ metadata), http://localhost:8080/admin or file:///etc/passwd must not be fetched
 guards, both off only when KETADIR_ALLOW_PRIVATE_ADDRESSES is true:
 
 - AddressGuardMiddleware refuses non-http(s) schemes and URLs whose host is literally a
-  loopback, private, link-local, reserved or metadata address, or a localhost name.
+  loopback, private, link-local, reserved or metadata address, or a localhost name. A host
+  is read as a resolver reads it: getaddrinfo (inet_aton) takes `2852039166`, `0xa9fea9fe`,
+  `0251.0376.0251.0376`, `169.254.43518`, `127.1` and `0` for IPv4 addresses, and so does a
+  proxy that resolves the name it is sent.
   RedirectGuardMiddleware applies the same refusal to a redirect's Location before Scrapy
   follows it (Scrapy hands a redirect to file: back as a bare 302), and stops redirect loops
   that Scrapy's duplicate filter would otherwise drop without a word.
@@ -18,13 +21,16 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import unicodedata
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
+
+from crawler.sites import masked_url
 
 ALLOW_SETTING = "KETADIR_ALLOW_PRIVATE_ADDRESSES"
 _SCHEMES = ("http", "https")
@@ -58,18 +64,70 @@ def is_ip_literal(host: str) -> bool:
     return True
 
 
+def resolver_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a resolver reads in host, in any inet_aton form (the WHATWG URL
+    standard's IPv4 parser): one to four dot-separated numbers, each decimal, 0x hex or
+    0-led octal, the last filling the bytes left. None when host is not such a number."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()  # a trailing dot ends a name, as in "127.1."
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = [_inet_number(part) for part in parts]
+    if None in numbers:
+        return None
+    *leading, last = numbers
+    if any(number > 255 for number in leading) or last >= 256 ** (5 - len(numbers)):  # type: ignore[operator]
+        return None
+    value = last
+    for position, number in enumerate(leading):
+        value += number << (8 * (3 - position))  # type: ignore[operator]
+    return ipaddress.IPv4Address(value)
+
+
+def _inet_number(part: str) -> int | None:
+    """One part of an inet_aton address: 0x hex, 0-led octal or decimal; None if it is none."""
+    if not part or not part.isascii():
+        return None
+    lowered = part.lower()
+    try:
+        if lowered.startswith("0x"):
+            return int(lowered[2:], 16) if lowered[2:] else 0
+        if len(part) > 1 and part.startswith("0"):
+            return int(part[1:], 8)
+        return int(part, 10) if part.isdigit() else None
+    except ValueError:
+        return None
+
+
+def _host_as_resolved(url_host: str) -> str:
+    """The host a resolver or proxy would look up: percent-decoded, NFKC-folded (fullwidth
+    digits are digits), lower-case, without a trailing dot."""
+    host = unicodedata.normalize("NFKC", unquote(url_host)).lower()
+    return host[:-1] if host.endswith(".") and len(host) > 1 else host
+
+
 def refusal(url: str, allow_private: bool = False) -> str | None:
     """Why the crawler must not fetch url, or None when it may."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        url_host = parts.hostname or ""
+    except ValueError:  # "http://[::1/": no host can be read from it
+        return "refused: the URL has no readable host"
     if parts.scheme.lower() not in _SCHEMES:
         return f"refused {parts.scheme or 'scheme-less'}: URL (only http and https are crawled)"
     if allow_private:
         return None
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _host_as_resolved(url_host)
     if host == "localhost" or host.endswith(".localhost"):
         return f"refused {host}: a local address"
-    if is_ip_literal(host) and not is_public_ip(host):
-        return f"refused {host}: a private, loopback or link-local address"
+    if is_ip_literal(host):
+        if not is_public_ip(host):
+            return f"refused {host}: a private, loopback or link-local address"
+        return None
+    numeric = resolver_ipv4(host)
+    if numeric is not None and not is_public_ip(str(numeric)):
+        return f"refused {host}: the address {numeric}, which is private, loopback or link-local"
     return None
 
 
@@ -124,7 +182,7 @@ class RedirectGuardMiddleware:
         target = urljoin(request.url, safe_url_string(location.decode("latin-1").strip()))
         reason = refusal(target, self.allow_private)
         if reason:
-            raise IgnoreRequest(f"{reason}; redirected to {target}")
+            raise IgnoreRequest(f"{reason}; redirected to {masked_url(target)}")
         visited = [*request.meta.get("redirect_urls", []), request.url]
         if target.split("#", 1)[0] in {url.split("#", 1)[0] for url in visited}:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(visited)} -> {target}")

@@ -12,17 +12,19 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import exceptions as scrapy_errors
 from scrapy import signals
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from w3lib.encoding import http_content_type_encoding
 from w3lib.html import get_base_url
 
+from crawler.crawl.middlewares.reading import READ_UP_TO
 from crawler.extract.links import sitemap_entries
 from crawler.items import FetchedPage, FetchError
-from crawler.extract.parse import page_links
+from crawler.extract.parse import PARSE_BUDGET_BYTES, page_links
 from crawler.sites import site_finished, site_of
 from crawler.store import Store
 from crawler.terminal import terminal_safe
@@ -54,6 +56,9 @@ class ClinicSpider(scrapy.Spider):
         # Per site: requests not yet ended (by callback, errback or drop) plus items not yet
         # through the pipelines. A site is finished when its count falls back to zero.
         self.open_work: Counter[str] = Counter()
+        self.sitemaps_asked: Counter[str] = Counter()
+        self.sitemap_bytes: Counter[str] = Counter()
+        self.sitemap_budget_spent: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ClinicSpider:
@@ -78,20 +83,32 @@ class ClinicSpider(scrapy.Spider):
                 # A new site only once the queue has run dry (Scrapy's lazy start): a crawl's
                 # memory grows with queued requests, and every site started early queues its links.
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
-            request = self._request(url, site_of(url), priority=100)
+            site = site_of(url)
+            unfetchable = unfetchable_reason(url)
+            if unfetchable:  # recorded, and the seeds after it are still read
+                yield self._item(FetchError(url=url, site=site, reason=unfetchable))
+                continue
+            request = self._request(url, site, priority=100)
             if request is not None:
                 yield request
                 # A sitemap can list pages nothing links to; a missing one is no error.
-                yield self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site_of(url))
+                sitemap = self._sitemap_request(urljoin(request.url, "/sitemap.xml"), site)
+                if sitemap is not None:
+                    yield sitemap
 
     def parse_sitemap(self, response: Response, site: str) -> Iterator[scrapy.Request]:
         try:
             if response.status != 200:
                 return
+            self.sitemap_bytes[site] += len(response.body)
+            if "download_stopped" in response.flags:
+                self._sitemap_budget_spent(site)  # read up to the budget: what it lists so far counts
             pages, children = sitemap_entries(response.body)
             for url in children[:5]:
                 if site_of(url) == site:
-                    yield self._sitemap_request(url, site)
+                    request = self._sitemap_request(url, site)
+                    if request is not None:
+                        yield request
             for url in pages:
                 if site_of(url) == site:
                     request = self._request(url, site, priority=_priority(url) - 1)
@@ -117,23 +134,25 @@ class ClinicSpider(scrapy.Spider):
                 text = body.decode(encoding, errors="replace")
                 yield from self._follow(text, response.url, site)
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-        if not isinstance(response, scrapy.http.TextResponse) or (
-            content_type and "html" not in content_type and "xml" not in content_type
-        ):
+        not_a_page = not_a_page_reason(response)
+        if not_a_page:
+            # The site answered, with a PDF or an image: not a page to read, but not a failure either.
             self.crawler.stats.inc_value("ketadir/skipped_non_html")
+            yield self._item(FetchError(url=response.url, site=site, reason=not_a_page, answered=True))
             return
+        encoding = page_encoding(response)
         yield self._item(FetchedPage(
             url=response.url,
             site=site,
             status=response.status,
             body=response.body,
-            encoding=response.encoding,
+            encoding=encoding,
             etag=response.headers.get(b"ETag", b"").decode("latin-1"),
             last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
         ))
         if follow:
-            yield from self._follow(response.text, response.url, site)
+            text = response.text if encoding == response.encoding else response.body.decode(encoding, errors="replace")
+            yield from self._follow(text, response.url, site)
 
     @cached_property
     def depth_limit(self) -> float:
@@ -144,7 +163,7 @@ class ClinicSpider(scrapy.Spider):
         base_url = get_base_url(html[:4096], page_url)  # a <base href> sits in <head>, as Scrapy assumes
         seen = self.seen.setdefault(site, set())
         done = self.hrefs_done.setdefault(site, set())
-        for href in page_links(html):
+        for href in page_links(html[:PARSE_BUDGET_BYTES]):  # the part of a page that is read
             if len(seen) >= self.max_pages:
                 return  # the site's page budget is spent: nothing more to queue from here
             href = href.partition("#")[0]  # a fragment is a place on the page, not another page
@@ -152,7 +171,10 @@ class ClinicSpider(scrapy.Spider):
                 continue
             if href.startswith("/") or "://" in href:
                 done.add(href)  # resolves the same from every page of the site: menus repeat on each
-            url = urljoin(base_url, href)
+            try:
+                url = urljoin(base_url, href)
+            except ValueError:  # "http://[::1/": not a URL at all
+                continue
             if not url.startswith(("http://", "https://")) or site_of(url) != site:
                 continue
             if url.lower().split("?", 1)[0].endswith(_SKIPPED_EXTENSIONS):
@@ -168,8 +190,9 @@ class ClinicSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[FetchError]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else 0
         try:
-            yield self._item(FetchError(url=request.url, site=site, reason=describe_failure(failure)))
+            yield self._item(FetchError(url=request.url, site=site, reason=describe_failure(failure), status=status))
         finally:
             self._work_done(site)
 
@@ -205,8 +228,15 @@ class ClinicSpider(scrapy.Spider):
         if request.callback in (self.parse, self.parse_sitemap) and "site" in request.cb_kwargs:
             self._work_done(request.cb_kwargs["site"])
 
-    def _sitemap_request(self, url: str, site: str) -> scrapy.Request:
-        """Sitemaps are optional: a missing or broken one is not a site error."""
+    def _sitemap_request(self, url: str, site: str) -> scrapy.Request | None:
+        """Sitemaps are optional: a missing or broken one is not a site error. A site gets at
+        most KETADIR_SITEMAPS_PER_SITE of them, read up to KETADIR_SITEMAP_BYTES_PER_SITE in
+        all: a sitemap index of indexes must not turn a one-page site into gigabytes."""
+        left = self.sitemap_byte_budget - self.sitemap_bytes[site]
+        if self.sitemaps_asked[site] >= self.sitemaps_per_site or left <= 0:
+            self._sitemap_budget_spent(site)
+            return None
+        self.sitemaps_asked[site] += 1
         self._work_added(site)
         return scrapy.Request(
             url,
@@ -214,8 +244,21 @@ class ClinicSpider(scrapy.Spider):
             errback=self.sitemap_failed,
             cb_kwargs={"site": site},
             priority=50,
-            meta={"handle_httpstatus_list": [404, 410]},
+            meta={"handle_httpstatus_list": [404, 410], READ_UP_TO: left},
         )
+
+    def _sitemap_budget_spent(self, site: str) -> None:
+        if site not in self.sitemap_budget_spent:
+            self.sitemap_budget_spent.add(site)
+            self.crawler.stats.inc_value("ketadir/problems/sitemap-budget-spent")
+
+    @cached_property
+    def sitemaps_per_site(self) -> int:
+        return self.settings.getint("KETADIR_SITEMAPS_PER_SITE", 8)
+
+    @cached_property
+    def sitemap_byte_budget(self) -> int:
+        return self.settings.getint("KETADIR_SITEMAP_BYTES_PER_SITE", 4 * 1024 * 1024)
 
     def _request(self, url: str, site: str, priority: int) -> scrapy.Request | None:
         """A request for url unless the site's page budget is spent or the page was already queued.
@@ -224,7 +267,11 @@ class ClinicSpider(scrapy.Spider):
         are fetched once.
         """
         seen = self.seen.setdefault(site, set())
+        if unfetchable_reason(url):
+            return None  # a link to "host:99999" or "host:abc": no page to fetch
         parts = urlsplit(url)
+        if "@" in parts.netloc:  # a link's user name and password are never sent or kept
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         key = f"{parts.path or '/'}?{parts.query}"
         if key in seen or len(seen) >= self.max_pages:
             return None
@@ -235,16 +282,76 @@ class ClinicSpider(scrapy.Spider):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        try:
+            request = scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.failed,
+                cb_kwargs={"site": site},
+                priority=priority,
+                headers=headers,
+                meta={"handle_httpstatus_list": [304]},
+            )
+        except ValueError:  # a URL Scrapy cannot make a request of
+            return None
         self._work_added(site)
-        return scrapy.Request(
-            url,
-            callback=self.parse,
-            errback=self.failed,
-            cb_kwargs={"site": site},
-            priority=priority,
-            headers=headers,
-            meta={"handle_httpstatus_list": [304]},
-        )
+        return request
+
+
+# How the files a server may send for an .html URL begin, when they are not text at all.
+_BINARY_SIGNATURES = {
+    b"%PDF-": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive",
+    b"RIFF": "a media file",
+}
+
+
+def page_encoding(response: TextResponse) -> str:
+    """The charset to read a page in: Scrapy's choice, except that a page calling itself
+    UTF-16 in a <meta> tag is read as UTF-8, as the HTML standard's encoding sniffing says
+    (a page whose bytes were UTF-16 would not have been readable far enough to say so).
+    A BOM or a Content-Type header naming UTF-16 is believed."""
+    encoding = response.encoding
+    if not _is_utf16(encoding) or response.body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return encoding
+    declared = http_content_type_encoding(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return encoding if declared and _is_utf16(declared) else "utf-8"
+
+
+def _is_utf16(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-").startswith("utf-16")
+
+
+def not_a_page_reason(response: Response) -> str | None:
+    """Why a response is not a page to read (a PDF or an image, whatever its URL or declared
+    type says), or None for HTML and XML."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    declared = content_type.split(";", 1)[0].strip()
+    if not isinstance(response, scrapy.http.TextResponse) or (
+        content_type and "html" not in content_type and "xml" not in content_type
+    ):
+        return f"not an HTML page ({declared or 'no content type'})"
+    head = response.body[:8]
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return f"not an HTML page ({kind}, served as {declared or 'no content type'})"
+    return None
+
+
+def unfetchable_reason(url: str) -> str | None:
+    """Why no request can be made for url (its port is not 1-65535, its host unreadable), or
+    None. Scrapy raises on such a URL, and a raise while reading start requests ends them all."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a URL that can be fetched (its port must be a number from 1 to 65535)"
+    if port == 0 or not parts.hostname:
+        return "not a URL that can be fetched (no host, or port 0)"
+    return None
 
 
 def _priority(url: str) -> int:
