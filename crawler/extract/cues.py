@@ -835,6 +835,10 @@ NEGATION_CUES = CueTable(
         says="what the provider is not ('we are not a psychotherapy practice')"),
     cue("negated.discontinued", "negated",
         r"\b(?:discontinued|stopped (?:offering|providing|giving)|phased out|ceased|no longer)\b|"
+        r"\b(?:program|service|clinic|track|offering)s? (?:has|have|was|were|is|are) (?:now )?(?:closed|ended|paused|"
+        r"suspended|shut down|wound down|been (?:closed|ended|paused|suspended|shut down))\b|"
+        r"\b(?:closed|ended|paused|suspended|shut down|wound down) (?:our|its|the|their) (?:[\w-]+ ){0,3}"
+        r"(?:program|service|track|clinic)s?\b|"
         r"\b(?:began|started|begun) (?:with|offering|by offering)\b[^.;]{0,60}\b(?:moved on|stopped|switched|"
         r"discontinued|moved away)\b", 1.0, says="a service discontinued ('no longer offers Spravato')"),
     cue("negated.there-is-no", "negated", r"\bthere (?:is|are) no\b", 1.0, says="'there is no ...'"),
