@@ -1,16 +1,17 @@
 """ketadir's command line: click glue over the library.
 
-Each command reads its options, calls the library (crawler.upkeep.job for the jobs that
-change the directory, index.search to look things up) and prints. Heavy imports (Scrapy,
-Twisted, lxml, BeautifulSoup) happen inside the commands that need them, so `ketadir search`
-starts fast.
+Each command reads its options, calls the library (crawler.upkeep for the jobs that change
+the directory, index.search to look things up, index.present and index.export for what is
+shown) and prints what it returns. Heavy imports (Scrapy, Twisted, lxml, BeautifulSoup) happen
+inside the commands that need them, so `ketadir search` starts fast.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
@@ -18,6 +19,11 @@ from crawler.datadir import Paths
 from crawler.errors import KetadirError
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
 from crawler.terminal import plural, terminal_safe
+
+if TYPE_CHECKING:
+    from crawler.upkeep.job import CrawlSummary
+    from index.export import Records, View
+    from index.search import Found
 
 
 # --- one-line errors ------------------------------------------------------------------------
@@ -59,18 +65,29 @@ class KetadirGroup(click.Group):
 pass_paths = click.make_pass_decorator(Paths)
 
 
-def _store(paths: Paths, readonly: bool = False) -> Any:
-    from crawler.store import Store
+def _no_directory(paths: Paths) -> click.ClickException:
+    """The error for a data dir with nothing in it yet, pointing at the demo's if it is here."""
+    from crawler.demo import demo_dir_hint
 
-    return Store.open(paths.store, readonly=readonly)
+    return click.ClickException(
+        f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first{demo_dir_hint(paths.data_dir)}"
+    )
 
 
-def _stored(paths: Paths, read: Callable[[Any], list[Any]]) -> list[dict[str, Any]]:
-    """Records read from the store, as dicts; none before the first crawl made a store."""
-    if not paths.readable().store.exists():
-        return []
-    with _store(paths, readonly=True) as store:
-        return [record.to_dict() for record in read(store)]
+@contextmanager
+def _option(hint: str) -> Iterator[None]:
+    """A library's ValueError about what an option says, as that option's error."""
+    try:
+        yield
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _duration(text: str, option: str) -> float:
+    from crawler.upkeep.schedule import parse_duration
+
+    with _option(option):
+        return parse_duration(text)
 
 
 # --- shared options -------------------------------------------------------------------------
@@ -163,107 +180,71 @@ def filter_options(fn: Callable) -> Callable:
     return fn
 
 
-def _query(paths: Paths, text: str, limit: int | None, non_providers: bool, **filters: Any) -> Any:
-    """The query of the options, or the option's error; an unknown --near place gets the
-    places of the directory spelled like it."""
-    from index.search import QueryError, query_from
+def _find(paths: Paths, text: str, limit: int | None, non_providers: bool, **filters: Any) -> Found:
+    """The clinics the options ask for, or the option's error (an unknown --near place with
+    the directory's places spelled like it)."""
+    from index.search import QueryError, find, query_from
 
+    paths.readable()
     try:
-        return query_from(text, limit=limit, include_non_providers=non_providers, **filters)
+        query = query_from(text, limit=limit, include_non_providers=non_providers, index_dir=paths.index, **filters)
     except QueryError as exc:
-        message = str(exc)
-        if exc.option == "near" and paths.index.exists():
-            message += _did_you_mean(paths, filters["near"], with_state=True)
         hint = "the search words" if exc.option == "text" else f"--{exc.option}"
-        raise click.BadParameter(message, param_hint=hint) from None
-
-
-def _did_you_mean(paths: Paths, place: str, with_state: bool = False) -> str:
-    from index.search import suggest_places
-
-    close = suggest_places(paths.index, place, with_state)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
-def _find(paths: Paths, query: Any) -> Any:
-    from index.search import find
-
+        raise click.BadParameter(str(exc), param_hint=hint) from None
     if not paths.index.exists():
         raise _no_directory(paths)
     return find(paths.index, query)
 
 
-def _search(paths: Paths, query: Any) -> list[dict[str, Any]]:
-    return _find(paths, query).results
-
-
-def _no_directory(paths: Paths) -> click.ClickException:
-    """The error for a data dir with nothing in it yet, pointing at the demo's if it is here."""
-    from crawler.demo import demo_dir_hint
-
-    return click.ClickException(
-        f"no index in {paths.data_dir} yet: run `ketadir crawl` (or `ketadir reindex`) first{demo_dir_hint(paths.data_dir)}"
-    )
-
-
-def _emit(data: Any, fmt: str, text: Callable[[], str], rows: Callable[[], tuple[list[str], list[dict[str, Any]]]] | None = None) -> None:
-    """JSON when --format json, CSV of rows() when csv, else the text."""
+def _emit(view: View, fmt: str) -> None:
+    """JSON when --format json, CSV when csv and the view has rows, else its text."""
     from index.export import write_json, write_records
 
     if fmt == "json":
-        write_json(data, sys.stdout)
-    elif fmt == "csv" and rows is not None:
-        columns, records = rows()
+        write_json(view.data, sys.stdout)
+    elif fmt == "csv" and view.rows is not None:
+        columns, records = view.rows()
         write_records(records, "csv", columns, sys.stdout)
     else:
-        click.echo(text())
+        click.echo(view.text())
 
 
-def _emit_results(results: list[dict[str, Any]], fmt: str, out: Any = None, bom: bool = False) -> int:
-    """Search results as text, JSON records or CSV rows; returns how many records or rows."""
-    from index.export import export_rows, result_record, results_table, terminal_width, write_csv, write_json
+def _emit_results(results: list[dict[str, Any]], fmt: str, bom: bool = False) -> None:
+    """Search results on stdout, after what a table of them says on stderr."""
+    from index.export import result_notes, write_results
 
-    out = out or sys.stdout
-    if bom:
-        out.write("\ufeff")  # Excel on Windows reads UTF-8 only after a byte-order mark
-    if fmt == "json":
-        write_json([result_record(r) for r in results], out)
-        return len(results)
-    if fmt == "csv":
-        return write_csv((row for r in results for row in export_rows(r)), out)
-    if not results:
-        click.echo("No clinics match.", err=True)
-        return 0
-    if any(r.get("partial_match") for r in results):
-        click.echo("No clinic matches every word; showing those that match some.", err=True)
-    click.echo(results_table(results, terminal_width(out)), file=out)
-    return len(results)
+    for note in result_notes(results, fmt):
+        click.echo(note, err=True)
+    write_results(results, fmt, sys.stdout, bom)
 
 
-def _say_how_many(found: Any) -> None:
-    """Say on stderr when the limit left clinics out, in every format."""
-    if found.total > len(found.results):
-        click.echo(f"showing {len(found.results)} of {plural(found.total, 'clinic')} (use --limit)", err=True)
+def _emit_records(records: Records, fmt: str) -> None:
+    """Plain records (not clinics): for people a line each or a table, else JSON or CSV."""
+    from index.export import write_records
+
+    if fmt == "text" and not records.rows:
+        click.echo(records.empty, err=True)
+    if fmt == "text" and records.line is not None:
+        for row in records.rows:
+            click.echo(records.line(row))
+    else:
+        write_records(records.rows, fmt, records.columns, sys.stdout)
 
 
 def _check_city(paths: Paths, city: str) -> None:
     """A --city that no office of the directory has, spelled like one that is: a typo."""
-    hint = _did_you_mean(paths, city) if city.strip() else ""
-    if hint:
-        raise click.BadParameter(f"no clinic in the directory is in {city!r}{hint}", param_hint="--city")
+    from index.search import unknown_city
+
+    if why := unknown_city(paths.index, city):
+        raise click.BadParameter(why, param_hint="--city")
 
 
 # --- commands -------------------------------------------------------------------------------
 
 
 @click.group(cls=KetadirGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--data-dir",
-    envvar="KETADIR_HOME",
-    type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
-    default=None,
-    help="Where ketadir keeps its store and index (env KETADIR_HOME; default: your user data dir).",
-)
+@click.option("--data-dir", envvar="KETADIR_HOME", type=click.Path(file_okay=True, dir_okay=True, path_type=Path), default=None,
+              help="Where ketadir keeps its store and index (env KETADIR_HOME; default: your user data dir).")
 @click.version_option(package_name="ketadir")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
@@ -289,15 +270,8 @@ main = cli
 @click.option("--max-age", default="7d", show_default=True, help="With no seeds: crawl registered sites not crawled for this long (e.g. 12h, 7d).")
 @click.option("--force", is_flag=True, help="With no seeds: crawl every registered site, due or not.")
 @pass_paths
-def crawl(
-    paths: Paths,
-    urls: tuple[str, ...],
-    seed_file: Path | None,
-    max_pages_per_site: int | None,
-    overrides: dict[str, str],
-    max_age: str,
-    force: bool,
-) -> None:
+def crawl(paths: Paths, urls: tuple[str, ...], seed_file: Path | None, max_pages_per_site: int | None,
+          overrides: dict[str, str], max_age: str, force: bool) -> None:
     """Crawl clinic sites, then parse, classify and index every site touched.
 
     With no URLs and no --seeds, crawls the registered sites that are due (see `ketadir sites`).
@@ -318,42 +292,25 @@ def crawl(
             click.echo(f"All {plural(registered, 'registered site')} were crawled within {max_age}; nothing is due (use --force).")
             return
     summary = _run_crawl(paths, seeds, max_pages_per_site, overrides)
-    _print_summary(summary)
     code, why = crawl_outcome(summary)
     if why:
         click.echo(why, err=True)
     click.get_current_context().exit(code)
 
 
-def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None, overrides: dict[str, str]) -> Any:
-    from crawler.upkeep.job import CrawlFailed, run_crawl
-
-    def started(run_id: int, sites: int) -> None:
-        click.echo(f"Crawling {plural(sites, 'site')} (run {run_id})...", err=True)
-
-    def progressed(progress: Any) -> None:
-        click.echo(f"  fetched {plural(progress.pages, 'page')} from {plural(progress.sites, 'site')}, "
-                   f"{plural(progress.errors, 'error')}", err=True)
-
-    try:
-        return run_crawl(paths, seeds, max_pages, overrides, on_start=started, on_progress=progressed)
-    except CrawlFailed as exc:
-        raise click.ClickException(f"the crawl could not run: {exc}") from None
-
-
-def _duration(text: str, option: str) -> float:
-    from crawler.upkeep.schedule import parse_duration
-
-    try:
-        return parse_duration(text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-
-
-def _print_summary(summary: Any) -> None:
+def _run_crawl(paths: Paths, seeds: list[tuple[str, str]], max_pages: int | None, overrides: dict[str, str]) -> CrawlSummary:
+    """Crawl, saying how it goes on stderr, then print its summary."""
+    from crawler.upkeep.job import CrawlFailed, progress_line, run_crawl, started_line
     from index.export import summary_text
 
+    try:
+        summary = run_crawl(paths, seeds, max_pages, overrides,
+                            on_start=lambda run_id, sites: click.echo(started_line(run_id, sites), err=True),
+                            on_progress=lambda progress: click.echo(progress_line(progress), err=True))
+    except CrawlFailed as exc:
+        raise click.ClickException(f"the crawl could not run: {exc}") from None
     click.echo(summary_text(summary))
+    return summary
 
 
 # A table is for reading: this many clinics unless --limit says otherwise.
@@ -371,17 +328,15 @@ TABLE_LIMIT = 50
 def search(paths: Paths, query: tuple[str, ...], limit: int | None, fmt: str, include_non_providers: bool,
            **filters: Any) -> None:
     """Search the directory: free text plus filters (modality, service, city, state, --near...)."""
+    from index.export import limit_note
+
     limit = limit or (TABLE_LIMIT if fmt == "text" else None)
-    found = _find(paths.readable(), _query(paths, " ".join(query), limit, include_non_providers, **filters))
+    found = _find(paths, " ".join(query), limit, include_non_providers, **filters)
     if not found.results:
         _check_city(paths, filters["city"])
     _emit_results(found.results, fmt)
-    _say_how_many(found)
-
-
-# What export writes, by the name's ending; spreadsheets' own formats it cannot write.
-_EXPORT_SUFFIXES = {".csv": "csv", ".json": "json"}
-_NOT_WRITTEN = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".parquet", ".tsv")
+    if note := limit_note(len(found.results), found.total):
+        click.echo(note, err=True)
 
 
 @cli.command()
@@ -398,31 +353,22 @@ def export(ctx: click.Context, text: str, include_non_providers: bool, output: s
     """Export listings as CSV (one row per office that matched) or JSON (one record per clinic)."""
     from click.core import ParameterSource
 
+    from index.export import export_format, export_to, exported_text
+
     paths = ctx.find_object(Paths)
-    suffix = Path(output).suffix.lower() if output != "-" else ""
-    if suffix in _NOT_WRITTEN:
-        raise click.BadParameter(f"{output}: export writes CSV or JSON, not {suffix[1:]}; name it "
-                                 f"{Path(output).stem}.csv (add --bom for Excel on Windows)", param_hint="--output")
-    if suffix in _EXPORT_SUFFIXES and ctx.get_parameter_source("fmt") is ParameterSource.DEFAULT:
-        fmt = _EXPORT_SUFFIXES[suffix]
-    found = _find(paths.readable(), _query(paths, text, None, include_non_providers, **filters))
-    results = found.results
+    with _option("--output"):
+        fmt = export_format(output, fmt, ctx.get_parameter_source("fmt") is not ParameterSource.DEFAULT)
+    results = _find(paths, text, None, include_non_providers, **filters).results
     if not results:
         _check_city(paths, filters["city"])
     if output == "-":
-        _emit_results(results, fmt, bom=bom)
+        _emit_results(results, fmt, bom)
         return
-    from index.export import write_atomically
-
-    written = {}
     try:
-        write_atomically(Path(output), lambda handle: written.setdefault("n", _emit_results(results, fmt, handle, bom)))
+        written = export_to(Path(output), results, fmt, bom)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
-    what = plural(len(results), "clinic")
-    if fmt == "csv":
-        what = f"{plural(written['n'], 'row')} ({what})"
-    click.echo(f"Wrote {what} to {output}", err=True)
+    click.echo(exported_text(output, fmt, len(results), written), err=True)
 
 
 @cli.command()
@@ -433,50 +379,11 @@ def export(ctx: click.Context, text: str, include_non_providers: bool, output: s
 def show(paths: Paths, site: str, why: bool, fmt: str) -> None:
     """Show one clinic (by site, URL or name): offices, contacts, classification, its evidence
     for and against, and since when it offers what it offers."""
-    from crawler.sites import clinic_site
+    from index.present import clinic_view
 
     if not paths.readable().store.exists():
         raise _no_directory(paths)
-    with _store(paths, readonly=True) as store:
-        key = clinic_site(store, site)
-        clinic, registered, history = store.clinic(key), store.site(key), store.changes(site=key)
-        parsed = store.parsed_pages_of(key)
-    assert clinic is not None  # clinic_site names only sites with a clinic
-    if why:
-        _show_why(key, parsed, fmt)
-        return
-    from crawler.extract.dated import stated_years
-    from crawler.store import page_from_json
-    from crawler.upkeep.refresh import first_seen
-    from index.export import clinic_text, export_rows, result_record, CSV_COLUMNS
-
-    gone = bool(registered and registered.gone)
-    record = {
-        **result_record({**clinic.to_dict(), "status": "gone" if gone else "active"}),
-        "since": first_seen(clinic, history),
-        "stated": [fact.to_dict() for fact in stated_years([page_from_json(p) for p in parsed], clinic.name)],
-        "registry": {k: v for k, v in registered.to_dict().items() if k != "site"} if registered else None,
-    }
-    gone_because = registered.last_status if registered and gone else None
-    _emit(record, fmt, lambda: clinic_text(clinic, gone_because, record["since"], record["stated"]),
-          lambda: (CSV_COLUMNS, [row.to_dict() for row in export_rows(record)]))
-
-
-def _show_why(site: str, parsed: list[str], fmt: str) -> None:
-    """The classifier run again on the stored pages, showing everything it weighed."""
-    from crawler.extract.classify import explain_site
-    from crawler.store import page_from_json
-    from index.export import explanation_text
-
-    explanation = explain_site([page_from_json(p) for p in parsed])
-    record = {
-        "site": site,
-        **explanation.decision.to_dict(),
-        "says": explanation.says,
-        "scores": explanation.scores,
-        "cues": [e.to_dict() for e in explanation.evidence],
-    }
-    _emit(record, fmt, lambda: explanation_text(site, explanation))
+    _emit(clinic_view(paths, site, why), fmt)
 
 
 @cli.command()
@@ -487,11 +394,10 @@ def classify(sources: tuple[str, ...], fmt: str) -> None:
     without touching the index."""
     from crawler.crawl.fetch import read_source, sources_in
     from crawler.extract.classify import classify_site
-    from index.export import DECISION_COLUMNS, decision_record, decision_row, decision_text
+    from index.export import decision_record, decisions_view
 
-    outputs = [decision_record(source, classify_site([read_source(source)])) for source in sources_in(sources)]
-    _emit(outputs if len(outputs) > 1 else outputs[0], fmt, lambda: "\n".join(decision_text(o) for o in outputs),
-          lambda: (DECISION_COLUMNS, [decision_row(o) for o in outputs]))
+    records = [decision_record(source, classify_site([read_source(source)])) for source in sources_in(sources)]
+    _emit(decisions_view(records), fmt)
 
 
 @cli.command()
@@ -499,18 +405,11 @@ def classify(sources: tuple[str, ...], fmt: str) -> None:
 @pass_paths
 def stats(paths: Paths, fmt: str) -> None:
     """Counts by modality, state and service, and when the last crawl finished."""
-    from index.export import STATS_COLUMNS, stats_rows, stats_text
-    from index.search import count_by
+    from index.present import stats_view
 
     if not paths.readable().index.exists():
         raise _no_directory(paths)
-    data: dict[str, Any] = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
-    if paths.store.exists():
-        with _store(paths, readonly=True) as store:
-            data["last_crawl"] = store.last_crawl_time()
-    else:
-        data["last_crawl"] = None
-    _emit(data, fmt, lambda: stats_text(data), lambda: (STATS_COLUMNS, stats_rows(data)))
+    _emit(stats_view(paths), fmt)
 
 
 @cli.command()
@@ -529,8 +428,8 @@ def reindex(paths: Paths) -> None:
 @pass_paths
 def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
     """Compare the directory with a hand-labelled CSV (website/host, modality, services...)."""
-    from crawler.evaluate import CSV_COLUMNS, csv_rows, format_text, load_labels
-    from crawler.evaluate import evaluate as run_evaluation
+    from crawler.evaluate import load_labels
+    from index.present import evaluation_view
 
     if not labels.is_file():
         raise click.ClickException(f"labels file {labels} not found: give a CSV with host (or website) and modality columns")
@@ -540,10 +439,7 @@ def evaluate(paths: Paths, labels: Path, fmt: str) -> None:
         raise click.ClickException(f"cannot read labels from {labels}: {exc}") from None
     if not paths.readable().store.exists():
         raise _no_directory(paths)
-    with _store(paths, readonly=True) as store:
-        predictions = {c.site: c.to_dict() for c in store.clinics()}
-    report = run_evaluation(expected, predictions)
-    _emit(report.to_dict(), fmt, lambda: format_text(report), lambda: (CSV_COLUMNS, csv_rows(report)))
+    _emit(evaluation_view(paths, expected), fmt)
 
 
 @cli.command()
@@ -558,30 +454,26 @@ def demo(ctx: click.Context, demo_dir: Path | None) -> None:
     """
     from click.core import ParameterSource
 
-    from crawler.demo import DEMO_DIR, FAST_LOCAL_CRAWL, next_steps, pasteable, sample_web
+    from crawler.demo import DEMO_SEARCHES, FAST_LOCAL_CRAWL, closing_text, demo_data_dir, demo_seeds, sample_web, serving_text
+    from index.export import write_results
 
     assert ctx.parent is not None
     given = ctx.parent.params["data_dir"] if ctx.parent.get_parameter_source("data_dir") is ParameterSource.COMMANDLINE else None
-    if demo_dir and given and demo_dir.resolve() != Path(given).resolve():
-        raise click.UsageError(f"two data dirs given ({given} and {demo_dir}): give --data-dir once")
-    paths = Paths(Path(demo_dir or given or DEMO_DIR).expanduser().resolve())
+    try:
+        paths = Paths(demo_data_dir(demo_dir, given))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     with sample_web() as server:
-        click.echo(f"Sample web of {plural(len(server.hosts()), 'site')} served at {server.url} (as an HTTP proxy)")
-        click.echo("Politeness delays are off for this local web (DOWNLOAD_DELAY=0, no AutoThrottle); "
-                   "`ketadir crawl` keeps them for real sites (see the README on what a crawl costs).")
-        summary = _run_crawl(paths, [(f"http://{host}/", "demo") for host in server.hosts()], None, FAST_LOCAL_CRAWL)
-    _print_summary(summary)
-    click.echo("\n$ ketadir search --modality kap --city Nashville")
-    _emit_results(_search(paths, _query(paths, "", 50, False, modality=("kap",), city="Nashville")), "text")
-    click.echo("\n$ ketadir search --modality infusion-only --state TX")
-    _emit_results(_search(paths, _query(paths, "", 50, False, modality=("infusion-only",), state="TX")), "text")
+        click.echo(serving_text(server))
+        _run_crawl(paths, demo_seeds(server), None, FAST_LOCAL_CRAWL)
+    for command, filters in DEMO_SEARCHES:
+        click.echo(f"\n$ {command}")
+        _emit_results(_find(paths, "", 50, False, **filters).results, "text")
     export_path = paths.data_dir / "directory.csv"
-    results = _search(paths, _query(paths, "", None, False))
+    results = _find(paths, "", None, False).results
     with open(export_path, "w", newline="", encoding="utf-8") as handle:
-        _emit_results(results, "csv", handle)
-    click.echo(f"\nCSV export of all {plural(len(results), 'provider')}: {pasteable(export_path)}")
-    example = next((r["site"] for r in results if r["site"].startswith("santa-fe")), results[0]["site"] if results else "a-site")
-    click.echo("\n".join(next_steps(paths.data_dir, example)))
+        write_results(results, "csv", handle)
+    click.echo(closing_text(paths.data_dir, export_path, results))
 
 
 @cli.group()
@@ -595,13 +487,13 @@ def sites() -> None:
 @pass_paths
 def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> None:
     """Register sites to crawl."""
-    from crawler.sites import seeds_from, site_of
+    from crawler.sites import seeds_from
+    from crawler.upkeep.discover import register
 
     seeds = seeds_from(urls, seed_file)
     if not seeds:
         raise click.UsageError("give URLs or --from FILE")
-    with _store(paths.writable()) as store:
-        added = sum(store.add_site(site_of(url), url, source) for url, source in seeds)
+    added = register(paths, seeds)
     click.echo(f"Registered {plural(added, 'new site')} ({len(seeds) - added} already known).")
 
 
@@ -610,12 +502,9 @@ def sites_add(paths: Paths, urls: tuple[str, ...], seed_file: Path | None) -> No
 @pass_paths
 def sites_list(paths: Paths, fmt: str) -> None:
     """List registered sites: where each came from, when first seen and last crawled, last status."""
-    from crawler.sites import display_host
+    from index.present import site_records
 
-    rows = _stored(paths, lambda store: store.sites())
-    if fmt != "json":  # for people: bücher.test, not xn--bcher-kva.test
-        rows = [{**row, "site": display_host(row["site"])} for row in rows]
-    _emit_rows(rows, fmt, ["site", "source", "first_seen", "last_crawled", "last_status", "gone"])
+    _emit_records(site_records(paths, for_people=fmt != "json"), fmt)
 
 
 @sites.command("remove")
@@ -644,21 +533,17 @@ def discover(paths: Paths, urls: tuple[str, ...], dry_run: bool, max_pages: int,
     from crawler.crawl.run import CrawlFailed
     from crawler.sites import seeds_from
     from crawler.upkeep.discover import discover as find_sites
-
-    def progressed(progress: Any) -> None:
-        click.echo(f"  fetched {plural(progress.pages, 'page')} ({progress.errors} failed), "
-                   f"found {plural(progress.sites, 'clinic site')}", err=True)
+    from crawler.upkeep.discover import found_line, found_summary, progress_line
 
     seeds = [url for url, _ in seeds_from(urls)]
     try:
-        found = find_sites(paths, seeds, overrides, dry_run, max_pages, on_progress=progressed)
+        found = find_sites(paths, seeds, overrides, dry_run, max_pages,
+                           on_progress=lambda progress: click.echo(progress_line(progress), err=True))
     except CrawlFailed as exc:
         raise click.ClickException(f"discovery could not run: {exc}") from None
-    new = sum(not site.known for site in found)
     for site in found:
-        click.echo(f"{'known' if site.known else ('would add' if dry_run else 'added')}  {site.url}  (from {site.source})")
-    verb = "would register" if dry_run else "registered"
-    click.echo(f"Found {plural(len(found), 'clinic site')}; {verb} {new} new.", err=True)
+        click.echo(found_line(site, dry_run))
+    click.echo(found_summary(found, dry_run), err=True)
 
 
 @cli.command()
@@ -670,25 +555,15 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
     """What changed, run by run: new clinics, modality, services, conditions, address, phone, gone/back."""
     from crawler.sites import site_key
     from crawler.upkeep.schedule import since as start_of
+    from index.present import change_records, is_registered
 
-    try:
+    with _option("--since"):
         cutoff = start_of(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
     key = site_key(site) if site else ""
-    if key and not _stored(paths, lambda store: [r for r in [store.site(key)] if r]):
+    if key and not is_registered(paths, key):
         raise click.BadParameter(f"{key} is not registered: see `ketadir sites list` for the sites that are",
                                  param_hint="--site")
-    rows = _stored(paths, lambda store: store.changes(cutoff, key))
-    if fmt == "text":
-        if not rows:
-            click.echo("No changes recorded" + (f" since {cutoff}" if cutoff else "") + ".", err=True)
-        from index.export import change_text
-
-        for row in rows:
-            click.echo(change_text(row))
-        return
-    _emit_rows(rows, fmt, ["at", "run_id", "site", "kind", "detail"])
+    _emit_records(change_records(paths, cutoff, key), fmt)
 
 
 @cli.command()
@@ -697,19 +572,9 @@ def changes(paths: Paths, since: str, site: str, fmt: str) -> None:
 @pass_paths
 def runs(paths: Paths, limit: int, fmt: str) -> None:
     """One line a crawl run: when, sites, pages, errors, changes."""
-    rows = _stored(paths, lambda store: store.runs(limit))
-    for row in rows:
-        row.pop("stats", None)
-    _emit_rows(rows, fmt, ["id", "started_at", "finished_at", "state", "sites", "pages", "errors", "changes"])
+    from index.present import run_records
 
-
-def _emit_rows(rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
-    """Plain records (not clinics) as a table, JSON or CSV."""
-    from index.export import write_records
-
-    if not rows and fmt == "text":
-        click.echo("Nothing recorded yet.", err=True)
-    write_records(rows, fmt, columns, sys.stdout)
+    _emit_records(run_records(paths, limit), fmt)
 
 
 @cli.command()
@@ -730,30 +595,15 @@ def schedule(paths: Paths, every: str, cron: str, print_only: bool, max_age: str
     command = crawl_command(paths.data_dir, max_age)
     seconds = _duration(every, "--every") if every else None
     if print_only:
-        try:
-            click.echo(timer_text(command, cron, seconds, workdir=str(Path.cwd())))
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--cron") from None
+        with _option("--cron"):
+            text = timer_text(command, cron, seconds, workdir=str(Path.cwd()))
+        click.echo(text)
         return
     assert seconds is not None  # without --print, only --every is left
     paths.writable()
     click.echo(f"Crawling due sites every {every}; Ctrl-C or SIGTERM stops after the current run.", err=True)
-
-    def started(when: Any) -> None:
-        click.echo(f"{when:%Y-%m-%d %H:%M:%S %Z}  crawl of due sites started", err=True)
-
-    def done(code: int, next_at: Any) -> None:
-        outcome = "finished" if code == 0 else f"failed (exit {code})"
-        click.echo(f"{_now():%Y-%m-%d %H:%M:%S %Z}  crawl {outcome}; next run at {next_at:%Y-%m-%d %H:%M:%S %Z}", err=True)
-
-    run_every(command, seconds, on_start=started, on_done=done)
+    run_every(command, seconds, say=lambda line: click.echo(line, err=True))
     click.echo("Scheduler stopped.", err=True)
-
-
-def _now() -> Any:
-    from datetime import datetime
-
-    return datetime.now().astimezone()
 
 
 if __name__ == "__main__":

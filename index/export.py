@@ -1,5 +1,5 @@
 """Search results and records -> what people read: export rows, CSV, JSON, terminal tables,
-and the text of `show` and `changes`.
+the files `export` writes, and the text of `show`, `changes`, `classify` and `stats`.
 
 Text in these rows was written by strangers on the web, so CSV cells are neutralised
 against spreadsheet formula injection (OWASP) and terminal output is stripped of control
@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
@@ -21,7 +21,6 @@ from crawler.sites import display_host
 from crawler.terminal import INVISIBLE, plural, terminal_safe
 
 if TYPE_CHECKING:
-    from crawler.items import Decision
     from crawler.upkeep.job import CrawlSummary
 
 CSV_COLUMNS = [f.name for f in fields(ExportRow)]
@@ -31,6 +30,28 @@ STALE_AFTER_DAYS = 14
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # json.dumps escapes C0 itself; these are escaped too, kept as data but never shown raw.
 _JSON_ESCAPED = re.compile(f"[\x7f-\x9f{INVISIBLE}]")
+
+
+@dataclass
+class View:
+    """What a command prints, in the format asked: data as JSON, text for people, and rows
+    (columns, records) when it has a CSV form. Text and rows are made only when asked for."""
+
+    data: Any
+    text: Callable[[], str]
+    rows: Callable[[], tuple[list[str], list[dict[str, Any]]]] | None = None
+
+
+@dataclass
+class Records:
+    """Plain records (sites, runs, changes) a command prints: JSON, CSV or a table of these
+    columns, or for people a line a record when line says how; empty is said on stderr when
+    there are none to show people."""
+
+    rows: list[dict[str, Any]]
+    columns: list[str]
+    empty: str = "Nothing recorded yet."
+    line: Callable[[dict[str, Any]], str] | None = None
 
 
 def is_stale(last_crawled: str, now: datetime | None = None, days: int = STALE_AFTER_DAYS) -> bool:
@@ -202,6 +223,71 @@ def results_table(results: list[dict[str, Any]], width: int | None = None) -> st
     columns = ["name", "modality", "city", "state", "phone", "website"]
     columns += ["miles"] if any("distance_miles" in r for r in results) else []
     return table(rows, [*columns, "checked"], width)
+
+
+def write_results(results: list[dict[str, Any]], fmt: str, handle: IO[str], bom: bool = False) -> int:
+    """Search results as JSON records, CSV rows (one per office that matched) or the table;
+    returns how many records or rows. A table of no results is nothing: see result_notes."""
+    if bom:
+        handle.write("\ufeff")  # Excel on Windows reads UTF-8 only after a byte-order mark
+    if fmt == "json":
+        write_json([result_record(r) for r in results], handle)
+        return len(results)
+    if fmt == "csv":
+        return write_csv((row for r in results for row in export_rows(r)), handle)
+    if results:
+        handle.write(results_table(results, terminal_width(handle)) + "\n")
+        handle.flush()
+    return len(results)
+
+
+def result_notes(results: list[dict[str, Any]], fmt: str) -> list[str]:
+    """What a table of results says on stderr before it: that nothing matched, or that the
+    clinics shown match only some of the words. Data formats say nothing."""
+    if fmt in ("json", "csv"):
+        return []
+    if not results:
+        return ["No clinics match."]
+    if any(r.get("partial_match") for r in results):
+        return ["No clinic matches every word; showing those that match some."]
+    return []
+
+
+def limit_note(shown: int, total: int) -> str:
+    """What a search says, in every format, when its limit left clinics out; "" otherwise."""
+    return f"showing {shown} of {plural(total, 'clinic')} (use --limit)" if total > shown else ""
+
+
+# What export writes, by the name's ending; spreadsheets' own formats it cannot write.
+_EXPORT_SUFFIXES = {".csv": "csv", ".json": "json"}
+_NOT_WRITTEN = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers", ".parquet", ".tsv")
+
+
+def export_format(output: str, fmt: str, fmt_given: bool) -> str:
+    """The format an export to output ("-": stdout) is written in: the one its ending names
+    (.csv, .json) unless a format was given. ValueError, saying what to name it instead, for
+    the ending of a format it cannot write (.xlsx, .ods...)."""
+    suffix = Path(output).suffix.lower() if output != "-" else ""
+    if suffix in _NOT_WRITTEN:
+        raise ValueError(f"{output}: export writes CSV or JSON, not {suffix[1:]}; name it "
+                         f"{Path(output).stem}.csv (add --bom for Excel on Windows)")
+    return _EXPORT_SUFFIXES[suffix] if suffix in _EXPORT_SUFFIXES and not fmt_given else fmt
+
+
+def export_to(target: Path, results: list[dict[str, Any]], fmt: str, bom: bool = False) -> int:
+    """Results written to a file whole or not at all (write_atomically); how many records
+    or rows. Raises OSError when the file cannot be written."""
+    written: dict[str, int] = {}
+    write_atomically(target, lambda handle: written.setdefault("n", write_results(results, fmt, handle, bom)))
+    return written["n"]
+
+
+def exported_text(output: str, fmt: str, clinics: int, written: int) -> str:
+    """What `export` says once the file is written: clinics, and rows for CSV."""
+    what = plural(clinics, "clinic")
+    if fmt == "csv":
+        what = f"{plural(written, 'row')} ({what})"
+    return f"Wrote {what} to {output}"
 
 
 # The JSON record of a clinic, in search, export and show alike (README: "The JSON record").
@@ -444,6 +530,12 @@ def decision_row(record: dict[str, Any]) -> dict[str, Any]:
         "evidence": top.get("text", ""),
         "evidence_url": top.get("url", ""),
     }
+
+
+def decisions_view(records: list[dict[str, Any]]) -> View:
+    """The decision_records of `ketadir classify`: one record, or a list of them, as JSON."""
+    return View(records if len(records) > 1 else records[0], lambda: "\n".join(decision_text(r) for r in records),
+                lambda: (DECISION_COLUMNS, [decision_row(r) for r in records]))
 
 
 def decision_text(record: dict[str, Any], evidence: int = 5) -> str:

@@ -132,10 +132,17 @@ def query_from(
     limit: int | None = 50,
     include_non_providers: bool = False,
     include_mentions: bool = False,
+    index_dir: Path | None = None,
 ) -> SearchQuery:
     """A query as people ask it (the CLI's options): near is a ZIP or "City, ST", searched
-    within DEFAULT_RADIUS_MILES unless radius says; asking for not-a-provider lists them."""
-    point, near_state = place(near) if near else (None, "")
+    within DEFAULT_RADIUS_MILES unless radius says; asking for not-a-provider lists them.
+    With index_dir, a near place nobody knows gets the directory's places spelled like it."""
+    try:
+        point, near_state = place(near) if near else (None, "")
+    except QueryError as exc:
+        if index_dir is None or not index_dir.exists():
+            raise
+        raise QueryError("near", str(exc) + did_you_mean(index_dir, near, with_state=True)) from None
     return SearchQuery(
         text=text,
         modalities=list(modality),
@@ -428,6 +435,20 @@ def suggest_places(index_dir: Path, text: str, with_state: bool = False) -> list
     if not with_state and code is None:
         return [k.title() for k in close]
     return [f"{k.title()}, {s}" for k in close for s in sorted({s for kk, s in places if kk == k}) if code in (None, s)]
+
+
+def did_you_mean(index_dir: Path, text: str, with_state: bool = False) -> str:
+    """The "; did you mean 'X' or 'Y'?" an error about place text ends with, from suggest_places;
+    "" when the directory has nothing spelled like it."""
+    close = suggest_places(index_dir, text, with_state)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def unknown_city(index_dir: Path, city: str) -> str:
+    """Why a search by city found nothing, when the city is spelled like one of the
+    directory's offices' (a typo); "" otherwise."""
+    hint = did_you_mean(index_dir, city) if city.strip() else ""
+    return f"no clinic in the directory is in {city!r}{hint}" if hint else ""
 
 
 def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> dict[str, int]:

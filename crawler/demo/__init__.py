@@ -1,5 +1,6 @@
 """`ketadir demo`: a bundled sample web of fictional clinics (web/, installed with the
-package) and a server that plays it on 127.0.0.1 (server.py)."""
+package), a server that plays it on 127.0.0.1 (server.py), and what the demo crawls, shows
+and suggests next."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+from crawler.terminal import plural
 
 if TYPE_CHECKING:
     from crawler.demo.server import SampleWebServer
@@ -19,6 +22,42 @@ DEMO_DIR = Path("demo-data")
 
 # A web on 127.0.0.1 needs no politeness delays; everything else stays as in settings.py.
 FAST_LOCAL_CRAWL = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}
+
+
+# What the demo shows once its crawl is done: each search's command line and its filters.
+DEMO_SEARCHES: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("ketadir search --modality kap --city Nashville", {"modality": ("kap",), "city": "Nashville"}),
+    ("ketadir search --modality infusion-only --state TX", {"modality": ("infusion-only",), "state": "TX"}),
+)
+
+
+def demo_data_dir(demo_dir: Path | None, given: Path | None) -> Path:
+    """Where the demo keeps its directory: the --data-dir given after `demo` or before it (the
+    same one, if both), else DEMO_DIR. ValueError for two different ones."""
+    if demo_dir and given and demo_dir.resolve() != Path(given).resolve():
+        raise ValueError(f"two data dirs given ({given} and {demo_dir}): give --data-dir once")
+    return Path(demo_dir or given or DEMO_DIR).expanduser().resolve()
+
+
+def demo_seeds(server: SampleWebServer) -> list[tuple[str, str]]:
+    """(url, source) of every site of the sample web."""
+    return [(f"http://{host}/", "demo") for host in server.hosts()]
+
+
+def serving_text(server: SampleWebServer) -> str:
+    """What the demo says before it crawls: where the sample web is, and that it crawls fast
+    only because that web is local."""
+    return (f"Sample web of {plural(len(server.hosts()), 'site')} served at {server.url} (as an HTTP proxy)\n"
+            "Politeness delays are off for this local web (DOWNLOAD_DELAY=0, no AutoThrottle); "
+            "`ketadir crawl` keeps them for real sites (see the README on what a crawl costs).")
+
+
+def closing_text(data_dir: Path, export: Path, results: list[dict[str, Any]]) -> str:
+    """What the demo ends with: where its CSV export of every provider is, and commands to
+    paste next, whose `show` names the Santa Fe clinic the README talks about."""
+    site = next((r["site"] for r in results if r["site"].startswith("santa-fe")), results[0]["site"] if results else "a-site")
+    return "\n".join([f"\nCSV export of all {plural(len(results), 'provider')}: {pasteable(export)}",
+                      *next_steps(data_dir, site)])
 
 
 @contextmanager

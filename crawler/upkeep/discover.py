@@ -1,8 +1,9 @@
-"""Discovery: find clinic sites on directory pages and sitemaps, and register the new ones.
+"""Adding to the registry: the sites given by hand, and discovery, which finds clinic sites on
+directory pages and sitemaps and registers the new ones.
 
 The reading is the discover spider's (crawler/crawl/spiders/discover.py, with the pure link
 and sitemap readers of crawler/extract/links.py), in a crawl process of its own; this module
-runs it and keeps the registry.
+runs it, keeps the registry and says what it found.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Callable
 
 from crawler.crawl.run import Progress, crawl_in_subprocess
 from crawler.datadir import Paths
 from crawler.sites import site_of
 from crawler.store import Store
+from crawler.terminal import plural
 
 
 @dataclass
@@ -27,6 +28,12 @@ class Found:
     url: str  # the site's root URL
     source: str  # the page or sitemap that listed it
     known: bool  # registered before this discovery
+
+
+def register(paths: Paths, seeds: list[tuple[str, str]]) -> int:
+    """Register the (url, source) seeds' sites for crawls to keep current; how many were new."""
+    with Store.open(paths.writable().store) as store:
+        return sum(store.add_site(site_of(url), url, source) for url, source in seeds)
 
 
 # Pages one discovery reads unless told: the seeds, robots.txt, sitemaps and listing pages.
@@ -65,3 +72,20 @@ def discover(
         return found
     finally:
         store.close()
+
+
+def progress_line(progress: Progress) -> str:
+    """What a discovery says at each progress report (discover's on_progress)."""
+    return (f"  fetched {plural(progress.pages, 'page')} ({progress.errors} failed), "
+            f"found {plural(progress.sites, 'clinic site')}")
+
+
+def found_line(site: Found, dry_run: bool) -> str:
+    """One site a discovery found, and what became of it."""
+    return f"{'known' if site.known else ('would add' if dry_run else 'added')}  {site.url}  (from {site.source})"
+
+
+def found_summary(found: list[Found], dry_run: bool) -> str:
+    """How many sites a discovery found, and how many of them are (or would be) new."""
+    verb = "would register" if dry_run else "registered"
+    return f"Found {plural(len(found), 'clinic site')}; {verb} {sum(not site.known for site in found)} new."

@@ -33,10 +33,12 @@ from crawler.datadir import DiskFull, Paths, crawl_lock, is_no_room
 from crawler.items import Clinic
 from crawler.sites import site_of
 from crawler.store import RunRecord, Store
+from crawler.terminal import plural
 from crawler.upkeep.refresh import RefreshResult, record_outcomes, refresh_sites
 
 __all__ = [
-    "CrawlFailed", "CrawlSummary", "crawl_outcome", "due_seeds", "indexing", "reindex", "remove_sites", "run_crawl",
+    "CrawlFailed", "CrawlSummary", "crawl_outcome", "due_seeds", "indexing", "progress_line", "reindex",
+    "remove_sites", "run_crawl", "started_line",
 ]  # fmt: skip
 
 
@@ -75,6 +77,17 @@ def crawl_outcome(summary: CrawlSummary) -> tuple[int, str]:
     if summary.sites and not summary.answered:
         return EXIT_NO_SITE_ANSWERED, "Error: no site answered: every one failed (see the failed: lines)"
     return 0, ""
+
+
+def started_line(run_id: int, sites: int) -> str:
+    """What a crawl says once its run is registered (run_crawl's on_start)."""
+    return f"Crawling {plural(sites, 'site')} (run {run_id})..."
+
+
+def progress_line(progress: Progress) -> str:
+    """What a crawl says at each progress report of the crawl process (run_crawl's on_progress)."""
+    return (f"  fetched {plural(progress.pages, 'page')} from {plural(progress.sites, 'site')}, "
+            f"{plural(progress.errors, 'error')}")
 
 
 def run_crawl(

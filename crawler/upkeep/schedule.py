@@ -73,16 +73,13 @@ def timer_text(command: list[str], cron: str, every_seconds: float | None, workd
     return crontab_line(command, cron, every_seconds) + "\n" + systemd_units(command, calendar, every_seconds, workdir)
 
 
-def run_every(
-    command: list[str],
-    seconds: float,
-    rounds: int | None = None,
-    on_start: Callable[[datetime], None] | None = None,
-    on_done: Callable[[int, datetime], None] | None = None,
-) -> int:
+_STAMP = "%Y-%m-%d %H:%M:%S %Z"  # how the --every loop dates its lines
+
+
+def run_every(command: list[str], seconds: float, rounds: int | None = None, say: Callable[[str], None] | None = None) -> int:
     """Run command now and then every `seconds` until a stop signal; returns rounds run.
-    on_start(when) is told as each round starts, on_done(exit code, next round's time) as it
-    ends, so a scheduler in a terminal says what it did and when it goes on."""
+    say gets a line as each round starts and as it ends (how, and when the next one starts),
+    so a scheduler in a terminal says what it did and when it goes on."""
     stop = {"requested": False}
 
     def request_stop(signum: int, frame: Any) -> None:
@@ -93,13 +90,15 @@ def run_every(
     try:
         while not stop["requested"] and (rounds is None or done < rounds):
             started = time.monotonic()
-            if on_start is not None:
-                on_start(datetime.now().astimezone())
+            if say is not None:
+                say(f"{datetime.now().astimezone():{_STAMP}}  crawl of due sites started")
             finished = subprocess.run(command, start_new_session=True, stdin=subprocess.DEVNULL)
             done += 1
-            if on_done is not None:
-                wait = max(0.0, seconds - (time.monotonic() - started))
-                on_done(finished.returncode, datetime.now().astimezone() + timedelta(seconds=wait))
+            if say is not None:
+                now = datetime.now().astimezone()
+                next_at = now + timedelta(seconds=max(0.0, seconds - (time.monotonic() - started)))
+                outcome = "finished" if finished.returncode == 0 else f"failed (exit {finished.returncode})"
+                say(f"{now:{_STAMP}}  crawl {outcome}; next run at {next_at:{_STAMP}}")
             while not stop["requested"] and time.monotonic() - started < seconds:
                 if rounds is not None and done >= rounds:
                     break
