@@ -236,6 +236,7 @@ class _Context:
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
     page_routes: dict[str, list[str]] = field(default_factory=dict)  # the routes a page is about
+    therapists: frozenset[str] = frozenset()  # names of the site's own credentialed therapists ("Luis", "Ortega")
 
     def routes_in_heading(self, heading: str) -> list[str]:
         """Many sentences share a heading: each is read once per site."""
@@ -352,6 +353,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
+    ctx.therapists = _own_therapists(sentences, ctx.foreign_pages, brand)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
         V.KETAMINE_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host)
     )
@@ -365,6 +367,35 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
         ctx.page_routes[page.url] = _page_routes(page)
     return ctx
+
+
+def _own_therapists(sentences: list[_Sentence], foreign_pages: set[str], brand: set[str]) -> frozenset[str]:
+    """The given and family names of therapists the site introduces with a credential
+    ("Luis Ortega, LCSW", "clinical social worker Luis Ortega"): when a later clause says
+    "Luis provides therapeutic support", the practice speaks. Profiles of others don't count,
+    nor do words of the site's own name."""
+    brand_words = {w for name in brand for w in name.split()}
+    names: set[str] = set()
+    for s in sentences:
+        if s.region != "main" or s.url in foreign_pages:
+            continue
+        for m in V.NAMED_THERAPIST.finditer(s.text):
+            given, family = m.group("given") or m.group("given2"), m.group("family") or m.group("family2")
+            names |= {
+                n for n in (given, family)
+                if n and len(n) >= 3 and n.lower() not in _GENERIC_CAPS and n not in brand_words
+            }
+    return frozenset(names)
+
+
+def _as_our_therapist(text: str, therapists: frozenset[str]) -> str:
+    """The text with the site's own therapists named by role: "Devon stays in the room" reads
+    as "our therapist stays in the room", which the own-therapy cues know."""
+    names = [n for n in therapists if n in text]
+    if not names:
+        return text
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.sub(rf"\b(?:{alternatives})(?: (?:{alternatives}))*\b", "our therapist", text)
 
 
 def _host_name(pages: list[Page]) -> str:
@@ -915,6 +946,9 @@ def _read_in_house_therapy(
     plain is the clause without ketamine-therapy names, as _read_clause made it ("" when the
     clause names no therapy); weight_v is how plainly the clause offers (0 when it does not);
     kap_specific whether it names ketamine-assisted psychotherapy, as _read_clause found."""
+    if ctx.therapists and (resolved := _as_our_therapist(part.text, ctx.therapists)) != part.text:
+        part = part._replace(text=resolved, scope=_as_our_therapist(part.scope, ctx.therapists))
+        plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", resolved))
     clause = part.text
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
