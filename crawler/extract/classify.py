@@ -236,6 +236,7 @@ class _Context:
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
     page_routes: dict[str, list[str]] = field(default_factory=dict)  # the routes a page is about
+    referrer_pages: set[str] = field(default_factory=set)  # pages addressed to referring clinicians
     therapists: frozenset[str] = frozenset()  # names of the site's own credentialed therapists ("Luis", "Ortega")
 
     def routes_in_heading(self, heading: str) -> list[str]:
@@ -350,6 +351,10 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         p.url for p in pages
         if any(V.KAP_SPECIFIC.search(t) or _GROUP.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag == "h1"])
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
+    }
+    ctx.referrer_pages = {
+        p.url for p in pages
+        if any(V.REFERRER_PAGE.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag in ("h1", "h2") and b.region == "main"])
     }
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
@@ -755,6 +760,8 @@ def _read_clause(
         topic = 0.0
     negation = _negation(clause, part.scope)
     outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause, part.scope)
+    if outside is None and negation is None and s.url in ctx.referrer_pages:
+        outside = next((c for c in V.REFERRER_THERAPY_CUES if c.pattern.search(clause)), None)
     if outside is not None:
         optional = bool(V.OPTIONAL_CONTACT.search(clause))
         weight = page_weight * outside.weight * (0.3 if optional else 1.0)

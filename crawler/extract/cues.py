@@ -420,7 +420,12 @@ DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
     re.I,
 )
-CLAUSE_SPLIT = prefiltered(r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])", re.I)
+# ", so we expect...": what follows is a clause of its own, out of reach of a negation before it.
+CLAUSE_SPLIT = prefiltered(
+    r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])|"
+    r",\s+(?:and )?so\s+(?=(?:we|you|I|patients?|clients?|every|each|all|our|your)\b)",
+    re.I,
+)
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
     r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
@@ -702,6 +707,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"partnership with|in collaboration with) (?:your|the patient's|the client's|their) (?:[\w-]+ ){0,6}?"
         + _OUTSIDE_CARER + r"|\b(?:work|coordinat\w*|communicat\w*|speak|talk)\w* with " + _WHOEVER, 1.0,
         says="the provider works with the patient's own therapist"),
+    cue("outside-therapy.carer-of-their-own", "outside-therapy",
+        r"\b(?:an?|one) (?:[\w-]+ )?" + _OUTSIDE_CARER + r"(?: or (?:an? )?(?:[\w-]+ )?" + _OUTSIDE_CARER + r")? of "
+        r"(?:your|their|his or her|her|his) own\b", 1.0,
+        says="'a counselor of their own': the patient's own therapist"),
     cue("outside-therapy.keeps-yours-informed", "outside-therapy",
         r"\b(?:update|inform|notify|brief|call|contact|write to|send)\w* (?:your|the patient's|the client's|their) "
         r"(?:[\w-]+ ){0,4}?" + _OUTSIDE_CARER + r"\b|\b(?:update|inform|notify)\w* " + _WHOEVER, 1.0,
@@ -819,6 +828,22 @@ NOT_REQUIRED = prefiltered(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
+# A page addressed to the clinicians who refer ("For referring providers", "Refer a patient"):
+# on it, "you" is the referring clinician.
+REFERRER_PAGE = prefiltered(
+    r"\bfor (?:referring |collaborating )?(?:providers|clinicians|physicians|doctors|professionals|therapists|"
+    r"psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b",
+    re.I,
+)
+# Said to a referring clinician: the therapy stays with them.
+REFERRER_THERAPY_CUES = CueTable(
+    cue("outside-therapy.referrer-does-therapy", "outside-therapy",
+        r"\byou (?:\w+ ){0,2}?(?:provide|continue|keep|do|handle|lead|offer|remain)\w* (?:(?:the|their|your|ongoing|"
+        r"psycho|talk) )*(?:psycho)?(?:therapy|counseling|counselling|integration|sessions?)\b|"
+        r"\b(?:sessions?|appointments?|visits?|integration) with you\b|"
+        r"\byour (?:client|patient)s? (?:\w+ ){0,3}?(?:remains?|stays?|continues?)\b[^.;]{0,40}\b(?:your|you)\b", 1.0,
+        says="said to the referring clinician: the therapy stays with them"),
+)
 FOR_REFERRERS = prefiltered(
     r"\b(?:clinician|therapist)s?['’]? referral guide\b|\brefer(?:ring)? a client\b|"
     r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
