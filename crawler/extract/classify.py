@@ -554,6 +554,8 @@ def _brand_names(pages: list[Page]) -> set[str]:
                 continue  # "Ketamine-Assisted Psychotherapy" names a treatment, not a practice
             if len(words) > 6 or sum(w[:1].islower() for w in words) > 1:
                 continue  # "EHR and practice software for ketamine clinics": a description, not a name
+            if _VENDOR.pattern.search(candidate):
+                continue  # "EHR Built for Ketamine Clinics": what is sold, not who sells it
             if 2 < len(candidate) < 60:
                 names.add(candidate)
                 first = candidate.split()[0]
@@ -624,6 +626,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     if V.BYLINE.search(clause):
         return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
+    if _VENDOR.pattern.search(clause):
+        return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
         return V.OFFER_CUES.cues[0]
@@ -647,6 +651,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
 
 
 _BRAND = V.READINGS["offer.brand-voice"]
+_VENDOR = next(c for c in V.PUBLISHER_CUES if c.name == "publisher.vendor")
 _COMING = V.READINGS["offer.coming-soon"]
 _OTHER_BRAND = V.READINGS["offer.named-practice"]
 
@@ -1189,7 +1194,12 @@ def _read_publisher(
         if not region_weight or (s.region != "main" and s.tag in ("a", "button")):
             continue
         for c in _publisher_cues(s.block, s.text):
-            count(c.name, c.weight * region_weight, s)
+            # "Kestrel is the platform built for ketamine clinics", or that line under the headline:
+            # the site describing itself as what it sells
+            sells = c is _VENDOR and (
+                s.tagline or any(name in s.text for name in ctx.brand) or bool(V.FIRST_PERSON.search(s.text))
+            )
+            count(c.name, c.weight * region_weight * (2.0 if sells else 1.0), s)
             if c.name == "publisher.not-a-provider":
                 signals.add("denial", s.weight, s, c.name, "publisher")
             i = roles.get((s.text, s.url))

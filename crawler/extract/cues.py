@@ -955,8 +955,9 @@ PUBLISHER_CUES = CueTable(
         r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
     cue("publisher.vendor", "publisher",
         r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:ketamine|infusion|IV|"
-        r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|charting|billing|app)\b[^.;]{0,40}"
-        r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,3}(?:clinics|practices|providers|clinicians)|"
+        r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|EMR|electronic (?:health|medical) records?|"
+        r"charting|billing|app)\b[^.;]{0,40}"
+        r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,5}(?:clinics|practices|providers|clinicians)|"
         r"(?:request|book|schedule|get) a (?:free )?demo|contact sales|free trial|per (?:seat|user|provider|location)|"
         r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
