@@ -358,7 +358,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
-    ctx.therapists = _own_therapists(sentences, ctx.foreign_pages, brand)
+    ctx.therapists = _own_therapists(sentences, ctx.foreign_pages, ctx.referrer_pages, brand)
     ctx.ketamine_named = any(V.KETAMINE.search(name) for name in brand) or bool(
         V.KETAMINE_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host)
     )
@@ -374,17 +374,21 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     return ctx
 
 
-def _own_therapists(sentences: list[_Sentence], foreign_pages: set[str], brand: set[str]) -> frozenset[str]:
+def _own_therapists(
+    sentences: list[_Sentence], foreign_pages: set[str], referrer_pages: set[str], brand: set[str]
+) -> frozenset[str]:
     """The given and family names of therapists the site introduces with a credential
     ("Luis Ortega, LCSW", "clinical social worker Luis Ortega"): when a later clause says
-    "Luis provides therapeutic support", the practice speaks. Profiles of others don't count,
-    nor do words of the site's own name."""
+    "Luis provides therapeutic support", the practice speaks. Profiles of others, therapists
+    from elsewhere and words of the site's own name don't count."""
     brand_words = {w for name in brand for w in name.split()}
     names: set[str] = set()
     for s in sentences:
-        if s.region != "main" or s.url in foreign_pages:
-            continue
+        if s.region != "main" or s.url in foreign_pages or s.url in referrer_pages:
+            continue  # a page for referring therapists names theirs
         for m in V.NAMED_THERAPIST.finditer(s.text):
+            if V.HOMETOWN.match(s.text, m.end()):
+                continue  # "Clare Johnson, MFT of Mill Valley": a therapist from elsewhere
             given, family = m.group("given") or m.group("given2"), m.group("family") or m.group("family2")
             names |= {
                 n for n in (given, family)

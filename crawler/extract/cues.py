@@ -300,6 +300,8 @@ NAMED_THERAPIST = prefiltered(
     r"\b(?P<given>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family>[A-Z][\w'’-]+),? (?:[A-Z][\w-]*, )?" + _THERAPY_LICENCE + r"\b|"
     r"(?<!your )(?<!their )\b" + _THERAPY_TITLE + r",? (?P<given2>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family2>[A-Z][\w'’-]+)\b"
 )
+# After a name: where the person is from ("Clare Johnson, MFT of Mill Valley, CA").
+HOMETOWN = re.compile(r",? (?:of|from|in) [A-Z][a-z]+")
 FIRST_PERSON = prefiltered(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
 QUESTION_END = prefiltered(r"\?\s*$")
 # "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
@@ -831,7 +833,7 @@ NOT_REQUIRED = prefiltered(
 # A page addressed to the clinicians who refer ("For referring providers", "Refer a patient"):
 # on it, "you" is the referring clinician.
 REFERRER_PAGE = prefiltered(
-    r"\bfor (?:referring |collaborating )?(?:providers|clinicians|physicians|doctors|professionals|therapists|"
+    r"\bfor (?:referring |collaborating |non-medical |outside |licensed )?(?:providers|clinicians|physicians|doctors|professionals|therapists|"
     r"psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b",
     re.I,
 )
