@@ -354,7 +354,8 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     }
     ctx.referrer_pages = {
         p.url for p in pages
-        if any(V.REFERRER_PAGE.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag in ("h1", "h2") and b.region == "main"])
+        if any(V.REFERRER_PAGE.search(t)
+               for t in [p.title] + [b.text for b in p.blocks if b.tag in ("h1", "h2") and b.region == "main"])
     }
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)

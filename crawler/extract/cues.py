@@ -829,12 +829,11 @@ OPTIONAL_CONTACT = prefiltered(
 NOT_REQUIRED = prefiltered(
     r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
 )
-# A page written for therapists or referring clinicians (its title or headline says so).
 # A page addressed to the clinicians who refer ("For referring providers", "Refer a patient"):
 # on it, "you" is the referring clinician.
 REFERRER_PAGE = prefiltered(
-    r"\bfor (?:referring |collaborating |non-medical |outside |licensed )?(?:providers|clinicians|physicians|doctors|professionals|therapists|"
-    r"psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b",
+    r"\bfor (?:referring |collaborating |non-medical |outside |licensed )?(?:providers|clinicians|physicians|doctors|"
+    r"professionals|therapists|psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b",
     re.I,
 )
 # Said to a referring clinician: the therapy stays with them.
@@ -846,6 +845,7 @@ REFERRER_THERAPY_CUES = CueTable(
         r"\byour (?:client|patient)s? (?:\w+ ){0,3}?(?:remains?|stays?|continues?)\b[^.;]{0,40}\b(?:your|you)\b", 1.0,
         says="said to the referring clinician: the therapy stays with them"),
 )
+# A page written for therapists or referring clinicians (its title or headline says so).
 FOR_REFERRERS = prefiltered(
     r"\b(?:clinician|therapist)s?['’]? referral guide\b|\brefer(?:ring)? a client\b|"
     r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
