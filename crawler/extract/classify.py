@@ -126,7 +126,7 @@ _GROUP = prefiltered(
 )
 _INTEGRATION = prefiltered(r"\bintegrat(?:ion|e|ing)\b", re.I)
 _THERAPIST_CREDENTIAL = prefiltered(
-    r"\b(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.|PhD|Ph\.D\.)\b|"
+    r"\b(?:" + V.THERAPY_LICENCE + r"|PhD|Ph\.D\.)\b|"
     r"\b(?:licensed (?:clinical social worker|professional counselor|psychologist|marriage and family therapist)|"
     r"psychologist|psychotherapist)\b"
 )
@@ -352,11 +352,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         if any(V.KAP_SPECIFIC.search(t) or _GROUP.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag == "h1"])
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
-    ctx.referrer_pages = {
-        p.url for p in pages
-        if any(V.REFERRER_PAGE.search(t)
-               for t in [p.title] + [b.text for b in p.blocks if b.tag in ("h1", "h2") and b.region == "main"])
-    }
+    ctx.referrer_pages = {p.url for p in pages if any(V.REFERRER_PAGE.search(head) for head in _heads(p))}
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
     ctx.therapists = _own_therapists(sentences, ctx.foreign_pages, ctx.referrer_pages, brand)
@@ -373,6 +369,11 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
         ctx.page_routes[page.url] = _page_routes(page)
     return ctx
+
+
+def _heads(page: Page) -> list[str]:
+    """What a page says it is: its title, headline and section headings of the main text."""
+    return [page.title] + [b.text for b in page.blocks if b.region == "main" and b.tag in ("h1", "h2")]
 
 
 def _own_therapists(
@@ -631,7 +632,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     if V.BYLINE.search(clause):
         return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
-    if _VENDOR.pattern.search(clause):
+    if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
         return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
@@ -771,7 +772,7 @@ def _read_clause(
     negation = _negation(clause, part.scope)
     outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause, part.scope)
     if outside is None and negation is None and s.url in ctx.referrer_pages:
-        outside = next((c for c in V.REFERRER_THERAPY_CUES if c.pattern.search(clause)), None)
+        outside = V.REFERRER_THERAPY_CUES.first(clause, part.scope)
     if outside is not None:
         optional = bool(V.OPTIONAL_CONTACT.search(clause))
         weight = page_weight * outside.weight * (0.3 if optional else 1.0)
@@ -1171,8 +1172,7 @@ def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) ->
     """A page written for therapists or referring clinicians ("For referring clinicians",
     "To our patients and KAP therapists") means therapists outside the practice take part."""
     for page in pages:
-        heads = [page.title] + [b.text for b in page.blocks if b.region == "main" and b.tag in ("h1", "h2")]
-        for head in heads:
+        for head in _heads(page):
             if V.FOR_REFERRERS.search(head):
                 cue = V.READINGS["outside-therapy.page-for-referrers"]
                 signals.add("adjunctive-referral", cue.weight * KIND_WEIGHT.get(page.kind, 0.8),

@@ -293,11 +293,11 @@ POSSESSIVE_NAME = r"(?:Dr\. )?[A-Z][\w.-]*(?: [A-Z][\w.-]*){0,2}['’]s"
 CREDENTIALS = r"(?:MD|M\.D\.|DO|D\.O\.|NP|PMHNP(?:-BC)?|APRN|FNP(?:-C)?|CRNA|RN|PA-C|LCSW|LICSW|LMFT|MFT|LPC|LPCC|LMHC|PhD|Ph\.D\.|PsyD)"
 NAMED_CLINICIAN = r"(?:\bDr\.? [A-Z][\w'’-]+|\b[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][\w'’-]+,? " + CREDENTIALS + r"\b)"
 # A therapist introduced with a licence: "Luis Ortega, LCSW", "clinical social worker Luis Ortega".
-_THERAPY_LICENCE = r"(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.)"
+THERAPY_LICENCE = r"(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.)"
 _THERAPY_TITLE = (r"(?:(?:licensed |clinical |staff )*(?:psycho)?therapist|(?:licensed )?(?:clinical )?social worker|"
                   r"(?:licensed )?(?:professional )?counselor|(?:licensed )?(?:clinical )?psychologist)")
 NAMED_THERAPIST = prefiltered(
-    r"\b(?P<given>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family>[A-Z][\w'’-]+),? (?:[A-Z][\w-]*, )?" + _THERAPY_LICENCE + r"\b|"
+    r"\b(?P<given>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family>[A-Z][\w'’-]+),? (?:[A-Z][\w-]*, )?" + THERAPY_LICENCE + r"\b|"
     r"(?<!your )(?<!their )\b" + _THERAPY_TITLE + r",? (?P<given2>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family2>[A-Z][\w'’-]+)\b"
 )
 # After a name: where the person is from ("Clare Johnson, MFT of Mill Valley, CA").
