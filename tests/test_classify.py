@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -391,6 +395,34 @@ def test_phrasing_fixtures_reach_their_service_and_condition_targets(folder: Pat
     }
     report = evaluate(load_labels(folder / "LABELS.csv"), predictions)
     assert report.services.f1 >= 0.90 and report.conditions.f1 >= 0.85, (report.services, report.conditions)
+
+
+_CLASSIFY_IN_A_CHILD = """
+import json, sys
+from pathlib import Path
+from crawler.extract.classify import classify_site
+from crawler.extract.parse import parse_page
+folder, host = Path(sys.argv[1]), sys.argv[2]
+pages = [parse_page(f.read_bytes(), f"http://{host}/{f.relative_to(folder).as_posix()}") for f in sorted(folder.rglob("*.html"))]
+print(json.dumps(classify_site(pages).to_dict(), sort_keys=True))
+"""
+
+
+def test_a_sites_decision_and_evidence_are_the_same_under_any_hash_seed():
+    """A site with several names ("Society", "Society for Ketamine Clinical Practice") gives the
+    same evidence on every run, naming it by its fullest name: string sets change their order
+    with the interpreter's hash seed."""
+    folder = PHRASING_SETS[0] / "society-ketamine-practice.test"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _CLASSIFY_IN_A_CHILD, str(folder), folder.name], capture_output=True, text=True,
+            check=True, cwd=REPO, env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs
+    texts = [e["text"] for e in json.loads(outputs.pop())["evidence"] if e["rule"] == "publisher.media-name"]
+    assert texts == ["Society for Ketamine Clinical Practice"], texts
 
 
 # --- where text sits and how evidence is reported -----------------------------------------

@@ -570,6 +570,12 @@ def _brand_names(pages: list[Page]) -> set[str]:
     return names
 
 
+def _fullest_first(names: set[str]) -> list[str]:
+    """The site's names, the fullest first ("PubMed Central" before "PubMed"), in the same
+    order on every run: a set's order changes with the interpreter's hash seed."""
+    return sorted(names, key=lambda name: (-len(name), name))
+
+
 def sep_free(title: str) -> bool:
     return not any(sep in title for sep in (" | ", " - ", " – ", " — ", ":"))
 
@@ -1118,7 +1124,7 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     home = next((p for p in pages if p.kind == "home"), pages[0] if pages else None)
     if home is None:
         return
-    for name in sorted(ctx.brand, key=len, reverse=True):
+    for name in _fullest_first(ctx.brand):
         if V.KETAMINE_BRAND.search(name) and not V.MEDIA_BRAND.search(name):
             s = _site_sentence(name, home, "title")
             named = V.READINGS["provider.ketamine-name"]
@@ -1220,7 +1226,7 @@ def _read_publisher(
         count("publisher.host-name", V.READINGS["publisher.host-name"].weight, _site_sentence(ctx.host, pages[0], "host"))
     elif tld == "org":
         count("publisher.host-name", V.READINGS["publisher.host-name"].weight / 2, _site_sentence(ctx.host, pages[0], "host"))
-    for name in ctx.brand:
+    for name in _fullest_first(ctx.brand):
         if V.MEDIA_BRAND.search(name):
             home = next((p for p in pages if p.kind == "home"), pages[0])
             count("publisher.media-name", V.READINGS["publisher.media-name"].weight, _site_sentence(name, home, "title"))
