@@ -1088,7 +1088,6 @@ AGAINST_MODALITY: dict[str, frozenset[str]] = {
     "unclear": frozenset({"not-a-provider"}),
     "not-a-provider": frozenset({"provider", "identity", "kap", "kap-offer", "adjunctive-referral", "medical-ketamine"}),
 }
-STANCE_WORDS = {"for": "for", "against": "against", "context": "context"}
 
 
 def stance(modality: str, supports: str) -> str:
