@@ -83,6 +83,16 @@ def test_a_list_classed_menu_inside_main_content_is_content_not_navigation():
     assert regions == [("Home", "nav"), ("Wellness", "main"), ("Ketamine by consultation", "main"), ("Back", "nav")]
 
 
+def test_an_element_with_role_main_holds_content_as_main_does():
+    html = (
+        '<body><ul class="menu"><li>Home</li></ul>'
+        '<div role="main"><h2>Prices</h2><ul class="menu"><li>IV ketamine, $450 an infusion</li></ul></div>'
+        '<ul class="menu"><li>Contact</li></ul></body>'
+    )
+    regions = [(b.text, b.region) for b in parse_page(html, "https://x.example/").blocks]
+    assert regions == [("Home", "nav"), ("Prices", "main"), ("IV ketamine, $450 an infusion", "main"), ("Contact", "nav")]
+
+
 def test_title_meta_and_logo_alt():
     page = parse_page(LAYOUT, "https://cedar.example/services")
     assert page.title == "Services | Cedar Ketamine"

@@ -384,14 +384,14 @@ def _walk(root: etree._Element) -> _Nodes:
     nodes = _Nodes()
     writer = _BlockWriter(nodes.blocks)
     places: list[_Place] = [_DOCUMENT]  # the place of the text inside each open element
-    content = 0  # how many <main> or <article> elements are open around the current one
+    open_content: list[etree._Element] = []  # the <main>, <article> or role="main" elements the walk is inside
     open_scopes: list[etree._Element] = []  # the itemscope elements the walk is inside
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if event == "end":
             places.pop()
-            if element.tag in _CONTENT_TAGS:
-                content -= 1
+            if open_content and open_content[-1] is element:
+                open_content.pop()
             if open_scopes and open_scopes[-1] is element:
                 open_scopes.pop()
             if element.tail:
@@ -429,13 +429,14 @@ def _walk(root: etree._Element) -> _Nodes:
         if region == "main" and name not in _PAGE_TAGS:
             if attributes:
                 region = (
-                    _region_of(name, element.get("role"), element.get("class"), element.get("id"), content > 0)
+                    _region_of(name, element.get("role"), element.get("class"), element.get("id"),
+                                bool(open_content))
                     or "main"
                 )
             else:
                 region = _REGION_TAGS.get(name, "main")
-        if name in _CONTENT_TAGS:
-            content += 1
+        if name in _CONTENT_TAGS or (attributes and element.get("role") == "main"):
+            open_content.append(element)
         if name in _BLOCK_TAGS:
             place = (element, region)
         else:
