@@ -44,11 +44,33 @@ def clinic_view(paths: Paths, name: str, why: bool = False) -> View:
     return _explanation_view(site, pages) if why else _record_view(clinic, registered, history, pages)
 
 
+def first_seen(clinic: Clinic, changes: list[ChangeRecord]) -> dict[str, Any]:
+    """When the crawl first saw each thing the clinic offers now, from its change history
+    (oldest first, as store.changes gives it): {"modality": {label: at}, "services": {...},
+    "conditions": {...}}. Each is the latest change that brought it in, else the clinic's first
+    decision ("new"); None for a clinic decided before its history was kept."""
+    started: str | None = None
+    modality_at: str | None = None
+    seen: dict[str, dict[str, str | None]] = {"services": {}, "conditions": {}}
+    for change in changes:
+        if change.kind == "new":
+            started = modality_at = change.at
+            seen = {"services": {}, "conditions": {}}
+        elif change.kind == "modality" and change.detail.get("new") == clinic.modality:
+            modality_at = change.at
+        elif change.kind in seen:
+            for label in change.detail.get("added", []):
+                seen[change.kind][label] = change.at
+    return {
+        "modality": {clinic.modality: modality_at or started},
+        **{kind: {label: seen[kind].get(label, started) for label in getattr(clinic, kind)} for kind in seen},
+    }
+
+
 def _record_view(clinic: Clinic, registered: SiteRecord | None, history: list[ChangeRecord], pages: list[Page]) -> View:
     """`show`: the JSON record of search and export, plus since when the crawl saw each offer,
     the years the pages state and the registry entry."""
     from crawler.extract.dated import stated_years
-    from crawler.upkeep.refresh import first_seen
 
     gone = bool(registered and registered.gone)
     record = {
@@ -80,9 +102,9 @@ def _explanation_view(site: str, pages: list[Page]) -> View:
 def stats_view(paths: Paths) -> View:
     """`stats`: clinics by modality, state and service in the index, and when the last crawl
     finished (None before the store has one)."""
-    from index.search import count_by
+    from index.search import counts_by
 
-    data: dict[str, Any] = {field: count_by(paths.index, field) for field in ("modality", "state", "services")}
+    data: dict[str, Any] = counts_by(paths.index, ["modality", "state", "services"])
     data["last_crawl"] = None
     if paths.store.exists():
         with Store.open(paths.store, readonly=True) as store:

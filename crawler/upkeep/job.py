@@ -32,7 +32,7 @@ from crawler.crawl.run import (
 from crawler.datadir import DiskFull, Paths, crawl_lock, is_no_room
 from crawler.items import Clinic
 from crawler.sites import site_of
-from crawler.store import RunRecord, Store
+from crawler.store import Store
 from crawler.terminal import plural
 from crawler.upkeep.refresh import RefreshResult, record_outcomes, refresh_sites
 
@@ -163,20 +163,18 @@ def _crawl_run(
                 on_progress(progress)
 
         try:
-            crawl_in_subprocess(
-                paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides,
-                on_progress=progressed, stop=stop, inherit_fds=(lock.fileno(),),
-            )  # fmt: skip
-        except CrawlFailed:
-            store.finish_run(run_id, "failed")
-            raise
-        except (CrawlStopped, CrawlDied) as exc:
-            ended_early = exc
-        except (DiskFull, KeyboardInterrupt):
-            _leave_interrupted(store, run_id)
-            raise
-        try:
-            stats = (store.run(run_id) or _NO_RUN).stats
+            try:
+                crawl_in_subprocess(
+                    paths.store, run_id, [url for url, _ in seeds], max_pages_per_site, overrides,
+                    on_progress=progressed, stop=stop, inherit_fds=(lock.fileno(),),
+                )  # fmt: skip
+            except CrawlFailed:
+                store.finish_run(run_id, "failed")
+                raise
+            except (CrawlStopped, CrawlDied) as exc:
+                ended_early = exc
+            run = store.run(run_id)
+            stats = run.stats if run else {}
             to_the_end = ended_early is None and stats.get("finish_reason") == "finished"
             outcomes = record_outcomes(store, run_id, sites, None if to_the_end else store.sites_crawled_to_the_end(run_id))
             # The rest (a site whose pages changed after its decision, one gone, a decision that
@@ -219,9 +217,6 @@ def _crawl_run(
     report["fetch_errors"] = [asdict(error) for error in errors]
     summary.report.write_text(json.dumps(report, indent=2, default=str))
     return summary
-
-
-_NO_RUN = RunRecord(0, "", None, "", 0, 0, 0, 0, {})
 
 
 def _leave_interrupted(store: Store, run_id: int) -> None:

@@ -251,29 +251,6 @@ def diff_clinics(old: Clinic | None, new: Clinic) -> list[tuple[str, dict[str, A
     return changes
 
 
-def first_seen(clinic: Clinic, changes: list[Any]) -> dict[str, Any]:
-    """When the crawl first saw each thing the clinic offers now, from its change history
-    (oldest first, as store.changes gives it): {"modality": {label: at}, "services": {...},
-    "conditions": {...}}. Each is the latest change that brought it in, else the clinic's first
-    decision ("new"); None for a clinic decided before its history was kept."""
-    started: str | None = None
-    modality_at: str | None = None
-    seen: dict[str, dict[str, str | None]] = {"services": {}, "conditions": {}}
-    for change in changes:
-        if change.kind == "new":
-            started = modality_at = change.at
-            seen = {"services": {}, "conditions": {}}
-        elif change.kind == "modality" and change.detail.get("new") == clinic.modality:
-            modality_at = change.at
-        elif change.kind in seen:
-            for label in change.detail.get("added", []):
-                seen[change.kind][label] = change.at
-    return {
-        "modality": {clinic.modality: modality_at or started},
-        **{kind: {label: seen[kind].get(label, started) for label in getattr(clinic, kind)} for kind in seen},
-    }
-
-
 def _address(location: dict[str, Any]) -> str:
     parts = [location.get("street", ""), location.get("city", ""), location.get("state", ""), location.get("zip", "")]
     return ", ".join(p for p in parts if p)

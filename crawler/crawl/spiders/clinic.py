@@ -25,7 +25,7 @@ from crawler.crawl.middlewares.reading import READ_UP_TO
 from crawler.extract.links import sitemap_entries
 from crawler.items import FetchedPage, FetchError
 from crawler.extract.parse import PARSE_BUDGET_BYTES, page_links
-from crawler.sites import site_finished, site_of
+from crawler.sites import site_finished, site_of, without_userinfo
 from crawler.store import Store
 from crawler.terminal import terminal_safe
 
@@ -269,9 +269,8 @@ class ClinicSpider(scrapy.Spider):
         seen = self.seen.setdefault(site, set())
         if unfetchable_reason(url):
             return None  # a link to "host:99999" or "host:abc": no page to fetch
+        url = without_userinfo(url)  # a link's user name and password are never sent or kept
         parts = urlsplit(url)
-        if "@" in parts.netloc:  # a link's user name and password are never sent or kept
-            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         key = f"{parts.path or '/'}?{parts.query}"
         if key in seen or len(seen) >= self.max_pages:
             return None
