@@ -18,6 +18,7 @@ import click
 from crawler.datadir import Paths
 from crawler.errors import KetadirError
 from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from crawler.vocabulary import VOCABULARY, UnknownTerm, canonical
 from crawler.terminal import plural, terminal_safe
 
 if TYPE_CHECKING:
@@ -120,10 +121,8 @@ class Vocabulary(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, tuple):
             return value
-        if value in _LABELS[self.kind]:  # as the vocabulary spells it: nothing to look up
+        if value in VOCABULARY[self.kind]:  # as the vocabulary spells it: nothing to look up
             return (value,)
-        from crawler.vocabulary import UnknownTerm, canonical
-
         try:
             return tuple(canonical(self.kind, value))
         except UnknownTerm as exc:
@@ -131,12 +130,8 @@ class Vocabulary(click.ParamType):
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
         from click.shell_completion import CompletionItem
-        from crawler.vocabulary import VOCABULARY
 
         return [CompletionItem(label) for label in VOCABULARY[self.kind] if label.startswith(incomplete.lower())]
-
-
-_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
 
 
 def _flattened(ctx: click.Context, param: click.Parameter, values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:

@@ -277,9 +277,7 @@ def export_format(output: str, fmt: str, fmt_given: bool) -> str:
 def export_to(target: Path, results: list[dict[str, Any]], fmt: str, bom: bool = False) -> int:
     """Results written to a file whole or not at all (write_atomically); how many records
     or rows. Raises OSError when the file cannot be written."""
-    written: dict[str, int] = {}
-    write_atomically(target, lambda handle: written.setdefault("n", write_results(results, fmt, handle, bom)))
-    return written["n"]
+    return write_atomically(target, lambda handle: write_results(results, fmt, handle, bom))
 
 
 def exported_text(output: str, fmt: str, clinics: int, written: int) -> str:
@@ -346,10 +344,10 @@ def _scalar(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def write_atomically(target: Path, write: Callable[[IO[str]], None]) -> None:
+def write_atomically(target: Path, write: Callable[[IO[str]], int]) -> int:
     """A file written whole or not at all: into a temporary file of its own beside target (two
     exports to one file never write the same one), renamed over target once complete, and
-    removed if the writing fails or is stopped by Ctrl-C or SIGTERM."""
+    removed if the writing fails or is stopped by Ctrl-C or SIGTERM. Returns what write did."""
     import os
     import signal
     import tempfile
@@ -363,8 +361,9 @@ def write_atomically(target: Path, write: Callable[[IO[str]], None]) -> None:
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main_thread else None
     try:
         with open(fd, "w", newline="", encoding="utf-8") as handle:
-            write(handle)
+            written = write(handle)
         os.replace(part, target)
+        return written
     except BaseException:
         Path(part).unlink(missing_ok=True)
         raise
@@ -544,9 +543,8 @@ def decision_text(record: dict[str, Any], evidence: int = 5) -> str:
         f"{record['source']}: {record['modality']} (confidence {record['confidence']:.2f})",
         f"  services: {', '.join(record['services']) or '-'}; conditions: {', '.join(record['conditions']) or '-'}",
     ]
-    decision = Decision(record["modality"], record["confidence"], record["services"], record["conditions"],
-                        [Evidence.from_dict(e) for e in record["evidence"][:evidence]], record.get("rule", ""))
-    lines += ["  " + line for line in evidence_lines(decision.modality, decision.evidence, decision.rule)]
+    shown = [Evidence.from_dict(e) for e in record["evidence"][:evidence]]
+    lines += ["  " + line for line in evidence_lines(record["modality"], shown, record.get("rule", ""))]
     return terminal_safe("\n".join(lines))
 
 

@@ -27,7 +27,8 @@ from whoosh.query import And, AndNot, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
 from crawler.extract import geo
-from crawler.items import CONDITIONS, MODALITIES, SERVICES
+from crawler.items import MODALITIES
+from crawler.vocabulary import VOCABULARY, UnknownTerm, canonical
 from index import IndexUnavailable
 from index.schema import open_index, unreadable
 
@@ -45,7 +46,6 @@ _COUNTABLE_FIELDS = {
     "status": "status",
 }
 _TEXT_FIELDS = ["text", "name"]
-_LABELS = {"modality": MODALITIES, "service": SERVICES, "condition": CONDITIONS}
 
 
 class QueryError(ValueError):
@@ -198,10 +198,8 @@ def _searcher(index_dir: Path) -> Iterator[Searcher]:
 
 def _checked(values: list[str], what: str) -> list[str]:
     """Labels as the vocabulary names them, whatever the case or alias they were given in."""
-    if all(value in _LABELS[what] for value in values):  # already the labels (as from the CLI)
+    if all(value in VOCABULARY[what] for value in values):  # already the labels (as from the CLI)
         return list(dict.fromkeys(values))
-    from crawler.vocabulary import UnknownTerm, canonical
-
     try:
         return list(dict.fromkeys(label for value in values for label in canonical(what, value)))
     except UnknownTerm as error:
@@ -244,13 +242,10 @@ def _filters(q: SearchQuery) -> _Filters | None:
     clauses.extend(Term("services", s) for s in q.services)
     clauses.extend(Term("conditions", c) for c in q.conditions)
     if q.city.strip():
-        city, _, tail = q.city.rpartition(",")
-        code = geo.state_code(tail) if city.strip() else None
-        if code:
-            clauses.append(_state_term(code))
-        else:
-            city = q.city
-        clauses.append(Term("city", geo.city_key(city)))
+        city_key, city_state = _city_of(q)
+        if city_state:
+            clauses.append(_state_term(city_state))
+        clauses.append(Term("city", city_key))
     if q.state:
         clauses.append(_state_term(q.state))
     return found
@@ -326,14 +321,20 @@ def _telehealth(searcher: Searcher, filters: _Filters, text: Query | None, q: Se
     ]
 
 
+def _city_of(q: SearchQuery) -> tuple[str, str]:
+    """--city as the index spells it, and the state it names if any: ("portland", "OR") for
+    "Portland, OR", ("portland", "") for "Portland", ("", "") for no --city."""
+    if not q.city.strip():
+        return "", ""
+    city, _, tail = q.city.rpartition(",")
+    code = geo.state_code(tail) if city.strip() else None
+    return geo.city_key(city if code else q.city), code or ""
+
+
 def _matched_offices(q: SearchQuery, offices: list[list[Any]], miles: list[float | None] | None) -> list[int]:
     """The offices (indexes into locations) the query's place filters point at: all of them
     without a place filter; for a near search, those within the radius, nearest first."""
-    city_key, city_state = "", ""
-    if q.city.strip():
-        city, _, tail = q.city.rpartition(",")
-        code = geo.state_code(tail) if city.strip() else None
-        city_key, city_state = geo.city_key(city if code else q.city), code or ""
+    city_key, city_state = _city_of(q)
     chosen = []
     for i, (state, keys) in enumerate(offices):
         if city_key and (city_key not in keys or (city_state and state != city_state)):
@@ -457,16 +458,25 @@ def count_by(index_dir: Path, field_name: str, include_gone: bool = False) -> di
     A clinic counts once per value it would be found under: a telehealth provider counts in
     every state it serves. States are upper-case codes; the rest as indexed.
     """
-    indexed = _COUNTABLE_FIELDS.get(field_name)
-    if indexed is None:
+    return counts_by(index_dir, [field_name], include_gone)[field_name]
+
+
+def counts_by(index_dir: Path, field_names: list[str], include_gone: bool = False) -> dict[str, dict[str, int]]:
+    """count_by for several fields, read with one searcher."""
+    unknown = [name for name in field_names if name not in _COUNTABLE_FIELDS]
+    if unknown:
         choices = ", ".join(_COUNTABLE_FIELDS)
-        raise ValueError(f"cannot count by {field_name!r}; choose from {choices}")
-    counts: dict[str, int] = {}
+        raise ValueError(f"cannot count by {unknown[0]!r}; choose from {choices}")
+    result: dict[str, dict[str, int]] = {}
     with _searcher(index_dir) as searcher:
         active = None if include_gone else set(searcher.docs_for_query(Term("status", "active")))
-        for value in searcher.reader().field_terms(indexed):
-            docs = set(searcher.docs_for_query(Term(indexed, value)))
-            count = len(docs if active is None else docs & active)
-            if count:
-                counts[value.upper() if indexed == "state" else value] = count
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        for field_name in field_names:
+            indexed = _COUNTABLE_FIELDS[field_name]
+            counts: dict[str, int] = {}
+            for value in searcher.reader().field_terms(indexed):
+                docs = set(searcher.docs_for_query(Term(indexed, value)))
+                count = len(docs if active is None else docs & active)
+                if count:
+                    counts[value.upper() if indexed == "state" else value] = count
+            result[field_name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return result
