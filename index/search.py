@@ -341,8 +341,8 @@ def _matched_offices(q: SearchQuery, offices: list[list[Any]], miles: list[float
             continue
         if q.state and state != q.state:
             continue
-        if miles is not None:
-            distance = miles[i] if i < len(miles) else None
+        if q.near is not None:  # a telehealth provider listed for the state has no miles: no office matched
+            distance = miles[i] if miles is not None and i < len(miles) else None
             if distance is None or (q.radius_miles is not None and distance > q.radius_miles):
                 continue
         chosen.append(i)

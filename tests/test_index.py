@@ -369,6 +369,17 @@ def test_near_search_leaves_out_clinics_without_a_locatable_office(shared_index:
     assert "memphis-mind.test" in found
 
 
+def test_a_telehealth_provider_with_an_office_far_away_is_listed_as_telehealth_near_the_state(fresh_index: Path) -> None:
+    far = clinic("front-range-remote.test", "Front Range Remote Ketamine", "infusion-only", (("Denver", "CO", "80202"),),
+                 ("at-home",), ("depression",), serves=("NM",))
+    with index_writer(fresh_index) as writer:
+        writer.upsert(far)
+    point, state = geo.locate("Albuquerque, NM")
+    found = search(fresh_index, SearchQuery(near=point, near_state=state, radius_miles=50, limit=None))
+    remote = [r for r in found if r["site"] == "front-range-remote.test"]
+    assert remote and remote[0]["telehealth"] and remote[0]["matched_offices"] == [], remote
+
+
 def test_near_search_lists_telehealth_serving_the_state_after_the_offices(shared_index: Path) -> None:
     point, state = geo.locate("Albuquerque, NM")
     found = search(shared_index, SearchQuery(near=point, near_state=state, limit=None))
