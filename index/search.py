@@ -143,7 +143,7 @@ def query_from(
         if index_dir is None or not index_dir.exists():
             raise
         raise QueryError("near", str(exc) + did_you_mean(index_dir, near, with_state=True)) from None
-    return SearchQuery(
+    query = SearchQuery(
         text=text,
         modalities=list(modality),
         services=list(service),
@@ -154,10 +154,13 @@ def query_from(
         radius_miles=DEFAULT_RADIUS_MILES if radius is None and point else radius,
         near_state=near_state,
         limit=limit,
-        include_non_providers=include_non_providers or "not-a-provider" in modality,
+        include_non_providers=include_non_providers,
         include_gone=include_gone,
         include_mentions=include_mentions,
     )
+    # Asked for by any of its names ("none", "non-provider"): the labels are known once checked.
+    query.include_non_providers = include_non_providers or "not-a-provider" in query.modalities
+    return query
 
 
 # A crawl committing while we open may delete the generation we just listed: try again.

@@ -15,7 +15,7 @@ from crawler.extract import geo
 from crawler.items import Clinic, Evidence, Location
 from index import IndexBusy, IndexUnavailable
 from index.schema import SCHEMA
-from index.search import QueryError, SearchQuery, count_by, place, search
+from index.search import QueryError, SearchQuery, count_by, place, query_from, search
 from index.writer import index_writer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -395,6 +395,11 @@ def test_near_search_applies_limit_after_sorting(shared_index: Path) -> None:
 
 
 # Stats and listing
+
+
+def test_asking_for_non_providers_by_another_name_lists_them(shared_index: Path) -> None:
+    for name in ("not-a-provider", "none", "Non-Provider"):
+        assert sites(search(shared_index, query_from(modality=(name,), limit=None))) == {"ketamine-news.test"}, name
 
 
 def test_count_by_counts_active_clinics_per_value(shared_index: Path) -> None:
