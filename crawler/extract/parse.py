@@ -110,6 +110,7 @@ def parse_page(html: str | bytes, url: str) -> Page:
 # cut is counted (ketadir/problems/cut-to-size-budget, cut-to-time-budget).
 PARSE_BUDGET_BYTES = 2 * 1024 * 1024
 PARSE_BUDGET_SECONDS = 10.0
+_BUDGET_TICK_SECONDS = 0.01  # how often an expired budget looks again for ketadir's code (CPU seconds)
 
 
 def parse_fetched(body: bytes, encoding: str, url: str) -> Page:
@@ -139,23 +140,35 @@ class _OverBudget(BaseException):
 
 def _within_seconds(seconds: float, work: Any, *args: Any) -> Any:
     """work(*args), stopped with _OverBudget after this many CPU seconds (a profiling timer;
-    in the main thread only, where Python runs signal handlers; elsewhere unbounded)."""
+    in the main thread only, where Python runs signal handlers; elsewhere unbounded).
+
+    The budget is raised only where the timer finds ketadir's own code running. Python
+    swallows what is raised inside a gc callback, a __del__ or an import, so a tick that lands
+    in other code waits for the next tick."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return work(*args)
+    working = [True]
 
     def over_budget(signum: int, frame: Any) -> None:
-        raise _OverBudget
+        if working[0] and frame is not None and frame.f_globals.get("__name__", "").startswith(_OWN_CODE):
+            raise _OverBudget
 
     previous = signal.signal(signal.SIGPROF, over_budget)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds, _BUDGET_TICK_SECONDS)
     try:
-        return work(*args)
+        try:
+            return work(*args)
+        finally:
+            working[0] = False  # a tick from here on raises nothing, so the timer is always disarmed
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
+
+
+_OWN_CODE = __name__.split(".")[0] + "."
 
 
 def _parse_page(html: str | bytes, url: str) -> Page:
