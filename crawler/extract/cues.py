@@ -281,7 +281,12 @@ POST_TEASER = prefiltered(
 FUTURE_OFFER = prefiltered(
     r"\bcoming soon\b|\b(?:is|are) coming to\b|\blaunch(?:es|ing)? (?:later|soon|this|next|in)\b|"
     r"\b(?:hope|plan|expect|intend)s? to (?:begin|start) (?:offering|providing)\b|\bwill (?:soon )?(?:begin|start) "
-    r"(?:offering|providing)\b",
+    r"(?:offering|providing)\b|"
+    r"\b(?:we(?:'re|’re| are)?|our (?:[\w-]+ )?(?:clinic|practice|team|office)(?: is)?) (?:now |currently |busy )?"
+    r"(?:preparing|getting ready|planning|working|hoping|aiming) (?:to|toward) (?:add|adding|launch|launching|"
+    r"introduce|introducing|begin|start|bring|bringing)\b|"
+    r"\bwill be (?:added|available|introduced|launched|offered)\b[^.;]{0,40}\b(?:later|next|soon|in (?:the )?(?:spring|"
+    r"summer|fall|autumn|winter|coming))\b",
     re.I,
 )
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
