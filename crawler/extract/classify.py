@@ -810,7 +810,7 @@ def _read_clause(
     if topic > 0.0 and V.FUTURE_OFFER.search(clause):  # "we hope to begin offering it this fall": not yet an offer
         signals.add("future-offer", page_weight, s, _COMING.name, _COMING.role)
         return "offer", _COMING.name
-    if voice is not None and voice.name in _PROCEDURE_ONLY and V.NEGATION_WORD.search(clause):
+    if voice is not None and voice.name in _PROCEDURE_ONLY and _negated_step(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
     if voice is not None and voice.name in _PROCEDURE_ONLY and len(routes) >= SURVEY_ROUTES:
         voice = None  # "it can be given intravenously, intramuscularly, nasally or orally": a survey
@@ -838,6 +838,11 @@ def _read_clause(
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
         return _talk_role(clause, part.scope, topic, voice, part.subordinate)
     return "offer", voice.name
+
+
+def _negated_step(clause: str) -> bool:
+    """A step with a negation of its own; "depression that has not responded" is the condition's."""
+    return bool(V.NEGATION_WORD.search(clause)) and bool(V.NEGATION_WORD.search(V.UNRESPONSIVE_CONDITION.sub(" ", clause)))
 
 
 def _read_offer(

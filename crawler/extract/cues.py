@@ -431,6 +431,13 @@ SUBORDINATE = prefiltered(
 )
 CONCESSION = prefiltered(r"^(?:Although|Though|Whereas|Unlike|Compared (?:to|with))\b", re.I)
 NEGATION_WORD = prefiltered(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|lacks?|without|cannot)\b|n['’]t\b", re.I)
+# The condition treated, told with a negation of its own: "depression that has not responded to
+# medication", "whose pain did not ease". It denies nothing the provider offers.
+UNRESPONSIVE_CONDITION = prefiltered(
+    r"\b(?:that|which|who|whose(?: \w+)?)\b[^.;]{0,40}?\b(?:has|have|had|did|does|do)(?:n['’]t| not)(?: yet)? "
+    r"(?:respond|improv|eas|lift|help|work|get better|go away|budge)\w*",
+    re.I,
+)
 # A change told across two clauses: "we began with injections but later moved on".
 DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
@@ -541,11 +548,18 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
-        r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b", 0.75,
+        r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
+        r"\b(?:ask|talk (?:to|with)|speak (?:to|with)) (?:us|our (?:[\w-]+ )?(?:team|staff|providers?|clinicians?|"
+        r"prescribers?|nurses?|doctors?)) (?:about|whether|if)\b", 0.75,
         says="an invitation to come in"),
     cue("offer.step", "offer", r"^(?:step\s*(?:\d+|one|two|three|four|five|six)\b|\d{1,2}[.)]\s|first,|next,|then,)"
         r"|\b(?:the )?(?:first|next|final) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
         says="a step of the provider's process"),
+    cue("offer.available-here", "offer",
+        r"\b(?:is|are) (?:now |also |currently )?available (?:(?:for|to) (?:(?:our|all|qualifying|eligible|new|"
+        r"established|current|existing|adult|select|interested) )+(?:patients|clients)|(?:at|in|through) (?:our|all of our|"
+        r"both of our|each of our)\b)", 0.75,
+        says="the treatment available to the practice's patients or at its offices"),
     cue("offer.every-patient", "offer",
         r"\b(?:every|each|all) (?:new |returning |[\w-]+ )?(?:patients?|clients?|treatments?|sessions?|infusions?|"
         r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
@@ -588,7 +602,8 @@ OFFER_CUES = CueTable(*sorted((
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
-        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
+        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
+        r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during|as)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
