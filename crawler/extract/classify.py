@@ -799,6 +799,8 @@ def _read_clause(
             signals.add("kap", page_weight * ours.weight, s, ours.name, "own-therapy")
             return "own-therapy", ours.name
         return "outside-therapy", outside.name
+    if V.REPORTED_QUESTION.search(clause):
+        return "other", ""
     if negation is not None:
         heading_routes = ctx.routes_in_heading(s.heading)
         voice = _voice(s, clause, ctx, scope=part.scope)

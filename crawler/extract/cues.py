@@ -292,7 +292,16 @@ FUTURE_OFFER = prefiltered(
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
 GENERIC_CARE = prefiltered(
     r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counselor|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
-    r"client|person|individual|participant)\b",
+    r"client|person|individual|participant)\b|"
+    # what others claim of the treatment: "Others suggest that pairing it with therapy helps"
+    r"^(?:others|some|many|studies|researchers|experts|advocates|critics|proponents|trials)\b[^.;]{0,30}"
+    r"\b(?:suggest|argue|believe|say|find|found|show|claim|report)\w*\b",
+    re.I,
+)
+# Someone's question retold ("Readers sometimes ask if I offer ketamine sessions"): it offers nothing.
+REPORTED_QUESTION = prefiltered(
+    r"\b(?:readers|people|patients|clients|families|folks|friends|colleagues|many|some|they|(?:I|we)(?:'m|’m| am|'re|’re| are))"
+    r"\b[^.;]{0,20}\b(?:ask|asks|asked|wonder|wonders|want to know|wants to know)\b(?: \w+)?? (?:if|whether)\b",
     re.I,
 )
 # The writer's "we" of an article ("in this post we'll explore..."), not a provider's.
