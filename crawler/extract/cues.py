@@ -719,6 +719,10 @@ OWN_THERAPY_CUES = CueTable(
 # "we do not take over a patient's psychotherapy".
 _KEEPS_OWN_CARER = (
     r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b|"
+    # a refusal that requires the outside carer: "we will not begin a series for anyone without a therapist"
+    r"\b(?:will not|won['’]t|do not|don['’]t|cannot|can['’]t|does not|doesn['’]t) (?:begin|start|schedule|treat|accept|"
+    r"see|book)\b[^.;]{0,50}\b(?:without|who (?:has|have) no|unless)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|"
+    r"counselors?|psychiatrists?|mental health (?:providers?|professionals?))\b|"
     r"\b(?:(?:do|does|will) not|don['’]t|doesn['’]t|won['’]t) (?:take over|replace|stand in for) (?:a patient['’]s|a client['’]s|your|their|the "
     r"patient['’]s) (?:own |ongoing |current )?(?:psycho)?(?:therapy|therapist|counseling|mental health care)\b"
 )
@@ -732,8 +736,9 @@ _OUTSIDE_CARER = (
 )
 # The outside carer named by what they do: "whoever manages your care".
 _WHOEVER = (
-    r"(?:whoever|the (?:person|people|clinician|professional|provider|team)s? who) (?:manages?|treats?|oversees?|"
-    r"provides?|handles?) your (?:[\w-]+ ){0,2}(?:care|treatment|therapy)"
+    r"(?:(?:whoever|the (?:person|people|clinician|professional|provider|team)s? who) (?:manages?|treats?|oversees?|"
+    r"provides?|handles?) your (?:[\w-]+ ){0,2}(?:care|treatment|therapy)|the (?:person|people|clinician|professional|"
+    r"provider|therapist|team)s? who knows? you (?:best|well))"
 )
 _QUALIFIER = r"(?:own|current|existing|present|outside|primary|regular|usual|established|ongoing|licensed|talk|treating|referring|local)"
 OUTSIDE_THERAPY_CUES = CueTable(
@@ -828,6 +833,9 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:continu\w*|keep\w*|stay\w*|remain\w*) (?:\w+ ){0,2}(?:with|in) (?:your|their) (?:own |current |existing |"
         r"ongoing |regular )(?:psycho)?therapy\b|"
         r"\b(?:psycho)?therapy (?:continues|stays|remains) with\b|"
+        r"\b(?:psycho)?therapy (?:\w+ ){0,2}with (?:your|their) (?:own|current|existing|usual|regular|outside) "
+        r"(?:provider|clinician|professional|team)\b|" + _WHOEVER + r"\b[^.;]{0,30}\b(?:keeps?|continues?|goes on|carries on|"
+        r"stays?|remains?)\b|"
         r"\breferring (?:therapist|clinician|provider|psychiatrist|counselor)s? (?:remains?|stays?|continues?|keeps?)\b|"
         r"\bremains? (?:the|your|their) (?:patient['’]s |client['’]s )?(?:primary )?(?:therapist|clinician)\b|"
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
