@@ -680,7 +680,11 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
         r"therapy|psychotherapy|support|integration|coaching)\b|"
         r"\b(?:counseling|counselling|therapy|psychotherapy|integration) sessions? (?:are|is) (?:also )?(?:offered|"
-        r"provided|included|held|scheduled)\b", 1.0,
+        r"provided|included|held|scheduled)\b|"
+        # therapy sessions set around the dosing: "after each dosing session there is a psychotherapy session"
+        r"\b(?:psycho)?therapy sessions?\b[^.;]{0,40}\b(?:before|after|following|between) (?:each|every|any|the|your) "
+        r"(?:dosing|medicine|ketamine|journey)\b|\b(?:before|after|following) (?:each|every|any) (?:dosing|medicine|"
+        r"ketamine) (?:sessions?|journeys?|doses?)\b[^.;]{0,50}\b(?:psycho)?therapy sessions?\b", 1.0,
         says="preparation or integration sessions"),
     cue("own-therapy.kap-sessions", "own-therapy",
         r"\b(?:ketamine[- ]assisted[- ]psychotherapy|KAP|psychedelic[- ]assisted[- ](?:psycho)?therapy|ketamine "
