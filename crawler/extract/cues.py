@@ -809,7 +809,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b|"
         r"\b(?:clients?|patients?|people|adults) whose (?:own )?(?:(?:psycho)?therapists?|counselors?)\b|"
         r"\b(?:your|their|the client['’]s|the patient['’]s) (?:own )?(?:(?:psycho)?therapist|counselor)['’]s (?:office|practice)\b|"
-        r"\bthe (?:medical|prescribing|medication) (?:half|part|side|component) of\b",
+        r"\bthe (?:medical|prescribing|medication) (?:half|part|side|component) of\b|"
+        # outside therapists in the room: "therapists may guide their own patients during the infusion"
+        r"\b(?:(?:psycho)?therapists|counselors|clinicians)\b(?: [\w-]+){0,6}? (?:guide|accompany|sit with|join|support|"
+        r"be with|stay with|bring) (?:their|your) (?:own )?(?:patients|clients)\b",
         1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
         r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
