@@ -93,10 +93,12 @@ def test_team_page_with_licensed_therapists_beside_prescriber_is_kap():
     assert any(e.url.endswith("/team.html") for e in decision.evidence[:3])
 
 
-def test_psychiatry_group_with_staff_therapists_and_spravato_is_not_kap():
-    # Its therapists do general therapy; nothing ties them to the esketamine sessions.
+def test_psychiatry_group_with_staff_therapists_and_spravato_is_unclear_not_kap():
+    # Its therapists do general therapy; nothing ties them to the esketamine sessions, and
+    # nothing says the sessions come without therapy either.
     decision = _fixture("psychiatry-group-spravato")
-    assert decision.modality == "infusion-only"
+    assert decision.modality == "unclear"
+    assert decision.rule == "therapists-apart"
     assert decision.services == ["esketamine-nasal"]
 
 

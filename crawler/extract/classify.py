@@ -171,6 +171,8 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("kap-practice", "kap", "a practice that itself offers ketamine-assisted psychotherapy"),
         DecisionRule("outside-therapy", "adjunctive-referral", "ketamine is given medically; therapy is expected with an outside provider"),
         DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
+        DecisionRule("therapists-apart", "unclear",
+                     "it gives ketamine and has therapists of its own, but never says whether they take part"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
         DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
     )
@@ -1105,8 +1107,9 @@ def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals
 def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals) -> None:
     """A team page listing licensed therapists beside the prescriber points to therapy in house.
 
-    It only supports a KAP reading (see _decide): a psychiatric group with staff therapists
-    that also gives Spravato does not thereby offer therapy with the ketamine.
+    It supports a KAP reading only where the site ties therapy to the ketamine (see _decide): a
+    psychiatric group with staff therapists that also gives Spravato does not thereby offer
+    therapy with the ketamine, nor show that it offers none, so without that tie it is unclear.
     """
     for page in pages:
         if page.kind not in ("team", "about"):
@@ -1308,6 +1311,11 @@ def _decide(site: _Site) -> Decision:
     elif referral >= REFERRAL_MIN:
         rule = "outside-therapy"
         confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if own >= 0.5 else 0.0)
+    elif routes_offered and signals.score("kap-team") > 0:
+        # Therapists on staff and ketamine on the menu, never said to meet: kap or infusion-only
+        # is the site's to say.
+        rule = "therapists-apart"
+        confidence = 0.35
     elif routes_offered:
         rule = "medical-route"
         doubt = own >= 0.3 or kap_offer >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
