@@ -1037,7 +1037,8 @@ PUBLISHER_CUES = CueTable(
         r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b"
         r"(?! (?:under|younger|over|older|who|with|for|in|at|on)\b)|\bdoes not endorse\b|"
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
-        r"patients)\b|"
+        r"patients)\b|\bdoes not (?:provide|offer|deliver|give) (?:any )?(?:medical |clinical )?(?:care|treatment)"
+        r"(?:,| or| nor|\.|$)|"
         r"(?<![\w'’])I (?:do not|don't|don’t) (?:provide|offer)\b[^.;]{0,40}\b(?:ketamine|KAP)\b|"
         r"\b(?:ketamine|KAP)\b[^.]{0,80}\b(?:I|we) (?:do not|don't|don’t) (?:provide|offer|prescribe|administer) "
         r"(?:it|this|them|that)\b|(?<![\w'’])I(?:'m|’m| am) not (?:trained|certified|licensed) (?:in|to (?:provide|offer)) "
@@ -1047,6 +1048,15 @@ PUBLISHER_CUES = CueTable(
         r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
         r"don’t) accept (?:payment|money|advertising) from\b|\bnot affiliated with any\b", 1.5,
         says="the site says it gives no care"),
+    cue("publisher.funds-care", "publisher",
+        r"\b(?:treatment|care|therapy) grants?\b|\bgrants? (?:of|cover|covers|toward|towards|for)\b[^.;]{0,40}"
+        r"\b(?:treatment|ketamine|therapy|infusions?|sessions?|psychotherapy)\b|\b(?:subsidi[sz]\w*|pays? for|funds?|"
+        r"funding)\b[^.;]{0,40}\b(?:treatment|ketamine|sessions|therapy|infusions|care)\b[^.;]{0,40}\b(?:at|by|with|from|"
+        r"delivered by|given by) (?:one of )?(?:our |its |the )?(?:partner|participating|independent|other|member) "
+        r"(?:clinics|practices|practitioners|providers)\b|\bpaid directly to the (?:clinic|practice|provider)\b|"
+        r"\bsubsidi[sz]\w* (?:\w+ )?(?:treatment|therapy|KAP|ketamine) sessions\b|"
+        r"\bthe (?:fund|foundation|grant)(?:'s)? (?:pays|covers|will pay|will cover|reimburses)\b", 1.0,
+        says="paying for care that others give (a fund or grant program)"),
     cue("publisher.research-voice", "publisher",
         r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|this article|this piece|"
         r"in this blog|podcast|broadcast|listen live)\b", 0.5, says="reporting on research"),
