@@ -651,6 +651,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 continue
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
+            if c.name in _PROCEDURE_ONLY and (named := _brand_voice(clause, ctx.brand)) is _BRAND:
+                return named  # "At <Clinic>, the first step is a consultation": the practice speaking
             return c
     named = _brand_voice(clause, ctx.brand)
     if named is not None:
