@@ -1277,9 +1277,19 @@ def _decide(site: _Site) -> Decision:
     linked = signals.score("kap") + signals.score("kap-offer") + signals.score("service:integration")
     team = signals.score("kap-team") if linked > 0 else 0.0
     against = signals.score("against:kap")
-    own = max(0.0, signals.score("kap") + team - against)
-    kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5) - against)
     referral = signals.score("adjunctive-referral")
+    # "Your therapist can use these exercises with you" on a site that says plainly the patient's
+    # therapist is someone else ("your talk therapist", "an outside therapist") is that therapist.
+    # "Sessions with your therapist" alone names a therapist of either kind.
+    plainly_outside = sum(
+        e.weight for e in signals.evidence.get("adjunctive-referral", []) if e.rule not in _EITHER_THERAPIST
+    )
+    yours = sum(
+        e.weight for e in signals.evidence.get("kap", [])
+        if _PATIENTS_THERAPIST.search(e.text) and not V.FIRST_PERSON.search(e.text)
+    ) if plainly_outside >= REFERRAL_MIN else 0.0
+    own = max(0.0, signals.score("kap") + team - against - yours)
+    kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5) - against)
     medical = signals.score("medical-ketamine")
     provider = signals.score("provider") + referral + signals.score("kap")
     if site.ketamine_mentions == 0:
@@ -1329,6 +1339,10 @@ def _decide(site: _Site) -> Decision:
     modality = DECISION_RULES[rule].modality
     services = _services(signals, modality)
     return _decision(rule, confidence, signals, services, _conditions(signals, services))
+
+
+_EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
+_PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
 
 
 def site_is_therapy(signals: _Signals) -> bool:
