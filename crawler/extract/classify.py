@@ -645,6 +645,10 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     kind, tag, heading = s.kind, s.tag, s.heading
     if tag in ("li", "dd") and s.url in ctx.menu_pages:
         return V.OFFER_CUES.cues[0]
+    # "Our therapists, who are trained in psychedelic therapy, help clients...": the subject and
+    # its verb without the aside between them.
+    if ", wh" in clause:
+        clause, scope = V.APPOSITIVE.sub("", clause), V.APPOSITIVE.sub("", scope)
     for c in V.OFFER_CUES.within(scope or clause):
         if c.fires(clause, kind, tag, heading):
             if c.name == "offer.price" and V.PRICE_RANGE.search(s.text + " " + heading):

@@ -447,6 +447,8 @@ UNRESPONSIVE_CONDITION = prefiltered(
     r"(?:respond|improv|eas|lift|help|work|get better|go away|budge)\w*",
     re.I,
 )
+# An aside between a subject and its verb: ", who are trained in psychedelic therapy,".
+APPOSITIVE = prefiltered(r",\s+(?:who|which|whose)\b[^,;.]{1,80},", re.I)
 # A change told across two clauses: "we began with injections but later moved on".
 DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
