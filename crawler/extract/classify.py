@@ -172,7 +172,7 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("outside-therapy", "adjunctive-referral", "ketamine is given medically; therapy is expected with an outside provider"),
         DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
         DecisionRule("therapists-apart", "unclear",
-                     "it gives ketamine and has therapists of its own, but never says whether they take part"),
+                     "it gives ketamine and offers therapy of its own, but never says whether the two meet"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
         DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
     )
@@ -673,6 +673,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
 _BRAND = V.READINGS["offer.brand-voice"]
 _VENDOR = next(c for c in V.PUBLISHER_CUES if c.name == "publisher.vendor")
 _COMING = V.READINGS["offer.coming-soon"]
+_THERAPY_LISTED = V.READINGS["service.therapy-listed"]
 _OTHER_BRAND = V.READINGS["offer.named-practice"]
 
 
@@ -843,6 +844,8 @@ def _read_clause(
     own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
+    if offers and plain and V.THERAPY_LISTED.search(plain):
+        signals.add("therapy-listed", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
@@ -1327,9 +1330,9 @@ def _decide(site: _Site) -> Decision:
     elif referral >= REFERRAL_MIN:
         rule = "outside-therapy"
         confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if own >= 0.5 else 0.0)
-    elif routes_offered and signals.score("kap-team") > 0:
-        # Therapists on staff and ketamine on the menu, never said to meet: kap or infusion-only
-        # is the site's to say.
+    elif routes_offered and (signals.score("kap-team") > 0 or signals.score("therapy-listed") > 0):
+        # Therapists on staff, or psychotherapy on the menu, beside the ketamine and never said to
+        # meet it: kap or infusion-only is the site's to say.
         rule = "therapists-apart"
         confidence = 0.35
     elif routes_offered:

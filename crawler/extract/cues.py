@@ -449,6 +449,12 @@ UNRESPONSIVE_CONDITION = prefiltered(
 )
 # An aside between a subject and its verb: ", who are trained in psychedelic therapy,".
 APPOSITIVE = prefiltered(r",\s+(?:who|which|whose)\b[^,;.]{1,80},", re.I)
+# Therapy listed as a service of its own beside others: "TMS, Spravato, psychotherapy and medication management".
+THERAPY_LISTED = prefiltered(
+    r"(?:^|,\s*|\band\s+)(?:(?:individual|group|family|couples|talk)\s+)?(?:psychotherapy|counseling|counselling|therapy)"
+    r"\s*(?:,|\band\b|\.?$)",
+    re.I,
+)
 # A change told across two clauses: "we began with injections but later moved on".
 DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
@@ -1125,6 +1131,7 @@ READINGS: dict[str, Cue] = {
         _reading("condition.listed", "offer", 0.5, "a condition listed under a heading such as 'What we treat'"),
         _reading("condition.named", "other", 0.4, "a condition named near the treatment"),
         _reading("service.named", "offer", 0.5, "a service named beside an offer"),
+        _reading("service.therapy-listed", "offer", 1.0, "psychotherapy listed as a service of its own"),
         _reading("ketamine.mentioned", "explainer", 0.1, "ketamine mentioned without an offer"),
         _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
     )
