@@ -262,15 +262,6 @@ _WRITING_VERBS = (
     r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
-# Words after "we" that say what the writer is, thinks or did, not what it does for a patient.
-_NOT_CARE_VERBS = (
-    r"are|were|was|am|have|had|do|does|did|know|knew|believe|think|thought|feel|felt|hope|love|understand|want|"
-    r"wish|all|both|each|too|ourselves|myself|as|at|here|there|get|got|say|said|found|hear|heard|spoke|wrote|read|"
-    r"went|came|met|told|took|made|saw|just|really|still|only|never|not|cannot|can|could|should|must|might|may|"
-    r"will|would|shall|need|needs|recogni[sz]e|reali[sz]e|aim|strive|rank|list|rate|earn|report|update|verify|"
-    r"cite|link|write|publish|interviewed|sell|make|hear|live|agree|encourage|urge|remind|like|hate|mean|call|"
-    r"refer|name|define|expect|wonder|asked|began|became|ran|left|got|gave|knew"
-)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
 POST_TEASER = prefiltered(
     r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
@@ -496,10 +487,6 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:we|I)(?:'ll|’ll| will| can| also| then| usually| typically| often| first| now| may| would)+"
         r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
         says="the provider says what it will do ('we will review your history')"),
-    cue("offer.we-do", "offer",
-        r"\b[Ww]e\s+(?!(?:" + _NOT_CARE_VERBS + r"|" + _WRITING_VERBS + r")\b)[a-z]{2,}(?<!ed)\b",
-        0.6, says="the provider saying what it does, in any verb ('we build a protocol', 'we pair each dose')",
-        flags=0),
     cue("offer.our-staff-acts", "offer",
         r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+"
         r"[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|has|have|"
