@@ -81,7 +81,9 @@ def reports(dev2: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
 def test_each_half_of_dev2_is_classified_right_as_often_as_its_floor(reports: dict[str, dict], half: str) -> None:
     report = reports[half]
     assert report["missing"] == []
-    assert report["accuracy"] >= FLOORS[half]["accuracy"], report["misses"]
+    # The held-out half's misses stay unread: a failure there names the figure, not the sites.
+    shown = report["misses"] if half == "even" else f"{len(report['misses'])} misses (held out: not listed)"
+    assert report["accuracy"] >= FLOORS[half]["accuracy"], shown
 
 
 @pytest.mark.parametrize("half", HALVES)
