@@ -1293,7 +1293,7 @@ def _decide(site: _Site) -> Decision:
     )
     yours = sum(
         e.weight for e in signals.evidence.get("kap", [])
-        if _PATIENTS_THERAPIST.search(e.text) and not V.FIRST_PERSON.search(e.text)
+        if _PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text)
     ) if plainly_outside >= REFERRAL_MIN else 0.0
     own = max(0.0, signals.score("kap") + team - against - yours)
     kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5) - against)
@@ -1349,6 +1349,7 @@ def _decide(site: _Site) -> Decision:
 
 
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
+_OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
 
 

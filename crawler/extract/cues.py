@@ -777,10 +777,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
         says="patients must be connected to a mental-health provider"),
     cue("outside-therapy.required", "outside-therapy",
         r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client)\b[^.;]{0,20}"
-        r"\b(?:require|requires|required|must|mandatory|need to|has to|have to)\b.{0,60}\b(?:therapist|mental health "
+        r"\b(?:require|requires|required|must|mandatory|need to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|mental health "
         r"(?:provider|professional)|psychotherapy|counselor|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
         r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
-        r"\b(?:ask|require|need)\w* (?:you |patients |clients )?to (?:find|see|have|get|start) (?:one|a (?:[\w-]+ )?"
+        r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
+        r"(?:find|see|have|get|start) (?:one|an? (?:[\w-]+ )?"
         r"(?:therapist|counselor))\b|"
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b", 1.0,
         says="therapy with someone else is required"),
@@ -810,7 +811,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"be with|stay with|bring) (?:their|your) (?:own )?(?:patients|clients)\b",
         1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
-        r"\b(?:outside|external|separate) (?:care team|therapists?|therapy|mental health (?:providers?|professionals?))\b|"
+        r"\b(?:outside|external|separate) (?:care team|(?:psycho)?therapists?|therapy|mental health (?:providers?|professionals?))\b|"
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b|"
         r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b|"
         r"\b(?:(?:psycho)?therap(?:y|ist)|counselor|counseling)\b[^.;]{0,30}\b(?:outside|away from|beyond) (?:of )?(?:my|our|"
