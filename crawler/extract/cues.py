@@ -1044,6 +1044,13 @@ PUBLISHER_CUES = CueTable(
         r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
         r"don’t) accept (?:payment|money|advertising) from\b|\bnot affiliated with any\b", 1.5,
         says="the site says it gives no care"),
+    cue("publisher.affiliate-review", "publisher",
+        r"\b(?:earn|receive|get|make) (?:a )?(?:small )?(?:commissions?|referral fees?)\b|\baffiliate (?:links?|partners?|"
+        r"commissions?|disclosure|relationships?)\b|\breader[- ]supported\b|\bmay be compensated\b|"
+        r"\bhow we (?:review|rate|rank|test|score|chose|choose|pick|picked|evaluate|compare)d?\b|"
+        r"\b(?:the )?best (?:(?:at-home|online|telehealth|virtual|IV|ketamine) )+(?:programs|clinics|companies|providers|"
+        r"services|options) (?:of|in|for) (?:20\d\d|the year)\b|\bour (?:top )?picks?\b", 1.0,
+        says="a review or affiliate site ranking programs"),
     cue("publisher.funds-care", "publisher",
         r"\b(?:treatment|care|therapy) grants?\b|\bgrants? (?:of|cover|covers|toward|towards|for)\b[^.;]{0,40}"
         r"\b(?:treatment|ketamine|therapy|infusions?|sessions?|psychotherapy)\b|\b(?:subsidi[sz]\w*|pays? for|funds?|"
