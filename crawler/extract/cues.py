@@ -836,8 +836,9 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:continu\w*|keep\w*|stay\w*|remain\w*) (?:\w+ ){0,2}(?:with|in) (?:your|their) (?:own |current |existing |"
         r"ongoing |regular )(?:psycho)?therapy\b|"
         r"\b(?:psycho)?therapy (?:continues|stays|remains) with\b|"
-        r"\b(?:psycho)?therapy (?:\w+ ){0,2}with (?:your|their) (?:own|current|existing|usual|regular|outside) "
-        r"(?:provider|clinician|professional|team)\b|" + _WHOEVER + r"\b[^.;]{0,30}\b(?:keeps?|continues?|goes on|carries on|"
+        r"\b(?:psycho)?therapy (?:\w+ ){0,3}with (?:your|their) (?:own|current|existing|usual|regular|outside) "
+        r"(?:providers?|clinicians?|professionals?|team)\b|"
+        r"\b(?:(?:psycho)?therapist|counselor)\b[^.;]{0,30}\b(?:continue|keep) (?:to see|seeing|working with)\b|" + _WHOEVER + r"\b[^.;]{0,30}\b(?:keeps?|continues?|goes on|carries on|"
         r"stays?|remains?)\b|"
         r"\breferring (?:therapist|clinician|provider|psychiatrist|counselor)s? (?:remains?|stays?|continues?|keeps?)\b|"
         r"\bremains? (?:the|your|their) (?:patient['’]s |client['’]s )?(?:primary )?(?:therapist|clinician)\b|"
@@ -875,6 +876,7 @@ MENTAL_HEALTH_CARER = prefiltered(
 # us on referral from") is not a referral model.
 OPTIONAL_CONTACT = prefiltered(
     r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
+    r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counselor|psychotherapist)\b|"
     r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer",
     re.I,
 )
