@@ -746,7 +746,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:provider|therapist|psychiatrist|clinician|professional)", 1.0,
         says="patients go back to the provider who referred them"),
     cue("outside-therapy.who-referred-you", "outside-therapy",
-        r"\b(?:mental health )?(?:provider|professional|clinician|therapist) who referred you\b|"
+        r"\b(?:mental health (?:provider|professional|clinician)|(?:psycho)?therapist|counselor) who referred you\b|"
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
         r"resume)", 1.0, says="the referring provider continues the therapy"),
     cue("outside-therapy.work-with-yours", "outside-therapy",
@@ -877,6 +877,7 @@ MENTAL_HEALTH_CARER = prefiltered(
 OPTIONAL_CONTACT = prefiltered(
     r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
     r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counselor|psychotherapist)\b|"
+    r"\b(?:we(?:'d|’d| would)?|I(?:'d|’d| would)?) (?:gently |also )?(?:encourage|invite|suggest)\b|"
     r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer",
     re.I,
 )
