@@ -1304,8 +1304,14 @@ def _decide(site: _Site) -> Decision:
     denial = 1.5 * min(signals.score("denial"), 2.0)
     # Against a publisher's cues, offers in no one's voice (lists under "During the infusion",
     # procedure in the passive) count half: a guide written for clinics reads like that too.
-    voiceless = sum(e.weight for e in signals.evidence.get("provider", []) if e.rule not in _SPEAKS)
-    claimed = provider - voiceless / 2
+    # On a page that itself reads as a publisher's (a vendor's checklist, a guide), they count
+    # for nothing.
+    publisher_pages = {e.url for e in signals.evidence.get("not-a-provider", [])}
+    voiceless = sum(
+        e.weight if e.url in publisher_pages else e.weight / 2
+        for e in signals.evidence.get("provider", []) if e.rule not in _SPEAKS
+    )
+    claimed = provider - voiceless
     if site.publisher + denial >= PUBLISHER_MIN and site.publisher + denial > claimed * PUBLISHER_RATIO:
         confidence = 0.55 + 0.1 * min(site.publisher - provider, 3.0)
         return _decision("publisher", confidence, signals, [], [])
