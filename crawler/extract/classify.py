@@ -845,7 +845,7 @@ def _read_clause(
     if own:
         return "own-therapy", own
     if offers and plain and V.THERAPY_LISTED.search(plain):
-        signals.add("therapy-listed", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
+        signals.add("therapy-apart", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
@@ -1001,7 +1001,12 @@ def _read_in_house_therapy(
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
     # The medicine in view: named around the clause, or the page is about it (an own-therapy cue
     # that speaks of therapy in general also needs a session word, see _NEEDS_SESSION).
-    medicine = block_medicine or s.topic_page or any(_MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead))
+    # Under a heading of its own that names therapy and no medicine ("Psychotherapy" on a page of
+    # several treatments), the page's ketamine is not in view.
+    own_heading = bool(_THERAPY_SERVICE_HEADING.match(s.heading))
+    medicine = block_medicine or (s.topic_page and not own_heading) or any(
+        _MEDICINE_CONTEXT.search(t) for t in (clause, s.heading, s.lead)
+    )
     # A nurse who "stays with you" is not a therapist; on a page headed "Ketamine-assisted
     # psychotherapy", "three preparation sessions" are the therapy's.
     in_view = therapy or block_kap or ctx.therapist_practice or ctx.kap_named or s.url in ctx.kap_titled
@@ -1014,6 +1019,11 @@ def _read_in_house_therapy(
     named = any(name in clause for name in ctx.brand)
     practice_voice = (ctx.therapist_practice or named) and not generic
     found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
+    if found is None and own_heading and s.topic_page:
+        # the practice's own therapists, offered apart from the ketamine
+        apart = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic)
+        if apart is not None:
+            signals.add("therapy-apart", s.weight * apart.weight, s, apart.name, "other")
     weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
@@ -1336,7 +1346,7 @@ def _decide(site: _Site) -> Decision:
     elif referral >= REFERRAL_MIN:
         rule = "outside-therapy"
         confidence = 0.55 + 0.12 * min(signals.strong("adjunctive-referral", 0.5), 3) - (0.2 if own >= 0.5 else 0.0)
-    elif routes_offered and (signals.score("kap-team") > 0 or signals.score("therapy-listed") > 0):
+    elif routes_offered and (signals.score("kap-team") > 0 or signals.score("therapy-apart") > 0):
         # Therapists on staff, or psychotherapy on the menu, beside the ketamine and never said to
         # meet it: kap or infusion-only is the site's to say.
         rule = "therapists-apart"
@@ -1354,6 +1364,10 @@ def _decide(site: _Site) -> Decision:
     return _decision(rule, confidence, signals, services, _conditions(signals, services))
 
 
+_THERAPY_SERVICE_HEADING = prefiltered(
+    r"^(?:(?:individual|group|family|couples|talk|outpatient)\s+)?(?:psycho)?(?:therapy|counseling|counselling)"
+    r"(?:\s+services)?$", re.I
+)
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)

@@ -442,8 +442,8 @@ UNRESPONSIVE_CONDITION = prefiltered(
 APPOSITIVE = prefiltered(r",\s+(?:who|which|whose)\b[^,;.]{1,80},", re.I)
 # Therapy listed as a service of its own beside others: "TMS, Spravato, psychotherapy and medication management".
 THERAPY_LISTED = prefiltered(
-    r"(?:^|,\s*|\band\s+)(?:(?:individual|group|family|couples|talk)\s+)?(?:psychotherapy|counseling|counselling|therapy)"
-    r"\s*(?:,|\band\b|\.?$)",
+    r"(?:^|[,·|]\s*|\band\s+)(?:(?:individual|group|family|couples|talk)\s+)?(?:psychotherapy|counseling|counselling|therapy)"
+    r"\s*(?:[,·|]|\band\b|\.?$)",
     re.I,
 )
 # A change told across two clauses: "we began with injections but later moved on".
