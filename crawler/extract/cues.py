@@ -344,14 +344,16 @@ PROVIDER_HOST = prefiltered(
 PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
     r"finder|guide|review|wiki|library|academy|college|universit|press|media|daily|weekly|radio|podcast|insider|"
-    r"gazette|ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial",
+    r"gazette|courier|chronicle|observer|dispatch|sentinel|examiner|ledger|inquirer|bulletin|telegraph|courant|"
+    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial",
     re.I,
 )
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
 KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP|Esketamine)\b", re.I)
 # Site names of publishers, research and listings; "Blog" alone is a clinic's blog as often.
 MEDIA_BRAND = prefiltered(
-    r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Insider|Radio|Podcast|Research|"
+    r"\b(?:News|Today|Magazine|Journal|Times|Post|Gazette|Tribune|Herald|Courier|Chronicle|Observer|Dispatch|"
+    r"Sentinel|Examiner|Ledger|Inquirer|Bulletin|Telegraph|Courant|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding)\b"
