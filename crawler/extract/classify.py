@@ -674,6 +674,7 @@ _BRAND = V.READINGS["offer.brand-voice"]
 _VENDOR = next(c for c in V.PUBLISHER_CUES if c.name == "publisher.vendor")
 _COMING = V.READINGS["offer.coming-soon"]
 _THERAPY_LISTED = V.READINGS["service.therapy-listed"]
+_THERAPY_HEADED = V.READINGS["service.therapy-headed"]
 _OTHER_BRAND = V.READINGS["offer.named-practice"]
 
 
@@ -846,6 +847,10 @@ def _read_clause(
         return "own-therapy", own
     if offers and plain and V.THERAPY_LISTED.search(plain):
         signals.add("therapy-apart", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
+    elif (plain and not names_ketamine and s.url in ctx.ketamine_titled and _THERAPY_SERVICE_HEADING.match(s.heading)
+          and V.STAFF_THERAPY.search(clause) and not V.GENERIC_CARE.search(clause)):
+        # "Psychotherapy: weekly sessions with licensed counselors", beside a "Ketamine infusions" heading
+        signals.add("therapy-apart", page_weight * _THERAPY_HEADED.weight, s, _THERAPY_HEADED.name, _THERAPY_HEADED.role)
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")

@@ -448,6 +448,11 @@ THERAPY_LISTED = prefiltered(
     r"\s*(?:[,·|]|\band\b|\.?$)",
     re.I,
 )
+# Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
+STAFF_THERAPY = prefiltered(
+    r"\b(?:[Oo]ur|[Ww]e)\b|\bwith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counselors?|"
+    r"psychologists?|social workers?)\b"
+)
 # A change told across two clauses: "we began with injections but later moved on".
 DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
@@ -785,6 +790,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
         r"(?:find|see|have|get|start) (?:one|an? (?:[\w-]+ )?"
         r"(?:therapist|counselor))\b|"
+        # the practice's expectation: "we expect every patient to be seeing a counselor"
+        r"\b(?:(?:we|I) expect (?:you|patients|clients|(?:every|each|all) (?:new )?(?:patients?|clients?)) to|"
+        r"(?:our|the) expectation is that)\b(?:(?!\b(?:our|my)\b)[^.;]){0,50}\b(?:(?:psycho)?therapists?|counselors?|"
+        r"(?:psycho)?therapy|counseling)\b|"
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b", 1.0,
         says="therapy with someone else is required"),
     cue("outside-therapy.referral-required", "outside-therapy",
@@ -880,12 +889,15 @@ OPTIONAL_CONTACT = prefiltered(
     r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
     r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counselor|psychotherapist)\b|"
     r"\b(?:we(?:'d|’d| would)?|I(?:'d|’d| would)?) (?:gently |also )?(?:encourage|invite|suggest)\b|"
-    r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer",
+    r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer|"
+    r"\b(?:are|is|remain|feel) (?:always |also |still )?(?:welcome|free) to\b|"
+    r"\b(?:patients|clients|people|those|anyone|adults)\s+who\s+(?:would like|wish|want|prefer|choose|are interested in)\b",
     re.I,
 )
 # "A therapist is not required": the opposite of a referral model.
 NOT_REQUIRED = prefiltered(
-    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory)\b", re.I
+    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory|prerequisite|"
+    r"(?:a )?condition (?:of|for))\b", re.I
 )
 # A page addressed to the clinicians who refer ("For referring providers", "Refer a patient"):
 # on it, "you" is the referring clinician.
@@ -1026,6 +1038,10 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:graduates|trainees|students) (?:\w+ ){0,3}(?:offer|provide|practice|use|bring)\b|"
         r"\bthe (?:course|curriculum|training|certificate)\b[^.;]{0,30}\b(?:teaches|covers|prepares|invites|trains)\b|"
         r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
+        # a pharmacy's terms: made "on a prescriber's written order", "when a licensed prescriber sends us an order"
+        r"\bon (?:the |an? )?(?:written |signed )?orders? of (?:a |an |the )?(?:licensed )?(?:prescriber|physician|clinician)|"
+        r"\bon (?:a|the|your) (?:licensed )?prescriber['’]s (?:written |signed )?(?:order|prescription)|"
+        r"\bwhen (?:a|your) (?:licensed )?prescriber (?:sends|faxes|orders)\b|"
         r"\b(?:we|I)\b[^.;]{0,20}\b(?:compound|dispense|fill) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)|"
         r"\b(?:fills|dispenses|compounds) (?:(?!out\b)\w+ )?(?:prescriptions|ketamine)\b|your (?:EHR|EMR|charting (?:system|software)|practice management|"
         r"(?:clinic|practice)(?:['’]s)? (?:workflow|revenue|software|staff))|"
@@ -1037,6 +1053,10 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:we|I) (?:do not|don't|don’t|cannot|can't|can’t) (?:sell|treat patients|see patients|endorse|"
         r"provide (?:any )?(?:medical |clinical )?(?:care|treatment|services))\b"
         r"(?! (?:under|younger|over|older|who|with|for|in|at|on)\b)|\bdoes not endorse\b|"
+        # "Ridgeline does not prescribe ketamine or see patients": one who neither prescribes nor treats
+        r"\b(?:does|do) not (?:(?:prescribe|evaluate|examine|diagnose|see|treat|dispense)(?: ketamine| medications?)?"
+        r"(?:,| or| and|, or) )+(?:evaluate|examine|diagnose|see|treat) (?:patients|anyone)\b"
+        r"(?! (?:under|younger|over|older|who|with|in|at|on)\b)|"
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|\bdoes not (?:provide|offer|deliver|give) (?:any )?(?:medical |clinical )?(?:care|treatment)"
         r"(?:,| or| nor|\.|$)|"
@@ -1132,6 +1152,8 @@ READINGS: dict[str, Cue] = {
         _reading("condition.named", "other", 0.4, "a condition named near the treatment"),
         _reading("service.named", "offer", 0.5, "a service named beside an offer"),
         _reading("service.therapy-listed", "offer", 1.0, "psychotherapy listed as a service of its own"),
+        _reading("service.therapy-headed", "offer", 0.5,
+                 "the practice's own psychotherapy under a heading of its own, on a page that also heads the ketamine"),
         _reading("ketamine.mentioned", "explainer", 0.1, "ketamine mentioned without an offer"),
         _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
     )
