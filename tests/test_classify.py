@@ -384,6 +384,14 @@ def _phrasing_labels(folder: Path) -> list[dict[str, str]]:
 _PHRASINGS = [(folder, row) for folder in PHRASING_SETS for row in _phrasing_labels(folder)]
 
 
+@pytest.mark.parametrize("folder", PHRASING_SETS, ids=lambda f: f.name)
+def test_phrasing_labels_name_each_fixture_site_once(folder: Path):
+    """A new fixture written under a host already in use overwrites the old one's pages."""
+    hosts = [row["host"] for row in _phrasing_labels(folder)]
+    folders = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    assert sorted(hosts) == folders, {h for h in hosts if hosts.count(h) > 1} or set(hosts) ^ set(folders)
+
+
 @pytest.mark.parametrize(("folder", "row"), _PHRASINGS, ids=[f"{f.name}/{r['host']}" for f, r in _PHRASINGS])
 def test_each_phrasing_fixture_gets_its_labelled_modality(folder: Path, row: dict[str, str]):
     decision = classify_site(_pages(folder / row["host"], row["host"]))
