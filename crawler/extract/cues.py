@@ -255,7 +255,10 @@ OFFER_VERBS = (
     r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
     r"walk you|help you|help patients|help clients|work with (?:you|patients|clients)|ask|asks|require|requires|"
     r"(?:am|are|is) (?:dedicated|committed|proud|excited|honored|pleased) to|"
-    r"track|tracks|adjust|adjusts|tailor|tailors|oversee|oversees|manage|manages)"
+    r"track|tracks|adjust|adjusts|tailor|tailors|oversee|oversees|manage|manages|"
+    # planning the care: "we design a course of six sessions", "we draw up a treatment plan of injections"
+    r"(?:build|builds|design|designs|create|creates|draw up|draws up|put together|puts together|map out|maps out|"
+    r"lay out|lays out) (?:an? |your |the )?(?:[\w-]+ ){0,2}(?:plan|protocol|course|series|schedule|program))"
 )
 # What a writer does with a subject, not what a provider does with a patient.
 _WRITING_VERBS = (
@@ -707,7 +710,12 @@ OWN_THERAPY_CUES = CueTable(
         says="the provider's own sessions"),
     cue("own-therapy.we-prepare", "own-therapy",
         r"\b(?:we|I)\b(?: \w+){0,6}? (?:handle|provide|offer|do|run|lead|guide|supply|facilitate|add|include)\w*\b"
-        r"[^.;]{0,40}\b(?:preparation|integration|prep)\b", 1.0, says="the provider's own preparation or integration"),
+        r"[^.;]{0,40}\b(?:preparation|integration|prep)\b|"
+        # the provider's plan of doses, "each paired with an integration session"
+        r"\b(?:[Ww]e|I|[Oo]ur [\w-]+)\b[^.;]{0,120}\b(?:each|every one|all)(?: of them)?,? (?:followed by|paired with|"
+        r"preceded by|with|ending with|including) (?:an? |its own |their own )?(?:[\w-]+ )?(?:preparation|integration|prep)"
+        r"(?: and (?:preparation|integration))? (?:sessions?|visits?|calls?|meetings?)\b", 1.0,
+        says="the provider's own preparation or integration"),
     cue("own-therapy.we-work-on", "own-therapy",
         r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
         r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
