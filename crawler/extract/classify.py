@@ -1029,7 +1029,9 @@ def _read_in_house_therapy(
         apart = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic)
         if apart is not None:
             signals.add("therapy-apart", s.weight * apart.weight, s, apart.name, "other")
-    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) else 0.75)
+    # "We move into parts work": the practice speaking of its own therapy is its own voice.
+    spoken = found is not None and found.name in _FIRST_PERSON_THERAPY and bool(_WE.search(clause))
+    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
         signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")

@@ -718,6 +718,10 @@ OWN_THERAPY_CUES = CueTable(
         says="the provider's own preparation or integration"),
     cue("own-therapy.we-work-on", "own-therapy",
         r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
+        # a method of therapy begun in the session: "(once the lozenge dissolves,) we begin EMDR"
+        r"\b(?:we|I) (?:then |now |gently )?(?:enter|begin|start|move into|turn to)\b[^.;]{0,30}\b(?:EMDR|IFS|"
+        r"internal family systems|somatic (?:work|experiencing|therapy)|parts work|(?<!assisted )(?<!assisted-)psychotherapy|"
+        r"talk therapy|therapeutic work)\b|"
         r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
         r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
         r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b", 1.0,
