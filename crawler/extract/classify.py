@@ -92,6 +92,8 @@ _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDEN
 }
 # Offers in someone's voice: a list under a "Services" heading names care but says nobody's.
 _SPEAKS = V.IDENTITY_CUES - {"offer.listed-under-offer-heading"}
+# A list written as paragraphs: "- Botox", "• Ketamine therapy".
+_BULLETED = re.compile(r"^[-–•·*]\s")
 _IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
@@ -643,8 +645,10 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
         return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
-    if tag in ("li", "dd") and s.url in ctx.menu_pages:
-        return V.OFFER_CUES.cues[0]
+    if s.url in ctx.menu_pages and (
+        tag in ("li", "dd") or _BULLETED.match(s.text) or (tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause))
+    ):
+        return V.OFFER_CUES.cues[0]  # an item of the menu: "- Ketamine therapy", a "Ketamine" section heading
     # "Our therapists, who are trained in psychedelic therapy, help clients...": the subject and
     # its verb without the aside between them.
     if ", wh" in clause:
