@@ -617,16 +617,29 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
 
 
 def _staff_of(text: str, brand: set[str]) -> set[str]:
-    """"Sagebrush physicians" for Sagebrush Family Medical: the practice named by its people."""
+    """"Sagebrush physicians" for Sagebrush Family Medical: the practice named by its people.
+    One fixed pattern read after each place the name starts: a pattern per site's name would be
+    compiled anew for every site."""
     found: set[str] = set()
     for name in brand:
         first = name.split()[0] if " " in name else ""
-        if len(first) >= 4 and first[0].isupper() and first in text:
-            m = re.search(rf"\b{re.escape(first)}['’]?s? (?:[\w-]+ ){{0,3}}?(?:physicians?|doctors?|nurses?|clinicians?|"
-                          rf"providers?|team|staff|therapists?|counselors?|psychiatrists?|anesthesiologists?)\b", text)
-            if m:
-                found.add(m.group(0))
+        if len(first) < 4 or not first[0].isupper():
+            continue
+        start = text.find(first)
+        while start >= 0:
+            after = _STAFF_AFTER_NAME.match(text, start + len(first))
+            if after and not (start and _WORD_CHAR.match(text, start - 1)):
+                found.add(text[start:after.end()])
+                break
+            start = text.find(first, start + 1)
     return found
+
+
+_STAFF_AFTER_NAME = re.compile(
+    r"['’]?s? (?:[\w-]+ ){0,3}?(?:physicians?|doctors?|nurses?|clinicians?|providers?|team|staff|therapists?|"
+    r"counselors?|psychiatrists?|anesthesiologists?)\b"
+)
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _therapy_org(text: str) -> bool:
