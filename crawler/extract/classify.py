@@ -69,6 +69,7 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
+ENDED_MIN = 1.0  # routes said to be discontinued, with none still offered: the care has ended
 # In-house therapy told without "we" or "our" gives way when the patient's own therapist is
 # spoken of this many times as often.
 REFERRAL_DOMINATES = 3.0
@@ -105,7 +106,8 @@ _FINITE_VERB = prefiltered(
 )
 _MEDICINE_CONTEXT = prefiltered(
     r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b|\bmedicine\b|\bjourneys?\b|\bdos(?:e|es|ing)\b|\blozenges?\b|"
-    r"\bpsychedelic|\binfusions?\b|\bexpanded[- ]state\b|\bexperiences?\b",
+    r"\bpsychedelic|\binfusions?\b|\binjections?\b|\bintramuscular\b|\bnasal spray\b|\btroches?\b|"
+    r"\bexpanded[- ]state\b|\bexperiences?\b",
     re.I,
 )
 _SESSION_WORD = prefiltered(
@@ -176,6 +178,8 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("therapists-apart", "unclear",
                      "it gives ketamine and offers therapy of its own, but never says whether the two meet"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
+        DecisionRule("ketamine-ended", "not-a-provider",
+                     "it says it no longer offers ketamine, and no way of giving it is still offered"),
         DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
     )
 }
@@ -955,10 +959,13 @@ def _outside_therapy(clause: str, scope: str) -> Cue | None:
             continue  # a referral from a psychiatrist, who goes on prescribing: medical care
         if re.search(r"\b(?:our|my)\s+(?:(?!and\b|or\b)[\w-]+\s+)?$", clause[max(0, m.start() - 20): m.start()], re.I):
             continue  # "our referring clinicians' page", "our primary therapist": the provider's own
+        if _ASSIGNED_THERAPIST.search(clause[: m.start()]):
+            continue  # "with the assigned therapist, who will remain the client's therapist": the practice's
         return c
     return None
 
 
+_ASSIGNED_THERAPIST = prefiltered(r"\b(?:the|an?) (?:assigned|same|designated) (?:psycho)?therapist\b", re.I)
 _FIRST_PERSON_THERAPY = ("own-therapy.our-therapists", "own-therapy.our-sessions", "own-therapy.we-work-on",
                          "own-therapy.we-prepare")
 # Cues that say therapy only where therapy is in view ("I sit with you" on a therapist's site;
@@ -1380,6 +1387,9 @@ def _decide(site: _Site) -> Decision:
         doubt = own >= 0.3 or kap_offer >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
         confidence = 0.5 + 0.1 * min(signals.strong("medical-ketamine"), 4) - (0.2 if doubt else 0.0)
         confidence -= 0.15 if signals.score("therapy-talk") >= 0.5 else 0.0
+    elif _ended(signals) >= ENDED_MIN:
+        rule = "ketamine-ended"  # "we no longer provide ketamine infusions or esketamine": a former provider
+        confidence = 0.6
     else:
         rule = "offer-without-route"
         confidence = 0.3
@@ -1395,6 +1405,18 @@ _THERAPY_SERVICE_HEADING = prefiltered(
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
+
+
+_DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinued")
+
+
+def _ended(signals: _Signals) -> float:
+    """How plainly the site says its ketamine care has ended: routes denied as discontinued."""
+    return sum(
+        e.weight
+        for key, items in signals.evidence.items() if key.startswith("against:service:")
+        for e in items if _DISCONTINUED.pattern.search(e.text)
+    )
 
 
 def site_is_therapy(signals: _Signals) -> bool:

@@ -671,8 +671,9 @@ OWN_THERAPY_CUES = CueTable(
         r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
-        r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led) by (?:a|an|your|our) (?:trained |"
-        r"licensed )?(?:psycho)?therapist", 1.0, says="a therapist or guide in the sessions"),
+        r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led)\b(?: [\w-]+){0,4}? by (?:a|an|your|our|the) "
+        r"(?:trained |licensed |treating |assigned |designated |same )?(?:psycho)?therapist", 1.0,
+        says="a therapist or guide in the sessions"),
     cue("own-therapy.your-therapist-acts", "own-therapy",
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
         1.0, says="'your therapist will sit with you'"),
@@ -791,8 +792,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:\w+ )?(?:therapist|psychotherapist|counselor|mental health (?:professional|provider|clinician)|"
         r"psychiatrist|psychiatric provider)", 1.0, says="patients must be in a therapist's care"),
     cue("outside-therapy.connected-to", "outside-therapy",
-        r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current )?"
-        r"(?:psychiatric provider|psychiatrist|therapist|mental health (?:provider|professional)|counselor)", 1.0,
+        r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current |licensed )?"
+        r"(?:psychiatric provider|psychiatrist|therapist|mental[- ]health (?:provider|professional)|counselor)|"
+        # "an established relationship with a licensed mental-health professional"
+        r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
+        r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))", 1.0,
         says="patients must be connected to a mental-health provider"),
     cue("outside-therapy.required", "outside-therapy",
         r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client)\b[^.;]{0,20}"
@@ -869,6 +873,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
         r"(?<!infusion )therapy)\b|\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b", 1.0,
         says="patients are told to continue or find therapy"),
+    cue("outside-therapy.carer-at-intake", "outside-therapy",
+        r"\bask\w* (?:you )?for (?:the name (?:and [\w ]{1,20} )?of |your |their |the name of your )(?:own |current )?"
+        r"(?:(?:psycho)?therapist|counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
+        r"\bask\w* (?:you )?for the name (?:and [\w ]{1,20} )?of " + _WHOEVER, 1.0,
+        says="intake asks for the patient's own therapist"),
     cue("outside-therapy.updates", "outside-therapy",
         r"\b(?:send|share|pass(?:es)? along|forward|provide)\w*\b[^.;]{0,40}\b(?:updates?|notes|summar(?:y|ies)|"
         r"reports?)\b[^.;]{0,60}\b(?:therapist|clinician|provider|care team|primary|sessions?|everyone)\b", 0.8,
@@ -878,7 +887,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
 # care; only a requirement to stay in their care during the treatment asks for outside care.
 PRESCRIBER_CARER = prefiltered(r"\bpsychiatr\w+|\bpsychiatric providers?\b|\bprescribers?\b", re.I)
 THERAPY_CARER = prefiltered(
-    r"\b(?:psycho)?therap(?:ists?|y)\b|\bcounsel\w+|\bpsychologists?\b|\bmental health\b|\bLCSW\b|\bLPC\b|"
+    r"\b(?:psycho)?therap(?:ists?|y)\b|\bcounsel\w+|\bpsychologists?\b|\bmental[- ]health\b|\bLCSW\b|\bLPC\b|"
     r"\bLMFT\b|\bclinicians?\b|\bcare team\b|\btreatment team\b",
     re.I,
 )
@@ -891,7 +900,7 @@ PHYSICIAN_ONLY = prefiltered(
     re.I,
 )
 MENTAL_HEALTH_CARER = prefiltered(
-    r"\b(?:psycho)?therapists?\b|\bcounsel\w+|\bpsychiatr\w+|\bpsychologists?\b|\bmental health\b|\bLCSW\b|"
+    r"\b(?:psycho)?therapists?\b|\bcounsel\w+|\bpsychiatr\w+|\bpsychologists?\b|\bmental[- ]health\b|\bLCSW\b|"
     r"\bLPC\b|\bLMFT\b|\bclinicians?\b|\bcare team\b|\btherapy team\b",
     re.I,
 )
