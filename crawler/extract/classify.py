@@ -1168,10 +1168,28 @@ def _read_team(pages: list[Page], sentences: list[_Sentence], signals: _Signals)
         if not (_THERAPIST_CREDENTIAL.search(text) and _PRESCRIBER_CREDENTIAL.search(text)):
             continue
         team = V.READINGS["own-therapy.team-page"]
-        for s in sentences:
-            if s.url == page.url and s.region == "main" and _THERAPIST_CREDENTIAL.search(s.text):
-                signals.add("kap-team", s.weight, s, team.name, team.role)
-                break
+        own = [s for s in sentences if s.url == page.url and s.region == "main"]
+        for i, s in enumerate(own):
+            if not _THERAPIST_CREDENTIAL.search(s.text):
+                continue
+            bio = " ".join(t.text for t in own[i: i + 3])
+            if _OFFICE_ROLE.search(bio) and not _THERAPY_WORK.search(bio):
+                continue  # "Jenna Holm, LPC. Patient coordinator: she handles intake calls and scheduling"
+            signals.add("kap-team", s.weight, s, team.name, team.role)
+            break
+
+
+# A licensed counselor on the team who works the front office, not as a therapist.
+_OFFICE_ROLE = prefiltered(
+    r"\b(?:patient|intake|care|clinic|office|practice) (?:coordinator|manager|administrator)\b|\boffice manager\b|"
+    r"\bfront desk\b|\breceptionist\b|\bbilling\b|\bscheduling\b|\binsurance (?:questions|verification|calls)\b|"
+    r"\bintake calls\b",
+    re.I,
+)
+_THERAPY_WORK = prefiltered(
+    r"\b(?:psycho)?therapy\b|\bcounseling\b|\bsessions?\b|\bintegration\b|\bpreparation\b|\bsees (?:clients|patients)\b",
+    re.I,
+)
 
 
 def _site_sentence(label: str, page: Page, tag: str) -> _Sentence:
