@@ -177,6 +177,7 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("medical-route", "infusion-only", "ketamine is given medically, with no therapy of its own or outside"),
         DecisionRule("therapists-apart", "unclear",
                      "it gives ketamine and offers therapy of its own, but never says whether the two meet"),
+        DecisionRule("menu-line", "unclear", "ketamine is only a line on a menu of other services; nothing more is said of it"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
         DecisionRule("ketamine-ended", "not-a-provider",
                      "it says it no longer offers ketamine, and no way of giving it is still offered"),
@@ -1400,6 +1401,9 @@ def _decide(site: _Site) -> Decision:
         # meet it: kap or infusion-only is the site's to say.
         rule = "therapists-apart"
         confidence = 0.35
+    elif routes_offered and _menu_line_only(signals):
+        rule = "menu-line"  # "Ketamine infusion: from $425" among facials and vitamin drips
+        confidence = 0.35
     elif routes_offered:
         rule = "medical-route"
         doubt = own >= 0.3 or kap_offer >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
@@ -1434,6 +1438,17 @@ def _ended(signals: _Signals) -> float:
         e.weight
         for key, items in signals.evidence.items() if key.startswith("against:service:")
         for e in items if _DISCONTINUED.pattern.search(e.text)
+    )
+
+
+_MENU_LINE_ONLY = frozenset({"offer.listed-under-offer-heading", "provider.structured-data"})
+
+
+def _menu_line_only(signals: _Signals) -> bool:
+    """Whether all the site says of its ketamine care is a menu's line, in no one's voice: a line
+    that speaks ("given by our CRNA after a screening") says more."""
+    return all(
+        e.rule in _MENU_LINE_ONLY and not V.FIRST_PERSON.search(e.text) for e in signals.evidence.get("provider", [])
     )
 
 
