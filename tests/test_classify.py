@@ -543,6 +543,18 @@ def test_any_text_gets_a_well_formed_decision(blocks):
     assert len(decision.evidence) <= MAX_EVIDENCE
 
 
+def test_a_menu_line_without_ketamine_is_not_evidence_of_the_ketamine_care():
+    """"Immunity boost drip" on a menu that also lists ketamine names another service, not an IV route of ketamine."""
+    menu = (
+        "<html><head><title>Menu | Sunny Drip Spa</title></head><body><main><h1>Our services</h1><ul>"
+        "<li>Immunity boost drip</li><li>Ketamine infusions</li><li>Hangover drip</li></ul></main></body></html>"
+    )
+    decision = classify_site([parse_page(menu.encode(), "http://sunny-drip-spa.test/menu")])
+    texts = {e.text for e in decision.evidence}
+    assert "Ketamine infusions" in texts
+    assert not texts & {"Immunity boost drip", "Hangover drip"}, texts
+
+
 def test_sentences_split_without_breaking_abbreviations():
     assert split_sentences("Dr. Lee sees you first. Then we begin!") == ["Dr. Lee sees you first.", "Then we begin!"]
 

@@ -647,6 +647,11 @@ _STAFF_AFTER_NAME = re.compile(
 _WORD_CHAR = re.compile(r"\w")
 
 
+def _menu_item(s: _Sentence, ctx: _Context) -> bool:
+    """A line of a page that is a menu of services: a list item, or a paragraph set as one ("- Botox")."""
+    return s.url in ctx.menu_pages and (s.tag in ("li", "dd") or bool(_BULLETED.match(s.text)))
+
+
 def _therapy_org(text: str) -> bool:
     """A named psychotherapy practice ("<Name> Therapy", "<Name> Counseling")."""
     return any(
@@ -663,9 +668,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
         return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
-    if s.url in ctx.menu_pages and (
-        tag in ("li", "dd") or _BULLETED.match(s.text) or (tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause))
-    ):
+    if _menu_item(s, ctx) or (s.url in ctx.menu_pages and tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause)):
         return V.OFFER_CUES.cues[0]  # an item of the menu: "- Ketamine therapy", a "Ketamine" section heading
     # "Our therapists, who are trained in psychedelic therapy, help clients...": the subject and
     # its verb without the aside between them.
@@ -807,6 +810,8 @@ def _read_clause(
         topic = TOPIC_PAGE_ONLY
     else:
         topic = 0.0
+    if topic and not names_ketamine and _menu_item(s, ctx) and not _names_ketamine(s.heading):
+        topic = 0.0  # "Immunity boost drip" on a menu that lists ketamine too: another service
     negation = _negation(clause, part.scope)
     outside = None if negation and not _keeps_own_carer(clause) else _outside_therapy(clause, part.scope)
     if outside is None and negation is None and s.url in ctx.referrer_pages:
