@@ -69,7 +69,7 @@ MEDICAL_MIN = 0.8
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
-ENDED_MIN = 1.0  # routes said to be discontinued, with none still offered: the care has ended
+ENDED_MIN = 2  # sentences saying the ketamine care was discontinued, with no route still offered
 # In-house therapy told without "we" or "our" gives way when the patient's own therapist is
 # spoken of this many times as often.
 REFERRAL_DOMINATES = 3.0
@@ -1414,13 +1414,15 @@ def _decide(site: _Site) -> Decision:
         doubt = own >= 0.3 or kap_offer >= 0.3 or referral >= 0.3 or medical < MEDICAL_MIN
         confidence = 0.5 + 0.1 * min(signals.strong("medical-ketamine"), 4) - (0.2 if doubt else 0.0)
         confidence -= 0.15 if signals.score("therapy-talk") >= 0.5 else 0.0
-    elif _ended(signals) >= ENDED_MIN:
+    elif _ended(site) >= ENDED_MIN:
         rule = "ketamine-ended"  # "we no longer provide ketamine infusions or esketamine": a former provider
         confidence = 0.6
     else:
         rule = "offer-without-route"
         confidence = 0.3
     modality = DECISION_RULES[rule].modality
+    if modality == "not-a-provider":
+        return _decision(rule, confidence, signals, [], [])  # a former provider treats nothing now
     services = _services(signals, modality)
     return _decision(rule, confidence, signals, services, _conditions(signals, services))
 
@@ -1437,13 +1439,14 @@ _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psy
 _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinued")
 
 
-def _ended(signals: _Signals) -> float:
-    """How plainly the site says its ketamine care has ended: routes denied as discontinued."""
-    return sum(
-        e.weight
-        for key, items in signals.evidence.items() if key.startswith("against:service:")
-        for e in items if _DISCONTINUED.pattern.search(e.text)
-    )
+def _ended(site: _Site) -> int:
+    """How many of the site's sentences say its ketamine care has ended ("stopped offering
+    ketamine infusions", "we no longer provide ketamine in any form"): counted, not weighed, as
+    such a notice is often a news item or a note, pages that weigh little."""
+    return len({
+        r.text for r in site.readings
+        if r.role == "negated" and _DISCONTINUED.pattern.search(r.text) and V.KETAMINE.search(r.text)
+    })
 
 
 _MENU_LINE_ONLY = frozenset({"offer.listed-under-offer-heading", "provider.structured-data"})
