@@ -1406,6 +1406,9 @@ def _decide(site: _Site) -> Decision:
         # meet it: kap or infusion-only is the site's to say.
         rule = "therapists-apart"
         confidence = 0.35
+    elif routes_offered and signals.score("future-offer") >= 1.0 and not _said_now(signals, routes_offered):
+        # "Our Spravato program is opening next spring" under a "Spravato" heading: still to come
+        return _decision("offer-to-come", 0.4, signals, [], [])
     elif routes_offered and _menu_line_only(signals):
         rule = "menu-line"  # "Ketamine infusion: from $425" among facials and vitamin drips
         confidence = 0.35
@@ -1447,6 +1450,17 @@ def _ended(site: _Site) -> int:
         r.text for r in site.readings
         if r.role == "negated" and _DISCONTINUED.pattern.search(r.text) and V.KETAMINE.search(r.text)
     })
+
+
+# Readings that name a route without saying it is given: a page's title or a heading.
+_NAMES_ONLY = frozenset({"offer.heading-route", "service.page-about-route"})
+
+
+def _said_now(signals: _Signals, routes: list[str]) -> bool:
+    """Whether a sentence of its own gives one of these routes as an offer now, at full weight."""
+    return any(
+        e.weight >= SERVICE_MIN and e.rule not in _NAMES_ONLY for r in routes for e in signals.evidence.get(f"service:{r}", [])
+    )
 
 
 _MENU_LINE_ONLY = frozenset({"offer.listed-under-offer-heading", "provider.structured-data"})

@@ -274,6 +274,9 @@ POST_TEASER = prefiltered(
 # Ketamine care announced for later: "coming soon", "we hope to begin offering it this fall".
 FUTURE_OFFER = prefiltered(
     r"\bcoming soon\b|\b(?:is|are) coming to\b|\blaunch(?:es|ing)? (?:later|soon|this|next|in)\b|"
+    # "Coming this spring: ketamine infusions", "launching spring 2025", "opening in the fall"
+    r"\b(?:coming|launching|opening|starting|arriving) (?:(?:this|next|in|in the|later this|early|late) )?(?:spring|summer|"
+    r"fall|autumn|winter)\b|"
     r"\b(?:hope|plan|expect|intend)s? to (?:begin|start) (?:offering|providing)\b|\bwill (?:soon )?(?:begin|start) "
     r"(?:offering|providing)\b|"
     r"\b(?:we(?:'re|’re| are)?|our (?:[\w-]+ )?(?:clinic|practice|team|office)(?: is)?) (?:now |currently |busy )?"
