@@ -797,6 +797,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.connected-to", "outside-therapy",
         r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current |licensed )?"
         r"(?:psychiatric provider|psychiatrist|therapist|mental[- ]health (?:provider|professional)|counselor)|"
+        # "open only to patients engaged in ongoing psychotherapy"
+        r"\b(?:engaged|enrolled|participating) in (?:ongoing |active |regular |current |weekly )?(?:psycho)?therapy\b|"
         # "an established relationship with a licensed mental-health professional"
         r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
         r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))", 1.0,
@@ -813,11 +815,17 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:(?:we|I) expect (?:you|patients|clients|(?:every|each|all) (?:new )?(?:patients?|clients?)) to|"
         r"(?:our|the) expectation is that)\b(?:(?!\b(?:our|my)\b)[^.;]){0,50}\b(?:(?:psycho)?therapists?|counselors?|"
         r"(?:psycho)?therapy|counseling)\b|"
-        r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b", 1.0,
+        r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b|"
+        # "What is required is a current therapist"
+        r"\b(?:what(?: is| we)? require\w*|the (?:one )?requirement) (?:is|are)\b[^.;]{0,20}\b(?:an? )?(?:[\w-]+ )?"
+        r"(?:(?:psycho)?therapist|counselor|psychotherapy|(?<!infusion )therapy)\b", 1.0,
         says="therapy with someone else is required"),
     cue("outside-therapy.referral-required", "outside-therapy",
         r"\b(?:need|needs|require|requires|required|must (?:have|obtain|provide))\b[^.;]{0,30}\b(?:referral|letter|"
-        r"note|records?|clearance)\b[^.;]{0,40}\b(?:therapist|psychotherapist|counselor|mental health|psychologist)",
+        r"note|records?|clearance)\b[^.;]{0,40}\b(?:therapist|psychotherapist|counselor|mental health|psychologist)|"
+        # "your therapist completes a short form confirming that you're in treatment"
+        r"\byour (?:own |current )?(?:(?:psycho)?therapist|counselor) (?:completes|fills (?:out|in)|signs|sends|returns)\b"
+        r"[^.;]{0,30}\b(?:form|letter|note|questionnaire)",
         1.0, says="a referral or records from a therapist are required"),
     cue("outside-therapy.already-have", "outside-therapy",
         r"\b(?:therap\w+|team|treatment|care|provider|counsel\w+|psychiatr\w+)\b[^.;]{0,30}\b(?:you|I|they) "
