@@ -668,7 +668,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
         return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
-    if _menu_item(s, ctx) or (s.url in ctx.menu_pages and tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause)):
+    menu_heading = s.url in ctx.menu_pages and tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause)
+    if _menu_item(s, ctx) or menu_heading:
         return V.OFFER_CUES.cues[0]  # an item of the menu: "- Ketamine therapy", a "Ketamine" section heading
     # "Our therapists, who are trained in psychedelic therapy, help clients...": the subject and
     # its verb without the aside between them.
@@ -874,10 +875,13 @@ def _read_clause(
         return "own-therapy", own
     if offers and plain and V.THERAPY_LISTED.search(plain):
         signals.add("therapy-apart", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
-    elif (plain and not names_ketamine and s.url in ctx.ketamine_titled and _THERAPY_SERVICE_HEADING.match(s.heading)
-          and V.STAFF_THERAPY.search(clause) and not V.GENERIC_CARE.search(clause)):
+    elif (
+        plain and not names_ketamine and s.url in ctx.ketamine_titled and _THERAPY_SERVICE_HEADING.match(s.heading)
+        and V.STAFF_THERAPY.search(clause) and not V.GENERIC_CARE.search(clause)
+    ):
         # "Psychotherapy: weekly sessions with licensed counselors", beside a "Ketamine infusions" heading
-        signals.add("therapy-apart", page_weight * _THERAPY_HEADED.weight, s, _THERAPY_HEADED.name, _THERAPY_HEADED.role)
+        signals.add("therapy-apart", page_weight * _THERAPY_HEADED.weight, s, _THERAPY_HEADED.name,
+                    _THERAPY_HEADED.role)
     if not offers:
         if names_ketamine:
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
@@ -1407,8 +1411,8 @@ def _decide(site: _Site) -> Decision:
         rule = "therapists-apart"
         confidence = 0.35
     elif routes_offered and signals.score("future-offer") >= 1.0 and not _said_now(signals, routes_offered):
-        # "Our Spravato program is opening next spring" under a "Spravato" heading: still to come
-        return _decision("offer-to-come", 0.4, signals, [], [])
+        rule = "offer-to-come"  # "Our Spravato program is opening next spring" under a "Spravato" heading
+        confidence = 0.4
     elif routes_offered and _menu_line_only(signals):
         rule = "menu-line"  # "Ketamine infusion: from $425" among facials and vitamin drips
         confidence = 0.35
@@ -1424,8 +1428,8 @@ def _decide(site: _Site) -> Decision:
         rule = "offer-without-route"
         confidence = 0.3
     modality = DECISION_RULES[rule].modality
-    if modality == "not-a-provider":
-        return _decision(rule, confidence, signals, [], [])  # a former provider treats nothing now
+    if modality == "not-a-provider" or rule == "offer-to-come":
+        return _decision(rule, confidence, signals, [], [])  # a former provider, or care to come: none given now
     services = _services(signals, modality)
     return _decision(rule, confidence, signals, services, _conditions(signals, services))
 
@@ -1459,7 +1463,8 @@ _NAMES_ONLY = frozenset({"offer.heading-route", "service.page-about-route"})
 def _said_now(signals: _Signals, routes: list[str]) -> bool:
     """Whether a sentence of its own gives one of these routes as an offer now, at full weight."""
     return any(
-        e.weight >= SERVICE_MIN and e.rule not in _NAMES_ONLY for r in routes for e in signals.evidence.get(f"service:{r}", [])
+        e.weight >= SERVICE_MIN and e.rule not in _NAMES_ONLY
+        for r in routes for e in signals.evidence.get(f"service:{r}", [])
     )
 
 

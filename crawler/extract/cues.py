@@ -456,7 +456,7 @@ THERAPY_LISTED = prefiltered(
 )
 # Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
 STAFF_THERAPY = prefiltered(
-    r"\b(?:[Oo]ur|[Ww]e)\b|\bwith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counselors?|"
+    r"\b(?:[Oo]ur|[Ww]e)\b|\b[Ww]ith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counselors?|"
     r"psychologists?|social workers?)\b"
 )
 # A change told across two clauses: "we began with injections but later moved on".
