@@ -847,7 +847,8 @@ def _read_clause(
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
         return ("negated", negation.name) if denied else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
-    if topic > 0.0 and V.FUTURE_OFFER.search(clause):  # "we hope to begin offering it this fall": not yet an offer
+    # "We hope to begin offering it this fall", "Coming soon: ketamine treatment": not yet an offer
+    if V.FUTURE_OFFER.search(about) and (topic > 0.0 or V.KETAMINE.search(s.text)):
         signals.add("future-offer", page_weight, s, _COMING.name, _COMING.role)
         return "offer", _COMING.name
     if voice is not None and voice.name in _PROCEDURE_ONLY and _negated_step(clause):

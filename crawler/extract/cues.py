@@ -344,7 +344,7 @@ THERAPY_BRAND = prefiltered(
 # so they are looked for as parts of it.
 PROVIDER_HOST = prefiltered(
     r"ketamine|infus|kap|spravato|clinic|cent(?:er|re)|health|wellness|psych|therap|counsel|lcsw|lmft|lpc|"
-    r"anesthesi|medical|medicine|care|integrative|pain|mind|brain|healing|recovery|md\b",
+    r"anesthesi|medical|medicine|care|integrative|pain|mind|brain|healing|recovery|behaviou?ral|md\b",
     re.I,
 )
 PUBLISHER_HOST = prefiltered(
