@@ -94,6 +94,7 @@ _PROCEDURE_ONLY = frozenset(c.name for c in V.OFFER_CUES if c.name not in V.IDEN
 # Offers in someone's voice: a list under a "Services" heading names care but says nobody's.
 _SPEAKS = V.IDENTITY_CUES - {"offer.listed-under-offer-heading"}
 # A list written as paragraphs: "- Botox", "• Ketamine therapy".
+MENU_LINE_WORDS = 12  # a paragraph this short on a menu page is an item's line, not a description
 _BULLETED = re.compile(r"^[-–•·*]\s")
 _IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
@@ -648,8 +649,14 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _menu_item(s: _Sentence, ctx: _Context) -> bool:
-    """A line of a page that is a menu of services: a list item, or a paragraph set as one ("- Botox")."""
-    return s.url in ctx.menu_pages and (s.tag in ("li", "dd") or bool(_BULLETED.match(s.text)))
+    """A line of a page that is a menu of services: a list item, a paragraph set as one ("- Botox"),
+    or a short paragraph in no one's voice that lists what a section holds ("Hydration, NAD+ and
+    ketamine drips.")."""
+    if s.url not in ctx.menu_pages:
+        return False
+    if s.tag in ("li", "dd") or _BULLETED.match(s.text):
+        return True
+    return s.tag == "p" and s.text == s.block and len(s.text.split()) <= MENU_LINE_WORDS and not _PERSONAL.search(s.text)
 
 
 def _therapy_org(text: str) -> bool:
@@ -764,8 +771,8 @@ def _clause_routes(
         found = [r for r in found if r not in V.GENERIC_ROUTES]  # "joint injections" on a clinic's list
     if ctx.infusion_is_a_name and "iv-infusion" in found and not iv_proper:
         found.remove("iv-infusion")
-    if this_route:
-        found += ctx.routes_in_heading(s.heading)
+    if this_route or (not found and names_ketamine and _menu_item(s, ctx)):
+        found += ctx.routes_in_heading(s.heading)  # "... or ketamine" on a menu, under "Drip bar"
     return found
 
 
@@ -877,7 +884,8 @@ def _read_clause(
     if offers and plain and V.THERAPY_LISTED.search(plain):
         signals.add("therapy-apart", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
     elif (
-        plain and not names_ketamine and s.url in ctx.ketamine_titled and _THERAPY_SERVICE_HEADING.match(s.heading)
+        plain and not names_ketamine and _THERAPY_SERVICE_HEADING.match(s.heading)
+        and (s.url in ctx.ketamine_titled or (s.url in ctx.menu_pages and s.url in ctx.ketamine_pages))
         and V.STAFF_THERAPY.search(clause) and not V.GENERIC_CARE.search(clause)
     ):
         # "Psychotherapy: weekly sessions with licensed counselors", beside a "Ketamine infusions" heading

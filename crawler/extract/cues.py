@@ -387,7 +387,7 @@ OFFER_HEADING = prefiltered(
 )
 # Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
 MENU_HEADING = prefiltered(
-    r"^(?:our |all )?(?:services|treatments|treatment menu|menu|what we offer)\b|^(?:[\w-]+ ){0,2}(?:menu|price list)$",
+    r"^(?:our |all )?(?:services|treatments|treatment menu|menu|offerings|what we offer)\b|^(?:[\w-]+ ){0,2}(?:menu|price list)$",
     re.I,
 )
 # A clause about other practices in general: "Some require a therapist", "Most clinics recommend".
@@ -457,7 +457,9 @@ THERAPY_LISTED = prefiltered(
 # Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
 STAFF_THERAPY = prefiltered(
     r"\b(?:[Oo]ur|[Ww]e)\b|\b[Ww]ith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counselors?|"
-    r"psychologists?|social workers?)\b"
+    r"psychologists?|social workers?)\b|"
+    # "with Dana Reyes, LMHC": a named clinician licensed for therapy
+    r"\bwith [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+,? " + THERAPY_LICENCE + r"\b"
 )
 # A change told across two clauses: "we began with injections but later moved on".
 DISCONTINUED_ACROSS = prefiltered(
