@@ -564,7 +564,10 @@ OFFER_CUES = CueTable(*sorted((
         1.0, says="'At <practice>, we...'", flags=0),
     cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
         r"(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
-        r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*",
+        r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*|"
+        # a price list's line: "IM session: $299", "Six-infusion series - $2,400"
+        r"\b(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|visits?|consult\w*|program|membership)"
+        r"\b[^.;$]{0,30}?(?::|\s[-–—])\s*\$\s?\d",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
@@ -624,7 +627,7 @@ OFFER_CUES = CueTable(*sorted((
         r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
-        r"via|with|during|as)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
+        r"via|with|during|as)\b|,\s+(?:given|administered|delivered|supervised|monitored) (?:by|under)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
         r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.the-medicine-is", "offer",
