@@ -538,7 +538,8 @@ OFFER_CUES = CueTable(*sorted((
         r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
-        r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
+        # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
+        r"\b(?:our|(?-i:my|(?<![a-z] )My(?! [A-Z])))\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
         r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
