@@ -568,8 +568,8 @@ def _brand_names(pages: list[Page]) -> set[str]:
             words = candidate.split()
             if all(w.lower().strip(",.") in _GENERIC_CAPS for w in words):
                 continue  # "Ketamine-Assisted Psychotherapy" names a treatment, not a practice
-            if len(words) > 6 or sum(w[:1].islower() for w in words) > 1:
-                continue  # "EHR and practice software for ketamine clinics": a description, not a name
+            if len(words) > 6 or sum(w[:1].islower() for w in words) > 1 or candidate.endswith("?"):
+                continue  # "EHR and practice software for ketamine clinics", "Is Ketamine Covered?": not a name
             if _VENDOR.pattern.search(candidate):
                 continue  # "EHR Built for Ketamine Clinics": what is sold, not who sells it
             if 2 < len(candidate) < 60:

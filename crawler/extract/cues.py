@@ -395,7 +395,9 @@ GENERIC_SUBJECT = prefiltered(
     r"^(?:some|many|most|other|certain|few|several)(?: of (?:the|these|those))?\s+(?:(?:[\w-]+\s+){0,2}?(?:clinics|"
     r"providers|practices|centers|centres|programs|doctors|physicians|places|practitioners|offices|companies|"
     r"services)\b|(?:require|offer|provide|use|give|include|recommend|add|charge|accept|ask|do|don['’]t|will|may|"
-    r"can|also|even)\b)",
+    r"can|also|even)\b)|"
+    # a fact reported from elsewhere: "According to the Mayo Clinic, 21% of drugs are prescribed off-label"
+    r"^according to\b",
     re.I,
 )
 # A page comparing routes or models is education, not a list of its own options.
@@ -612,7 +614,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:anyone|patients?|clients?|you|candidates?)\b[^.;]{0,40}\b(?:must|need to|needs to|have to|has to|"
         r"first need|will need|are required to|to qualify|qualify first|is required)\b", 0.6,
         says="who may be treated, and how to qualify"),
-    cue("offer.heading-route", "offer", r"\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|"
+    cue("offer.heading-route", "offer", r"^(?!(?:\S+\s+){7}\S).*?\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|"
         r"nasal spray|intravenous|intramuscular)\b", 0.5, Where(kinds=_set("home", "services"), tags=HEADING_TAGS),
         says="a headline naming a route on a home or services page"),
     cue("offer.duration", "offer",
