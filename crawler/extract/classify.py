@@ -686,6 +686,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         if c.fires(clause, kind, tag, heading):
             if c.name == "offer.price" and V.PRICE_RANGE.search(s.text + " " + heading):
                 continue
+            if c.name == "offer.first-person" and V.WRITING_OFFERED.search(clause):
+                continue  # "we offer an in-depth guide": writing, not care
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
             if c.name in _PROCEDURE_ONLY and (named := _brand_voice(clause, ctx.brand)) is _BRAND:

@@ -265,6 +265,12 @@ _WRITING_VERBS = (
     r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
+# What a writer offers is writing: "in this article we offer an in-depth guide to opening a clinic".
+WRITING_OFFERED = prefiltered(
+    r"\b(?:offer|offers|provide|provides|give|gives|present|presents|share|shares)\s+(?:you\s+)?(?:an?|the|this|some)?\s*"
+    r"(?:[\w-]+\s+){0,4}?(?:guide|article|overview|explainer|summary|primer|introduction|rundown|tips|information)\b",
+    re.I,
+)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
 POST_TEASER = prefiltered(
     r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
@@ -1070,7 +1076,7 @@ PUBLISHER_CUES = CueTable(
         r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|EMR|electronic (?:health|medical) records?|"
         r"charting|billing|app)\b[^.;]{0,40}"
         r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,5}(?:clinics|practices|providers|clinicians)|"
-        r"(?:request|book|schedule|get) a (?:free )?demo|contact sales|free trial|per (?:seat|user|provider|location)|"
+        r"(?:request|book|schedule|get) a (?:free )?demo(?:nstration)?\b|(?:medical|clinic|practice) software\b|contact sales|free trial|per (?:seat|user|provider|location)|"
         r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
@@ -1131,7 +1137,7 @@ PUBLISHER_CUES = CueTable(
         r"\bthe (?:fund|foundation|grant)(?:'s)? (?:pays|covers|will pay|will cover|reimburses)\b", 1.0,
         says="paying for care that others give (a fund or grant program)"),
     cue("publisher.research-voice", "publisher",
-        r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|this article|this piece|"
+        r"\b(?:researchers?|research team|study participants|the study|published (?:today|in)|this (?:[\w-]+ )?article|this piece|"
         r"in this blog|podcast|broadcast|listen live)\b", 0.5, says="reporting on research"),
 )
 PUBLISHER_CAP = 3.0  # most one cue can count on one site
