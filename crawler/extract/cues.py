@@ -483,7 +483,10 @@ CLAUSE_SPLIT = prefiltered(
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
     r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
-    r"(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
+    r"(?:[\w-]+ )?(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|"
+    # one of a kind that others run: "given at an in-network center", "only at a certified treatment center"
+    r"\bat (?:an?|any) (?:in-network|certified|participating|approved|contracted) (?:[\w-]+ )?(?:clinic|provider|practice|"
+    r"cent(?:er|re)|office|facility)\b|\bnon-\w+ (?:physicians|providers|clinicians)\b|"
     r"\bin (?:a few|several|many|a number of) (?:very )?(?:different )?ways\b|"
     r"\b(?:is|are) not always the case\b|\bunlike (?:other|many|most|some)\b|\bproviders? who\b|"
     r"\bwhen (?:\w+ ){0,3}(?:are|is) (?:delivered|given|provided|administered) by\b",
@@ -1059,8 +1062,8 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
-        r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|find (?:a|an|the right|"
-        r"your) (?:provider|clinic|therapist|practitioner|ketamine)|near (?:you|where you live)|browse (?:by|all)|"
+        r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
+        r"your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
         r"(?:collects|lists|brings together|gathers|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
