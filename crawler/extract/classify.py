@@ -812,8 +812,8 @@ def _read_clause(
     borrowed = [] if routes else _clause_routes(s, lead, ctx, names_ketamine) if lead else sentence_routes
     kap_specific = bool(V.KAP_SPECIFIC.search(clause))
     # On a page about ketamine, "your treatment" and "the series" mean the ketamine care.
-    if names_ketamine or routes or kap_specific:
-        topic = 1.0
+    if names_ketamine or routes or borrowed or kap_specific:
+        topic = 1.0  # "IM ketamine is used widely, but it is available here": the other clause's topic
     elif s.topic_page and V.TREATMENT_NOUN.search(about):
         topic = TOPIC_FROM_PAGE
     elif s.topic_page:
@@ -926,7 +926,9 @@ def _read_offer(
     route_weight = 1.0 if routes or (borrowed and not s.lead) else 0.5
     for r in own_routes:
         signals.add(f"service:{r}", weight * route_weight, s, voice.name, "offer")
-    if routes or _KETAMINE_CARE.search(clause):
+    # "IV and IM ketamine are used by many physicians, but they are available at our practice":
+    # the other clause's routes are the medicine offered here.
+    if routes or (borrowed and not s.lead) or _KETAMINE_CARE.search(clause):
         signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
 
 

@@ -253,6 +253,8 @@ OFFER_VERBS = (
     r"integrate|welcome|accept|begin|start|recommend|recommends|place|places|insert|inserts|monitor|monitors|"
     r"watch|watches|check|checks|review|reviews|evaluat(?:e|es)|assess(?:es)?|screen|screens|clear|clears|"
     r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
+    # "we keep patients under observation for two hours", "we keep you in the recovery room"
+    r"keeps? (?:you|patients|clients|them|everyone) (?:under|in|at|on site|for|until|comfortable|resting|lying)|"
     r"walk you|help you|help patients|help clients|work with (?:you|patients|clients)|ask|asks|require|requires|"
     r"(?:am|are|is) (?:dedicated|committed|proud|excited|honored|pleased) to|"
     r"track|tracks|adjust|adjusts|tailor|tailors|oversee|oversees|manage|manages|"
@@ -603,7 +605,8 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
         r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|sit|lie|rest|"
         r"relax|recline|stay|remain|arrive|return|come back|go home|are (?:monitored|observed|seated|given|asked|"
-        r"encouraged|welcome|checked|screened|evaluated|required))\b", 0.75,
+        r"encouraged|welcome|checked|screened|evaluated|required)|are (?:expected|instructed|advised|told) (?:not )?to "
+        r"(?:bring|arrange|have|plan|avoid|refrain|fast|stop|arrive|wear|eat|drink|stay|rest|drive|take|come))\b", 0.75,
         says="what patients receive"),
     cue("offer.you-will", "offer",
         r"\byou(?:'ll|’ll| will)(?: \w+)? (?:sit|lie|recline|rest|relax|receive|get|have|meet|arrive|start|begin|"
