@@ -1378,7 +1378,8 @@ def _decide(site: _Site) -> Decision:
         if _PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text)
     ) if plainly_outside >= REFERRAL_MIN else 0.0
     own = max(0.0, signals.score("kap") + team - against - yours)
-    kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5) - against)
+    kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5)
+                    + min(signals.score("service:integration"), 1.0) * 0.25 - against)
     medical = signals.score("medical-ketamine")
     provider = signals.score("provider") + referral + signals.score("kap")
     if site.ketamine_mentions == 0:

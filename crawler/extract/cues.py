@@ -501,7 +501,7 @@ _SUBJECT = (
     r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + POSSESSIVE_NAME + r") (?:[\w-]+ ){0,2}(?:team|clinic|"
     r"practice|center|centre|office|therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|"
     r"psychiatrists?|specialists?|program|anesthesiologists?|approach|work|CRNAs?|prescribers?|facilitators?|"
-    r"guides))"
+    r"guides|mission|vision|goal|aim|purpose))"
 )
 
 # How a clause speaks as the provider offering something. The first cue that fires decides
@@ -585,6 +585,9 @@ OFFER_CUES = CueTable(*sorted((
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
+        # "come join us for a KAP retreat"; a webinar or a training is teaching, not care
+        r"\bjoin us (?:for|at|on) (?!(?:an? |the |our |this )?(?:[\w-]+ ){0,2}(?:webinars?|conferences?|summits?|"
+        r"meetings?|talks?|lectures?|events?|panels?|podcasts?|livestreams?|workshops?|trainings?|courses?|classes)\b)|"
         r"\b(?:ask|talk (?:to|with)|speak (?:to|with)) (?:us|our (?:[\w-]+ )?(?:team|staff|providers?|clinicians?|"
         r"prescribers?|nurses?|doctors?)) (?:about|whether|if)\b", 0.75,
         says="an invitation to come in"),
@@ -601,6 +604,11 @@ OFFER_CUES = CueTable(*sorted((
         r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
         r"takes?|has|have|must|will|comes?|meets?|involves?)\b", 0.75,
         says="what every patient goes through"),
+    cue("offer.package-includes", "offer",
+        r"^(?:the |our |each |every |this |your )?(?:[\w-]+ ){0,2}(?:retreats?|programs?|packages?|add-ons|extras|upgrades|"
+        r"series|bundles?|memberships?|stays?|experiences?|journeys?|weekends?|cohorts?) (?:also |each |always )?"
+        r"(?:includes?|comes? with|covers|brings together|combines|pairs)\b", 0.6,
+        says="what a package or retreat includes ('Add-ons include a 1:1 integration session')"),
     cue("offer.patients-get", "offer",
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
         r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|sit|lie|rest|"
@@ -639,7 +647,8 @@ OFFER_CUES = CueTable(*sorted((
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
-        r"recorded)\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
+        r"recorded|included(?! in (?:the |this |a |an |our )?(?:[\w-]+ )?(?:study|studies|trials?|analys[ie]s|reviews?|"
+        r"meta-analys[ie]s|samples?|cohorts?)\b))\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during|as)\b|,\s+(?:given|administered|delivered|supervised|monitored) (?:by|under)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
