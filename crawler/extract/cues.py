@@ -359,7 +359,7 @@ PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
     r"finder|guide|review|wiki|library|academy|college|universit|press|media|daily|weekly|radio|podcast|insider|"
     r"gazette|courier|chronicle|observer|dispatch|sentinel|examiner|ledger|inquirer|bulletin|telegraph|courant|"
-    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial",
+    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare",
     re.I,
 )
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
@@ -370,7 +370,9 @@ MEDIA_BRAND = prefiltered(
     r"Sentinel|Examiner|Ledger|Inquirer|Bulletin|Telegraph|Courant|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
-    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding)\b"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding|"
+    # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
+    r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
 BRAND_VERB = prefiltered(
     r"^[^.;]{0,60}?\b(?:offers|provides|prioriti[sz]es?|specializes|runs|delivers|uses|focuses|treats|"
@@ -413,7 +415,7 @@ COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompa
 PRICE = prefiltered(r"\$\s?\d")
 # "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
 PRICE_RANGE = prefiltered(
-    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
+    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\bbetween \$\s?[\d,]+(?:\.\d\d)? and \$?\s?\d|\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
     r"upwards of|as much as|anywhere from|cost of|(?:can|may|often) cost)\b",
     re.I,
 )
@@ -628,6 +630,8 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:the|your) (?:first|initial|next) (?:appointment|visit|session|consultation|infusion|treatment)\b", 0.5,
         says="the patient's own treatment at the practice ('your first infusion')"),
     cue("offer.you-do", "offer",
+        # "any medications you take" is the patient's own, not a step of the care
+        r"(?<!medications )(?<!medicines )(?<!drugs )(?<!supplements )"
         r"\byou (?:schedule|book|choose|pick|meet|start|begin|receive|get|take|use|sit|rest|relax|arrive|check in|"
         r"complete|fill out|recline|lie)\b", 0.5, says="the patient's steps, in the present ('you schedule them')"),
     cue("offer.eligibility", "offer",
@@ -665,7 +669,7 @@ OFFER_CUES = CueTable(*sorted((
         says="a list item in procedure form ('Given under supervision')", flags=0),
     cue("offer.imperative-step", "offer",
         r"^(?:Please )?(?:Plan|Arrange|Bring|Dress|Avoid|Eat|Drink|Wear|Arrive|Fill out|Complete|Go over|Tell|"
-        r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep|Make sure|Remember)\b", 0.5,
+        r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep(?! in mind)|Make sure|Remember)\b", 0.5,
         Where(tags=LIST_TAGS | _set("p")), says="instructions to the patient", flags=0),
     cue("offer.booking", "offer", _BOOKING, 0.6, says="a way to book"),
 ), key=lambda c: -c.weight))  # the strongest reading wins
