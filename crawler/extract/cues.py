@@ -370,7 +370,8 @@ MEDIA_BRAND = prefiltered(
     r"Sentinel|Examiner|Ledger|Inquirer|Bulletin|Telegraph|Courant|Insider|Radio|Podcast|Research|"
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
-    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Pharmacy|Apothecary|Compounding|"
+    r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
+    r"Apothecary|Compounding|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
