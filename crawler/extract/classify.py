@@ -737,7 +737,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     sentence_routes = _clause_routes(s, text, ctx, bool(V.KETAMINE.search(text))) if len(clauses) > 1 else []
     for clause in clauses:
         role, rule = _read_clause(s, clause, sentence_routes, ctx, signals)
-        if _ROLE_RANK[role] < _ROLE_RANK[best[0]]:
+        if _ROLE_RANK[role] < _ROLE_RANK[best[0]] or (role == best[0] and rule and not best[1]):
             best = (role, rule)
     return best
 
@@ -1427,6 +1427,9 @@ def _decide(site: _Site) -> Decision:
     elif routes_offered and signals.score("future-offer") >= 1.0 and not _said_now(signals, routes_offered):
         rule = "offer-to-come"  # "Our Spravato program is opening next spring" under a "Spravato" heading
         confidence = 0.4
+    elif routes_offered and _ended(site) >= ENDED_MIN and not _said_now(signals, routes_offered):
+        rule = "ketamine-ended"  # "Pinecrest Infusion Centers is shutting down all of its centers"
+        confidence = 0.6
     elif routes_offered and _menu_line_only(signals):
         rule = "menu-line"  # "Ketamine infusion: from $425" among facials and vitamin drips
         confidence = 0.35
@@ -1462,16 +1465,18 @@ _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinu
 
 def _ended(site: _Site) -> int:
     """How many of the site's sentences say its ketamine care has ended ("stopped offering
-    ketamine infusions", "we no longer provide ketamine in any form"): counted, not weighed, as
+    ketamine infusions", "we no longer provide ketamine in any form", "we have closed all of our
+    clinics"): counted, not weighed, as
     such a notice is often a news item or a note, pages that weigh little."""
     return len({
         r.text for r in site.readings
-        if r.role == "negated" and _DISCONTINUED.pattern.search(r.text) and V.KETAMINE.search(r.text)
+        if (r.role == "negated" or r.rule == _DISCONTINUED.name) and _DISCONTINUED.pattern.search(r.text)
+        and (V.KETAMINE.search(r.text) or V.PRACTICE_CLOSED.search(r.text))
     })
 
 
-# Readings that name a route without saying it is given: a page's title or a heading.
-_NAMES_ONLY = frozenset({"offer.heading-route", "service.page-about-route"})
+# Readings that name a route without saying it is given: a page's title, a heading, the practice's name.
+_NAMES_ONLY = frozenset({"offer.heading-route", "service.page-about-route", "provider.ketamine-name"})
 
 
 def _said_now(signals: _Signals, routes: list[str]) -> bool:

@@ -479,6 +479,12 @@ DISCONTINUED_ACROSS = prefiltered(
     r"\b(?:began|started|begun)\b[^.;]{0,60}\bbut\b[^.;]{0,30}\b(?:moved on|stopped|switched|discontinued|moved away)\b",
     re.I,
 )
+# The whole practice closed: all of its care ended, ketamine with it ("we have closed all of our clinics").
+_PRACTICE_CLOSED = (
+    r"\b(?:clos(?:e|ed|ing)|shut(?:ting)? down|shutter(?:ed)?) (?:all (?:of )?(?:our|its|their) (?:[\w-]+ )?(?:clinics|locations|"
+    r"offices|centers|centres)|(?:our|its|their) doors)\b|\b(?:has|have) (?:now )?(?:closed|shut down) (?:permanently|for good)\b"
+)
+PRACTICE_CLOSED = prefiltered(_PRACTICE_CLOSED, re.I)
 # ", so we expect...": what follows is a clause of its own, out of reach of a negation before it.
 CLAUSE_SPLIT = prefiltered(
     r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])|"
@@ -487,7 +493,7 @@ CLAUSE_SPLIT = prefiltered(
 )
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
-    r"\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
+    r"(?<!our )(?<!its )(?<!my )\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
     r"(?:[\w-]+ )?(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|"
     # one of a kind that others run: "given at an in-network center", "only at a certified treatment center"
     r"\bat (?:an?|any) (?:in-network|certified|participating|approved|contracted) (?:[\w-]+ )?(?:clinic|provider|practice|"
@@ -1005,7 +1011,7 @@ NEGATION_CUES = CueTable(
         r"(?:practice|clinic|provider|therapists?|psychotherapists?|psychiatrists?|psychologists?)\b", 1.0,
         says="what the provider is not ('we are not a psychotherapy practice')"),
     cue("negated.discontinued", "negated",
-        r"\b(?:discontinued|stopped (?:offering|providing|giving)|phased out|ceased|no longer)\b|"
+        r"\b(?:discontinued|stopped (?:offering|providing|giving)|phased out|ceased|no longer)\b|" + _PRACTICE_CLOSED + "|"
         r"\b(?:program|service|clinic|track|offering)s? (?:has|have|was|were|is|are) (?:now )?(?:closed|ended|paused|"
         r"suspended|shut down|wound down|been (?:closed|ended|paused|suspended|shut down))\b|"
         r"\b(?:closed|ended|paused|suspended|shut down|wound down) (?:our|its|the|their) (?:[\w-]+ ){0,3}"
