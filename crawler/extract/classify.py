@@ -688,6 +688,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 continue
             if c.name == "offer.first-person" and V.WRITING_OFFERED.search(clause):
                 continue  # "we offer an in-depth guide": writing, not care
+            if V.REFERS_OUT.search(clause):
+                return None  # "I can refer them to reputable clinics for IV ketamine": given elsewhere
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
             if c.name in _PROCEDURE_ONLY and (named := _brand_voice(clause, ctx.brand)) is _BRAND:

@@ -273,6 +273,13 @@ WRITING_OFFERED = prefiltered(
     r"(?:[\w-]+\s+){0,4}?(?:guide|article|overview|explainer|summary|primer|introduction|rundown|tips|information)\b",
     re.I,
 )
+# Sending patients elsewhere for the treatment: "I can refer them to reputable clinics for Spravato".
+REFERS_OUT = prefiltered(
+    r"\brefer(?:s|red|ring)? (?:them |you |patients |clients |people )?(?:out )?to (?:an? |one of |the |other |reputable |"
+    r"trusted |local |outside |nearby |qualified )*(?:(?!our |my )[\w-]+ ){0,2}(?:clinics?|providers?|cent(?:er|re)s?|practices?|"
+    r"specialists?|anesthesiologists?|physicians)\b(?![^.;]{0,40}\b(?:therap|counsel|integration))",
+    re.I,
+)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
 POST_TEASER = prefiltered(
     r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
