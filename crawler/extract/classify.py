@@ -807,6 +807,8 @@ def _read_clause(
     s: _Sentence, part: _Clause, sentence_routes: list[str], ctx: _Context, signals: _Signals
 ) -> tuple[str, str]:
     page_weight = s.weight
+    if V.KAP_AS_PURPOSE.search(part.text):  # "music made for psychedelic therapy": what the music is for
+        part = part._replace(text=V.KAP_AS_PURPOSE.sub("", part.text))
     clause, lead = part.text, part.lead
     about = f"{lead} {clause}" if lead else clause
     names_ketamine = bool(V.KETAMINE.search(about))

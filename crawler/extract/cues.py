@@ -122,9 +122,15 @@ SERVICE_KINDS = _set("home", "services", "pricing", "about", "faq", "other", "co
 
 KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
 # Names that can only mean psychotherapy with ketamine.
-KAP_SPECIFIC = prefiltered(
+_KAP_SPECIFIC = (
     r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ](?:psycho)?therapy|"
-    r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy|\bPAT\b",
+    r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy|\bPAT\b"
+)
+KAP_SPECIFIC = prefiltered(_KAP_SPECIFIC, re.I)
+# A thing made for such therapy names its purpose, not a therapy given: "music made for psychedelic therapy".
+KAP_AS_PURPOSE = prefiltered(
+    r"\b(?:made|designed|created|written|composed|curated|produced|meant|intended) (?:especially |specifically )?"
+    r"(?:for|to accompany) (?:use in )?(?:\w+ )?(?:" + _KAP_SPECIFIC + r")",
     re.I,
 )
 # Names clinics also use for plain infusions ("ketamine-assisted therapy").
