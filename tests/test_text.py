@@ -14,6 +14,13 @@ def test_sentences_end_at_stops_but_not_after_abbreviations() -> None:
     assert split_sentences("  ") == []
 
 
+def test_etc_before_a_capital_ends_its_sentence() -> None:
+    # Glued on, "No prescription is needed" would read as a denial of the referral before it.
+    assert split_sentences("We need a referral from a counselor, psychologist, etc. No prescription is needed.") == [
+        "We need a referral from a counselor, psychologist, etc.", "No prescription is needed.",
+    ]
+
+
 def test_served_states_are_read_in_whole_sentences_across_abbreviations() -> None:
     # Cut at "St." the state would stand in a sentence of its own, away from "telehealth".
     html = "<p>We see patients by telehealth across the St. Louis area and all of Missouri.</p>"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from crawler.extract.prefilter import prefiltered
 
-# A full stop after one of these ends an abbreviation, not a sentence ("Dr. Lee").
-_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
+# A full stop after one of these ends an abbreviation, not a sentence ("Dr. Lee"); "etc." before a
+# capital ends a list and its sentence ("..., therapist, etc. It does not...").
+_ABBREV = prefiltered(r"(?:\b(?:Dr|Mr|Mrs|Ms|St|Jr|Sr|vs|e\.g|i\.e|approx|Inc|Ltd|No|U\.S)\.)$")
 _SENTENCE_SPLIT = prefiltered(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
 
 
