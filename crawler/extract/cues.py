@@ -849,12 +849,15 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"psychiatrist|psychiatric provider)", 1.0, says="patients must be in a therapist's care"),
     cue("outside-therapy.connected-to", "outside-therapy",
         r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current |licensed )?"
-        r"(?:psychiatric provider|psychiatrist|therapist|mental[- ]health (?:provider|professional)|counselor)|"
+        r"(?:psychiatric (?:provider|clinician)|psychiatrist|therapist|mental[- ]health (?:provider|professional)|counselor)|"
         # "open only to patients engaged in ongoing psychotherapy"
         r"\b(?:engaged|enrolled|participating) in (?:ongoing |active |regular |current |weekly )?(?:psycho)?therapy\b|"
         # "an established relationship with a licensed mental-health professional"
         r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
-        r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))", 1.0,
+        r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
+        # a prescriber the patient keeps seeing ("care with a psychiatrist" may be the practice's own)
+        r"\b(?:established|ongoing|existing|current) relationship with an? (?:psychiatrist|psychiatric (?:provider|clinician))",
+        1.0,
         says="patients must be connected to a mental-health provider"),
     cue("outside-therapy.required", "outside-therapy",
         r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client)\b[^.;]{0,20}"
