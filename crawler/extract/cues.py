@@ -759,7 +759,10 @@ OWN_THERAPY_CUES = CueTable(
         says="the therapist meets the client before, during and after the sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
         r"\b(?:pair|combin|integrat|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
-        r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b", 1.0,
+        r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b|"
+        # "care that brings together Spravato treatment, medication management, therapy and ..."
+        r"\b(?:brings? together|bringing together|combin\w+|unit(?:es|ing)|blend\w*)\b[^.;]{0,40}?\b(?:ketamine|spravato|"
+        r"esketamine|infusions?|lozenges?)\b[^.;]{0,60}?(?:,|\band)\s+(?:[\w-]+ ){0,2}(?:psycho)?therap(?:y|ies)\b", 1.0,
         says="the ketamine paired with the provider's therapy"),
     cue("own-therapy.our-sessions", "own-therapy",
         r"\b(?:inside|in|within|during|through|at) our (?:own )?(?:sessions|meetings|program|integration|"
