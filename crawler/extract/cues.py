@@ -718,7 +718,10 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-clinicians", "own-therapy", r"\b[Oo]ur (?:own )?(?:[\w-]+ )?clinicians?\b", 0.8, flags=0,
         says="the provider's own clinicians, where the page speaks of therapy"),
     cue("own-therapy.i-sit-with-you", "own-therapy",
-        r"(?<![\w'’])I (?:act as|stay|remain|am with|will be with|sit|guide|accompany|facilitate|lead|work|use|see|"
+        # "the clients I see myself" names whose clients they are, not therapy given
+        r"(?<![\w'’])(?<!clients )(?<!patients )(?<!people )(?<!those )(?<!therapists )(?<!clinicians )(?<!colleagues )"
+        r"(?<!providers )I (?:act as|stay|remain|am with|will be with|sit|"
+        r"guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
         r"\b[Mm]y (?:role|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
