@@ -367,6 +367,25 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
         assert all(e.rule in cues.CUES_BY_NAME and cues.describe(e.rule) != e.rule for e in decision.evidence)
 
 
+@pytest.mark.parametrize(("sentence", "role"), [
+    # what every treatment requires or needs is the practice's procedure
+    ("Every infusion requires at least ninety minutes in the chair, including recovery.", "offer"),
+    ("Each session needs a driver waiting to take you home.", "offer"),
+    # a plan the practice suggests
+    ("For migraine, we suggest six infusions spread over two weeks.", "offer"),
+    ("We suggest that patients plan a follow-up visit a week after the last infusion.", "offer"),
+    # procedure the treatment "has to" or "must" follow
+    ("The spray has to be administered on site, in a monitored room.", "offer"),
+    ("Each lozenge must be taken during a supervised visit.", "offer"),
+    # a listing site that "unites" many providers
+    ("KetaMap unites independent ketamine clinicians in one place for patients to browse.", "publisher"),
+    ("The network unites ketamine infusion centers that meet its standards, so readers can pick one nearby.", "publisher"),
+])
+def test_requirements_suggestions_and_listings_read_in_their_role(sentence: str, role: str):
+    readings = read_sentences(_one_page(sentence))
+    assert [r.role for r in readings] == [role], [(r.role, r.rule) for r in readings]
+
+
 def test_sentence_readings_give_each_sentence_one_role():
     readings = read_sentences(_pages(FIXTURES / "negated-kap", "negated-kap.test"))
     assert readings and {r.role for r in readings} <= set(cues.ROLES)

@@ -256,7 +256,7 @@ OFFER_VERBS = (
     r"hold|holds|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
     r"prescrib(?:e|es|ed|ing)|bring|brings|brought|sit|sits|stay|stays|remain|remains|guide|guiding|"
     r"accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|stick|sticks|prepare|prepares|"
-    r"integrate|welcome|accept|begin|start|recommend|recommends|place|places|insert|inserts|monitor|monitors|"
+    r"integrate|welcome|accept|begin|start|recommend|recommends|suggest|suggests|place|places|insert|inserts|monitor|monitors|"
     r"watch|watches|check|checks|review|reviews|evaluat(?:e|es)|assess(?:es)?|screen|screens|clear|clears|"
     r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
     # "we keep patients under observation for two hours", "we keep you in the recovery room"
@@ -624,7 +624,7 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.every-patient", "offer",
         r"\b(?:every|each|all) (?:new |returning |[\w-]+ )?(?:patients?|clients?|treatments?|sessions?|infusions?|"
         r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
-        r"takes?|has|have|must|will|comes?|meets?|involves?)\b", 0.75,
+        r"takes?|has|have|must|will|comes?|meets?|involves?|requires?|needs?)\b", 0.75,
         says="what every patient goes through"),
     cue("offer.package-includes", "offer",
         r"^(?:the |our |each |every |this |your )?(?:[\w-]+ ){0,2}(?:retreats?|programs?|packages?|add-ons|extras|upgrades|"
@@ -667,7 +667,8 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|gets|get|being)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?(?:given|administered|"
+        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?"
+        r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
@@ -1109,8 +1110,8 @@ PUBLISHER_CUES = CueTable(
     cue("publisher.directory", "publisher",
         r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
         r"your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
-        r"(?:collects|lists|brings together|gathers|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
-        r"\b(?:providers|clinics|practitioners|therapists|clinicians)|providers (?:across|throughout)|"
+        r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
+        r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
         r"practitioners)|(?:join|joining|into|come to) (?:our|its|the) (?:provider )?network\b|providers? agrees?\b|"
         r"claim (?:your|this) "
