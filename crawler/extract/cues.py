@@ -448,7 +448,9 @@ LEAD_IN = prefiltered(r":\s*$")
 # routes, we give troches" ends its subordinate clause at the comma where the main clause's
 # subject begins, not at the first comma of a list.
 LEADING_SUBCLAUSE = prefiltered(
-    r"^((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
+    # "As facilitators, we ...", "As a team, we ...": a role, not a clause
+    r"^(?!As (?:an? |the |your |our |my )?(?:[\w-]+ ){0,2}[\w-]+,)"
+    r"((?:Although|Though|While|Whereas|Unlike|If|When|Once|Before|After|Until|Unless|Since|Because|As)\b.{3,160}?),\s+"
     r"(?=(?:we|I|our|my|you|your|it|they|this|these|the|there|ketamine|esketamine|spravato|KAP|patients|clients|most|"
     r"many|some|each|every|a|an|treatment|sessions?|infusions?|doses?|no|any|its|their|both|all|one)\b|"
     r"(?-i:[A-Z][a-z]))",
@@ -714,8 +716,9 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
         r"(?:own )?(?:team|staff)\b|"
         r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
-        r"clinicians?),? (?:we|I)\b", 1.0, flags=0,
-        says="the provider's own therapists"),
+        r"clinicians?),? (?:we|I)\b|"
+        r"\b(?:[Oo]ur|[Mm]y) role as (?:your |the |a )?(?:[\w-]+ )?(?:therapists?|facilitators?|guides?|sitters?)\b", 1.0,
+        flags=0, says="the provider's own therapists"),
     cue("own-therapy.our-clinicians", "own-therapy", r"\b[Oo]ur (?:own )?(?:[\w-]+ )?clinicians?\b", 0.8, flags=0,
         says="the provider's own clinicians, where the page speaks of therapy"),
     cue("own-therapy.i-sit-with-you", "own-therapy",
