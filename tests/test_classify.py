@@ -380,8 +380,23 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # a listing site that "unites" many providers
     ("KetaMap unites independent ketamine clinicians in one place for patients to browse.", "publisher"),
     ("The network unites ketamine infusion centers that meet its standards, so readers can pick one nearby.", "publisher"),
+    # staff hired to meet demand for the practice's ketamine
+    ("To meet demand for ketamine infusions, we have hired two more nurses.", "offer"),
+    ("Because so many people ask for Spravato, we hired a second prescriber this spring.", "offer"),
+    # what everyone must do first
+    ("Everyone hoping to start ketamine treatment needs to complete an intake form first.", "offer"),
+    ("Everyone who asks about IM ketamine has to pass a heart screening first.", "offer"),
+    # a route the practice began with and gave up, a date between
+    ("We started in 2017 with IV infusions but stopped them last year.", "negated"),
+    ("Our clinic began in 2020 offering ketamine shots but moved away from them.", "negated"),
+    # "listing" as a verb is no listing site
+    ("You will get an email listing the date of your first ketamine infusion.", "offer"),
+    ("We will send a text message listing what to bring to your IV ketamine session.", "offer"),
+    # given "at dedicated clinics": elsewhere
+    ("Because it needs close monitoring, IV ketamine is given only at dedicated clinics.", "explainer"),
+    ("IM ketamine injections are administered at dedicated treatment centers under supervision.", "explainer"),
 ])
-def test_requirements_suggestions_and_listings_read_in_their_role(sentence: str, role: str):
+def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
     assert [r.role for r in readings] == [role], [(r.role, r.rule) for r in readings]
 

@@ -255,7 +255,7 @@ OFFER_VERBS = (
     r"use|uses|using|specializ(?:e|es|ing)|run|runs|lead|leads|leading|facilitat(?:e|es|ing)|"
     r"hold|holds|include[sd]?|including|focus(?:es|ing)?|treat|treats|treating|perform(?:s|ed)?|"
     r"prescrib(?:e|es|ed|ing)|bring|brings|brought|sit|sits|stay|stays|remain|remains|guide|guiding|"
-    r"accompan(?:y|ies)|schedule|book|see clients|added|add|partner(?:s|ed)?|stick|sticks|prepare|prepares|"
+    r"accompan(?:y|ies)|schedule|book|see clients|added|add|hired|hire|partner(?:s|ed)?|stick|sticks|prepare|prepares|"
     r"integrate|welcome|accept|begin|start|recommend|recommends|suggest|suggests|place|places|insert|inserts|monitor|monitors|"
     r"watch|watches|check|checks|review|reviews|evaluat(?:e|es)|assess(?:es)?|screen|screens|clear|clears|"
     r"ship|ships|mail|mails|sign|signs|handle|handles|care for|caring for|infuse|infuses|dose|doses|"
@@ -508,7 +508,8 @@ CLAUSE_SPLIT = prefiltered(
 )
 # Third parties a clause may speak of: their practice is not this provider's.
 THIRD_PARTY = prefiltered(
-    r"(?<!our )(?<!its )(?<!my )\b(?:other|many|most|some|specialized|certified|typical|traditional|underground|IV|infusion|ketamine) "
+    r"(?<!our )(?<!its )(?<!my )\b(?:other|many|most|some|specialized|certified|dedicated|typical|traditional|underground|IV|"
+    r"infusion|ketamine) "
     r"(?:[\w-]+ )?(?:clinics|providers|practitioners|physicians|practices|centers|offices)\b|"
     # one of a kind that others run: "given at an in-network center", "only at a certified treatment center"
     r"\bat (?:an?|any) (?:in-network|certified|participating|approved|contracted) (?:[\w-]+ )?(?:clinic|provider|practice|"
@@ -657,7 +658,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\byou (?:schedule|book|choose|pick|meet|start|begin|receive|get|take|use|sit|rest|relax|arrive|check in|"
         r"complete|fill out|recline|lie)\b", 0.5, says="the patient's steps, in the present ('you schedule them')"),
     cue("offer.eligibility", "offer",
-        r"\b(?:anyone|patients?|clients?|you|candidates?)\b[^.;]{0,40}\b(?:must|need to|needs to|have to|has to|"
+        r"\b(?:anyone|everyone|patients?|clients?|you|candidates?)\b[^.;]{0,40}\b(?:must|need to|needs to|have to|has to|"
         r"first need|will need|are required to|to qualify|qualify first|is required)\b", 0.6,
         says="who may be treated, and how to qualify"),
     cue("offer.heading-route", "offer", r"^(?!(?:\S+\s+){7}\S).*?\b(?:infusions?|injections?|lozenges?|troches?|spravato|esketamine|"
@@ -1042,7 +1043,7 @@ NEGATION_CUES = CueTable(
         r"suspended|shut down|wound down|been (?:closed|ended|paused|suspended|shut down))\b|"
         r"\b(?:closed|ended|paused|suspended|shut down|wound down) (?:our|its|the|their) (?:[\w-]+ ){0,3}"
         r"(?:program|service|track|clinic)s?\b|"
-        r"\b(?:began|started|begun) (?:with|offering|by offering)\b[^.;]{0,60}\b(?:moved on|stopped|switched|"
+        r"\b(?:began|started|begun)\b[^.;,]{0,25}?\b(?:with|offering|by offering)\b[^.;]{0,60}\b(?:moved on|stopped|switched|"
         r"discontinued|moved away)\b", 1.0, says="a service discontinued ('no longer offers Spravato')"),
     cue("negated.there-is-no", "negated", r"\bthere (?:is|are) no\b", 1.0, says="'there is no ...'"),
     cue("negated.no-coordination", "negated",
@@ -1111,7 +1112,7 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
-        r"\b(?:directory|listings?|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
+        r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
         r"your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
