@@ -126,7 +126,8 @@ _PARTNER_PRESCRIBER = prefiltered(
 )
 _GROUP = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|"
-    r"\bgroups?\b.{0,40}\bKAP\b|\bin (?:individual and )?group settings\b",
+    r"\bgroups?\b.{0,40}\bKAP\b|\bin (?:individual and )?group settings\b|"
+    r"\bketamine[- ]assisted (?:psycho)?therapy retreats?\b",
     re.I,
 )
 _INTEGRATION = prefiltered(r"\bintegrat(?:ion|e|ing)\b", re.I)
@@ -722,8 +723,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     if s.region != "main" and s.tag in _MENU_TAGS:
         return "other", ""
     text = s.text
-    if V.QUESTION_END.search(text) or V.POST_TEASER.match(text):
-        return "other", ""
+    if (V.QUESTION_END.search(text) and not _OUR.search(text)) or V.POST_TEASER.match(text):
+        return "other", ""  # a visitor's question; "Where do our retreats take place?" is the provider's
     if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks, and the
         # question is the patient's voice ("my therapist" is the patient's own).
@@ -744,6 +745,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     return best
 
 
+_OUR = prefiltered(r"\b[Oo]ur\b")
 _PATIENT_VOICE = {"I": "you", "my": "your", "My": "Your", "me": "you", "I'm": "you're", "mine": "yours"}
 _PATIENT_WORD = prefiltered(r"(?<![\w'’])(?:I'm|I|[Mm]y|me|mine)(?![\w'’])")
 

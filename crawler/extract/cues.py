@@ -579,6 +579,7 @@ OFFER_CUES = CueTable(*sorted((
         # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
         r"\b(?:our|(?-i:my|(?<![a-z] )My(?! [A-Z])))\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
         r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
+        r"retreats?|journeys?|circles?|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
     cue("offer.by-us", "offer",
