@@ -1162,6 +1162,9 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:does|do) not (?:(?:prescribe|evaluate|examine|diagnose|see|treat|dispense)(?: ketamine| medications?)?"
         r"(?:,| or| and|, or) )+(?:evaluate|examine|diagnose|see|treat) (?:patients|anyone)\b"
         r"(?! (?:under|younger|over|older|who|with|in|at|on)\b)|"
+        # "The program does not treat patients": an agency, a registry, a maker
+        r"\b(?:does|do) not (?:treat|see|examine) (?:patients|anyone)\b"
+        r"(?! (?:under|younger|over|older|who|whose|with|for|in|at|on|from|until|before|after)\b)|"
         r"\b(?:does|do) not (?:provide|offer) (?:any )?(?:medical |clinical )?(?:care|treatment|services) to (?:the public|"
         r"patients)\b|\bdoes not (?:provide|offer|deliver|give) (?:any )?(?:medical |clinical )?(?:care|treatment)"
         r"(?:,| or| nor|\.|$)|"
