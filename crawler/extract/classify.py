@@ -673,6 +673,10 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     if V.BYLINE.search(clause):
         return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
+    if _QUOTED.match(s.block) and not _ATTRIBUTED.search(s.block):
+        # a paragraph in quotation marks is someone else's words (a quoted ad, a testimonial);
+        # '"We use what works," says our director' is the practice's own
+        return None
     if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
         return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
     kind, tag, heading = s.kind, s.tag, s.heading
@@ -689,6 +693,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 continue
             if c.name == "offer.first-person" and V.WRITING_OFFERED.search(clause):
                 continue  # "we offer an in-depth guide": writing, not care
+            if V.WRITES_ABOUT.search(clause):
+                return None  # "I write about my own ketamine treatment": a writer, not a provider
             if V.REFERS_OUT.search(clause):
                 return None  # "I can refer them to reputable clinics for IV ketamine": given elsewhere
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
@@ -708,6 +714,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     return None
 
 
+_QUOTED = re.compile(r"^[\"“„]")
+_ATTRIBUTED = re.compile(r"[\"”],? (?:says|said|explains|explained|notes|noted|adds|added)\b")
 _BRAND = V.READINGS["offer.brand-voice"]
 _VENDOR = next(c for c in V.PUBLISHER_CUES if c.name == "publisher.vendor")
 _COMING = V.READINGS["offer.coming-soon"]

@@ -286,6 +286,8 @@ REFERS_OUT = prefiltered(
     r"specialists?|anesthesiologists?|physicians)\b(?![^.;]{0,40}\b(?:therap|counsel|integration))",
     re.I,
 )
+# A writer saying what they write about: "I write about my own ketamine treatment".
+WRITES_ABOUT = prefiltered(r"\b(?:I|we) (?:write|blog|post) (?:about|on)\b", re.I)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
 POST_TEASER = prefiltered(
     r"^(?:(?:latest |new |more )?(?:from|on) (?:the|our) (?:blog|journal|newsletter)|read (?:more|the (?:full )?(?:post|"
