@@ -377,7 +377,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     )
     for page in pages:
         turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := V.SPEAKER.match(b.text))]
-        ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2}
+        ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2 and name not in _FAQ_TURNS}
         ctx.page_routes[page.url] = _page_routes(page)
     return ctx
 
@@ -473,6 +473,10 @@ def _page_routes(page: Page) -> list[str]:
 def _ketamine_pages(pages: list[Page]) -> set[str]:
     """Pages that name ketamine anywhere."""
     return {page.url for page in pages if any(_names_ketamine(block.text) for block in page.blocks)}
+
+
+# "Q: ... A: ..." is an FAQ's question and answer, not an interview's speakers.
+_FAQ_TURNS = frozenset({"Q", "A", "Question", "Answer"})
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
