@@ -114,7 +114,7 @@ _MEDICINE_CONTEXT = prefiltered(
 _SESSION_WORD = prefiltered(
     r"\b(?:medicine|ketamine|dosing|journeys?|sessions?|experiences?|preparation|prepar\w+|integrat\w+|KAP|"
     r"in the room|present|lozenges?|infusions?|on screen|insights?|learned|afterwards?|surfaced|comes? up|came up|"
-    r"meetings?|ready|holds? (?:the )?(?:room|space)|holding (?:the )?(?:room|space))\b",
+    r"meetings?|ready|holds? (?:the )?(?:room|space)|holding (?:the )?(?:room|space)|sit(?:s|ting)? in)\b",
     re.I,
 )
 _PARTNER_PRESCRIBER = prefiltered(

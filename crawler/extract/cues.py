@@ -570,7 +570,10 @@ OFFER_CUES = CueTable(*sorted((
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
     cue("offer.staff-pronoun", "offer",
         r"^(?:She|He|They|[A-Z][a-z]{2,}) (?:goes|checks|reviews|verifies|confirms|explains|places|starts|walks|"
-        r"monitors|stays|sits|asks|takes|will|runs|sets|adjusts|watches|greets|prepares|meets)\b[^.;]*\byou", 0.6,
+        r"monitors|stays|sits|asks|takes|will|runs|sets|adjusts|watches|greets|prepares|meets)\b[^.;]*\byou|"
+        # staff named with their role in brackets: "Nora (our RN) and Joan (staff therapist) will sit in"
+        r"^[A-Z][a-z]{2,} \((?:our|staff|the|a) [^)]{1,30}\)(?:,? (?:and )?[A-Z][a-z]{2,} \([^)]{1,30}\))* "
+        r"(?:will|can|is|are|also)\b", 0.6,
         says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
     cue("offer.founded-by", "offer",
         r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
@@ -715,7 +718,7 @@ IDENTITY_CUES = frozenset({
 # Therapy by the provider's own people, with the medicine in view.
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
-        r"\b[Oo]ur (?:own )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
+        r"\b(?:[Oo]ur (?:own )?|\bstaff )(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
         r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
         r"(?:own )?(?:team|staff)\b|"
