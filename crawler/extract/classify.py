@@ -677,6 +677,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     if V.BYLINE.search(clause):
         return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
+    if V.PATIENT_VOICE.search(clause):
+        return None  # "My first ketamine infusion is scheduled": a patient, not a provider
     if _QUOTED.match(s.block) and not _ATTRIBUTED.search(s.block):
         # a paragraph in quotation marks is someone else's words (a quoted ad, a testimonial);
         # '"We use what works," says our director' is the practice's own

@@ -286,6 +286,18 @@ REFERS_OUT = prefiltered(
     r"specialists?|anesthesiologists?|physicians)\b(?![^.;]{0,40}\b(?:therap|counsel|integration))",
     re.I,
 )
+# A patient speaking of their own treatment: "My first ketamine infusion is scheduled", "I've had
+# 15 IV infusions", "I'm worried I'll have a bad trip". It offers nothing.
+PATIENT_VOICE = prefiltered(
+    r"(?<![\w'’])I(?:'ve|’ve| have) (?:now )?had (?:\d+|a few|several|many|two|three|four|five|six|seven|eight|nine|ten|"
+    r"a dozen) (?:[\w-]+ ){0,2}(?:infusions|sessions|treatments|rounds|doses|shots)\b|"
+    r"\b[Mm]y (?:very )?(?:first|next|last|second|third|fourth|fifth|sixth|upcoming|\d+(?:st|nd|rd|th)) (?:[\w-]+ ){0,2}"
+    r"(?:infusion|session|treatment|dose|appointment|shot|journey)s?\b|"
+    r"(?<![\w'’])I(?:'m|’m| am) (?:so |really |very |a bit |a little |still |kind of )?(?:anxious|worried|nervous|scared|"
+    r"terrified) (?:about|that|of|I)\b|"
+    r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counselor|nurse|therapist|doctor|guide|sitter)\b|"
+    r"\b(?:bring|wear|pack) my (?:own )?(?:eye ?mask|headphones|blanket|playlist|journal)"
+)
 # A writer saying what they write about: "I write about my own ketamine treatment".
 WRITES_ABOUT = prefiltered(r"\b(?:I|we) (?:write|blog|post) (?:about|on)\b", re.I)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
@@ -374,7 +386,7 @@ PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
     r"finder|guide|review|wiki|library|academy|college|universit|press|media|daily|weekly|radio|podcast|insider|"
     r"gazette|courier|chronicle|observer|dispatch|sentinel|examiner|ledger|inquirer|bulletin|telegraph|courant|"
-    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare",
+    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare|forum",
     re.I,
 )
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
@@ -386,7 +398,7 @@ MEDIA_BRAND = prefiltered(
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
-    r"Apothecary|Compounding|"
+    r"Apothecary|Compounding|Forums?|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
