@@ -420,7 +420,9 @@ OFFER_HEADING = prefiltered(
     r"services|(?:your|treatment) options|paths|fees|pricing|"
     r"prices|steps|what to expect|what happens|during the|before the|after the|how (?:it|the medicine|treatment|"
     r"\w+ \w+) (?:is given|works)|conditions (?:we|treated)|what the program includes|what you get|"
-    r"what(?:'s| is) included|the (?:course|program|process)|at a glance)\b|^\d{1,2}[.)]\s|^(?:our |all )?treatments?\b",
+    r"what(?:'s| is) included|the (?:course|program|process)|at a glance)\b|^(?:our |all )?treatments?\b|"
+    # a numbered step ("2. Your first infusion"); an article's numbered section heading runs longer
+    r"^\d{1,2}[.)]\s(?!(?:\S+\s+){6}\S)",
     re.I,
 )
 # Headings of a page that is a menu of what the provider sells ("Our services", "Treatments").
@@ -1143,7 +1145,7 @@ PUBLISHER_CUES = CueTable(
         r"(?:professional )?(?:association|society|college|academy) (?:of|for)\b|scope of practice|"
         r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
     cue("publisher.vendor", "publisher",
-        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:ketamine|infusion|IV|"
+        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:[\w-]+ )?(?:ketamine|infusion|IV|"
         r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|EMR|electronic (?:health|medical) records?|"
         r"charting|billing|app)\b[^.;]{0,40}"
         r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,5}(?:clinics|practices|providers|clinicians)|"
