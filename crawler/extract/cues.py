@@ -790,7 +790,10 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b|"
         # "care that brings together Spravato treatment, medication management, therapy and ..."
         r"\b(?:brings? together|bringing together|combin\w+|unit(?:es|ing)|blend\w*)\b[^.;]{0,40}?\b(?:ketamine|spravato|"
-        r"esketamine|infusions?|lozenges?)\b[^.;]{0,60}?(?:,|\band)\s+(?:[\w-]+ ){0,2}(?:psycho)?therap(?:y|ies)\b", 1.0,
+        r"esketamine|infusions?|lozenges?)\b[^.;]{0,60}?(?:,|\band)\s+(?:[\w-]+ ){0,2}(?:psycho)?therap(?:y|ies)\b|"
+        # "At Northstar, careful psychotherapy is the most important part of the process"
+        r"^At [A-Z][\w&'’. -]{1,50}, (?:[\w,-]+ ){0,4}(?:psycho)?therapy is (?:an? |the )?(?:[\w-]+ ){0,3}"
+        r"(?:part|core|heart|cent(?:er|re)|foundation) of (?:the|our|every|each)\b", 1.0,
         says="the ketamine paired with the provider's therapy"),
     cue("own-therapy.our-sessions", "own-therapy",
         r"\b(?:inside|in|within|during|through|at) our (?:own )?(?:sessions|meetings|program|integration|"
@@ -945,7 +948,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.refer-out", "outside-therapy",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b|"
-        r"\b(?:refer|connect|match) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
+        r"\b(?:refer|connect|match|point|direct|introduce) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
         r"(?:psycho)?therapists?\b|\bhelp you find (?:a|an) (?:\w+ )?therapist\b", 1.0,
         says="patients are referred to therapists elsewhere"),
     cue("outside-therapy.keep-in-touch", "outside-therapy",
