@@ -879,6 +879,8 @@ def _read_clause(
     # "We hope to begin offering it this fall", "Coming soon: ketamine treatment": not yet an offer
     if V.FUTURE_OFFER.search(about) and (topic > 0.0 or V.KETAMINE.search(s.text)):
         signals.add("future-offer", page_weight, s, _COMING.name, _COMING.role)
+        if s.tag == "h1":  # "Ketamine Assisted Therapy in Tacoma - coming spring 2027": the whole page is to come
+            signals.add("future-headline", page_weight, s, _COMING.name, _COMING.role)
         return "offer", _COMING.name
     if voice is not None and voice.name in _PROCEDURE_ONLY and _negated_step(clause):
         voice = None  # "you are not allowed to drive", "nobody has to stay": instructions, not offers
@@ -1423,6 +1425,8 @@ def _decide(site: _Site) -> Decision:
             return _decision("offer-to-come", 0.4, signals, [], [])
         confidence = 0.6 - 0.3 * provider
         return _decision("no-offer", confidence, signals, [], [])
+    if _all_to_come(signals):
+        return _decision("offer-to-come", 0.4, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
@@ -1497,6 +1501,16 @@ def _ended(site: _Site) -> int:
 
 # Readings that name a route without saying it is given: a page's title, a heading, the practice's name.
 _NAMES_ONLY = frozenset({"offer.heading-route", "service.page-about-route", "provider.ketamine-name"})
+
+
+def _all_to_come(signals: _Signals) -> bool:
+    """Whether every page that offers ketamine care is headed as care still to come."""
+    to_come = {e.url for e in signals.evidence.get("future-headline", [])}
+    offering = {
+        e.url for name in ("provider", "kap") for e in signals.evidence.get(name, [])
+        if not e.rule.startswith("provider.") and e.rule != _TAGLINE.name  # the site's name and taglines say no "when"
+    }
+    return bool(to_come) and offering <= to_come
 
 
 def _said_now(signals: _Signals, routes: list[str]) -> bool:
