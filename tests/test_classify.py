@@ -392,6 +392,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # "listing" as a verb is no listing site
     ("You will get an email listing the date of your first ketamine infusion.", "offer"),
     ("We will send a text message listing what to bring to your IV ketamine session.", "offer"),
+    # "many patients go on with ...": the practice's patients, told in the third person
+    ("Many patients go on afterward with a monthly ketamine booster, though not all of our patients need one.", "offer"),
+    ("Most of our patients go on with home lozenges after the first six infusions.", "offer"),
     # given "at dedicated clinics": elsewhere
     ("Because it needs close monitoring, IV ketamine is given only at dedicated clinics.", "explainer"),
     ("IM ketamine injections are administered at dedicated treatment centers under supervision.", "explainer"),
@@ -399,6 +402,18 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
     assert [r.role for r in readings] == [role], [(r.role, r.rule) for r in readings]
+
+
+@pytest.mark.parametrize("turn_of_phrase", [
+    "Having said that, ketamine is one option among several for depression.",
+    "That said, ketamine infusions are not right for everyone.",
+])
+def test_a_turn_of_phrase_with_said_quotes_no_one(turn_of_phrase: str):
+    def quoted(text: str) -> bool:
+        return any(e.rule == "publisher.quoted" for e in classify_site(_one_page(text)).evidence)
+
+    assert quoted("Dana Reyes said the infusion clinic was busy all winter.")  # a reporter's quote
+    assert not quoted(turn_of_phrase)
 
 
 def test_sentence_readings_give_each_sentence_one_role():

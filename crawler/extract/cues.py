@@ -656,7 +656,8 @@ OFFER_CUES = CueTable(*sorted((
         says="what a package or retreat includes ('Add-ons include a 1:1 integration session')"),
     cue("offer.patients-get", "offer",
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
-        r"expect|begin|start|book)|go on to|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|sit|lie|rest|"
+        r"expect|begin|start|book)|go on (?:\w+ )?(?:to|with)|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|"
+        r"sit|lie|rest|"
         r"relax|recline|stay|remain|arrive|return|come back|go home|are (?:monitored|observed|seated|given|asked|"
         r"encouraged|welcome|checked|screened|evaluated|required)|are (?:expected|instructed|advised|told) (?:not )?to "
         r"(?:bring|arrange|have|plan|avoid|refrain|fast|stop|arrive|wear|eat|drink|stay|rest|drive|take|come))\b", 0.75,
@@ -1132,7 +1133,9 @@ PUBLISHER_CUES = CueTable(
         r"\bstaff (?:writer|reporter)\b|\bcontributing (?:writer|editor)\b", 1.0, says="news or magazine voice"),
     cue("publisher.advertisement", "publisher", r"^Advertisement$", 1.0, says="a news page's advertisement slot"),
     cue("publisher.quoted", "publisher",
-        r"\b(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? (?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
+        # "Having said that", "That said": a turn of phrase, no one quoted
+        r"\b(?!(?:Having|That|This|It|Needless|As|Which|What|Who)\b)(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? "
+        r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
         r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
