@@ -395,6 +395,14 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # "many patients go on with ...": the practice's patients, told in the third person
     ("Many patients go on afterward with a monthly ketamine booster, though not all of our patients need one.", "offer"),
     ("Most of our patients go on with home lozenges after the first six infusions.", "offer"),
+    # "we offer no ...": nothing offered, and therapy so denied is denied
+    ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
+    ("We give no promise of coverage for Spravato sessions.", "other"),
+    ("We provide no talk therapy alongside the ketamine infusions.", "negated"),
+    ("Our clinic gives no psychotherapy with its ketamine infusions.", "negated"),
+    # a listing site gathering many providers, named at some length
+    ("Mapleleaf brings together Ontario's most trusted ketamine therapy providers in one place.", "publisher"),
+    ("The site gathers the region's licensed, insured ketamine clinics for readers to compare.", "publisher"),
     # given "at dedicated clinics": elsewhere
     ("Because it needs close monitoring, IV ketamine is given only at dedicated clinics.", "explainer"),
     ("IM ketamine injections are administered at dedicated treatment centers under supervision.", "explainer"),

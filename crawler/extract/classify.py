@@ -697,8 +697,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         if c.fires(clause, kind, tag, heading):
             if c.name == "offer.price" and V.PRICE_RANGE.search(s.text + " " + heading):
                 continue
-            if c.name == "offer.first-person" and V.WRITING_OFFERED.search(clause):
-                continue  # "we offer an in-depth guide": writing, not care
+            if c.name == "offer.first-person" and (V.WRITING_OFFERED.search(clause) or V.OFFERS_NONE.search(clause)):
+                continue  # "we offer an in-depth guide": writing, not care; "we offer no guarantee": nothing
             if V.WRITES_ABOUT.search(clause):
                 return None  # "I write about my own ketamine treatment": a writer, not a provider
             if V.REFERS_OUT.search(clause):

@@ -298,6 +298,9 @@ PATIENT_VOICE = prefiltered(
     r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counselor|nurse|therapist|doctor|guide|sitter)\b|"
     r"\b(?:bring|wear|pack) my (?:own )?(?:eye ?mask|headphones|blanket|playlist|journal)"
 )
+# "We offer no guarantee", "we provide no therapy": nothing offered.
+_OFFERS_NONE = r"\b(?:offer|offers|provide|provides|give|gives) no\b"
+OFFERS_NONE = prefiltered(_OFFERS_NONE, re.I)
 # A writer saying what they write about: "I write about my own ketamine treatment".
 WRITES_ABOUT = prefiltered(r"\b(?:I|we) (?:write|blog|post) (?:about|on)\b", re.I)
 # A pointer to a post ("From the blog: inside a KAP session"): the post's title, not an offer.
@@ -1053,7 +1056,8 @@ NEGATION_CUES = CueTable(
     cue("negated.do-not-offer", "negated",
         r"(?:\b(?:not|no longer|never|neither|cannot)|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
         r"give|giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|"
-        r"carry|sell\w*)\b", 1.0, says="an offer denied ('we do not offer KAP')"),
+        r"carry|sell\w*)\b|" + _OFFERS_NONE, 1.0,
+        says="an offer denied ('we do not offer KAP', 'we offer no guarantee')"),
     cue("negated.not-something-we-do", "negated",
         r"\b(?:is|are) not (?:something|a service|an option|a treatment|a route) (?:that )?(?:we|I)\b", 1.0,
         says="'is not something we provide'"),
@@ -1140,7 +1144,7 @@ PUBLISHER_CUES = CueTable(
     cue("publisher.directory", "publisher",
         r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
         r"your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
-        r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,40}"
+        r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
         r"practitioners)|(?:join|joining|into|come to) (?:our|its|the) (?:provider )?network\b|providers? agrees?\b|"
