@@ -701,6 +701,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 continue  # "we offer an in-depth guide": writing, not care; "we offer no guarantee": nothing
             if V.WRITES_ABOUT.search(clause):
                 return None  # "I write about my own ketamine treatment": a writer, not a provider
+            if V.FUNDS_OFFERED.search(clause):
+                return None  # "the program offers small grants toward treatment": money, not care
             if V.REFERS_OUT.search(clause):
                 return None  # "I can refer them to reputable clinics for IV ketamine": given elsewhere
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):

@@ -298,6 +298,12 @@ PATIENT_VOICE = prefiltered(
     r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counselor|nurse|therapist|doctor|guide|sitter)\b|"
     r"\b(?:bring|wear|pack) my (?:own )?(?:eye ?mask|headphones|blanket|playlist|journal)"
 )
+# Money offered is not care: "the program offers small grants", "introducing our grants program".
+FUNDS_OFFERED = prefiltered(
+    r"\b(?:offer|offers|provide|provides|give|gives|award|awards|introducing)\b[^.;]{0,30}\b(?:grants?|scholarships?|"
+    r"funding|financial assistance|stipends?)\b",
+    re.I,
+)
 # "We offer no guarantee", "we provide no therapy": nothing offered.
 _OFFERS_NONE = r"\b(?:offer|offers|provide|provides|give|gives) no\b"
 OFFERS_NONE = prefiltered(_OFFERS_NONE, re.I)
@@ -401,7 +407,7 @@ MEDIA_BRAND = prefiltered(
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
-    r"Apothecary|Compounding|Forums?|"
+    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
@@ -1168,8 +1174,9 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:the|our|a) (?:[\w-]+ ){0,2}?(?:course|curriculum|training|certificate)\b[^.;]{0,30}\b(?:teaches|covers|prepares|"
         r"invites|trains)\b|"
         # the reader owns the clinic: "everything you need to open or grow a ketamine clinic", "market your clinic"
-        r"\byou\b[^.;]{0,30}\b(?:to )?(?:open|start|launch|grow|run|scale)(?: (?:or|and) \w+)? (?:a|an|your) (?:own )?"
-        r"(?:[\w-]+ ){0,2}(?:clinic|practice)\b|"
+        r"\byou\b[^.;]{0,30}\b(?:to )?(?:open|start|launch|grow|run|scale)(?:ing)?(?: (?:or|and) \w+)? (?:a|an|your) (?:own )?"
+        r"(?:[\w-]+ ){0,2}(?:clinic|practice)\b|\b(?:own|owns|owning) and operat\w+ (?:a|an) (?:[\w-]+ ){0,2}clinic\b|"
+        r"\b(?:strategy|discovery) call\b|"
         r"\b(?:market|grow|scale|run|launch|open|start|staff|equip) your (?:own )?(?:[\w-]+ ){0,2}(?:clinic|practice)\b|"
         r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
         # a pharmacy's terms: made "on a prescriber's written order", "when a licensed prescriber sends us an order"
@@ -1210,11 +1217,12 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:earn|receive|get|make) (?:a )?(?:small )?(?:commissions?|referral fees?)\b|\baffiliate (?:links?|partners?|"
         r"commissions?|disclosure|relationships?)\b|\breader[- ]supported\b|\bmay be compensated\b|"
         r"\bhow we (?:review|rate|rank|test|score|chose|choose|pick|picked|evaluate|compare)d?\b|"
+        r"\b(?:scoring|rating|ranking|review) (?:criteria|methodology|rubric)\b|"
         r"\b(?:the )?best (?:(?:at-home|online|telehealth|virtual|IV|ketamine) )+(?:programs|clinics|companies|providers|"
         r"services|options) (?:of|in|for) (?:20\d\d|the year)\b|\bour (?:top )?picks?\b", 1.0,
         says="a review or affiliate site ranking programs"),
     cue("publisher.funds-care", "publisher",
-        r"\b(?:treatment|care|therapy) grants?\b|\bgrants? (?:of|cover|covers|toward|towards|for)\b[^.;]{0,40}"
+        r"\b(?:treatment|care|therapy) grants?\b|\bgrants? (?:of|cover|covers|toward|towards|for|to)\b[^.;]{0,40}"
         r"\b(?:treatment|ketamine|therapy|infusions?|sessions?|psychotherapy)\b|\b(?:subsidi[sz]\w*|pays? for|funds?|"
         r"funding)\b[^.;]{0,40}\b(?:treatment|ketamine|sessions|therapy|infusions|care)\b[^.;]{0,40}\b(?:at|by|with|from|"
         r"delivered by|given by) (?:one of )?(?:our |its |the )?(?:partner|participating|independent|other|member) "
