@@ -677,7 +677,7 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         return None  # conceded, conditional, or other practices: "Most clinics recommend six infusions"
     if V.BYLINE.search(clause):
         return None  # "Posted January 8, 2024 by Dr. Alan Pruitt, MD": a post's author, not an offer
-    if V.PATIENT_VOICE.search(clause):
+    if V.PATIENT_SPEAKS.search(clause):
         return None  # "My first ketamine infusion is scheduled": a patient, not a provider
     if _QUOTED.match(s.block) and not _ATTRIBUTED.search(s.block):
         # a paragraph in quotation marks is someone else's words (a quoted ad, a testimonial);
@@ -1402,6 +1402,7 @@ def _decide(site: _Site) -> Decision:
         if _PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text)
     ) if plainly_outside >= REFERRAL_MIN else 0.0
     own = max(0.0, signals.score("kap") + team - against - yours)
+    # Integration sessions of the practice's own are therapy of its own: a little toward a KAP practice.
     kap_offer = max(0.0, signals.score("kap-offer") + min(signals.score("kap-loose"), 0.5)
                     + min(signals.score("service:integration"), 1.0) * 0.25 - against)
     medical = signals.score("medical-ketamine")
@@ -1492,8 +1493,8 @@ _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinu
 def _ended(site: _Site) -> int:
     """How many of the site's sentences say its ketamine care has ended ("stopped offering
     ketamine infusions", "we no longer provide ketamine in any form", "we have closed all of our
-    clinics"): counted, not weighed, as
-    such a notice is often a news item or a note, pages that weigh little."""
+    clinics"): counted, not weighed, as such a notice is often a news item or a note, pages that
+    weigh little."""
     return len({
         r.text for r in site.readings
         if (r.role == "negated" or r.rule == _DISCONTINUED.name) and _DISCONTINUED.pattern.search(r.text)

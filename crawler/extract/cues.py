@@ -288,7 +288,7 @@ REFERS_OUT = prefiltered(
 )
 # A patient speaking of their own treatment: "My first ketamine infusion is scheduled", "I've had
 # 15 IV infusions", "I'm worried I'll have a bad trip". It offers nothing.
-PATIENT_VOICE = prefiltered(
+PATIENT_SPEAKS = prefiltered(
     r"(?<![\w'’])I(?:'ve|’ve| have) (?:now )?had (?:\d+|a few|several|many|two|three|four|five|six|seven|eight|nine|ten|"
     r"a dozen) (?:[\w-]+ ){0,2}(?:infusions|sessions|treatments|rounds|doses|shots)\b|"
     r"\b[Mm]y (?:very )?(?:first|next|last|second|third|fourth|fifth|sixth|upcoming|\d+(?:st|nd|rd|th)) (?:[\w-]+ ){0,2}"
