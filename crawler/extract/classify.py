@@ -1034,9 +1034,11 @@ def _first_person_therapy(clause: str, scope: str) -> Cue | None:
 
 @lru_cache(maxsize=1024)
 def _lead_voice(lead: str) -> bool:
-    """Whether the sentence introducing a list speaks as the provider ("With me, a round involves:")."""
+    """Whether the sentence introducing a list speaks as the provider ("With me, a round involves:"),
+    or sets the practice's own criteria ("Patients need to meet all of the criteria below:")."""
     return any(
-        c.name in V.IDENTITY_CUES and c.weight >= 0.9 and c.where is V.ANYWHERE for c in V.OFFER_CUES.all(lead)
+        (c.name in V.IDENTITY_CUES and c.weight >= 0.9 or c.name == "offer.eligibility") and c.where is V.ANYWHERE
+        for c in V.OFFER_CUES.all(lead)
     )
 
 
