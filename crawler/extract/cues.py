@@ -407,7 +407,7 @@ MEDIA_BRAND = prefiltered(
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
-    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|"
+    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|Training|Trainings|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
@@ -1168,6 +1168,7 @@ PUBLISHER_CUES = CueTable(
         r"(?:request|book|schedule|get) a (?:free )?demo(?:nstration)?\b|(?:medical|clinic|practice) software\b|contact sales|free trial|per (?:seat|user|provider|location)|"
         r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
+        r"\btrainings? (?:for|of) (?:[\w-]+ )?(?:clinicians|therapists|psychotherapists|practitioners|providers)\b|"
         r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
         r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
         r"\b(?:graduates|trainees|students) (?:\w+ ){0,3}(?:offer|provide|practice|use|bring)\b|"
