@@ -624,6 +624,8 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
                 return cue
             if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
                 return cue
+            if _AT_NAME_VERB.match(after) and re.search(r"\bat\s*(?:the\s+)?$", before):
+                return cue  # "All KAP services at Ferncroft are provided by ...": the practice's own
     return None
 
 
@@ -646,6 +648,7 @@ def _staff_of(text: str, brand: set[str]) -> set[str]:
     return found
 
 
+_AT_NAME_VERB = re.compile(r"\s+(?:is|are|will|can)\b")
 _STAFF_AFTER_NAME = re.compile(
     r"['’]?s? (?:[\w-]+ ){0,3}?(?:physicians?|doctors?|nurses?|clinicians?|providers?|team|staff|therapists?|"
     r"counselors?|psychiatrists?|anesthesiologists?)\b"
