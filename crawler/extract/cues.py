@@ -726,6 +726,10 @@ OFFER_CUES = CueTable(*sorted((
         r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep(?! in mind)|Make sure|Remember)\b", 0.5,
         Where(tags=LIST_TAGS | _set("p")), says="instructions to the patient", flags=0),
     cue("offer.booking", "offer", _BOOKING, 0.6, says="a way to book"),
+    cue("offer.call-to-action", "offer",
+        r"^(?:Get|Book|Schedule|Start|Request|Order)\b (?:your |an? )?(?:(?:at-home|in-home|mobile|IV|IM|same-day|"
+        r"safe|fast|affordable|professional|first|ketamine)\s+)*(?:ketamine|spravato|esketamine|infusions?|IV|KAP)\b",
+        0.75, says="a call to get the treatment here ('Get At-Home Ketamine IV Therapy')"),
 ), key=lambda c: -c.weight))  # the strongest reading wins
 
 # Offers that say who is offering: the provider in the first person, by name, by its staff,
