@@ -329,6 +329,7 @@ def _read_site(pages: list[Page]) -> _Site:
     publisher = _read_publisher(pages, sentences, ctx, signals, readings)
     _read_brand(pages, ctx, signals)
     _read_route_pages(pages, ctx, signals)
+    _read_ketamine_page(pages, ctx, signals)
     _read_referrer_pages(pages, ctx, signals)
     ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
         1 for p in pages if _names_ketamine(p.title)
@@ -1302,6 +1303,31 @@ def _read_route_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> No
                 counted.add(r)
                 signals.add(f"service:{r}", cue.weight * KIND_WEIGHT[page.kind], _site_sentence(page.title, page, "title"),
                             cue.name, cue.role)
+
+
+# Titles of pages about ketamine that are not its care: "Esketamine coverage", "Ketamine facts".
+_ABOUT_NOT_CARE = prefiltered(
+    r"\b(?:coverage|costs?|prices?|insurance|news|research|stud(?:y|ies)|history|facts|guide|explained|myths?|vs\.?|"
+    r"versus|benefits?|risks?|side effects|safety)\b",
+    re.I,
+)
+
+
+def _read_ketamine_page(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
+    """A practice's page titled for its ketamine care ("Ketamine Therapy | Restoration Psychiatry")
+    says a little that it offers it, even when the page itself reads like an article. A question
+    ("What Is Ketamine?") or a long headline is an article's title."""
+    reading = V.READINGS["provider.ketamine-page"]
+    for page in pages:
+        if page.kind not in ("home", "services") or page.url in ctx.foreign_pages:
+            continue
+        name = re.split(r" [|–—-] ", page.title, maxsplit=1)[0].strip()
+        if (
+            len(name.split()) <= 4 and not name.endswith("?") and V.KETAMINE.search(name)
+            and not _ABOUT_NOT_CARE.search(name) and page.url in ctx.ketamine_pages
+        ):
+            signals.add("provider", reading.weight, _site_sentence(page.title, page, "title"), reading.name, reading.role)
+            return
 
 
 def _read_referrer_pages(pages: list[Page], ctx: _Context, signals: _Signals) -> None:

@@ -1287,6 +1287,7 @@ READINGS: dict[str, Cue] = {
         _reading("own-therapy.team-page", "own-therapy", 0.9, "licensed therapists on the team page beside the prescriber"),
         _reading("outside-therapy.page-for-referrers", "outside-therapy", 0.8, "a page written for referring therapists"),
         _reading("provider.ketamine-name", "provider", 0.9, "a practice named for ketamine or infusions"),
+        _reading("provider.ketamine-page", "provider", 0.3, "a page of the practice named for its ketamine care"),
         _reading("provider.structured-data", "provider", 0.5, "structured data describing a clinic or practice"),
         _reading("provider.phone-or-booking", "provider", 0.3, "a phone link or a booking button"),
         _reading("provider.host-name", "provider", 0.4, "a web address named like a practice"),
