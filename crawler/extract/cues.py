@@ -454,7 +454,8 @@ COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompa
 PRICE = prefiltered(r"\$\s?\d")
 # "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
 PRICE_RANGE = prefiltered(
-    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\bbetween \$\s?[\d,]+(?:\.\d\d)? and \$?\s?\d|\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
+    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\bbetween \$\s?[\d,]+(?:\.\d\d)? and \$?\s?\d|"
+    r"\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
     r"upwards of|as much as|anywhere from|cost of|(?:can|may|often) cost)\b",
     re.I,
 )
@@ -709,7 +710,8 @@ OFFER_CUES = CueTable(*sorted((
         r"meta-analys[ie]s|samples?|cohorts?)\b))\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
-        r"via|with|during|as)\b|,\s+(?:given|administered|delivered|supervised|monitored) (?:by|under)\b|\btakes? place\b|\b(?:are|is) then followed\b|"
+        r"via|with|during|as)\b|,\s+(?:given|administered|delivered|supervised|monitored) (?:by|under)\b|"
+        r"\btakes? place\b|\b(?:are|is) then followed\b|"
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
         r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.the-medicine-is", "offer",
@@ -1152,8 +1154,9 @@ PUBLISHER_CUES = CueTable(
         r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
-        r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|(?:find|locate) (?:a|an|the right|"
-        r"your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
+        r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
+        r"(?:find|locate) (?:a|an|the right|your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|"
+        r"practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
@@ -1169,7 +1172,8 @@ PUBLISHER_CUES = CueTable(
         r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|EMR|electronic (?:health|medical) records?|"
         r"charting|billing|app)\b[^.;]{0,40}"
         r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,5}(?:clinics|practices|providers|clinicians)|"
-        r"(?:request|book|schedule|get) a (?:free )?demo(?:nstration)?\b|(?:medical|clinic|practice) software\b|contact sales|free trial|per (?:seat|user|provider|location)|"
+        r"(?:request|book|schedule|get) a (?:free )?demo(?:nstration)?\b|(?:medical|clinic|practice) software\b|"
+        r"contact sales|free trial|per (?:seat|user|provider|location)|"
         r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
         r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
         r"\btrainings? (?:for|of) (?:[\w-]+ )?(?:clinicians|therapists|psychotherapists|practitioners|providers)\b|"
