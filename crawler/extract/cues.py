@@ -813,7 +813,9 @@ OWN_THERAPY_CUES = CueTable(
         says="the ketamine paired with the provider's therapy"),
     cue("own-therapy.our-sessions", "own-therapy",
         r"\b(?:inside|in|within|during|through|at) our (?:own )?(?:sessions|meetings|integration|preparation)\b|"
-        r"\b(?:inside|within|during|through) our (?:own )?program\b|\bour (?:preparation|integration|prep) (?:sessions?|support|work)\b", 1.0,
+        r"\b(?:inside|within|during|through) our (?:own )?program\b|"
+        # "everyone enrolled must be seen in psychotherapy at our office"
+        r"\b(?:psycho)?therapy (?:at|in|with|from) (?:our|this) (?:own )?(?:office|practice|clinic|team)\b|\bour (?:preparation|integration|prep) (?:sessions?|support|work)\b", 1.0,
         says="the provider's own sessions"),
     cue("own-therapy.we-prepare", "own-therapy",
         r"\b(?:we|I)\b(?: \w+){0,6}? (?:handle|provide|offer|do|run|lead|guide|supply|facilitate|add|include)\w*\b"
