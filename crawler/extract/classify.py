@@ -620,6 +620,8 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
             if i < 0:
                 continue
             before, after = text[:i], text[i + len(name):]
+            if _DRUG_AFTER_NAME.match(after):
+                continue  # "Velora (esketamine) nasal spray is available only ...": a drug's name, not a practice's
             relative = re.match(r"\s*(?:that|which|who)\b", after)  # "a clinic that offers": someone else
             if V.BRAND_VERB.search(after) and not relative and not V.REPORTED.search(after[:40]):
                 return cue
@@ -649,6 +651,7 @@ def _staff_of(text: str, brand: set[str]) -> set[str]:
     return found
 
 
+_DRUG_AFTER_NAME = re.compile(r"\s*[®™]?\s*(?:\((?:es)?ketamine(?: hydrochloride| HCl)?\)|(?:\((?:es)?ketamine\)\s*)?nasal spray\b)", re.I)
 _AT_NAME_VERB = re.compile(r"\s+(?:is|are|will|can)\b")
 _STAFF_AFTER_NAME = re.compile(
     r"['’]?s? (?:[\w-]+ ){0,3}?(?:physicians?|doctors?|nurses?|clinicians?|providers?|team|staff|therapists?|"

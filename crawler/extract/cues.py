@@ -407,7 +407,7 @@ MEDIA_BRAND = prefiltered(
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
-    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|Training|Trainings|"
+    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|Training|Trainings|REMS|Registry|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
