@@ -559,12 +559,23 @@ def _clauses(text: str) -> list[_Clause]:
     ]
 
 
+# What sets a page title's parts apart: "Ketamine Therapy | Restoration Psychiatry".
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ")
+
+
+def _title_lead(title: str) -> str:
+    """A title's first part, before any separator ("Ketamine Therapy")."""
+    for sep in _TITLE_SEPARATORS:
+        title = title.split(sep, 1)[0]
+    return title.strip()
+
+
 def _brand_names(pages: list[Page]) -> set[str]:
     """Names the site calls itself (title suffixes, og:site_name, logo alt), for "<Brand> offers..."."""
     names: set[str] = set()
     for page in pages:
         candidates = [page.meta.get("og:site_name", ""), *page.logo_alts]
-        for sep in (" | ", " - ", " – ", " — "):
+        for sep in _TITLE_SEPARATORS:
             if sep in page.title:
                 candidates.append(page.title.rsplit(sep, 1)[-1])
         if page.kind == "home" and page.title and sep_free(page.title):
@@ -593,7 +604,7 @@ def _fullest_first(names: set[str]) -> list[str]:
 
 
 def sep_free(title: str) -> bool:
-    return not any(sep in title for sep in (" | ", " - ", " – ", " — ", ":"))
+    return not any(sep in title for sep in (*_TITLE_SEPARATORS, ":"))
 
 
 def _organisations(text: str) -> list[str]:
@@ -627,7 +638,7 @@ def _brand_voice(text: str, brand: set[str]) -> Cue | None:
                 return cue
             if re.search(r"\b(?:At|like|visit|by|stop by|used at|offices of|coordinated by|with)\s*(?:the\s+)?$", before):
                 return cue
-            if _AT_NAME_VERB.match(after) and re.search(r"\bat\s*(?:the\s+)?$", before):
+            if _AT_NAME_VERB.match(after) and _AT_BEFORE_NAME.search(before):
                 return cue  # "All KAP services at Ferncroft are provided by ...": the practice's own
     return None
 
@@ -651,7 +662,10 @@ def _staff_of(text: str, brand: set[str]) -> set[str]:
     return found
 
 
-_DRUG_AFTER_NAME = re.compile(r"\s*[®™]?\s*(?:\((?:es)?ketamine(?: hydrochloride| HCl)?\)|(?:\((?:es)?ketamine\)\s*)?nasal spray\b)", re.I)
+_DRUG_AFTER_NAME = re.compile(
+    r"\s*[®™]?\s*(?:\((?:es)?ketamine(?: hydrochloride| HCl)?\)|(?:\((?:es)?ketamine\)\s*)?nasal spray\b)", re.I
+)
+_AT_BEFORE_NAME = re.compile(r"\bat\s*(?:the\s+)?$")
 _AT_NAME_VERB = re.compile(r"\s+(?:is|are|will|can)\b")
 _STAFF_AFTER_NAME = re.compile(
     r"['’]?s? (?:[\w-]+ ){0,3}?(?:physicians?|doctors?|nurses?|clinicians?|providers?|team|staff|therapists?|"
@@ -706,12 +720,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 continue
             if c.name == "offer.first-person" and (V.WRITING_OFFERED.search(clause) or V.OFFERS_NONE.search(clause)):
                 continue  # "we offer an in-depth guide": writing, not care; "we offer no guarantee": nothing
-            if V.WRITES_ABOUT.search(clause):
-                return None  # "I write about my own ketamine treatment": a writer, not a provider
-            if V.FUNDS_OFFERED.search(clause):
-                return None  # "the program offers small grants toward treatment": money, not care
-            if V.REFERS_OUT.search(clause):
-                return None  # "I can refer them to reputable clinics for IV ketamine": given elsewhere
+            if any(m.search(clause) for m in _NOT_CARE_OFFERED):
+                return None
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
             if c.name in _PROCEDURE_ONLY and (named := _brand_voice(clause, ctx.brand)) is _BRAND:
@@ -729,6 +739,10 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
     return None
 
 
+# Clauses that sound like an offer but offer no care here: "I write about my own ketamine
+# treatment" (a writer), "the program offers small grants toward treatment" (money), "I can refer
+# them to reputable clinics for IV ketamine" (given elsewhere).
+_NOT_CARE_OFFERED = (V.WRITES_ABOUT, V.FUNDS_OFFERED, V.REFERS_OUT)
 _QUOTED = re.compile(r"^[\"“„]")
 _ATTRIBUTED = re.compile(r"[\"”],? (?:says|said|explains|explained|notes|noted|adds|added)\b")
 _BRAND = V.READINGS["offer.brand-voice"]
@@ -1324,9 +1338,9 @@ def _read_ketamine_page(pages: list[Page], ctx: _Context, signals: _Signals) -> 
     for page in pages:
         if page.kind not in ("home", "services") or page.url in ctx.foreign_pages:
             continue
-        name = re.split(r" [|–—-] ", page.title, maxsplit=1)[0].strip()
+        name = _title_lead(page.title)
         if (
-            len(name.split()) <= 4 and not name.endswith("?") and V.KETAMINE.search(name)
+            len(name.split()) <= 4 and not name.endswith("?") and _names_ketamine(name)
             and not _ABOUT_NOT_CARE.search(name) and page.url in ctx.ketamine_pages
         ):
             signals.add("provider", reading.weight, _site_sentence(page.title, page, "title"), reading.name, reading.role)

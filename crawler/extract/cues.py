@@ -815,7 +815,8 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:inside|in|within|during|through|at) our (?:own )?(?:sessions|meetings|integration|preparation)\b|"
         r"\b(?:inside|within|during|through) our (?:own )?program\b|"
         # "everyone enrolled must be seen in psychotherapy at our office"
-        r"\b(?:psycho)?therapy (?:at|in|with|from) (?:our|this) (?:own )?(?:office|practice|clinic|team)\b|\bour (?:preparation|integration|prep) (?:sessions?|support|work)\b", 1.0,
+        r"\b(?:psycho)?therapy (?:at|in|with|from) (?:our|this) (?:own )?(?:office|practice|clinic|team)\b|"
+        r"\bour (?:preparation|integration|prep) (?:sessions?|support|work)\b", 1.0,
         says="the provider's own sessions"),
     cue("own-therapy.we-prepare", "own-therapy",
         r"\b(?:we|I)\b(?: \w+){0,6}? (?:handle|provide|offer|do|run|lead|guide|supply|facilitate|add|include)\w*\b"
