@@ -1481,11 +1481,14 @@ def _decide(site: _Site) -> Decision:
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
-    therapy_practice_offers = kap_offer >= KAP_MIN and (site_is_therapy(signals) or referral < REFERRAL_MIN)
     # "Your therapist may sit with you" beside many words of the patient's own therapist is that
     # therapist; the practice saying "our therapists" or "I sit with you" is not overruled.
     in_own_voice = any(V.FIRST_PERSON.search(e.text) for e in signals.evidence.get("kap", []))
-    if own >= KAP_MIN and (in_own_voice or referral < REFERRAL_DOMINATES * own):
+    outside_dominates = not in_own_voice and referral >= REFERRAL_DOMINATES * own
+    therapy_practice_offers = kap_offer >= KAP_MIN and (
+        referral < REFERRAL_MIN or (site_is_therapy(signals) and not outside_dominates)
+    )
+    if own >= KAP_MIN and not outside_dominates:
         rule = "own-therapy"
         confidence = 0.5 + 0.1 * min(signals.strong("kap"), 4) - (0.15 if referral >= own / 2 else 0.0)
     elif therapy_practice_offers:

@@ -970,6 +970,13 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:refer|connect|match|point|direct|introduce) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
         r"(?:psycho)?therapists?\b|\bhelp you find (?:a|an) (?:\w+ )?therapist\b", 1.0,
         says="patients are referred to therapists elsewhere"),
+    cue("outside-therapy.network-member", "outside-therapy",
+        # A platform's "member therapists" are independent clinicians who join its network: "with your
+        # member therapist present", "a licensed psychotherapist in our network", "members (licensed psychotherapists)"
+        r"\b(?:member|network)\s+(?:[\w-]+\s+)?(?:(?:psycho)?therapists?|clinicians?|counselors?|practitioners?)\b|"
+        r"\b(?:(?:psycho)?therapists?|clinicians?|counselors?)\b[^.;]{0,20}\b(?:in|from|of|within) (?:our|its|the|their) "
+        r"(?:[\w-]+ )?(?:member )?network\b|\bmembers \((?:[\w-]+,? ){0,3}(?:(?:psycho)?therapists|clinicians)\)", 1.0,
+        says="therapy with independent therapists who are members of the platform's network"),
     cue("outside-therapy.keep-in-touch", "outside-therapy",
         r"\b(?:keep|stay) in (?:close )?(?:touch|contact) with (?:the|your) (?:mental health provider|therapist)|"
         r"\btalk(?:ing)? (?:\w+ ){0,2}with your (?:own )?therapist\b|\bbring (?:your|their) own therapist\b|"
