@@ -191,7 +191,12 @@ MEDICAL_THERAPY = prefiltered(
 )
 THERAPY_WORD = prefiltered(
     r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bcounsel(?:ing|ling|or|ors)\b|\bfacilitators?\b|"
-    r"\b(?:as|your|our|a trained) (?:a )?guides?\b|\bsitters?\b",
+    r"\b(?:as|your|our|a trained) (?:a )?guides?\b|\bsitters?\b|"
+    # a guide named as a person at the session: "the guide stays present", "Your Passage Guide stays
+    # with you", "the client and guide will confirm the dose" (not "the guide to ketamine")
+    r"\b(?:the|your|our) (?:[\w-]+ )?guides? (?:stays?|sits?|remains?|is (?:present|there|with you|by your side)|"
+    r"will (?:stay|sit|remain|be (?:with|present|there|by your side)))\b|\b(?:clients?|patients?|participants?|guests?) "
+    r"and (?:the |their |your )?guides?\b",
     re.I,
 )
 # Whatever a page is about, a heading or title naming ketamine makes its prose ketamine prose.
@@ -583,7 +588,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+"
         r"(?:\s+[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
-        r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
+        r"then|also|can|may|stays?|sits?|remains?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
         says="a member of staff at work ('a nurse will stay close by')"),
