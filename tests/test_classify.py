@@ -406,6 +406,21 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # given "at dedicated clinics": elsewhere
     ("Because it needs close monitoring, IV ketamine is given only at dedicated clinics.", "explainer"),
     ("IM ketamine injections are administered at dedicated treatment centers under supervision.", "explainer"),
+    # certified to give the treatment, however long the program's name
+    ("We are Esketamine Safety Program (ESP)–approved to dispense and supervise Spravato.", "offer"),
+    ("We have been approved by the state Spravato program to supervise patients who self-administer the spray.", "offer"),
+    # the passive with a frequency word between
+    ("Booster infusions are sometimes scheduled a month after the first series.", "offer"),
+    ("Lozenges are often prescribed for the weeks between clinic visits.", "offer"),
+    # a form of the medicine "used in the office"
+    ("Ketamine troches are also used in the office for patients who dislike needles.", "offer"),
+    ("IM ketamine is used at the clinic when an IV line is hard to place.", "offer"),
+    # the schedule of treatments
+    ("Most people need eight treatments within three weeks to feel the full effect.", "offer"),
+    ("A first course is a series of four injections across ten days.", "offer"),
+    # what the sessions will include
+    ("The dosing sessions will include a short breathing practice and time to rest with music.", "offer"),
+    ("The medicine sessions will include an eye mask, a playlist and a blanket.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

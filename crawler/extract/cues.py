@@ -608,6 +608,12 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
         r"(?:\bDr\.? [A-Z]|\b(?:MD|DO|NP|CRNA|PMHNP)\b|\b(?:physicians?|nurse practitioners?|anesthesiologists?|"
         r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
+    cue("offer.certified-to", "offer",
+        # "We are Risk Evaluation and Mitigation Strategy (REMS)-certified to provide Spravato"
+        r"\b(?:we|I)(?:'re|’re|'ve been|’ve been| are| am| have been| were)\b[^.;]{0,80}?(?:\b|–|-)(?:certified|approved|"
+        r"licensed|authori[sz]ed|credentialed|enrolled|registered)(?: and (?:ready|able|equipped))?(?: by [^.;]{0,40}?)? to (?:provide|offer|"
+        r"give|administer|dispense|treat|prescribe|deliver|supervise)\b", 1.0,
+        says="the provider certified to give the treatment ('we are REMS-certified to provide Spravato')"),
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
@@ -666,7 +672,7 @@ OFFER_CUES = CueTable(*sorted((
         says="what every patient goes through"),
     cue("offer.package-includes", "offer",
         r"^(?:the |our |each |every |this |your )?(?:[\w-]+ ){0,2}(?:retreats?|programs?|packages?|add-ons|extras|upgrades|"
-        r"series|bundles?|memberships?|stays?|experiences?|journeys?|weekends?|cohorts?) (?:also |each |always )?"
+        r"series|bundles?|memberships?|stays?|experiences?|journeys?|weekends?|cohorts?|sessions?) (?:also |each |always |will )?"
         r"(?:includes?|comes? with|covers|brings together|combines|pairs)\b", 0.6,
         says="what a package or retreat includes ('Add-ons include a 1:1 integration session')"),
     cue("offer.patients-get", "offer",
@@ -706,7 +712,8 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+)?"
+        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|sometimes\s+|"
+        r"often\s+|always\s+|still\s+|first\s+)?"
         r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
@@ -717,8 +724,17 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
         r"via|with|during|as)\b|,\s+(?:given|administered|delivered|supervised|monitored) (?:by|under)\b|"
         r"\btakes? place\b|\b(?:are|is) then followed\b|"
+        # "lozenges are also used in the office"
+        r"\b(?:is|are) (?:also |sometimes |often )?used (?:in|at) (?:the|our|this) (?:office|clinic|cent(?:er|re)|practice)\b|"
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
         r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
+    cue("offer.schedule", "offer",
+        # the plan of treatments: "a series of four injections across ten days", "six infusions over two weeks"
+        r"\b(?:series|course|round|set) of (?:\d+|two|three|four|five|six|seven|eight|ten|twelve) (?:[\w-]+ )?(?:infusions|"
+        r"treatments|sessions|injections|doses|visits)\b|\b(?:\d+|two|three|four|five|six|seven|eight|ten|twelve) (?:[\w-]+ )?"
+        r"(?:infusions|treatments|sessions|injections|doses)\b[^.;]{0,25}\b(?:over|across|within|in) (?:a |the )?(?:span of )?"
+        r"(?:\d+|one|two|three|four|five|six|ten)[- ](?:days?|weeks?|months?)(?:[- ]span)?\b", 0.5,
+        says="the practice's schedule of treatments ('six infusions over two weeks')"),
     cue("offer.the-medicine-is", "offer",
         r"\b(?:the|your) (?:ketamine|medicine|medication|doses?) (?:is|are|comes?) (?:either |usually |typically |then )?"
         r"(?:given )?(?:as |in the form of )?(?:an? |the )?[^.;]{0,30}?\b(?:troches?|lozenges?|tablets?|injections?|shots?|"
