@@ -897,7 +897,7 @@ def _read_clause(
         named = _clause_routes(s, clause, ctx, names_ketamine, with_ruled_out=True)
         denied = _read_negation(s, clause, negation, named, heading_routes,
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
-        return ("negated", negation.name) if denied else ("other", negation.name)
+        return ("negated", negation.name) if denied or V.CARE_ENDED.search(clause) else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
     # "We hope to begin offering it this fall", "Coming soon: ketamine treatment": not yet an offer
     if V.FUTURE_OFFER.search(about) and (topic > 0.0 or V.KETAMINE.search(s.text)):
@@ -998,10 +998,22 @@ def _negation(clause: str, scope: str) -> Cue | None:
         if not m:
             continue
         rest = clause[m.start():]
-        if V.RESTRICTION.search(rest) or V.NOT_A_DENIAL.search(rest) or V.THIRD_PARTY.search(clause):
+        # someone else's practice is told up to the end of the negated coordinate: "we no longer
+        # treat, and we cannot book you at other clinics" still denies our own care
+        reach = clause[: m.start()] + _COORDINATE.split(rest, maxsplit=1)[0]
+        if V.RESTRICTION.search(rest) or V.NOT_A_DENIAL.search(rest) or _third_party(reach):
             return None  # a restriction, a comparison or someone else's practice: no denial
         return c
     return None
+
+
+_COORDINATE = prefiltered(r",\s+(?:and|but|or)\s+")
+
+
+def _third_party(text: str) -> bool:
+    """Whether the text speaks of other practices; capitalised mid-sentence, "Infusion Centers" is
+    a name ("all locations of Tallpine Infusion Centers"), not others."""
+    return any(m.start() == 0 or not text[m.start()].isupper() for m in V.THIRD_PARTY.finditer(text))
 
 
 def _keeps_own_carer(clause: str) -> bool:
@@ -1544,12 +1556,12 @@ _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinu
 def _ended(site: _Site) -> int:
     """How many of the site's sentences say its ketamine care has ended ("stopped offering
     ketamine infusions", "we no longer provide ketamine in any form", "we have closed all of our
-    clinics"): counted, not weighed, as such a notice is often a news item or a note, pages that
+    clinics", "we are no longer able to provide treatment"): counted, not weighed, as such a notice is often a news item or a note, pages that
     weigh little."""
     return len({
         r.text for r in site.readings
         if (r.role == "negated" or r.rule == _DISCONTINUED.name) and _DISCONTINUED.pattern.search(r.text)
-        and (V.KETAMINE.search(r.text) or V.PRACTICE_CLOSED.search(r.text))
+        and (V.KETAMINE.search(r.text) or V.PRACTICE_CLOSED.search(r.text) or V.CARE_ENDED.search(r.text))
     })
 
 
@@ -1568,9 +1580,10 @@ def _all_to_come(signals: _Signals) -> bool:
 
 
 def _said_now(signals: _Signals, routes: list[str]) -> bool:
-    """Whether a sentence of its own gives one of these routes as an offer now, at full weight."""
+    """Whether a sentence of its own gives one of these routes as an offer now, at full weight
+    ("for nine years our nurses gave ketamine infusions" tells of care given before)."""
     return any(
-        e.weight >= SERVICE_MIN and e.rule not in _NAMES_ONLY
+        e.weight >= SERVICE_MIN and e.rule not in _NAMES_ONLY and not V.CARE_GIVEN_BEFORE.search(e.text)
         for r in routes for e in signals.evidence.get(f"service:{r}", [])
     )
 

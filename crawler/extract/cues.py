@@ -527,10 +527,20 @@ DISCONTINUED_ACROSS = prefiltered(
 )
 # The whole practice closed: all of its care ended, ketamine with it ("we have closed all of our clinics").
 _PRACTICE_CLOSED = (
-    r"\b(?:clos(?:e|ed|ing)|shut(?:ting)? down|shutter(?:ed)?) (?:all (?:of )?(?:our|its|their) (?:[\w-]+ )?(?:clinics|locations|"
+    r"\b(?:clos(?:e|ed|ing)|shut(?:ting)? down|shutter(?:ed)?) (?:all (?:of )?(?:our |its |their |the )?(?:[\w-]+ )?(?:clinics|locations|"
     r"offices|centers|centres)|(?:our|its|their) doors)\b|\b(?:has|have) (?:now )?(?:closed|shut down) (?:permanently|for good)\b"
 )
 PRACTICE_CLOSED = prefiltered(_PRACTICE_CLOSED, re.I)
+# Care told in the past: "for nine years our nurses gave infusions", "since 2011 our centers have given"
+CARE_GIVEN_BEFORE = prefiltered(
+    r"\b(?:for (?:over |more than |nearly |almost )?(?:\w+ ){0,2}years|since (?:19|20)\d\d|over the (?:past|last) "
+    r"(?:\w+ )?(?:years|decade))\b[^.;]{0,80}\b(?:gave|given|provided|offered|administered|treated|delivered)\b", re.I
+)
+# All of the practice's care ended, named in general: "we are no longer able to provide treatment"
+CARE_ENDED = prefiltered(
+    r"\b(?:no longer|ceased|stopped) (?:able to |in a position to )?(?:provid|offer|giv|see|treat)\w*"
+    r"(?: (?:any|our|new or existing|existing) )?(?: ?(?:treatments?|care|services|patients|infusions))\b", re.I
+)
 # ", so we expect...": what follows is a clause of its own, out of reach of a negation before it.
 CLAUSE_SPLIT = prefiltered(
     r";|\s+but\s+|,\s+(?:while|whereas|although|though)\s+|:\s+(?=[A-Z])|"
