@@ -1178,8 +1178,17 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:study drugs?|study medications?|eligibility (?:criteria|module)|inclusion criteria|"
         r"exclusion criteria|study participants|(?:enroll(?:ing)?|recruiting) (?:participants|volunteers|patients)|"
         r"NCT\d{8}|now recruiting|principal investigator|placebo[- ]controlled|healthy volunteers|"
-        r"the study population)\b", 1.0,
+        r"the study population|study (?:staff|team|visits?|doctors?|procedures|coordinators?)|compensation for (?:your )?time|"
+        r"(?:take part|participate|enroll) in (?:a |our |this |the )?(?:paid )?(?:[\w-]+ )?(?:research )?(?:study|trial)|"
+        r"join (?:a |our |this |the )?(?:paid )?(?:[\w-]+ )?(?:research )?(?:study|trial)|paid (?:research )?(?:study|trial))\b", 1.0,
         says="research or trial listing"),
+    cue("publisher.payer-policy", "publisher",
+        # an insurer's coverage policy: "may be considered medically necessary when the following criteria are met"
+        r"\b(?:may be|is|are|will be) considered (?:medically necessary|investigational|experimental)\b|"
+        r"\b(?:the )?member['’]s (?:benefit|health|medical) (?:plan|coverage|contract)\b|"
+        r"\bmembers (?:should|must|can|may) (?:check|call|contact|confirm) (?:with )?their\b|"
+        r"\b(?:this|the) (?:medical|coverage|clinical|pharmacy) (?:policy|bulletin)\b", 1.0,
+        says="an insurer's coverage policy"),
     cue("publisher.news", "publisher",
         r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|The [A-Z]\w+)|\bsaid in (?:a|an) (?:statement|"
         r"interview)\b|\binterview(?:ed|s)? (?:with|by)\b|\btranscribed\b|\bedited for (?:length|clarity)\b|"
