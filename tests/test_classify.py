@@ -421,6 +421,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # what the sessions will include
     ("The dosing sessions will include a short breathing practice and time to rest with music.", "offer"),
     ("The medicine sessions will include an eye mask, a playlist and a blanket.", "offer"),
+    # "integrative" describes a practice; it does not pair the ketamine with psychotherapy
+    ("Our integrative practice, with its own infusion suite, provides ketamine therapy for depression.", "offer"),
+    ("We run an integrative clinic with ketamine therapy for pain and mood at its heart.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

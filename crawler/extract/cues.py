@@ -833,7 +833,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:prepar\w*|dosing|medicine|sessions?|integrat\w*|afterward)", 1.0,
         says="the therapist meets the client before, during and after the sessions"),
     cue("own-therapy.paired-with-therapy", "own-therapy",
-        r"\b(?:pair|combin|integrat|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
+        r"\b(?:pair|combin|integrat(?!ive)|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
         r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b|"
         # "care that brings together Spravato treatment, medication management, therapy and ..."
         r"\b(?:brings? together|bringing together|combin\w+|unit(?:es|ing)|blend\w*)\b[^.;]{0,40}?\b(?:ketamine|spravato|"
