@@ -379,7 +379,7 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     for page in pages:
         turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := V.SPEAKER.match(b.text))]
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2 and name not in _FAQ_TURNS}
-        ctx.page_routes[page.url] = _page_routes(page)
+        ctx.page_routes[page.url] = _page_routes(page, ctx.brand)
     return ctx
 
 
@@ -459,12 +459,16 @@ def _names_ketamine(text: str) -> bool:
     return bool(V.KETAMINE.search(text))
 
 
-def _page_routes(page: Page) -> list[str]:
+def _page_routes(page: Page, brand: set[str]) -> list[str]:
     """The one or two routes a page is about, from its title, headline and address
-    ("/intramuscular-ketamine-injection-treatment/"); none for a comparison."""
+    ("/intramuscular-ketamine-injection-treatment/"); none for a comparison. The practice's own
+    name is not what the page is about ("Ketamine IV | Kestrel Nerve Block Center")."""
     slug = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
     heads = [page.title, slug] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
     text = " ".join(heads)
+    for name in sorted(brand, key=len, reverse=True):
+        if not _names_ketamine(name):  # a title's "At-Home Ketamine Treatment" part is what it is about
+            text = text.replace(name, " ")
     if V.COMPARISON.search(text):
         return []
     routes = [r for r, p in V.ROUTES.items() if p.search(text) and not V.OTHER_DRUG.search(text)]
