@@ -424,10 +424,25 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # "integrative" describes a practice; it does not pair the ketamine with psychotherapy
     ("Our integrative practice, with its own infusion suite, provides ketamine therapy for depression.", "offer"),
     ("We run an integrative clinic with ketamine therapy for pain and mood at its heart.", "offer"),
+    # a conversation about the inner experience, around the dosing, is the provider's therapy
+    ("Once the medicine starts to fade, we usually shift into quiet conversation about what you saw.", "own-therapy"),
+    ("We will open a conversation about your hopes and worries before the first dosing session.", "own-therapy"),
+    # two of the staff named at work
+    ("Rosa and Mateo will watch over the group for the whole ketamine journey.", "offer"),
+    ("Dr. Hale and Nurse Ortiz will check your blood pressure during the infusion.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
     assert [r.role for r in readings] == [role], [(r.role, r.rule) for r in readings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Medicine days are followed by an integration meeting where the group reflects together.",
+    "Dosing days will be followed by integration sessions where each person can process what surfaced.",
+])
+def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_own(sentence: str):
+    readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
+    assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
 
 
 @pytest.mark.parametrize("turn_of_phrase", [

@@ -563,6 +563,9 @@ THIRD_PARTY = prefiltered(
 
 # --- cue tables ---------------------------------------------------------------------------------
 
+_CALENDAR = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+             r"August|September|October|November|December|Spring|Summer|Fall|Autumn|Winter")
+
 _SUBJECT = (
     r"(?:\b[Ww]e\b|(?<![\w'’])I(?![\w'’])|\b(?:[Oo]ur|[Mm]y|" + POSSESSIVE_NAME + r") (?:[\w-]+ ){0,2}(?:team|clinic|"
     r"practice|center|centre|office|therapists?|clinicians?|providers?|staff|nurses?|physicians?|doctors?|"
@@ -612,7 +615,10 @@ OFFER_CUES = CueTable(*sorted((
         r"monitors|stays|sits|asks|takes|will|runs|sets|adjusts|watches|greets|prepares|meets)\b[^.;]*\byou|"
         # staff named with their role in brackets: "Nora (our RN) and Joan (staff therapist) will sit in"
         r"^[A-Z][a-z]{2,} \((?:our|staff|the|a) [^)]{1,30}\)(?:,? (?:and )?[A-Z][a-z]{2,} \([^)]{1,30}\))* "
-        r"(?:will|can|is|are|also)\b", 0.6,
+        r"(?:will|can|is|are|also)\b|"
+        # two of the staff by name: "Rosa and Mateo will watch over the group", "Dr. Hale and Nurse Ortiz will check"
+        r"^(?!(?:" + _CALENDAR + r")\b)(?:Dr\.? |Nurse )?[A-Z][a-z]{2,} and (?!(?:" + _CALENDAR + r")\b)(?:Dr\.? |Nurse )?"
+        r"[A-Z][a-z]{2,} (?:will|also|stay|sit|watch|monitor|check|guide|lead|greet|prepare)\b", 0.6,
         says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
     cue("offer.founded-by", "offer",
         r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
@@ -728,7 +734,7 @@ OFFER_CUES = CueTable(*sorted((
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
         r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
-        r"recorded|included(?! in (?:the |this |a |an |our )?(?:[\w-]+ )?(?:study|studies|trials?|analys[ie]s|reviews?|"
+        r"recorded|followed(?= by\b)|included(?! in (?:the |this |a |an |our )?(?:[\w-]+ )?(?:study|studies|trials?|analys[ie]s|reviews?|"
         r"meta-analys[ie]s|samples?|cohorts?)\b))\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
         r"(?:given|administered|delivered|done|held|performed|supervised|monitored)\s+(?:in|at|under|by|over|through|"
@@ -865,7 +871,11 @@ OWN_THERAPY_CUES = CueTable(
         r"talk therapy|therapeutic work)\b|"
         r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
         r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
-        r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b", 1.0,
+        r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b|"
+        # a conversation about the inner experience: "we shift into quiet conversation about what you saw"
+        r"\b(?:we|I)\b[^.;]{0,40}\b(?:conversations?|dialogue|discussions?)\b[^.;]{0,15}\b(?:about|around|on|exploring) "
+        r"(?:your |their |one['’]s |the )?(?:hopes|fears|worries|intentions|expectations|desires|anxieties|inner|"
+        r"experiences?|insights|journey|what (?:you|came|happened|arose|emerged|surfaced))", 1.0,
         says="'in which we work on...': the provider's therapy in the session"),
     cue("own-therapy.with-therapist", "own-therapy",
         r"\b(?:consultation|consult|meeting|session|intake|check-in)s? with (?:an? |our |the |your )?(?:[A-Z]{2,6} |"
