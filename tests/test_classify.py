@@ -430,6 +430,14 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # two of the staff named at work
     ("Rosa and Mateo will watch over the group for the whole ketamine journey.", "offer"),
     ("Dr. Hale and Nurse Ortiz will check your blood pressure during the infusion.", "offer"),
+    # the practice's staff by the practice's name, and a named clinician on hand
+    ("Brightway's nurse, Ana Cole, will stay with you for the whole infusion.", "offer"),
+    ("Linden Clinic's CRNA, Paul Reyes, checks on you every ten minutes during the ketamine drip.", "offer"),
+    ("Dr. Marsh is there to handle any reaction to the spray.", "offer"),
+    ("Dr. Osei is on hand throughout each Spravato visit.", "offer"),
+    # one patient's steps, in the third person
+    ("The patient returns twice a week for the first three weeks of ketamine treatment.", "offer"),
+    ("Each client rests in a private room until the ketamine wears off.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

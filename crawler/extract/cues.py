@@ -593,6 +593,12 @@ OFFER_CUES = CueTable(*sorted((
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*|build\w*|track\w*|adjust\w*|tailor\w*|oversee\w*|"
         r"manage\w*|observe\w*|see\w*)\b", 1.0,
         says="the provider's own staff at work ('our nurse will place the IV')"),
+    cue("offer.named-practice-staff", "offer",
+        # "Brightway's nurse, Ana Cole, will stay with you": the practice's staff, by the practice's name
+        POSSESSIVE_NAME + r"\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},)?"
+        r"\s+(?:will|stays?|sits?|checks?|watch\w*|monitor\w*|places?|gives?|reviews?|guides?|meets?|prepares?|"
+        r"(?:is|are) (?:with you|there|present|on hand))\b", 1.0, flags=0,
+        says="the practice's own staff at work, by the practice's name ('Brightway's nurse will stay with you')"),
     cue("offer.staff-acts", "offer",
         # "A nurse will stay close by" is this practice's procedure; "a therapist guides the
         # session" in the present, with no one in particular, is how such care works anywhere.
@@ -608,7 +614,7 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.named-clinician", "offer",
         NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
-        r"reviews?|runs?|is (?:board|certified|trained|a))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
+        r"reviews?|runs?|is (?:board|certified|trained|a|there|on hand|present|with you))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
     cue("offer.staff-pronoun", "offer",
         r"^(?:She|He|They|[A-Z][a-z]{2,}) (?:goes|checks|reviews|verifies|confirms|explains|places|starts|walks|"
@@ -692,6 +698,9 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:includes?|comes? with|covers|brings together|combines|pairs)\b", 0.6,
         says="what a package or retreat includes ('Add-ons include a 1:1 integration session')"),
     cue("offer.patients-get", "offer",
+        # one patient, told in the third person: "the patient returns twice a week", "each client rests"
+        r"\b(?:the|each|every) (?:patient|client)\s+(?:\w+\s+)?(?:gets|receives|returns|comes back|rests|sits|lies|"
+        r"stays|remains|arrives|relaxes|reclines|goes home)\b|"
         r"\b(?:patients|clients|you)\s+(?:\w+\s+)?(?:get|receive|enjoy|have access to|can (?:get|receive|choose|"
         r"expect|begin|start|book)|go on (?:\w+ )?(?:to|with)|then go|move on to|continue (?:on )?to|continue (?:\w+ )?with|"
         r"sit|lie|rest|"
@@ -777,7 +786,7 @@ OFFER_CUES = CueTable(*sorted((
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
     "offer.listed-under-offer-heading", "offer.first-person", "offer.we-will", "offer.our-staff-acts",
-    "offer.named-clinician", "offer.own-service", "offer.by-us", "offer.self-description",
+    "offer.named-clinician", "offer.named-practice-staff", "offer.own-service", "offer.by-us", "offer.self-description",
     "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
