@@ -1223,7 +1223,10 @@ PUBLISHER_CUES = CueTable(
         r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
-        r"\b(?:directory|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
+        r"\b(?:director(?:y|ies)|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
+        # a guide to choosing among the providers it lists: "make a shortlist", "the Providers by State page"
+        r"short[- ]?list(?: of)?(?: candidate)? (?:providers|clinics)|(?:providers|clinics) by (?:state|city|region)|"
+        r"candidate (?:providers|clinics)|"
         r"(?:find|locate) (?:a|an|the right|your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|"
         r"practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
