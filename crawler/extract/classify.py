@@ -1031,6 +1031,8 @@ def _outside_therapy(clause: str, scope: str) -> Cue | None:
         return None  # "Some require a therapist": other practices
     if V.NOT_REQUIRED.search(clause) and not _keeps_own_carer(clause):
         return None  # "a therapist is not required"
+    if V.CRISIS_ADVICE.search(clause):
+        return None  # "in a crisis, go to the nearest emergency room or call your therapist": safety advice
     for c in V.OUTSIDE_THERAPY_CUES.within(scope):
         m = c.pattern.search(clause)
         if not m:

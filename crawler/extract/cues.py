@@ -241,6 +241,12 @@ NOT_TREATED_HERE = prefiltered(
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
 )
+# Safety advice for a crisis: "go to the nearest emergency room or call your mental health provider"
+CRISIS_ADVICE = prefiltered(
+    r"\bcrisis\b|\blifeline\b|\b988\b|\b911\b|\bemergency (?:room|department)\b|\bnearest (?:ER|hospital)\b|"
+    r"\b(?:harm|hurt|kill) yourself\b|\b(?:feel|are) unsafe\b|\bin an emergency\b",
+    re.I,
+)
 TREATMENT_CONTEXT = prefiltered(
     r"\b(?:ketamine|treat\w*|infusions?|help\w*|relief|effective|respond\w*|for|symptoms|KAP|therapy)\b", re.I
 )
