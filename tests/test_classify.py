@@ -441,6 +441,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # safety advice for a crisis names the patient's own carer, but asks for no therapy
     ("If you might hurt yourself tonight, go to the nearest ER or call your mental health provider right away.", "other"),
     ("In an emergency, go to the emergency department or call your psychiatrist or therapist.", "other"),
+    # what lets the provider give its care
+    ("Our anesthesiologists' training lets us offer IV ketamine with close monitoring.", "offer"),
+    ("Two infusion rooms allow us to provide same-week ketamine appointments.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

@@ -586,6 +586,9 @@ OFFER_CUES = CueTable(*sorted((
         "listed under a heading such as 'Services' or 'What to expect'"),
     cue("offer.first-person", "offer", _SUBJECT + r"(?:\s+[\w,'’-]+){0,4}?\s+" + OFFER_VERBS + r"\b", 1.0,
         says="the provider says it does this ('we offer', 'our nurse gives')", flags=0),
+    cue("offer.lets-us", "offer",
+        r"\b(?:let|allow|enable|help|permit)s? us(?: to)? (?:offer|provide|give|deliver|administer)\b", 1.0,
+        says="what lets the provider give the care ('lets us offer the safest experience')"),
     cue("offer.we-will", "offer",
         r"\b(?:we|I)(?:'ll|’ll| will| can| also| then| usually| typically| often| first| now| may| would)+"
         r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
@@ -791,7 +794,7 @@ OFFER_CUES = CueTable(*sorted((
 # explainers too, so a site must show itself as a provider by one of these, or by its name or
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
-    "offer.listed-under-offer-heading", "offer.first-person", "offer.we-will", "offer.our-staff-acts",
+    "offer.listed-under-offer-heading", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
     "offer.named-clinician", "offer.named-practice-staff", "offer.own-service", "offer.by-us", "offer.self-description",
     "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
@@ -964,6 +967,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         # "an established relationship with a licensed mental-health professional"
         r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
         r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
+        # "an established connection with at least one mental health provider", "ongoing care by a mental health professional"
+        r"\b(?:established|ongoing|existing|current) (?:connection|relationship|care|treatment) (?:with|by|from) (?:at least one |an? )"
+        r"(?:licensed |current )?(?:(?:psycho)?therapist|counselor|psychologist|mental[- ]health (?:provider|professional|"
+        r"clinician))|"
         # a prescriber the patient keeps seeing ("care with a psychiatrist" may be the practice's own)
         r"\b(?:established|ongoing|existing|current) relationship with an? (?:psychiatrist|psychiatric (?:provider|clinician))",
         1.0,
