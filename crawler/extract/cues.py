@@ -124,6 +124,8 @@ KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I
 # Names that can only mean psychotherapy with ketamine.
 _KAP_SPECIFIC = (
     r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ](?:psycho)?therapy|"
+    # therapy for a couple, a family or a group is talk therapy, not an infusion's name
+    r"ketamine[- ]assisted[- ](?:couples?|group|family|relational|relationship)[- ](?:psycho)?therapy|"
     r"ketamine psychotherapy|psychedelic psychotherapy|psychedelic therapy|\bPAT\b"
 )
 KAP_SPECIFIC = prefiltered(_KAP_SPECIFIC, re.I)
@@ -648,7 +650,7 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
-        r"\b(?:our|(?-i:my|(?<![a-z] )My(?! [A-Z])))\s+(?:[\w-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
+        r"\b(?:our|(?-i:my|(?<![a-z] )My(?! [A-Z])))\s+(?:[\w–-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
         r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
         r"retreats?|journeys?|circles?|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
