@@ -444,6 +444,10 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # what lets the provider give its care
     ("Our anesthesiologists' training lets us offer IV ketamine with close monitoring.", "offer"),
     ("Two infusion rooms allow us to provide same-week ketamine appointments.", "offer"),
+    # the practice's own patients on the treatment
+    ("Nearly all of our patients who respond to the infusions had tried several antidepressants first, and none improved.",
+     "offer"),
+    ("Most of our clients who have had Spravato treatments failed two or more antidepressants before.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

@@ -655,6 +655,12 @@ OFFER_CUES = CueTable(*sorted((
         r"retreats?|journeys?|circles?|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
+    cue("offer.our-patients-on-it", "offer",
+        # "most of our patients who respond well to ketamine": the practice's patients take it there
+        r"\b(?:our|my) (?:own )?(?:patients|clients) (?:who|that|on|receiving|starting)\b[^.;]{0,30}?\b(?:respond\w*|receiv\w*|"
+        r"get|gets|start\w*|tr(?:y|ied)|tak\w*|us(?:e|ing)|had|have had|on)\b[^.;]{0,20}?\b(?:ketamine|spravato|esketamine|"
+        r"infusions?|KAP)\b", 0.75,
+        says="the practice's own patients on the treatment ('our patients who respond to ketamine')"),
     cue("offer.by-us", "offer",
         r"\bby (?:our|my|one of our) (?:[\w-]+ ){0,3}(?:team|clinicians?|therapists?|psychotherapists?|staff(?: members?)?|"
         r"providers?|physicians?|nurses?|doctors?|psychiatrists?|guides|facilitators|(?:medical )?directors?)\b|\bby me\b|"
@@ -797,7 +803,7 @@ OFFER_CUES = CueTable(*sorted((
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
     "offer.listed-under-offer-heading", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
-    "offer.named-clinician", "offer.named-practice-staff", "offer.own-service", "offer.by-us", "offer.self-description",
+    "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it", "offer.own-service", "offer.by-us", "offer.self-description",
     "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
