@@ -448,6 +448,12 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("Nearly all of our patients who respond to the infusions had tried several antidepressants first, and none improved.",
      "offer"),
     ("Most of our clients who have had Spravato treatments failed two or more antidepressants before.", "offer"),
+    # "a visit in which we will help you integrate": the provider's own integration
+    ("Each ketamine session is followed by a visit in which we will help you integrate what you felt.", "own-therapy"),
+    ("Every journey is followed by a meeting during which we can process what came up together.", "own-therapy"),
+    # a carer the patient may already have, kept informed
+    ("If you currently see other mental health providers, tell them about your ketamine treatment here.", "outside-therapy"),
+    ("If they currently have a therapist, patients tell that therapist about the ketamine plan.", "outside-therapy"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

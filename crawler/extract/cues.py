@@ -890,7 +890,8 @@ OWN_THERAPY_CUES = CueTable(
         r"(?: and (?:preparation|integration))? (?:sessions?|visits?|calls?|meetings?)\b", 1.0,
         says="the provider's own preparation or integration"),
     cue("own-therapy.we-work-on", "own-therapy",
-        r"\b(?:in which|where|during which) we (?:work on|explore|process|talk|prepare|integrate|set)\b|"
+        r"\b(?:in which|where|during which) we (?:will |can |then )?(?:help (?:you |them )?)?(?:work on|explore|process|talk|"
+        r"prepare|integrate|set)\b|"
         # a method of therapy begun in the session: "(once the lozenge dissolves,) we begin EMDR"
         r"\b(?:we|I) (?:then |now |gently )?(?:enter|begin|start|move into|turn to)\b[^.;]{0,30}\b(?:EMDR|IFS|"
         r"internal family systems|somatic (?:work|experiencing|therapy)|parts work|(?<!assisted )(?<!assisted-)psychotherapy|"
@@ -1012,6 +1013,12 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:already|are already) (?:have|see|work with|doing|know|trust)\b|"
         r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
         r"counsel\w+|mental health)|" + _KEEPS_OWN_CARER, 1.0, says="the therapy the patient already has continues"),
+    cue("outside-therapy.current-carer", "outside-therapy",
+        # "if you currently work with other mental health providers, let them know": a carer the
+        # patient may have, kept informed, not therapy the care asks for
+        r"\b(?:you|they) (?:already|currently) (?:see|work with|have)\b[^.;]{0,20}\b(?:other |outside )?(?:mental[- ]health "
+        r"(?:providers?|professionals?)|(?:psycho)?therapists?|counselors?)\b", 0.3,
+        says="a therapist the patient may already have"),
     cue("outside-therapy.primary-therapist", "outside-therapy",
         r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
         r"\bcollaborating (?:\w+ )?therapists?\b|\bfor use with an? (?:outside |separate )?therapist\b", 1.0,
