@@ -463,6 +463,9 @@ def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence:
 @pytest.mark.parametrize("sentence", [
     "Medicine days are followed by an integration meeting where the group reflects together.",
     "Dosing days will be followed by integration sessions where each person can process what surfaced.",
+    # preparation and integration held in groups
+    "You will join two preparatory group sessions before your first ketamine infusion.",
+    "We recommend joining one integration group after each ketamine treatment.",
 ])
 def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_own(sentence: str):
     readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))

@@ -842,8 +842,8 @@ OWN_THERAPY_CUES = CueTable(
         1.0, says="'your therapist will sit with you'"),
     cue("own-therapy.therapy-sessions", "own-therapy",
         r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counseling )?"
-        r"(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
-        r"follow-ups?|visits?|appointments?|hours?|calls?|circles?)\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
+        r"(?:(?:group|individual|one-on-one|1:1) )?(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
+        r"follow-ups?|visits?|appointments?|hours?|calls?|circles?|groups)\b|(?:an|one|the) integration group\b|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
         r"meetings?|appointments?)\b|\b(?:psycho)?therapy sessions? (?:with us|with our|here)\b|"
         r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
