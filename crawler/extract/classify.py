@@ -1146,7 +1146,8 @@ def _read_in_house_therapy(
     weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
-        signals.add("kap", weight * found.weight * optional, s, found.name, "own-therapy")
+        believed = 0.5 if V.BELIEF.search(clause) else 1.0  # "we believe that with psychotherapy, ketamine can..."
+        signals.add("kap", weight * found.weight * optional * believed, s, found.name, "own-therapy")
         if found.name in _FIRST_PERSON_THERAPY:
             signals.add("identity", weight, s, found.name, "own-therapy")
     elif medicine and weight_v >= 0.75 and (therapy or block_kap or ctx.therapist_practice) and _PARTNER_PRESCRIBER.search(
@@ -1501,7 +1502,11 @@ def _decide(site: _Site) -> Decision:
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
     # "Your therapist may sit with you" beside many words of the patient's own therapist is that
     # therapist; the practice saying "our therapists" or "I sit with you" is not overruled.
-    in_own_voice = any(V.FIRST_PERSON.search(e.text) for e in signals.evidence.get("kap", []))
+    in_own_voice = any(
+        V.FIRST_PERSON.search(e.text) and not V.BELIEF.search(e.text)
+        and not (_PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text))
+        for e in signals.evidence.get("kap", [])
+    )
     outside_dominates = not in_own_voice and referral >= REFERRAL_DOMINATES * own
     therapy_practice_offers = kap_offer >= KAP_MIN and (
         referral < REFERRAL_MIN or (site_is_therapy(signals) and not outside_dominates)

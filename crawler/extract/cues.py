@@ -539,6 +539,8 @@ _PRACTICE_CLOSED = (
     r"offices|centers|centres)|(?:our|its|their) doors)\b|\b(?:has|have) (?:now )?(?:closed|shut down) (?:permanently|for good)\b"
 )
 PRACTICE_CLOSED = prefiltered(_PRACTICE_CLOSED, re.I)
+# A stance rather than a practice: "we believe that, together with psychotherapy, ketamine can help"
+BELIEF = prefiltered(r"\b(?:we|I) (?:firmly |strongly )?(?:believe|feel|think)\b|\bin (?:our|my) (?:view|opinion)\b", re.I)
 # Care told in the past: "for nine years our nurses gave infusions", "since 2011 our centers have given"
 CARE_GIVEN_BEFORE = prefiltered(
     r"\b(?:for (?:over |more than |nearly |almost )?(?:\w+ ){0,2}years|since (?:19|20)\d\d|over the (?:past|last) "
