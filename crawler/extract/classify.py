@@ -378,7 +378,8 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
     )
     for page in pages:
         turns = [m.group(1) for b in page.blocks if ":" in b.text and (m := V.SPEAKER.match(b.text))]
-        ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2 and name not in _FAQ_TURNS}
+        ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2 and name not in _FAQ_TURNS
+                         and name.split()[0] not in _FIELD_LABELS}
         ctx.page_routes[page.url] = _page_routes(page, ctx.brand)
     return ctx
 
@@ -482,6 +483,12 @@ def _ketamine_pages(pages: list[Page]) -> set[str]:
 
 # "Q: ... A: ..." is an FAQ's question and answer, not an interview's speakers.
 _FAQ_TURNS = frozenset({"Q", "A", "Question", "Answer"})
+# "Pros: fast absorption", "Use: the most common form": a list's field labels, not speakers.
+_FIELD_LABELS = frozenset({
+    "Pros", "Cons", "Use", "Uses", "Best", "Ideal", "Note", "Tip", "Cost", "Price", "Duration", "Onset", "Benefits",
+    "Risks", "Downsides", "Summary", "Effects", "Dose", "Dosing", "Route", "Format", "Length", "Frequency", "Who", "What",
+    "When", "Where", "Why", "How",
+})
 
 
 def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
