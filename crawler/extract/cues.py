@@ -699,7 +699,7 @@ OFFER_CUES = CueTable(*sorted((
         r"prescribers?|nurses?|doctors?)) (?:about|whether|if)\b", 0.75,
         says="an invitation to come in"),
     cue("offer.step", "offer", r"^(?:step\s*(?:\d+|one|two|three|four|five|six)\b|\d{1,2}[.)]\s|first,|next,|then,)"
-        r"|\b(?:the )?(?:first|next|final) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
+        r"|\b(?:the )?(?:first|next|final|last|second|third) step is\b|\bstep (?:one|two|three|\d) is\b", 0.9,
         says="a step of the provider's process"),
     cue("offer.available-here", "offer",
         r"\b(?:is|are) (?:now |also |currently )?available (?:(?:for|to) (?:(?:our|all|qualifying|eligible|new|"
@@ -913,7 +913,9 @@ OWN_THERAPY_CUES = CueTable(
         r"experiences?|insights|journey|what (?:you|came|happened|arose|emerged|surfaced))", 1.0,
         says="'in which we work on...': the provider's therapy in the session"),
     cue("own-therapy.with-therapist", "own-therapy",
-        r"\b(?:consultation|consult|meeting|session|intake|check-in)s? with (?:an? |our |the |your )?(?:[A-Z]{2,6} |"
+        r"\b(?i:consultation|consult|meeting|session|intake|check-in)s? (?:(?:is|are|will be) )?(?:held |scheduled |booked )?with "
+        r"(?:an? |our |the |your )?"
+        r"(?:assigned |in-house |staff |dedicated )?(?:[A-Z]{2,6} |"
         r"[A-Z]\w+ )?(?:provider and |prescriber and |physician and )?(?:(?:psycho)?therapist|[Gg]uide|facilitator)\b",
         0.8, flags=0,
         says="a meeting with the practice's therapist"),
@@ -957,7 +959,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.work-with-yours", "outside-therapy",
         r"(?<![Yy]ou )\b(?:work|works|working|do it|collaborat\w*|partner\w*|coordinat\w*|communicat\w*|hand in hand|"
         r"review\w*|consult\w*|confer\w*|check\w* in|speak\w*|talk\w*)\b[^.;]{0,40}?\b(?:alongside|with|together with|in "
-        r"partnership with|in collaboration with) (?:your|the patient's|the client's|their) (?:[\w-]+ ){0,6}?"
+        r"partnership with|in collaboration with) (?:your|the patient's|the client's|their) (?!(?:in-house|assigned|staff|on-site) )"
+        r"(?:[\w-]+ ){0,6}?"
         + _OUTSIDE_CARER + r"|\b(?:work|coordinat\w*|communicat\w*|speak|talk)\w* with " + _WHOEVER, 1.0,
         says="the provider works with the patient's own therapist"),
     cue("outside-therapy.carer-of-their-own", "outside-therapy",
