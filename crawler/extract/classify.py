@@ -1574,8 +1574,8 @@ _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinu
 def _ended(site: _Site) -> int:
     """How many of the site's sentences say its ketamine care has ended ("stopped offering
     ketamine infusions", "we no longer provide ketamine in any form", "we have closed all of our
-    clinics", "we are no longer able to provide treatment"): counted, not weighed, as such a notice is often a news item or a note, pages that
-    weigh little."""
+    clinics", "we are no longer able to provide treatment"): counted, not weighed, as such a
+    notice is often a news item or a note, pages that weigh little."""
     return len({
         r.text for r in site.readings
         if (r.role == "negated" or r.rule == _DISCONTINUED.name) and _DISCONTINUED.pattern.search(r.text)

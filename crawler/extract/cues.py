@@ -805,8 +805,8 @@ OFFER_CUES = CueTable(*sorted((
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
     "offer.listed-under-offer-heading", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
-    "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it", "offer.own-service", "offer.by-us", "offer.self-description",
-    "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
+    "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it", "offer.own-service", "offer.by-us",
+    "offer.self-description", "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
 
