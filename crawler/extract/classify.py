@@ -247,6 +247,7 @@ class _Context:
     speakers: set[tuple[str, str]] = field(default_factory=set)  # (url, name) of interview/comment turns
     heading_routes: dict[str, list[str]] = field(default_factory=dict)  # routes a heading names, per heading
     page_routes: dict[str, list[str]] = field(default_factory=dict)  # the routes a page is about
+    site_routes: list[str] = field(default_factory=list)  # the one or two routes the site's pages are about
     referrer_pages: set[str] = field(default_factory=set)  # pages addressed to referring clinicians
     therapists: frozenset[str] = frozenset()  # names of the site's own credentialed therapists ("Luis", "Ortega")
 
@@ -381,6 +382,8 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         ctx.speakers |= {(page.url, name) for name in turns if turns.count(name) >= 2 and name not in _FAQ_TURNS
                          and name.split()[0] not in _FIELD_LABELS}
         ctx.page_routes[page.url] = _page_routes(page, ctx.brand)
+    named = sorted({r for routes in ctx.page_routes.values() for r in routes})
+    ctx.site_routes = named if len(named) <= 2 else []
     return ctx
 
 
@@ -465,7 +468,11 @@ def _page_routes(page: Page, brand: set[str]) -> list[str]:
     ("/intramuscular-ketamine-injection-treatment/"); none for a comparison. The practice's own
     name is not what the page is about ("Ketamine IV | Kestrel Nerve Block Center")."""
     slug = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-    heads = [page.title, slug] + [b.text for b in page.blocks if b.tag == "h1" and b.region == "main"]
+    # an FAQ's questions name the care its answers are about ("How does IV ketamine work?")
+    heads = [page.title, slug] + [
+        b.text for b in page.blocks
+        if b.region == "main" and (b.tag == "h1" or (b.tag in V.HEADING_TAGS and b.text.endswith("?")))
+    ]
     text = " ".join(heads)
     for name in sorted(brand, key=len, reverse=True):
         if not _names_ketamine(name):  # a title's "At-Home Ketamine Treatment" part is what it is about
@@ -976,7 +983,8 @@ def _read_offer(
     elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
         first = V.READINGS["provider.first-person"]
         signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
-    own_routes = routes or borrowed or ctx.page_routes.get(s.url, [])
+    # "In all, we give ketamine six times" on an FAQ whose other page asks "How does IV ketamine work?"
+    own_routes = routes or borrowed or ctx.page_routes.get(s.url) or ctx.site_routes
     # "After your injections, our team observes you": the route of the sentence's other clause
     # is the one offered; a list's lead or the page's title says it less plainly.
     route_weight = 1.0 if routes or (borrowed and not s.lead) else 0.5
