@@ -466,9 +466,9 @@ def _names_ketamine(text: str) -> bool:
 def _page_routes(page: Page, brand: set[str]) -> list[str]:
     """The one or two routes a page is about, from its title, headline and address
     ("/intramuscular-ketamine-injection-treatment/"); none for a comparison. The practice's own
-    name is not what the page is about ("Ketamine IV | Kestrel Nerve Block Center")."""
+    name is not what the page is about ("Low-Dose Ketamine by IV | Cobalt Spine & Epidural Clinic")."""
     slug = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-    # an FAQ's questions name the care its answers are about ("How does IV ketamine work?")
+    # an FAQ's questions name the care its answers are about ("How does IV ketamine help depression?")
     heads = [page.title, slug] + [
         b.text for b in page.blocks
         if b.region == "main" and (b.tag == "h1" or (b.tag in V.HEADING_TAGS and b.text.endswith("?")))
@@ -490,7 +490,8 @@ def _ketamine_pages(pages: list[Page]) -> set[str]:
 
 # "Q: ... A: ..." is an FAQ's question and answer, not an interview's speakers.
 _FAQ_TURNS = frozenset({"Q", "A", "Question", "Answer"})
-# "Pros: fast absorption", "Use: the most common form": a list's field labels, not speakers.
+# "Pros: the dose can be adjusted", "Best for: people who want the fastest relief": a list's
+# field labels, not speakers.
 _FIELD_LABELS = frozenset({
     "Pros", "Cons", "Use", "Uses", "Best", "Ideal", "Note", "Tip", "Cost", "Price", "Duration", "Onset", "Benefits",
     "Risks", "Downsides", "Summary", "Effects", "Dose", "Dosing", "Route", "Format", "Length", "Frequency", "Who", "What",
@@ -983,7 +984,7 @@ def _read_offer(
     elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
         first = V.READINGS["provider.first-person"]
         signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
-    # "In all, we give ketamine six times" on an FAQ whose other page asks "How does IV ketamine work?"
+    # "We give it twice a week" on a page whose site's FAQ asks "Is esketamine nasal spray safe?"
     own_routes = routes or borrowed or ctx.page_routes.get(s.url) or ctx.site_routes
     # "After your injections, our team observes you": the route of the sentence's other clause
     # is the one offered; a list's lead or the page's title says it less plainly.
@@ -1161,7 +1162,7 @@ def _read_in_house_therapy(
     weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
-        believed = 0.5 if V.BELIEF.search(clause) else 1.0  # "we believe that with psychotherapy, ketamine can..."
+        believed = 0.5 if V.BELIEF.search(clause) else 1.0  # "we feel ketamine works best with psychotherapy"
         signals.add("kap", weight * found.weight * optional * believed, s, found.name, "own-therapy")
         if found.name in _FIRST_PERSON_THERAPY:
             signals.add("identity", weight, s, found.name, "own-therapy")
@@ -1582,7 +1583,7 @@ _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinu
 def _ended(site: _Site) -> int:
     """How many of the site's sentences say its ketamine care has ended ("stopped offering
     ketamine infusions", "we no longer provide ketamine in any form", "we have closed all of our
-    clinics", "we are no longer able to provide treatment"): counted, not weighed, as such a
+    clinics", "we are no longer able to see patients"): counted, not weighed, as such a
     notice is often a news item or a note, pages that weigh little."""
     return len({
         r.text for r in site.readings

@@ -194,8 +194,8 @@ MEDICAL_THERAPY = prefiltered(
 THERAPY_WORD = prefiltered(
     r"\b(?:psycho)?therap(?:y|ies|ist|ists|eutic)\b|\bcounsel(?:ing|ling|or|ors)\b|\bfacilitators?\b|"
     r"\b(?:as|your|our|a trained) (?:a )?guides?\b|\bsitters?\b|"
-    # a guide named as a person at the session: "the guide stays present", "Your Passage Guide stays
-    # with you", "the client and guide will confirm the dose" (not "the guide to ketamine")
+    # a guide named as a person at the session: "the guide remains in the room", "Your Trail Guide
+    # stays beside you", "the client and guide go over the dose" (not "the guide to ketamine")
     r"\b(?:the|your|our) (?:[\w-]+ )?guides? (?:stays?|sits?|remains?|is (?:present|there|with you|by your side)|"
     r"will (?:stay|sit|remain|be (?:with|present|there|by your side)))\b|\b(?:clients?|patients?|participants?|guests?) "
     r"and (?:the |their |your )?guides?\b",
@@ -243,7 +243,7 @@ NOT_TREATED_HERE = prefiltered(
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
 )
-# Safety advice for a crisis: "go to the nearest emergency room or call your mental health provider"
+# Safety advice for a crisis: "in an emergency, go to the emergency department or call your psychiatrist"
 CRISIS_ADVICE = prefiltered(
     r"\bcrisis\b|\blifeline\b|\b988\b|\b911\b|\bemergency (?:room|department)\b|\bnearest (?:ER|hospital)\b|"
     r"\b(?:harm|hurt|kill) yourself\b|\b(?:feel|are) unsafe\b|\bin an emergency\b",
@@ -539,14 +539,14 @@ _PRACTICE_CLOSED = (
     r"offices|centers|centres)|(?:our|its|their) doors)\b|\b(?:has|have) (?:now )?(?:closed|shut down) (?:permanently|for good)\b"
 )
 PRACTICE_CLOSED = prefiltered(_PRACTICE_CLOSED, re.I)
-# A stance rather than a practice: "we believe that, together with psychotherapy, ketamine can help"
+# A stance rather than a practice: "we feel that ketamine works best together with psychotherapy"
 BELIEF = prefiltered(r"\b(?:we|I) (?:firmly |strongly )?(?:believe|feel|think)\b|\bin (?:our|my) (?:view|opinion)\b", re.I)
-# Care told in the past: "for nine years our nurses gave infusions", "since 2011 our centers have given"
+# Care told in the past: "for nine years our nurses gave infusions", "since 2015 we have given"
 CARE_GIVEN_BEFORE = prefiltered(
     r"\b(?:for (?:over |more than |nearly |almost )?(?:\w+ ){0,2}years|since (?:19|20)\d\d|over the (?:past|last) "
     r"(?:\w+ )?(?:years|decade))\b[^.;]{0,80}\b(?:gave|given|provided|offered|administered|treated|delivered)\b", re.I
 )
-# All of the practice's care ended, named in general: "we are no longer able to provide treatment"
+# All of the practice's care ended, named in general: "we are no longer able to see patients"
 CARE_ENDED = prefiltered(
     r"\b(?:no longer|ceased|stopped) (?:able to |in a position to )?(?:provid|offer|giv|see|treat)\w*"
     r"(?: (?:any|our|new or existing|existing) )?(?: ?(?:treatments?|care|services|patients|infusions))\b", re.I
@@ -644,11 +644,11 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\bDr\.? [A-Z]|\b(?:MD|DO|NP|CRNA|PMHNP)\b|\b(?:physicians?|nurse practitioners?|anesthesiologists?|"
         r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
     cue("offer.certified-to", "offer",
-        # "We are Risk Evaluation and Mitigation Strategy (REMS)-certified to provide Spravato"
+        # "We are Esketamine Safety Program (ESP)-approved to dispense Spravato", "approved by the state program to supervise"
         r"\b(?:we|I)(?:'re|’re|'ve been|’ve been| are| am| have been| were)\b[^.;]{0,80}?(?:\b|–|-)(?:certified|approved|"
         r"licensed|authori[sz]ed|credentialed|enrolled|registered)(?: and (?:ready|able|equipped))?(?: by [^.;]{0,40}?)? to (?:provide|offer|"
         r"give|administer|dispense|treat|prescribe|deliver|supervise)\b", 1.0,
-        says="the provider certified to give the treatment ('we are REMS-certified to provide Spravato')"),
+        says="the provider certified to give the treatment ('we are approved to dispense Spravato')"),
     cue("offer.here", "offer", r"^Here(?:,| at [A-Z])", 0.75, says="'here': at the practice itself", flags=0),
     cue("offer.own-service", "offer",
         # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
@@ -658,7 +658,7 @@ OFFER_CUES = CueTable(*sorted((
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
     cue("offer.our-patients-on-it", "offer",
-        # "most of our patients who respond well to ketamine": the practice's patients take it there
+        # "most of our clients who have had Spravato treatments": the practice's patients take it there
         r"\b(?:our|my) (?:own )?(?:patients|clients) (?:who|that|on|receiving|starting)\b[^.;]{0,30}?\b(?:respond\w*|receiv\w*|"
         r"get|gets|start\w*|tr(?:y|ied)|tak\w*|us(?:e|ing)|had|have had|on)\b[^.;]{0,20}?\b(?:ketamine|spravato|esketamine|"
         r"infusions?|KAP)\b", 0.75,
@@ -846,7 +846,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counseling )?"
         r"(?:(?:group|individual|one-on-one|1:1) )?(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
         r"follow-ups?|visits?|appointments?|hours?|calls?|circles?|groups)\b|(?:an|one|the) integration group\b|"
-        # "visits that will prepare you for your ketamine sessions"
+        # "meetings that will prepare you for each medicine session"
         r"\b(?:visits?|sessions?|meetings?|appointments?) (?:that|which) (?:will )?(?:help )?prepare you for (?:your|the|each) "
         r"(?:ketamine|medicine|dosing|journey)|\b(?:preparation|integration) and (?:integration|preparation)\b|"
         r"\b(?:our|in-house|on-site)\s+(?:[\w-]+\s+)?(?:therapy|psychotherapy|counseling|counselling) (?:sessions?|"
@@ -904,7 +904,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
         r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
         r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b|"
-        # "after the medicine sessions, we keep working with you to help you integrate"
+        # "after the dosing, we continue meeting with you to process what came up"
         r"\b(?:we|I) (?:will |then |also )?(?:keep|continue|go on) (?:working|meeting) with you\b[^.;]{0,40}\b(?:integrat\w*|"
         r"process\w*|prepar\w*)|\b(?:we|I) (?:will |then |also )?help you (?:to )?integrate\b|"
         # a conversation about the inner experience: "we shift into quiet conversation about what you saw"
@@ -987,7 +987,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         # "an established relationship with a licensed mental-health professional"
         r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
         r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
-        # "an established connection with at least one mental health provider", "ongoing care by a mental health professional"
+        # "a current connection with at least one therapist", "proof of ongoing treatment from a mental health clinician"
         r"\b(?:established|ongoing|existing|current) (?:connection|relationship|care|treatment) (?:with|by|from) (?:at least one |an? )"
         r"(?:licensed |current )?(?:(?:psycho)?therapist|counselor|psychologist|mental[- ]health (?:provider|professional|"
         r"clinician))|"
@@ -1025,7 +1025,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b[^.;]{0,40}\b(?:therap\w+|psychiatr\w+|"
         r"counsel\w+|mental health)|" + _KEEPS_OWN_CARER, 1.0, says="the therapy the patient already has continues"),
     cue("outside-therapy.current-carer", "outside-therapy",
-        # "if you currently work with other mental health providers, let them know": a carer the
+        # "if you currently see other mental health providers, tell them": a carer the
         # patient may have, kept informed, not therapy the care asks for
         r"\b(?:you|they) (?:already|currently) (?:see|work with|have)\b[^.;]{0,20}\b(?:other |outside )?(?:mental[- ]health "
         r"(?:providers?|professionals?)|(?:psycho)?therapists?|counselors?)\b", 0.3,
@@ -1060,8 +1060,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:psycho)?therapists?\b|\bhelp you find (?:a|an) (?:\w+ )?therapist\b", 1.0,
         says="patients are referred to therapists elsewhere"),
     cue("outside-therapy.network-member", "outside-therapy",
-        # A platform's "member therapists" are independent clinicians who join its network: "with your
-        # member therapist present", "a licensed psychotherapist in our network", "members (licensed psychotherapists)"
+        # A platform's "member therapists" are independent clinicians who join its network: "your network
+        # therapist leads the sessions", "the therapists in our network", "members (independent, licensed psychotherapists)"
         r"\b(?:member|network)\s+(?:[\w-]+\s+)?(?:(?:psycho)?therapists?|clinicians?|counselors?|practitioners?)\b|"
         r"\b(?:(?:psycho)?therapists?|clinicians?|counselors?)\b[^.;]{0,20}\b(?:in|from|of|within) (?:our|its|the|their) "
         r"(?:[\w-]+ )?(?:member )?network\b|\bmembers \((?:[\w-]+,? ){0,3}(?:(?:psycho)?therapists|clinicians)\)", 1.0,
@@ -1241,7 +1241,7 @@ PUBLISHER_CUES = CueTable(
         r"join (?:a |our |this |the )?(?:paid )?(?:[\w-]+ )?(?:research )?(?:study|trial)|paid (?:research )?(?:study|trial))\b", 1.0,
         says="research or trial listing"),
     cue("publisher.payer-policy", "publisher",
-        # an insurer's coverage policy: "may be considered medically necessary when the following criteria are met"
+        # an insurer's coverage policy: "is considered medically necessary when every item below is met"
         r"\b(?:may be|is|are|will be) considered (?:medically necessary|investigational|experimental)\b|"
         r"\b(?:the )?member['’]s (?:benefit|health|medical) (?:plan|coverage|contract)\b|"
         r"\bmembers (?:should|must|can|may) (?:check|call|contact|confirm) (?:with )?their\b|"
@@ -1263,7 +1263,7 @@ PUBLISHER_CUES = CueTable(
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.directory", "publisher",
         r"\b(?:director(?:y|ies)|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
-        # a guide to choosing among the providers it lists: "make a shortlist", "the Providers by State page"
+        # a guide to choosing among the providers it lists: "a shortlist of candidate clinics", "the Clinics by State page"
         r"short[- ]?list(?: of)?(?: candidate)? (?:providers|clinics)|(?:providers|clinics) by (?:state|city|region)|"
         r"candidate (?:providers|clinics)|"
         r"(?:find|locate) (?:a|an|the right|your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|"
@@ -1299,7 +1299,7 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:strategy|discovery) call\b|"
         # "How to Become a Certified Esketamine Treatment Center", "practices that want to become treatment centers"
         r"\bhow to become an? (?:[\w-]+ ){0,3}(?:cent(?:er|re)|clinic|provider|practice)\b|"
-        # a guide to founding one: "How to Start a Ketamine Clinic", "launching a successful ketamine clinic"
+        # a guide to founding one: "How to Launch an IV Ketamine Clinic", "starting a new esketamine practice"
         r"\b(?:how to (?:start|launch|open)|starting|launching) an? (?:successful |new )?(?:[\w-]+ ){0,2}(?:clinic|practice)\b|"
         r"\b(?:our|the) (?:[\w-]+ ){0,2}courses\b|\bcourse advisors?\b|"
         r"\b(?:practices|clinics|providers) (?:that|who) (?:want|wish|plan|hope) to become\b|"
