@@ -1482,7 +1482,7 @@ def _decide(site: _Site) -> Decision:
     )
     yours = sum(
         e.weight for e in signals.evidence.get("kap", [])
-        if _PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text)
+        if _patients_own_therapist(e.text)
     ) if plainly_outside >= REFERRAL_MIN else 0.0
     own = max(0.0, signals.score("kap") + team - against - yours)
     # Integration sessions of the practice's own are therapy of its own: a little toward a KAP practice.
@@ -1520,7 +1520,7 @@ def _decide(site: _Site) -> Decision:
     # therapist; the practice saying "our therapists" or "I sit with you" is not overruled.
     in_own_voice = any(
         V.FIRST_PERSON.search(e.text) and not V.BELIEF.search(e.text)
-        and not (_PATIENTS_THERAPIST.search(e.text) and not _OUR_THERAPIST.search(e.text))
+        and not _patients_own_therapist(e.text)
         for e in signals.evidence.get("kap", [])
     )
     outside_dominates = not in_own_voice and referral >= REFERRAL_DOMINATES * own
@@ -1575,6 +1575,11 @@ _THERAPY_SERVICE_HEADING = prefiltered(
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
+
+
+def _patients_own_therapist(text: str) -> bool:
+    """"Your therapist works with you" with no "our therapists" or "I" beside it: the patient's own."""
+    return bool(_PATIENTS_THERAPIST.search(text)) and not _OUR_THERAPIST.search(text)
 
 
 _DISCONTINUED = next(c for c in V.NEGATION_CUES if c.name == "negated.discontinued")

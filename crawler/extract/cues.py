@@ -573,6 +573,8 @@ THIRD_PARTY = prefiltered(
 
 # --- cue tables ---------------------------------------------------------------------------------
 
+# A member of staff named in an aside: "our nurse, Ana Cole, will..."
+_NAMED_ASIDE = r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},)?"
 _CALENDAR = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
              r"August|September|October|November|December|Spring|Summer|Fall|Autumn|Winter")
 
@@ -598,8 +600,7 @@ OFFER_CUES = CueTable(*sorted((
         r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
         says="the provider says what it will do ('we will review your history')"),
     cue("offer.our-staff-acts", "offer",
-        r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+"
-        r"[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|has|have|"
+        r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|has|have|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
@@ -608,8 +609,7 @@ OFFER_CUES = CueTable(*sorted((
         says="the provider's own staff at work ('our nurse will place the IV')"),
     cue("offer.named-practice-staff", "offer",
         # "Brightway's nurse, Ana Cole, will stay with you": the practice's staff, by the practice's name
-        POSSESSIVE_NAME + r"\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},)?"
-        r"\s+(?:will|stays?|sits?|checks?|watch\w*|monitor\w*|places?|gives?|reviews?|guides?|meets?|prepares?|"
+        POSSESSIVE_NAME + r"\s+(?:[\w-]+\s+){0,2}" + STAFF + _NAMED_ASIDE + r"\s+(?:will|stays?|sits?|checks?|watch\w*|monitor\w*|places?|gives?|reviews?|guides?|meets?|prepares?|"
         r"(?:is|are) (?:with you|there|present|on hand))\b", 1.0, flags=0,
         says="the practice's own staff at work, by the practice's name ('Brightway's nurse will stay with you')"),
     cue("offer.staff-acts", "offer",
@@ -617,8 +617,7 @@ OFFER_CUES = CueTable(*sorted((
         # session" in the present, with no one in particular, is how such care works anywhere.
         r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
         r"by your side|there|present|on hand))\b|"
-        r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+"
-        r"(?:\s+[A-Z][\w'’-]+){0,2},)?\s+(?:will|'ll|"
+        r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
         r"then|also|can|may|stays?|sits?|remains?|watch\w*|monitor\w*|place\w*|start\w*|give\w*|check\w*|review\w*|help\w*|"
         r"guid\w*|walk\w*|explain\w*|go(?:es)? over|take\w*|handle\w*|carr\w*|lead\w*|meet\w*|prepar\w*|"
