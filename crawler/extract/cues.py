@@ -233,19 +233,21 @@ CONDITIONS: dict[str, Matcher] = {
     "eating-disorder": prefiltered(r"\beating disorders?\b|\banorexia\b|\bbulimia\b|\bbinge[- ]eating\b", re.I),
 }
 ANY_CONDITION = any_of(CONDITIONS.values())
+# Where to turn in a crisis: a crisis line, 988, 911.
+_CRISIS_LINES = r"\bcrisis\b|\blifeline\b|\b988\b|\b911\b"
 # Sentences that name a condition without saying the provider treats it: who may not be
 # treated, crisis lines, ketamine's history in surgery, what a condition leads to, media lists.
 NOT_TREATED_HERE = prefiltered(
     r"\bnot (?:be )?(?:a )?(?:good |suitable )?(?:candidates?|suitable|appropriate|eligible)\b|\bmay not be\b|"
     r"\bhistory of\b|\bconsidered off-label\b|\bin the news\b|\bmedia (?:stories|coverage)\b|\breport(?:ing|ed|"
-    r"s) on\b|\bcrisis\b|\blifeline\b|\b988\b|\b911\b|\brule (?:a patient |you )?out\b|\bcontraindicat\w+|"
+    r"s) on\b|" + _CRISIS_LINES + r"|\brule (?:a patient |you )?out\b|\bcontraindicat\w+|"
     r"\bemergenc(?:y|ies)\b|\bused safely\b|\bits (?:safety )?record\b|\bin surgery\b|"
     r"\bdevelop(?:s|ed|ing)?\b|\bcaus(?:e|es|ed|ing)\b|\blead(?:s)? to\b",
     re.I,
 )
 # Safety advice for a crisis: "in an emergency, go to the emergency department or call your psychiatrist"
 CRISIS_ADVICE = prefiltered(
-    r"\bcrisis\b|\blifeline\b|\b988\b|\b911\b|\bemergency (?:room|department)\b|\bnearest (?:ER|hospital)\b|"
+    _CRISIS_LINES + r"|\bemergency (?:room|department)\b|\bnearest (?:ER|hospital)\b|"
     r"\b(?:harm|hurt|kill) yourself\b|\b(?:feel|are) unsafe\b|\bin an emergency\b",
     re.I,
 )
