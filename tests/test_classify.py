@@ -370,7 +370,7 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
 @pytest.mark.parametrize(("sentence", "role"), [
     # what every treatment requires or needs is the practice's procedure
     ("Every infusion requires at least ninety minutes in the chair, including recovery.", "offer"),
-    ("Each session needs a driver waiting to take you home.", "offer"),
+    ("Each session needs a nurse in the room from start to finish.", "offer"),
     # a plan the practice suggests
     ("For migraine, we suggest six infusions spread over two weeks.", "offer"),
     ("We suggest that patients plan a follow-up visit a week after the last infusion.", "offer"),
@@ -454,6 +454,20 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # a carer the patient may already have, kept informed
     ("If you currently see other mental health providers, tell them about your ketamine treatment here.", "outside-therapy"),
     ("If they currently have a therapist, patients tell that therapist about the ketamine plan.", "outside-therapy"),
+    # the visit's arrangements: the practice speaks, but of the visit around its care
+    ("You will need someone to drive you home after each visit.", "provider"),
+    ("All patients need a ride home after every appointment.", "provider"),
+    ("Each session needs a driver waiting to take you home.", "provider"),
+    ("You are welcome to bring your own pillow and headphones.", "provider"),
+    ("We provide warm blankets and eye masks in each room.", "provider"),
+    ("Please avoid eating for four hours before you arrive.", "provider"),
+    ("Have only a light meal on the morning of your appointment.", "provider"),
+    ("We accept most major credit cards and HSA cards.", "provider"),
+    ("We accept HSA and FSA cards for every visit.", "provider"),
+    ("Plan to take the rest of the day off after each treatment.", "provider"),
+    ("You will need to take the rest of the day off.", "provider"),
+    # ... unless the sentence also tells a step of the care
+    ("After the infusion, you'll be observed for a while and then go home with your driver.", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

@@ -942,6 +942,15 @@ def _read_clause(
         # Any talk of therapy leaves room for a coordination or in-house model the rules missed.
         signals.add("therapy-talk", page_weight, s, "therapy.mentioned", "other")
     offers = voice is not None and voice is not _WEAK_VOICE and topic > 0.0
+    # "Someone must drive you home after your infusion": the practice speaks, of the visit around
+    # its care; "you'll be observed, then go home with a driver" still tells the care.
+    arrangement = (
+        V.LOGISTICS_CUES.first(clause, part.scope)
+        if offers and not plain and not names_ketamine and not V.CARE_STEP.search(clause) else None
+    )
+    if arrangement is not None:
+        _read_voice(s, clause, arrangement, s.weight * weight_v * topic * arrangement.weight, ctx, signals)
+        return arrangement.role, arrangement.name
     if offers:
         _read_offer(s, clause, voice, weight_v, topic, routes, borrowed, ctx, signals)
     own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
@@ -975,15 +984,7 @@ def _read_offer(
 ) -> None:
     """Signals of a clause that offers care: a provider speaking, and the routes it gives."""
     weight = s.weight * weight_v * topic
-    signals.add("provider", weight, s, voice.name, "offer")
-    if voice.name in V.IDENTITY_CUES:
-        signals.add("identity", weight, s, voice.name, "offer")
-    elif _WE.search(clause):  # "it is given under the supervision of our providers"
-        first = V.READINGS["provider.first-person"]
-        signals.add("identity", weight * first.weight, s, first.name, first.role)
-    elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
-        first = V.READINGS["provider.first-person"]
-        signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
+    _read_voice(s, clause, voice, weight, ctx, signals)
     # "We give it twice a week" on a page whose site's FAQ asks "Is esketamine nasal spray safe?"
     own_routes = routes or borrowed or ctx.page_routes.get(s.url) or ctx.site_routes
     # "After your injections, our team observes you": the route of the sentence's other clause
@@ -995,6 +996,19 @@ def _read_offer(
     # the other clause's routes are the medicine offered here.
     if routes or (borrowed and not s.lead) or _KETAMINE_CARE.search(clause):
         signals.add("medical-ketamine", weight if routes else weight * 0.5, s, voice.name, "offer")
+
+
+def _read_voice(s: _Sentence, clause: str, voice: Cue, weight: float, ctx: _Context, signals: _Signals) -> None:
+    """The provider speaking: evidence that the site is a practice, and whose voice it is."""
+    signals.add("provider", weight, s, voice.name, voice.role)
+    if voice.name in V.IDENTITY_CUES:
+        signals.add("identity", weight, s, voice.name, voice.role)
+    elif _WE.search(clause):  # "it is given under the supervision of our providers"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight, s, first.name, first.role)
+    elif s.url in ctx.voiced_pages:  # procedure on a page where the provider also says "our patients"
+        first = V.READINGS["provider.first-person"]
+        signals.add("identity", weight * first.weight / 2, s, first.name, first.role)
 
 
 def _talk_role(clause: str, scope: str, topic: float, voice: Cue | None, subordinate: bool = False) -> tuple[str, str]:

@@ -811,6 +811,38 @@ IDENTITY_CUES = frozenset({
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
 
+# The visit's arrangements in the provider's voice: getting home, what to bring, when to eat,
+# how to pay. The practice speaks, but of the visit around its care rather than the care.
+# A step of the care itself, which a sentence about the visit's arrangements may also tell.
+CARE_STEP = prefiltered(
+    r"\b(?:observed|monitored|watched|supervised|administered|given|dosed|infused|checked|prescribed)\b|"
+    r"\b(?:we|nurses?|staff|providers?|doctors?) (?:will )?(?:observe|monitor|watch|check|give|administer)\b",
+    re.I,
+)
+LOGISTICS_CUES = CueTable(
+    cue("logistics.ride-home", "provider",
+        r"\bdrive (?:you |yourself |them )?home\b|\bride home\b|\b(?:a|your|designated) driver\b|"
+        r"\btransportation (?:home|to and from)\b|\bsomeone (?:to |must |will |should |can )?(?:drive|take|bring) you\b",
+        1.0, says="getting home after the visit ('someone must drive you home')"),
+    cue("logistics.comfort", "provider",
+        r"\b(?:bring|wear|provide|have|keep|suggest|recommend|offer|use)\b[^.;]{0,60}\b(?:eye ?(?:masks?|shades?)|"
+        r"blankets?|headphones|earbuds|pillows?|comfortable cloth\w*|loose[- ]fitting|favou?rite music|calming music|"
+        r"snacks?)\b",
+        1.0, says="what to bring or what the room has ('eye masks and blankets')"),
+    cue("logistics.eating", "provider",
+        r"\brefrain from eating\b|\bempty stomach\b|\b(?:stop|avoid) eating\b|\blight meal\b|"
+        r"\b(?:eat|food|meal|drink)\w*\b[^.;]{0,40}\b\d+ hours? (?:before|prior)\b|"
+        r"\b\d+ hours? (?:before|prior)\b[^.;]{0,40}\b(?:eat|food|meal)\w*",
+        1.0, says="when to eat before the visit"),
+    cue("logistics.payment", "provider",
+        r"\baccepts? (?:most |all |many )?(?:major )?(?:insurance|credit cards|HSA|FSA|cash|checks)\b|"
+        r"\bwelcome (?:Medicaid|Medicare)\b|\bsuperbills?\b|\bpayment (?:is due|plans?)\b|\bfinancing\b",
+        1.0, says="how the visit is paid for ('we accept most major insurance plans')"),
+    cue("logistics.rest-of-day", "provider",
+        r"\b(?:go back|return|returning|going back) to work\b|\brest of the day\b|\boperate (?:heavy )?machinery\b",
+        1.0, says="the rest of the day after the visit"),
+)
+
 # Therapy by the provider's own people, with the medicine in view.
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
@@ -1431,7 +1463,7 @@ READINGS: dict[str, Cue] = {
         _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
     )
 }
-TABLES = (OFFER_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
+TABLES = (OFFER_CUES, LOGISTICS_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
 CUES_BY_NAME: dict[str, Cue] = {c.name: c for table in TABLES for c in table} | READINGS
 
 
