@@ -468,6 +468,26 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("You will need to take the rest of the day off.", "provider"),
     # ... unless the sentence also tells a step of the care
     ("After the infusion, you'll be observed for a while and then go home with your driver.", "offer"),
+    # the course of treatments, told as a count over a span, a first round, boosters or maintenance
+    ("The first round is four to six infusions over two to three weeks.", "offer"),
+    ("Treatment usually means five to eight infusions over three to four weeks.", "offer"),
+    ("Typically 6 infusions initially.", "offer"),
+    ("The initial course usually has one or more injections in the first week.", "offer"),
+    ("Booster infusions as needed, often every two months.", "offer"),
+    ("Booster doses every 6-8 weeks keep the benefit going.", "offer"),
+    ("After the first series, many patients move into a maintenance program.", "offer"),
+    # a clinician with the name in brackets, at the session
+    ("A board-certified MD (Dr. Ruiz) is present on site for each infusion.", "offer"),
+    ("An APRN (Jo Park) will stay with you for the whole treatment.", "offer"),
+    # proud to be the place that gives it
+    ("Harlow Clinic is proud to be one of the first practices in the county to provide esketamine.", "offer"),
+    ("The practice is proud to be the first clinic in town giving IM ketamine.", "offer"),
+    # "now" in the passive
+    ("IM ketamine is now given on Saturdays as well.", "offer"),
+    ("Ketamine lozenges are now prescribed for use at home between visits.", "offer"),
+    # a price list's line with its details in brackets
+    ("IM ketamine, one session (about 45 minutes) $290", "offer"),
+    ("Lozenge package (six doses) $480", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

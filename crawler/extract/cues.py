@@ -259,7 +259,7 @@ TREATMENT_CONTEXT = prefiltered(
 
 # People and groups who carry out a provider's care.
 STAFF = (
-    r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|physicians?|doctors?|providers?|clinicians?|"
+    r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|MDs?|APRNs?|PMHNPs?|physicians?|doctors?|providers?|clinicians?|"
     r"anesthesiologists?|psychiatrists?|prescribers?|medical (?:team|staff|director|providers?)|clinical (?:team|staff)|"
     r"care team|treatment team|team|staff(?: members?)?|specialists?|therapists?|psychotherapists?|guides?|"
     r"facilitators?|coordinators?)"
@@ -576,7 +576,7 @@ THIRD_PARTY = prefiltered(
 # --- cue tables ---------------------------------------------------------------------------------
 
 # A member of staff named in an aside: "our nurse, Ana Cole, will..."
-_NAMED_ASIDE = r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},)?"
+_NAMED_ASIDE = r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},|\s*\((?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\))?"
 _CALENDAR = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
              r"August|September|October|November|December|Spring|Summer|Fall|Autumn|Winter")
 
@@ -586,6 +586,10 @@ _SUBJECT = (
     r"psychiatrists?|specialists?|program|anesthesiologists?|approach|work|CRNAs?|prescribers?|facilitators?|"
     r"guides|mission|vision|goal|aim|purpose))"
 )
+
+# "six", "3-5", "three to five": how many treatments, or how many weeks.
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
+_COUNT = _NUMBER + r"(?:\s?(?:-|–|to|or)\s?" + _NUMBER + r")?"
 
 # How a clause speaks as the provider offering something. The first cue that fires decides
 # the clause's voice; the weight says how plainly it offers.
@@ -617,7 +621,7 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.staff-acts", "offer",
         # "A nurse will stay close by" is this practice's procedure; "a therapist guides the
         # session" in the present, with no one in particular, is how such care works anywhere.
-        r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
+        r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
         r"by your side|there|present|on hand))\b|"
         r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
@@ -675,6 +679,8 @@ OFFER_CUES = CueTable(*sorted((
         says="a practice describing itself"),
     cue("offer.self-identification", "offer",
         r"\b(?:clinics?|practices?|centers?|providers?|offices?) (?:such as|like) (?:ours|us)\b|"
+        r"\b(?:is|are|we(?:'re|’re| are)) proud to be (?:one of )?(?:the )?(?:few |first |only )?(?:[\w-]+ )?(?:places?|"
+        r"clinics?|practices?|centers?|providers?|offices?)\b|"
         r"\bwe(?:'re|’re| are) (?:an?|the|your) (?:[\w-]+ ){0,3}(?:clinic|practice|center|provider|team|office)\b|"
         r"\b(?:as|being) an? (?:[\w-]+ ){0,3}(?:clinic|practice|provider)\b[^.;]{0,30}\b(?:we|our)\b",
         1.0, says="the provider naming what it is ('clinics such as ours')"),
@@ -689,7 +695,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*|"
         # a price list's line: "IM session: $299", "Six-infusion series - $2,400"
         r"\b(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|visits?|consult\w*|program|membership)"
-        r"\b[^.;$]{0,30}?(?::|\s[-–—])\s*\$\s?\d",
+        r"\b[^.;$]{0,30}?(?::|\s[-–—]|\))\s*\$\s?\d",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
@@ -757,7 +763,7 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|sometimes\s+|"
+        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|now\s+|sometimes\s+|"
         r"often\s+|always\s+|still\s+|first\s+)?"
         r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
@@ -774,11 +780,17 @@ OFFER_CUES = CueTable(*sorted((
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
         r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.schedule", "offer",
-        # the plan of treatments: "a series of four injections across ten days", "six infusions over two weeks"
-        r"\b(?:series|course|round|set) of (?:\d+|two|three|four|five|six|seven|eight|ten|twelve) (?:[\w-]+ )?(?:infusions|"
-        r"treatments|sessions|injections|doses|visits)\b|\b(?:\d+|two|three|four|five|six|seven|eight|ten|twelve) (?:[\w-]+ )?"
-        r"(?:infusions|treatments|sessions|injections|doses)\b[^.;]{0,25}\b(?:over|across|within|in) (?:a |the )?(?:span of )?"
-        r"(?:\d+|one|two|three|four|five|six|ten)[- ](?:days?|weeks?|months?)(?:[- ]span)?\b", 0.5,
+        # the plan of treatments: "a series of four injections across ten days", "three to five infusions over
+        # three to five weeks", "boosters every 5-7 weeks", "a maintenance program"
+        r"\b(?:series|course|round|set) of " + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses|"
+        r"visits)\b|\b" + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses)\b[^.;]{0,25}\b(?:over|"
+        r"across|within|in) (?:a |the )?(?:span of )?" + _COUNT + r"[- ](?:days?|weeks?|months?)(?:[- ]span)?\b|"
+        r"\b" + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses) initially\b|"
+        r"\binitial(?:ly)? (?:series|course|round|phase|treatment|therapy)\b[^.;]{0,30}\b(?:" + _COUNT + r"|one or more) "
+        r"(?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses)\b|"
+        r"\bboosters?\b[^.;]{0,60}\bevery\b[^.;]{0,15}\b(?:weeks?|months?)\b|"
+        r"\b(?:booster|maintenance) (?:infusions?|treatments?|sessions?|doses?)\b[^.;]{0,40}\b(?:every|as needed|once a)\b|"
+        r"\bmaintenance (?:program|plan|schedule|phase)\b", 0.5,
         says="the practice's schedule of treatments ('six infusions over two weeks')"),
     cue("offer.the-medicine-is", "offer",
         r"\b(?:the|your) (?:ketamine|medicine|medication|doses?) (?:is|are|comes?) (?:either |usually |typically |then )?"
