@@ -485,6 +485,16 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # "now" in the passive
     ("IM ketamine is now given on Saturdays as well.", "offer"),
     ("Ketamine lozenges are now prescribed for use at home between visits.", "offer"),
+    # "refer you to one": the one is the therapist the sentence names; a prescriber is medical care
+    ("If you are not seeing a counselor now, we can refer you to one.", "outside-therapy"),
+    ("We will help you find one if you do not have a therapist yet.", "outside-therapy"),
+    ("If you have no psychiatrist, we can refer you to one.", "offer"),
+    # the requirement told of an applicant or a candidate; another carer, a therapeutic relationship
+    ("An applicant must have two visits with a licensed counselor before the first dose.", "outside-therapy"),
+    ("A candidate needs to be working with a psychotherapist before starting ketamine.", "outside-therapy"),
+    ("Patients are connected to another therapist for the length of the ketamine series.", "outside-therapy"),
+    ("Each patient is in a therapeutic relationship with an outside, licensed therapist during ketamine care.",
+     "outside-therapy"),
     # a price list's line with its details in brackets
     ("IM ketamine, one session (about 45 minutes) $290", "offer"),
     ("Lozenge package (six doses) $480", "offer"),

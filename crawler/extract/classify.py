@@ -867,6 +867,8 @@ def _read_clause(
     page_weight = s.weight
     if V.KAP_AS_PURPOSE.search(part.text):  # "music made for psychedelic therapy": what the music is for
         part = part._replace(text=V.KAP_AS_PURPOSE.sub("", part.text))
+    if (resolved := _the_one(part.text, part.lead)) != part.text:
+        part = part._replace(text=resolved, scope=f"{part.scope} {resolved}")
     clause, lead = part.text, part.lead
     about = f"{lead} {clause}" if lead else clause
     names_ketamine = bool(V.KETAMINE.search(about))
@@ -971,6 +973,14 @@ def _read_clause(
             signals.add("ketamine-talk", page_weight * 0.1, s, "ketamine.mentioned", "explainer")
         return _talk_role(clause, part.scope, topic, voice, part.subordinate)
     return "offer", voice.name
+
+
+def _the_one(clause: str, lead: str) -> str:
+    """"If you have no therapist, we can refer you to one": the one is the mental-health carer
+    the sentence names, before or after it."""
+    if not V.TO_ONE.search(clause) or not V.CARER_BEFORE_ONE.search(f"{lead} {clause}"):
+        return clause
+    return V.TO_ONE.sub(r"\1 a mental health professional", clause)
 
 
 def _negated_step(clause: str) -> bool:

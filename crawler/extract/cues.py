@@ -1025,8 +1025,12 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:\w+ )?(?:therapist|psychotherapist|counselor|mental health (?:professional|provider|clinician)|"
         r"psychiatrist|psychiatric provider)", 1.0, says="patients must be in a therapist's care"),
     cue("outside-therapy.connected-to", "outside-therapy",
-        r"\b(?:connected|established|engaged) (?:to|with|in care with) an? (?:established |ongoing |current |licensed )?"
-        r"(?:psychiatric (?:provider|clinician)|psychiatrist|therapist|mental[- ]health (?:provider|professional)|counselor)|"
+        r"\b(?:connected|established|engaged) (?:to|with|in care with) (?:an?|another) (?:established |ongoing |current |"
+        r"licensed |outside )?(?:psychiatric (?:provider|clinician)|psychiatrist|therapist|mental[- ]health (?:provider|"
+        r"professional|resource)|counselor)|"
+        # "in a therapeutic alliance with a trained, licensed mental health professional"
+        r"\b(?:therapeutic|treatment) (?:alliance|relationship) with an? (?:[\w-]+,? ){0,3}(?:(?:psycho)?therapist|counselor|"
+        r"psychologist|mental[- ]health (?:provider|professional|clinician))|"
         # "open only to patients engaged in ongoing psychotherapy"
         r"\b(?:engaged|enrolled|participating) in (?:ongoing |active |regular |current |weekly )?(?:psycho)?therapy\b|"
         # "an established relationship with a licensed mental-health professional"
@@ -1041,8 +1045,9 @@ OUTSIDE_THERAPY_CUES = CueTable(
         1.0,
         says="patients must be connected to a mental-health provider"),
     cue("outside-therapy.required", "outside-therapy",
-        r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client)\b[^.;]{0,20}"
-        r"\b(?:require|requires|required|must|mandatory|need to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|mental health "
+        r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client|an? (?:person|"
+        r"candidate|applicant)|candidates|applicants)\b[^.;]{0,20}"
+        r"\b(?:require|requires|required|must|mandatory|need to|needs to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|mental health "
         r"(?:provider|professional)|psychotherapy|counselor|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
         r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
         r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
@@ -1102,7 +1107,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b|"
         r"\b(?:refer|connect|match|point|direct|introduce) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
-        r"(?:psycho)?therapists?\b|\bhelp you find (?:a|an) (?:\w+ )?therapist\b", 1.0,
+        r"(?:(?:psycho)?therapists?|counselors?|mental[- ]health (?:care )?(?:providers?|professionals?|clinicians?))\b|"
+        r"\bhelp you find (?:a|an) (?:\w+ )?(?:therapist|counselor|mental health professional)\b", 1.0,
         says="patients are referred to therapists elsewhere"),
     cue("outside-therapy.network-member", "outside-therapy",
         # A platform's "member therapists" are independent clinicians who join its network: "your network
@@ -1143,6 +1149,14 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"\b(?:send|share|pass(?:es)? along|forward|provide)\w*\b[^.;]{0,40}\b(?:updates?|notes|summar(?:y|ies)|"
         r"reports?)\b[^.;]{0,60}\b(?:therapist|clinician|provider|care team|primary|sessions?|everyone)\b", 0.8,
         says="updates sent to the patient's own clinician"),
+)
+# "If you have no therapist, we can refer you to one": the one is the carer the sentence names.
+TO_ONE = prefiltered(r"\b(refer (?:you|them|patients|clients) to|connect (?:you|them) with|help you find) one\b", re.I)
+CARER_BEFORE_ONE = prefiltered(
+    r"\b(?:(?:psycho)?therapists?|counsel(?:or|lor)s?|psychologists?|mental[- ]health (?:care )?(?:providers?|"
+    r"professionals?|clinicians?)|(?:professional|clinician|provider) (?:managing|overseeing) your (?:mental health |"
+    r"emotional )?care)\b",
+    re.I,
 )
 # Prescribers: a referral from them, or their managing the rest of a patient's care, is medical
 # care; only a requirement to stay in their care during the treatment asks for outside care.
