@@ -516,6 +516,29 @@ def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_
     assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
 
 
+@pytest.mark.parametrize("sentence", [
+    # the practice's facilitators or coach saying what their role in the sessions is
+    "As your facilitators, our role is to keep the room calm and to listen closely during the ketamine journey.",
+    "As an integration coach, my role is to walk beside clients before and after each ketamine session.",
+    # integrators and integration specialists are therapists by their task
+    "Our integrator will help you make sense of the session once the ketamine wears off.",
+    "Our integration specialists meet each client the day after a ketamine session.",
+])
+def test_on_a_kap_page_the_practices_facilitators_and_integrators_are_its_own_therapy(sentence: str):
+    readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
+    assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "My job is to help you feel safe and to notice what comes up while the medicine works.",
+    "My job during the ketamine session is to keep you company and track what you notice.",
+])
+def test_a_therapist_saying_what_their_job_in_the_session_is_speaks_of_their_own_therapy(sentence: str):
+    intro = "I am a licensed therapist offering ketamine-assisted psychotherapy in my office."
+    readings = read_sentences(_one_page(intro, sentence, title="Ketamine-assisted psychotherapy"))
+    assert [r.role for r in readings] == ["own-therapy", "own-therapy"], [(r.role, r.rule) for r in readings]
+
+
 @pytest.mark.parametrize("turn_of_phrase", [
     "Having said that, ketamine is one option among several for depression.",
     "That said, ketamine infusions are not right for everyone.",

@@ -859,12 +859,13 @@ LOGISTICS_CUES = CueTable(
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b(?:[Oo]ur (?:own )?|\bstaff )(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
-        r"counselors?|guides|sitters)\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
+        r"counselors?|guides|sitters|integrators?|integration (?:specialists?|coach(?:es)?))\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
         r"(?:own )?(?:team|staff)\b|"
-        r"\b[Aa]s (?:your |the |group |a )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
-        r"clinicians?),? (?:we|I)\b|"
-        r"\b(?:[Oo]ur|[Mm]y) role as (?:your |the |a )?(?:[\w-]+ )?(?:therapists?|facilitators?|guides?|sitters?)\b", 1.0,
+        r"\b[Aa]s (?:your |the |group |an? )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
+        r"clinicians?|coach(?:es)?|integrators?),? (?:we|I|our|my)\b|"
+        r"\b(?:[Oo]ur|[Mm]y) role as (?:your |the |an? )?(?:[\w-]+ )?(?:therapists?|facilitators?|guides?|sitters?|"
+        r"coach(?:es)?|integrators?)\b", 1.0,
         flags=0, says="the provider's own therapists"),
     cue("own-therapy.our-clinicians", "own-therapy", r"\b[Oo]ur (?:own )?(?:[\w-]+ )?clinicians?\b", 0.8, flags=0,
         says="the provider's own clinicians, where the page speaks of therapy"),
@@ -874,10 +875,11 @@ OWN_THERAPY_CUES = CueTable(
         r"(?<!providers )I (?:act as|stay|remain|am with|will be with|sit|"
         r"guide|accompany|facilitate|lead|work|use|see|"
         r"offer|provide|take|bring|partner)\b|\b(?:with|and) me\b|\bme as (?:facilitator|guide)\b|"
-        r"\b[Mm]y (?:role|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
+        r"\b[Mm]y (?:role|job|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
-        r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide)s?\b.{0,60}\b(?:guid\w*|present|"
+        r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide|integrator|integration "
+        r"(?:specialist|coach))s?\b.{0,60}\b(?:guid\w*|present|"
         r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
