@@ -498,6 +498,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # a price list's line with its details in brackets
     ("IM ketamine, one session (about 45 minutes) $290", "offer"),
     ("Lozenge package (six doses) $480", "offer"),
+    # ... in pounds or euros, the price straight after the item
+    ("Each intravenous ketamine infusion £260", "offer"),
+    ("Each ketamine injection session €310", "offer"),
 ])
 def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

@@ -184,6 +184,7 @@ DECISION_RULES: dict[str, DecisionRule] = {
         DecisionRule("ketamine-ended", "not-a-provider",
                      "it says it no longer offers ketamine, and no way of giving it is still offered"),
         DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
+        DecisionRule("treats-addiction", "not-a-provider", "it treats addiction to ketamine; it does not give ketamine"),
     )
 }
 
@@ -274,6 +275,7 @@ class _Site:
     publisher: float
     ketamine_mentions: int
     readings: list[SentenceReading]
+    addiction_pages: int = 0  # pages headed for ketamine as a drug of addiction ("Ketamine Detox")
 
 
 def classify_site(pages: list[Page]) -> Decision:
@@ -335,7 +337,8 @@ def _read_site(pages: list[Page]) -> _Site:
     ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
         1 for p in pages if _names_ketamine(p.title)
     ) + ctx.ketamine_named
-    return _Site(signals, publisher, ketamine_mentions, readings)
+    addiction_pages = sum(1 for p in pages if any(V.KETAMINE_ABUSED.search(head) for head in _heads(p)))
+    return _Site(signals, publisher, ketamine_mentions, readings, addiction_pages)
 
 
 def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
@@ -1538,6 +1541,8 @@ def _decide(site: _Site) -> Decision:
     if _all_to_come(signals):
         return _decision("offer-to-come", 0.4, signals, [], [])
     routes_offered = [r for r in ROUTE_SERVICES if signals.score(f"service:{r}") >= SERVICE_MIN]
+    if site.addiction_pages and not routes_offered and own < KAP_MIN and kap_offer < KAP_MIN:
+        return _decision("treats-addiction", 0.6, signals, [], [])  # a rehab's "Ketamine Detox" page
     # Therapy in house is the more specific claim: a KAP clinic that also welcomes patients' own
     # therapists stays kap unless the outside-therapist model clearly dominates its pages.
     # "Your therapist may sit with you" beside many words of the patient's own therapist is that

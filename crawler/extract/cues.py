@@ -120,7 +120,20 @@ SERVICE_KINDS = _set("home", "services", "pricing", "about", "faq", "other", "co
 
 # --- topics: what a clause is about ----------------------------------------------------------
 
-KETAMINE = prefiltered(r"\b(?:es)?ketamine\b|\bspravato\b|\bKAP\b|\bKAT\b", re.I)
+# Ketamine as the drug a rehab treats addiction to is no ketamine care: "ketamine detox",
+# "addiction to ketamine".
+_ABUSED = r"(?:addiction|abuse|misuse|dependence|dependency|detox\w*|rehab\w*|withdrawal|use disorder)"
+KETAMINE_ABUSED = prefiltered(
+    r"\b(?:es)?ketamine['’]?s? " + _ABUSED + r"\b|\b(?:addiction|addicted|dependence|dependent|abuse) (?:to|on|of) "
+    r"ketamine\b",
+    re.I,
+)
+KETAMINE = prefiltered(
+    r"(?<!addiction to )(?<!addicted to )(?<!dependence on )(?<!dependent on )(?<!abuse of )(?<!hooked on )"
+    r"\b(?:es)?ketamine\b(?!['’]?s? " + _ABUSED + r"\b)(?! and (?:other )?(?:drug|substance) " + _ABUSED + r"\b)|"
+    r"\bspravato\b|\bKAP\b|\bKAT\b",
+    re.I,
+)
 # Names that can only mean psychotherapy with ketamine.
 _KAP_SPECIFIC = (
     r"ketamine[- ]assisted[- ]psychotherapy|\bKAP\b|psychedelic[- ]assisted[- ](?:psycho)?therapy|"
@@ -466,10 +479,10 @@ GENERIC_SUBJECT = prefiltered(
 )
 # A page comparing routes or models is education, not a list of its own options.
 COMPARISON = prefiltered(r"\bvs\.?\b|\bversus\b|\bdifferen(?:ce|t|ces)\b|\bcompar\w+|\bor\b.*\?$", re.I)
-PRICE = prefiltered(r"\$\s?\d")
+PRICE = prefiltered(r"[$£€]\s?\d")
 # "$400-$800 per infusion", "typically costs": what the market charges, not this provider.
 PRICE_RANGE = prefiltered(
-    r"\$\s?[\d,]+\s*(?:[-–—]|to)\s*\$?\s?\d|\bbetween \$\s?[\d,]+(?:\.\d\d)? and \$?\s?\d|"
+    r"[$£€]\s?[\d,]+\s*(?:[-–—]|to)\s*[$£€]?\s?\d|\bbetween [$£€]\s?[\d,]+(?:\.\d\d)? and [$£€]?\s?\d|"
     r"\b(?:typical\w*|average\w*|usually|range|roughly|approximately|around|"
     r"upwards of|as much as|anywhere from|cost of|(?:can|may|often) cost)\b",
     re.I,
@@ -690,12 +703,15 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.at-brand", "offer", r"^At [A-Z][\w&'’. -]{1,50}(?:,| our\b| we\b)\s*(?:we|our (?:[\w-]+ ){0,2}" + STAFF +
         r"|patients|clients|you)\b",
         1.0, says="'At <practice>, we...'", flags=0),
-    cue("offer.price", "offer", r"\$\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
+    cue("offer.price", "offer", r"[$£€]\s?\d[\d,]*(?:\.\d\d)?\s*(?:/|per|a|an|for|each)?\s*(?:\w+\s+){0,2}"
         r"(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|visits?|consult\w*|program|month)\b|"
-        r"\b(?:costs?|is priced at|runs|fee is)\s+\$\s?\d[\d,]*|"
+        r"\b(?:costs?|is priced at|runs|fee is)\s+[$£€]\s?\d[\d,]*|"
         # a price list's line: "IM session: $299", "Six-infusion series - $2,400"
         r"\b(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|visits?|consult\w*|program|membership)"
-        r"\b[^.;$]{0,30}?(?::|\s[-–—]|\))\s*\$\s?\d",
+        r"\b[^.;$£€]{0,30}?(?::|\s[-–—]|\))\s*[$£€]\s?\d|"
+        # the price straight after the item: "Each intravenous ketamine infusion £240"
+        r"\b(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|administrations?|"
+        r"prescriptions?)\b(?:\s+[\w-]+){0,3}\s+[$£€]\s?\d[\d,]*(?:\.\d\d)?$",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
@@ -948,8 +964,9 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:we|I) (?:then |now |gently )?(?:enter|begin|start|move into|turn to)\b[^.;]{0,30}\b(?:EMDR|IFS|"
         r"internal family systems|somatic (?:work|experiencing|therapy)|parts work|(?<!assisted )(?<!assisted-)psychotherapy|"
         r"talk therapy|therapeutic work)\b|"
-        r"\bwe (?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time)\b[^.;]{0,20}"
-        r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talking|reflect\w*|intentions?)\b|"
+        r"\bwe (?:will |then |can )?(?:spend|use|take|set aside)\b[^.;]{0,30}\b(?:hours?|minutes|part|half|time|rest|remainder)\b"
+        r"[^.;]{0,50}"
+        r"\b(?:on |in )?(?:integrat\w*|prepar\w*|grounding|process\w*|talk\w*|reflect\w*|intentions?)\b|"
         r"\bintegrat\w* (?:the|your|this) (?:experience|journey|session) together\b|"
         # "after the dosing, we continue meeting with you to process what came up"
         r"\b(?:we|I) (?:will |then |also )?(?:keep|continue|go on) (?:working|meeting) with you\b[^.;]{0,40}\b(?:integrat\w*|"
