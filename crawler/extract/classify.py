@@ -1552,7 +1552,11 @@ def _decide(site: _Site) -> Decision:
         and not _patients_own_therapist(e.text)
         for e in signals.evidence.get("kap", [])
     )
-    outside_dominates = not in_own_voice and referral >= REFERRAL_DOMINATES * own
+    # A platform whose member therapists do the therapy says plainly whose the sessions are:
+    # its own-therapy wording is theirs unless it outweighs them.
+    network = sum(e.weight for e in signals.evidence.get("adjunctive-referral", []) if e.rule == _NETWORK_MEMBER)
+    dominance = 1.0 if network >= REFERRAL_MIN else REFERRAL_DOMINATES
+    outside_dominates = not in_own_voice and referral >= dominance * own
     therapy_practice_offers = kap_offer >= KAP_MIN and (
         referral < REFERRAL_MIN or (site_is_therapy(signals) and not outside_dominates)
     )
@@ -1602,6 +1606,7 @@ _THERAPY_SERVICE_HEADING = prefiltered(
     r"(?:\s+services)?$", re.I
 )
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
+_NETWORK_MEMBER = "outside-therapy.network-member"
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
 

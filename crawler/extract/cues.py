@@ -895,7 +895,7 @@ OWN_THERAPY_CUES = CueTable(
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide|integrator|integration "
-        r"(?:specialist|coach))s?\b.{0,60}\b(?:guid\w*|present|"
+        r"(?:specialist|coach)|(?:KAP|KAT) (?:provider|practitioner))s?\b.{0,60}\b(?:guid\w*|present|"
         r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
@@ -935,6 +935,9 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.paired-with-therapy", "own-therapy",
         r"\b(?:pair|combin|integrat(?!ive)|coupl|together)\w*\b[^.;]{0,40}?\bwith\b[^.;]{0,60}\b(?:psycho)?therap(?:y|ies)\b|"
         r"\b(?:psycho)?therapy\b[^.;]{0,30}\b(?:paired|combined|integrated) with\b|"
+        # "psychotherapy is supportive and is provided while the patient is monitored during administration"
+        r"\b(?:psycho)?therapy\b[^.;]{0,40}\b(?:provided|given|offered|done|delivered)\b[^.;]{0,10}\b(?:while|during|"
+        r"throughout)\b[^.;]{0,50}\b(?:administration|dosing|doses?|sessions?|infusions?|treatments?|monitored)\b|"
         # "care that brings together Spravato treatment, medication management, therapy and ..."
         r"\b(?:brings? together|bringing together|combin\w+|unit(?:es|ing)|blend\w*)\b[^.;]{0,40}?\b(?:ketamine|spravato|"
         r"esketamine|infusions?|lozenges?)\b[^.;]{0,60}?(?:,|\band)\s+(?:[\w-]+ ){0,2}(?:psycho)?therap(?:y|ies)\b|"
