@@ -410,12 +410,32 @@ def _own_therapists(
         for m in V.NAMED_THERAPIST.finditer(s.text):
             if V.HOMETOWN.match(s.text, m.end()):
                 continue  # "Clare Johnson, MFT of Mill Valley": a therapist from elsewhere
+            if _other_practice(s.text, m.end(), brand):
+                continue  # "Renee Okafor, LPC (Sagebrush Counseling)": another practice's therapist
             given, family = m.group("given") or m.group("given2"), m.group("family") or m.group("family2")
             names |= {
                 n for n in (given, family)
                 if n and len(n) >= 3 and n.lower() not in _GENERIC_CAPS and n not in brand_words
             }
     return frozenset(names)
+
+
+def _other_practice(text: str, end: int, brand: set[str]) -> int:
+    """Where a named therapist's practice, in brackets after the name, ends when it is not this
+    site's ("Renee Okafor, LPC (Sagebrush Counseling)"); 0 otherwise."""
+    practice = V.PRACTICE_IN_BRACKETS.match(text, end)
+    if practice is None or any(practice.group(1) in name or name in practice.group(1) for name in brand):
+        return 0
+    return practice.end()
+
+
+def _as_outside_therapist(text: str, brand: set[str]) -> str:
+    """"We work with Renee Okafor, LPC (Sagebrush Counseling)" reads as "... with an outside
+    therapist", which the outside-therapy cues know."""
+    for m in V.NAMED_THERAPIST.finditer(text):
+        if end := _other_practice(text, m.end(), brand):
+            return f"{text[:m.start()]}an outside therapist{text[end:]}"
+    return text
 
 
 def _as_our_therapist(text: str, therapists: frozenset[str]) -> str:
@@ -870,7 +890,7 @@ def _read_clause(
     page_weight = s.weight
     if V.KAP_AS_PURPOSE.search(part.text):  # "music made for psychedelic therapy": what the music is for
         part = part._replace(text=V.KAP_AS_PURPOSE.sub("", part.text))
-    if (resolved := _the_one(part.text, part.lead)) != part.text:
+    if (resolved := _as_outside_therapist(_the_one(part.text, part.lead), ctx.brand)) != part.text:
         part = part._replace(text=resolved, scope=f"{part.scope} {resolved}")
     clause, lead = part.text, part.lead
     about = f"{lead} {clause}" if lead else clause

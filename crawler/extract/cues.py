@@ -394,6 +394,8 @@ NAMED_THERAPIST = prefiltered(
 )
 # After a name: where the person is from ("Clare Johnson, MFT of Mill Valley, CA").
 HOMETOWN = re.compile(r",? (?:of|from|in) [A-Z][a-z]+")
+# "Renee Okafor, LPC (Sagebrush Counseling)": the practice a therapist belongs to, in brackets.
+PRACTICE_IN_BRACKETS = re.compile(r"\s?\(([A-Z][a-z][\w&'’.-]*(?: (?:[A-Z&][\w&'’.-]*|of|and|for))+)\)")
 FIRST_PERSON = prefiltered(r"\b(?:[Ww]e|[Oo]ur|[Mm]y|me|us)\b|(?<![\w'’])I(?![\w'’])")
 QUESTION_END = prefiltered(r"\?\s*$")
 # "Jo: I started out ..." - a speaker's turn in an interview or a comment thread.
