@@ -395,6 +395,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # "many patients go on with ...": the practice's patients, told in the third person
     ("Many patients go on afterward with a monthly ketamine booster, though not all of our patients need one.", "offer"),
     ("Most of our patients go on with home lozenges after the first six infusions.", "offer"),
+    # home journeys, or any other route, denied without a route word of their own
+    ("At present we do not provide at-home journey services.", "negated"),
+    ("Our clinic does not offer at-home or self-guided dosing services.", "negated"),
+    ("We do not use any other routes of administration here.", "negated"),
+    ("We offer no other forms of administration at our clinic.", "negated"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

@@ -1290,7 +1290,7 @@ def _read_negation(
     if V.KAP_SPECIFIC.search(scope) or V.KAP_LOOSE.search(scope) or V.NOT_A_THERAPY_PRACTICE.search(therapy_scope):
         signals.add("against:kap", weight, s, negation.name, "negated")
         denied = True
-    return denied or bool(V.KETAMINE.search(scope))
+    return denied or bool(V.KETAMINE.search(scope)) or bool(V.ROUTES_IN_GENERAL.search(scope))
 
 
 def _read_conditions(s: _Sentence, clause: str, weight: float, signals: _Signals, rule: str) -> None:

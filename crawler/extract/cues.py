@@ -167,6 +167,7 @@ ROUTES: dict[str, Matcher] = {
     ),
     "at-home": prefiltered(
         r"\bat[- ]home (?:ketamine|sessions?|treatment|therapy|use|dosing|program|KAP)\b|\bhome (?:use|sessions?|dosing)\b|"
+        r"\bat[- ]home (?:or [\w-]+ )?(?:journeys?|(?:journey |dosing )?services)\b|"
         r"\b(?:use|sessions?|dosing|taken|done|take [\w ]{0,20}) at home\b|\b(?:in|from) (?:your|their) own home\b|"
         r"\bon your own at home\b|\btake-home\b|\b(?:virtual|telehealth|online|remote) (?:ketamine|KAP)\b|"
         r"\b(?:mailed|shipped|delivered) (?:straight |directly )?to (?:you|your (?:door|home))\b",
@@ -1182,6 +1183,8 @@ CARER_BEFORE_ONE = prefiltered(
     r"emotional )?care)\b",
     re.I,
 )
+# "We do not offer other routes of administration": the ketamine care denied, with no route named.
+ROUTES_IN_GENERAL = prefiltered(r"\b(?:routes?|forms?|methods?) of (?:ketamine )?(?:administration|delivery|dosing)\b", re.I)
 # Prescribers: a referral from them, or their managing the rest of a patient's care, is medical
 # care; only a requirement to stay in their care during the treatment asks for outside care.
 PRESCRIBER_CARER = prefiltered(r"\bpsychiatr\w+|\bpsychiatric providers?\b|\bprescribers?\b", re.I)
