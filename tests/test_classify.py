@@ -420,6 +420,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # a form of the medicine "used in the office"
     ("Ketamine troches are also used in the office for patients who dislike needles.", "offer"),
     ("IM ketamine is used at the clinic when an IV line is hard to place.", "offer"),
+    # "used in-office", hyphenated; a named clinician who prefers to use a route
+    ("Troches are used in-office for patients who dislike needles.", "offer"),
+    ("IM ketamine is also used in-clinic on weekends.", "offer"),
+    ("Dr. Amara prefers to use IM ketamine for first-time patients.", "offer"),
+    ("Dr. Okoro prefers to use Spravato for patients who travel far.", "offer"),
     # the schedule of treatments
     ("Most people need eight treatments within three weeks to feel the full effect.", "offer"),
     ("A first course is a series of four injections across ten days.", "offer"),

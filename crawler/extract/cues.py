@@ -646,7 +646,7 @@ OFFER_CUES = CueTable(*sorted((
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
         says="a member of staff at work ('a nurse will stay close by')"),
     cue("offer.named-clinician", "offer",
-        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
+        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|prefers? to (?:use|give|prescribe)|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
         r"reviews?|runs?|is (?:board|certified|trained|a|there|on hand|present|with you))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
@@ -796,6 +796,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\btakes? place\b|\b(?:are|is) then followed\b|"
         # "lozenges are also used in the office"
         r"\b(?:is|are) (?:also |sometimes |often )?used (?:in|at) (?:the|our|this) (?:office|clinic|cent(?:er|re)|practice)\b|"
+        r"\b(?:is|are) (?:also |sometimes |often )?used in-(?:office|clinic)\b|"
         r"\b(?:is|are) required (?:before|prior to) (?:your|the|each|any|every) (?:first |initial |next )?(?:shot|infusion|"
         r"injection|session|dose|treatment|visit|appointment)s?\b", 0.5, says="procedure text in the passive ('the infusion is given over 40 minutes')"),
     cue("offer.schedule", "offer",
