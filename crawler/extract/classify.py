@@ -1573,10 +1573,9 @@ def _decide(site: _Site) -> Decision:
         for e in signals.evidence.get("kap", [])
     )
     # A platform whose member therapists do the therapy says plainly whose the sessions are:
-    # its own-therapy wording is theirs unless it outweighs them.
+    # its own-therapy wording is theirs unless the platform says "our therapists" or "I".
     network = sum(e.weight for e in signals.evidence.get("adjunctive-referral", []) if e.rule == _NETWORK_MEMBER)
-    dominance = 1.0 if network >= REFERRAL_MIN else REFERRAL_DOMINATES
-    outside_dominates = not in_own_voice and referral >= dominance * own
+    outside_dominates = not in_own_voice and (network >= REFERRAL_MIN or referral >= REFERRAL_DOMINATES * own)
     therapy_practice_offers = kap_offer >= KAP_MIN and (
         referral < REFERRAL_MIN or (site_is_therapy(signals) and not outside_dominates)
     )

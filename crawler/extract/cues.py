@@ -757,7 +757,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\byou(?:'ll|’ll| will)(?: \w+)? (?:sit|lie|recline|rest|relax|receive|get|have|meet|arrive|start|begin|"
         r"be (?:given|monitored|asked|seen|observed|able|sent|enrolled|connected|matched|paired)|stay|spend|"
         r"check in|fill|complete|book|need|feel|notice|remain|return|come|go home|choose|pick|schedule|work|"
-        r"talk|undergo|experience|continue|join|take|use|learn|set)\b", 0.75,
+        r"talk|undergo|go through|attend|experience|continue|join|take|use|learn|set)\b", 0.75,
         says="second-person procedure ('you will rest in a recliner')"),
     cue("offer.your-treatment", "offer",
         r"\byour (?:first |next |initial |own |individuali[sz]ed |personali[sz]ed )?(?:\w+ )?(?:infusions?|sessions?|"
@@ -787,7 +787,7 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
-        r"reviewed|completed|filled out|handed|prescribed|scheduled|checked|evaluated|assessed|screened|led|guided|"
+        r"reviewed|completed|filled out|handed|prescribed|scheduled|booked|checked|evaluated|assessed|screened|led|guided|"
         r"recorded|followed(?= by\b)|included(?! in (?:the |this |a |an |our )?(?:[\w-]+ )?(?:study|studies|trials?|analys[ie]s|reviews?|"
         r"meta-analys[ie]s|samples?|cohorts?)\b))\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
@@ -921,7 +921,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\b(?:pre|post)[- ]?(?:and (?:pre|post)[- ]?)?(?:session|dosing|treatment|infusion) (?:counseling|counselling|"
         r"therapy|psychotherapy|support|integration|coaching)\b|"
         r"\b(?:counseling|counselling|therapy|psychotherapy|integration) sessions? (?:are|is) (?:also )?(?:offered|"
-        r"provided|included|held|scheduled)\b|"
+        r"provided|included|held|scheduled|booked|planned)\b|"
         # therapy sessions set around the dosing: "after each dosing session there is a psychotherapy session"
         r"\b(?:psycho)?therapy sessions?\b[^.;]{0,40}\b(?:before|after|following|between) (?:each|every|any|the|your) "
         r"(?:dosing|medicine|ketamine|journey)\b|\b(?:before|after|following) (?:each|every|any) (?:dosing|medicine|"
