@@ -250,6 +250,7 @@ class _Context:
     page_routes: dict[str, list[str]] = field(default_factory=dict)  # the routes a page is about
     site_routes: list[str] = field(default_factory=list)  # the one or two routes the site's pages are about
     referrer_pages: set[str] = field(default_factory=set)  # pages addressed to referring clinicians
+    hosting_pages: set[str] = field(default_factory=set)  # ... whose therapy stays with those clinicians
     therapists: frozenset[str] = frozenset()  # names of the site's own credentialed therapists ("Luis", "Ortega")
 
     def routes_in_heading(self, heading: str) -> list[str]:
@@ -369,6 +370,9 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
     ctx.referrer_pages = {p.url for p in pages if any(V.REFERRER_PAGE.search(head) for head in _heads(p))}
+    ctx.hosting_pages = {
+        s.url for s in sentences if s.url in ctx.referrer_pages and V.REFERRER_THERAPY_CUES.first(s.text) is not None
+    }
     ctx.kap_named = any(V.KAP_SPECIFIC.search(name) for name in brand)
     ctx.host = _host_name(pages)
     ctx.therapists = _own_therapists(sentences, ctx.foreign_pages, ctx.referrer_pages, brand)
@@ -1199,6 +1203,8 @@ def _read_in_house_therapy(
     named = any(name in clause for name in ctx.brand)
     practice_voice = (ctx.therapist_practice or named) and not generic
     found = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic) if medicine else None
+    if found is not None and s.url in ctx.hosting_pages and found.name not in _OUR_OWN_THERAPISTS:
+        found = None  # "the space and staff for each KAP session", said to visiting therapists: their sessions
     if found is None and own_heading and s.topic_page:
         # the practice's own therapists, offered apart from the ketamine
         apart = _own_therapy_cue(part, plain, weight_v, in_view, practice_voice, generic)
@@ -1626,6 +1632,7 @@ _THERAPY_SERVICE_HEADING = prefiltered(
 )
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _NETWORK_MEMBER = "outside-therapy.network-member"
+_OUR_OWN_THERAPISTS = frozenset({"own-therapy.our-therapists", "own-therapy.i-sit-with-you"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
 

@@ -1236,7 +1236,10 @@ REFERRER_THERAPY_CUES = CueTable(
         r"\byou (?:\w+ ){0,2}?(?:provide|continue|keep|do|handle|lead|offer|remain)\w* (?:(?:the|their|your|ongoing|"
         r"psycho|talk) )*(?:psycho)?(?:therapy|counseling|counselling|integration|sessions?)\b|"
         r"\b(?:sessions?|appointments?|visits?|integration) with you\b|"
-        r"\byour (?:client|patient)s? (?:\w+ ){0,3}?(?:remains?|stays?|continues?)\b[^.;]{0,40}\b(?:your|you)\b", 1.0,
+        r"\byour (?:client|patient)s? (?:\w+ ){0,3}?(?:remains?|stays?|continues?)\b[^.;]{0,40}\b(?:your|you)\b|"
+        # a clinic that hosts the therapist's own KAP: "bring your patients to one of our clinics"
+        r"\b(?:provide|offer|deliver|do)\w* (?:KAP|ketamine[- ]assisted (?:psycho)?therapy) (?:to|for|with) (?:your|their) "
+        r"(?:own )?(?:patients|clients)\b|\bbring (?:your|their) (?:own )?(?:patients|clients)\b", 1.0,
         says="said to the referring clinician: the therapy stays with them"),
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
