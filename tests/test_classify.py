@@ -400,6 +400,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("Our clinic does not offer at-home or self-guided dosing services.", "negated"),
     ("We do not use any other routes of administration here.", "negated"),
     ("We offer no other forms of administration at our clinic.", "negated"),
+    # what the drug does, with no "ketamine" as the subject: evidence, side effects, effects on mood
+    ("Positive effects on mood have been shown to last for days.", "explainer"),
+    ("There is strong evidence that these medicines reduce suicidal thoughts.", "explainer"),
+    ("Side effects can include dizziness and mild nausea.", "explainer"),
+    ("Common side effects include nausea and a brief rise in blood pressure.", "explainer"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

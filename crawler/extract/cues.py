@@ -1471,7 +1471,14 @@ EXPLAINER_CUES = CueTable(
     cue("explainer.research", "explainer",
         r"\b(?:stud(?:y|ies)|research|trials?|evidence|literature|scientists|experts|data)\b[^.;]{0,40}\b(?:show\w*|"
         r"suggest\w*|found|find|indicat\w*|demonstrat\w*|support\w*|report\w*|say)\b|\baccording to\b|"
-        r"\b\d{1,3}(?:\.\d)?\s?%|\bFDA\b|\bin (?:19|20)\d\d\b|\bapproved\b", 1.0, says="research, history or statistics"),
+        r"\b\d{1,3}(?:\.\d)?\s?%|\bFDA\b|\bin (?:19|20)\d\d\b|\bapproved\b|"
+        r"\b(?:evidence|data) (?:that|of|for)\b|\b(?:has|have) been (?:shown|found|proven|reported) to\b", 1.0,
+        says="research, history or statistics"),
+    cue("explainer.effects", "explainer",
+        r"\bside effects? (?:include|may include|can include|are|of)\b|\bneuroplasticity\b|"
+        r"\b(?:the )?(?:effects?|benefits?) of (?:ketamine|esketamine|the (?:medicine|medication|drug))\b|"
+        r"\beffects? on (?:mood|the brain)\b", 1.0,
+        says="what the drug does (its effects, side effects, neuroplasticity)"),
     cue("explainer.generic-people", "explainer",
         r"\b(?:many|some|most) (?:people|patients|providers|clinics|physicians|doctors)\b|\b(?:people|anyone) "
         r"(?:with|who)\b|\bmental health professionals\b", 0.5, says="people in general"),
