@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import cues
-from crawler.extract.classify import DECISION_RULES, MAX_EVIDENCE, classify_site, read_sentences, split_sentences
+from crawler.extract.classify import (
+    DECISION_RULES, MAX_EVIDENCE, classify_site, explain_site, read_sentences, split_sentences,
+)
 from crawler.evaluate import evaluate, load_labels
 from crawler.items import MODALITIES, PAGE_KINDS, REGIONS, SERVICES, Decision, Page, TextBlock
 from crawler.extract.parse import parse_page, parse_text
@@ -555,6 +557,19 @@ def test_a_therapist_saying_what_their_job_in_the_session_is_speaks_of_their_own
     intro = "I am a licensed therapist offering ketamine-assisted psychotherapy in my office."
     readings = read_sentences(_one_page(intro, sentence, title="Ketamine-assisted psychotherapy"))
     assert [r.role for r in readings] == ["own-therapy", "own-therapy"], [(r.role, r.rule) for r in readings]
+
+
+@pytest.mark.parametrize(("host", "publisher"), [
+    # short publisher words inside a practice's name
+    ("tovanihealth.com", False), ("expressmindclinic.com", False), ("immediacare.com", False),
+    # ... and the same words where they begin a part of the address
+    ("pressherald.com", True), ("ncbi.nlm.nih.gov", True),
+])
+def test_a_publisher_word_inside_a_practices_web_address_does_not_make_it_a_publishers(host: str, publisher: bool):
+    pages = [Page(url=f"https://www.{host}/ketamine", kind="services", title="Ketamine infusions",
+                  blocks=[TextBlock("We give IV ketamine infusions for depression.")])]
+    rules = {e.rule for e in explain_site(pages).evidence}
+    assert ("publisher.host-name" in rules) == publisher, rules
 
 
 @pytest.mark.parametrize("turn_of_phrase", [

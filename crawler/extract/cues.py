@@ -422,11 +422,14 @@ PROVIDER_HOST = prefiltered(
     r"anesthesi|medical|medicine|care|integrative|pain|mind|brain|healing|recovery|behaviou?ral|md\b",
     re.I,
 )
+# Short words that also sit inside practices' names ("tovanihealth", "expressketamine",
+# "immediacare") count only at the start of a part of the host.
 PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
-    r"finder|guide|review|wiki|library|academy|college|universit|press|media|daily|weekly|radio|podcast|insider|"
+    r"finder|guide|review|wiki|library|academy|college|universit|daily|weekly|radio|podcast|insider|"
     r"gazette|courier|chronicle|observer|dispatch|sentinel|examiner|ledger|inquirer|bulletin|telegraph|courant|"
-    r"ncbi|nih|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare|forum",
+    r"ncbi|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare|forum|"
+    r"(?<![a-z])(?:nih|press|media)",
     re.I,
 )
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
