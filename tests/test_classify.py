@@ -562,6 +562,7 @@ def test_a_therapist_saying_what_their_job_in_the_session_is_speaks_of_their_own
 @pytest.mark.parametrize(("host", "publisher"), [
     # short publisher words inside a practice's name
     ("tovanihealth.com", False), ("expressmindclinic.com", False), ("immediacare.com", False),
+    ("costamesaketamine.com", False), ("guidedhealingclinic.com", False), ("ketaminecost.com", True),
     # ... and the same words where they begin a part of the address
     ("pressherald.com", True), ("ncbi.nlm.nih.gov", True),
 ])

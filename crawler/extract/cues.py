@@ -423,12 +423,13 @@ PROVIDER_HOST = prefiltered(
     re.I,
 )
 # Short words that also sit inside practices' names ("tovanihealth", "expressketamine",
-# "immediacare") count only at the start of a part of the host.
+# "immediacare") count only at the start of a part of the host; "costamesa" and "guidedhealing"
+# are a city and a practice.
 PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
-    r"finder|guide|review|wiki|library|academy|college|universit|daily|weekly|radio|podcast|insider|"
+    r"finder|guide(?!d)|review|wiki|library|academy|college|universit|daily|weekly|radio|podcast|insider|"
     r"gazette|courier|chronicle|observer|dispatch|sentinel|examiner|ledger|inquirer|bulletin|telegraph|courant|"
-    r"ncbi|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost|compare|forum|"
+    r"ncbi|pubmed|medium|substack|blogspot|wordpress|wikipedia|trial|price|cost(?!a)|compare|forum|"
     r"(?<![a-z])(?:nih|press|media)",
     re.I,
 )
