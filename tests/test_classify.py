@@ -407,6 +407,10 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("There is strong evidence that these medicines reduce suicidal thoughts.", "explainer"),
     ("Side effects can include dizziness and mild nausea.", "explainer"),
     ("Common side effects include nausea and a brief rise in blood pressure.", "explainer"),
+    # "not simply / merely": a hedge on an offer, not a denial; "in these cases" is no case report
+    ("We don't simply offer ketamine infusions as an add-on to medication.", "offer"),
+    ("Our clinic does not merely provide Spravato as a last resort.", "offer"),
+    ("In these cases, many patients feel lighter within a day of their first ketamine session.", "explainer"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

@@ -1259,7 +1259,9 @@ FOR_REFERRERS = prefiltered(
 # "we are not a psychotherapy practice"), not any "not" in a sentence ("symptoms that have not eased").
 NEGATION_CUES = CueTable(
     cue("negated.do-not-offer", "negated",
-        r"(?:\b(?:not|no longer|never|neither|cannot)|n['’]t)\b(?:\s+[\w-]+){0,3}?\s+(?:offer\w*|provid\w*|use|using|"
+        # "we don't simply offer KAT as an add-on": a hedge, not a denial
+        r"(?:\b(?:not|no longer|never|neither|cannot)|n['’]t)\b(?!\s+(?:simply|just|merely|only)\b)(?:\s+[\w-]+){0,3}?\s+"
+        r"(?:offer\w*|provid\w*|use|using|"
         r"give|giving|administer\w*|prescrib\w*|run|accept\w*|includ\w*|perform\w*|available|approved|part of|"
         r"carry|sell\w*)\b|" + _OFFERS_NONE, 1.0,
         says="an offer denied ('we do not offer KAP', 'we offer no guarantee')"),
@@ -1320,7 +1322,8 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:we|the authors) (?:review|report|describe|present|examined|analy[sz]ed) (?:the (?:literature|progress|"
         r"case|cases|data|findings|results|outcomes)|our (?:experience|findings|results|data)|\d+|a (?:case|series|"
         r"retrospective)|(?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:\w+ )?(?:patients|adults|cases|"
-        r"participants|subjects))|\b(?:case (?:series|reports?)|these cases|poster (?:session|\d+)|abstract book|"
+        r"participants|subjects))|\b(?:case (?:series|reports?)|these cases (?:illustrate|show|suggest|demonstrate|highlight)|"
+        r"poster (?:session|\d+)|abstract book|"
         r"annual meeting|proceedings of|symposium)\b", 1.0,
         says="journal apparatus (abstract, references, 'et al.')"),
     cue("publisher.citations", "publisher", r"\bet al\b", 0.3, says="cited studies (clinics cite research too)"),
