@@ -1581,7 +1581,10 @@ def _decide(site: _Site) -> Decision:
     # A platform whose member therapists do the therapy says plainly whose the sessions are:
     # its own-therapy wording is theirs unless the platform says "our therapists" or "I".
     network = sum(e.weight for e in signals.evidence.get("adjunctive-referral", []) if e.rule == _NETWORK_MEMBER)
-    outside_dominates = not in_own_voice and (network >= REFERRAL_MIN or referral >= REFERRAL_DOMINATES * own)
+    says_our_therapists = any(_OUR_THERAPIST.search(e.text) for e in signals.evidence.get("kap", []))
+    outside_dominates = (network >= REFERRAL_MIN and not says_our_therapists) or (
+        not in_own_voice and referral >= REFERRAL_DOMINATES * own
+    )
     therapy_practice_offers = kap_offer >= KAP_MIN and (
         referral < REFERRAL_MIN or (site_is_therapy(signals) and not outside_dominates)
     )
