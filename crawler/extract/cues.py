@@ -1000,6 +1000,10 @@ OWN_THERAPY_CUES = CueTable(
 # "we do not take over a patient's psychotherapy".
 _KEEPS_OWN_CARER = (
     r"\bnot (?:need|have) to (?:give up|stop|leave|change|replace)\b|"
+    # "does not provide counseling, and I agree to keep seeing my therapist": the referral model
+    r"(?:\bnot|n['’]t) (?:provide|offer|do)\w* (?:any )?(?:counsel\w*|(?:psycho)?therapy|talk therapy)\b[^.;]{0,60}"
+    r"\b(?:keep|continue|stay|remain)\w* (?:seeing|working with|in (?:care|therapy|treatment) with|with) (?:my|your|their|"
+    r"a|an) (?:own |current |outside )?(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional))|"
     # a refusal that requires the outside carer: "we will not begin a series for anyone without a therapist"
     r"\b(?:will not|won['’]t|do not|don['’]t|cannot|can['’]t|does not|doesn['’]t) (?:begin|start|schedule|treat|accept|"
     r"see|book)\b[^.;]{0,50}\b(?:without|who (?:has|have) no|unless)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|"
@@ -1138,7 +1142,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b|"
         r"\b(?:refer|connect|match|point|direct|introduce) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
         r"(?:(?:psycho)?therapists?|counselors?|mental[- ]health (?:care )?(?:providers?|professionals?|clinicians?))\b|"
-        r"\bhelp you find (?:a|an) (?:\w+ )?(?:therapist|counselor|mental health professional)\b", 1.0,
+        r"\bhelp you find (?:a|an) (?:\w+ )?(?:therapist|counselor|mental health professional)\b|"
+        # "we keep a list of local counselors who accept new clients"
+        r"\b(?:list|directory|names) of (?:local|outside|area|community|trusted|independent) (?:\w+ )?(?:therapists|"
+        r"psychotherapists|counsel(?:l)?ors|mental health (?:providers|professionals))\b", 1.0,
         says="patients are referred to therapists elsewhere"),
     cue("outside-therapy.network-member", "outside-therapy",
         # A platform's "member therapists" are independent clinicians who join its network: "your network
@@ -1215,6 +1222,7 @@ MENTAL_HEALTH_CARER = prefiltered(
 # us on referral from") is not a referral model.
 OPTIONAL_CONTACT = prefiltered(
     r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
+    r"\b(?:can|may) (?:also )?request\b|\b(?:up)?on request\b|"
     r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counselor|psychotherapist)\b|"
     r"\b(?:we(?:'d|’d| would)?|I(?:'d|’d| would)?) (?:gently |also )?(?:encourage|invite|suggest)\b|"
     r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer|"
