@@ -411,6 +411,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("We don't simply offer ketamine infusions as an add-on to medication.", "offer"),
     ("Our clinic does not merely provide Spravato as a last resort.", "offer"),
     ("In these cases, many patients feel lighter within a day of their first ketamine session.", "explainer"),
+    # clinics in general, run by anesthesiologists, are no one's offer
+    ("Ketamine clinics are often led by anesthesiologists, and many are staffed by nurses.", "explainer"),
+    ("Infusion centers are usually run by physicians who trained in anesthesia.", "explainer"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

@@ -665,7 +665,9 @@ OFFER_CUES = CueTable(*sorted((
         r"[A-Z][a-z]{2,} (?:will|also|stay|sit|watch|monitor|check|guide|lead|greet|prepare)\b", 0.6,
         says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
     cue("offer.founded-by", "offer",
-        r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
+        # "Ketamine clinics are usually run by anesthesiologists" tells of clinics in general
+        r"^(?![Mm]ost |[Mm]any |[Ss]ome |[Tt]hese |[Ss]uch )(?!(?:[A-Z]\w+ )?(?:[Cc]linics|[Pp]ractices|[Cc]ent(?:er|re)s) (?:are|were)\b)"
+        r"[^.;]*?\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
         r"(?:\bDr\.? [A-Z]|\b(?:MD|DO|NP|CRNA|PMHNP)\b|\b(?:physicians?|nurse practitioners?|anesthesiologists?|"
         r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
     cue("offer.certified-to", "offer",
@@ -962,7 +964,7 @@ OWN_THERAPY_CUES = CueTable(
         says="the provider's own sessions"),
     cue("own-therapy.we-prepare", "own-therapy",
         r"\b(?:we|I)\b(?: \w+){0,6}? (?:handle|provide|offer|do|run|lead|guide|supply|facilitate|add|include)\w*\b"
-        r"[^.;]{0,40}\b(?:preparation|integration|prep)\b|"
+        r"[^.;]{0,40}\b(?:preparation|preparing|integration|integrating|prep)\b|"
         # the provider's plan of doses, "each paired with an integration session"
         r"\b(?:[Ww]e|I|[Oo]ur [\w-]+)\b[^.;]{0,120}\b(?:each|every one|all)(?: of them)?,? (?:followed by|paired with|"
         r"preceded by|with|ending with|including) (?:an? |its own |their own )?(?:[\w-]+ )?(?:preparation|integration|prep)"
@@ -1373,6 +1375,7 @@ PUBLISHER_CUES = CueTable(
         r"candidate (?:providers|clinics)|"
         r"(?:find|locate) (?:a|an|the right|your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|"
         r"practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
+        r"browse (?:\w+ )?(?:clinics|providers|cent(?:er|re)s|practitioners|therapists)|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
