@@ -251,6 +251,7 @@ class _Context:
     site_routes: list[str] = field(default_factory=list)  # the one or two routes the site's pages are about
     referrer_pages: set[str] = field(default_factory=set)  # pages addressed to referring clinicians
     hosting_pages: set[str] = field(default_factory=set)  # ... whose therapy stays with those clinicians
+    addiction_pages: set[str] = field(default_factory=set)  # pages headed for ketamine as a drug of addiction
     therapists: frozenset[str] = frozenset()  # names of the site's own credentialed therapists ("Luis", "Ortega")
 
     def routes_in_heading(self, heading: str) -> list[str]:
@@ -338,8 +339,7 @@ def _read_site(pages: list[Page]) -> _Site:
     ketamine_mentions = sum(1 for s in sentences if _names_ketamine(s.block) and _names_ketamine(s.text)) + sum(
         1 for p in pages if _names_ketamine(p.title)
     ) + ctx.ketamine_named
-    addiction_pages = sum(1 for p in pages if any(V.KETAMINE_ABUSED.search(head) for head in _heads(p)))
-    return _Site(signals, publisher, ketamine_mentions, readings, addiction_pages)
+    return _Site(signals, publisher, ketamine_mentions, readings, len(ctx.addiction_pages))
 
 
 def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
@@ -369,7 +369,9 @@ def _context(pages: list[Page], sentences: list[_Sentence]) -> _Context:
         if any(V.KAP_SPECIFIC.search(t) or _GROUP.search(t) for t in [p.title] + [b.text for b in p.blocks if b.tag == "h1"])
         and not V.FOR_REFERRERS.search(p.title)  # "Requirements for collaborating KAP therapists": theirs
     }
-    ctx.referrer_pages = {p.url for p in pages if any(V.REFERRER_PAGE.search(head) for head in _heads(p))}
+    heads = {p.url: _heads(p) for p in pages}
+    ctx.referrer_pages = {url for url, said in heads.items() if any(V.REFERRER_PAGE.search(head) for head in said)}
+    ctx.addiction_pages = {url for url, said in heads.items() if any(V.KETAMINE_ABUSED.search(head) for head in said)}
     ctx.hosting_pages = {
         s.url for s in sentences if s.url in ctx.referrer_pages and V.REFERRER_THERAPY_CUES.first(s.text) is not None
     }
@@ -436,6 +438,8 @@ def _other_practice(text: str, end: int, brand: set[str]) -> int:
 def _as_outside_therapist(text: str, brand: set[str]) -> str:
     """"We work with Renee Okafor, LPC (Sagebrush Counseling)" reads as "... with an outside
     therapist", which the outside-therapy cues know."""
+    if "(" not in text:
+        return text  # most clauses name no practice in brackets
     for m in V.NAMED_THERAPIST.finditer(text):
         if end := _other_practice(text, m.end(), brand):
             return f"{text[:m.start()]}an outside therapist{text[end:]}"

@@ -480,6 +480,8 @@ GENERIC_SUBJECT = prefiltered(
     r"providers|practices|centers|centres|programs|doctors|physicians|places|practitioners|offices|companies|"
     r"services)\b|(?:require|offer|provide|use|give|include|recommend|add|charge|accept|ask|do|don['’]t|will|may|"
     r"can|also|even)\b)|"
+    # clinics in general: "Ketamine clinics are usually run by anesthesiologists"
+    r"^(?:[\w-]+ ){0,2}(?:clinics|practices|centers|centres) (?:are|were|tend|usually|often|typically|generally)\b|"
     # a fact reported from elsewhere: "According to the Mayo Clinic, 21% of drugs are prescribed off-label"
     r"^according to\b",
     re.I,
@@ -665,9 +667,7 @@ OFFER_CUES = CueTable(*sorted((
         r"[A-Z][a-z]{2,} (?:will|also|stay|sit|watch|monitor|check|guide|lead|greet|prepare)\b", 0.6,
         says="a member of staff named at work with the patient ('Marla goes over your chart')", flags=0),
     cue("offer.founded-by", "offer",
-        # "Ketamine clinics are usually run by anesthesiologists" tells of clinics in general
-        r"^(?![Mm]ost |[Mm]any |[Ss]ome |[Tt]hese |[Ss]uch )(?!(?:[A-Z]\w+ )?(?:[Cc]linics|[Pp]ractices|[Cc]ent(?:er|re)s) (?:are|were)\b)"
-        r"[^.;]*?\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
+        r"\b(?:founded|started|opened|established|led|run|owned|directed)\b[^.;]{0,40}\bby\b[^.;]{0,50}"
         r"(?:\bDr\.? [A-Z]|\b(?:MD|DO|NP|CRNA|PMHNP)\b|\b(?:physicians?|nurse practitioners?|anesthesiologists?|"
         r"psychiatrists?)\b)", 0.8, says="the practice and the clinicians who run it", flags=0),
     cue("offer.certified-to", "offer",
@@ -720,7 +720,7 @@ OFFER_CUES = CueTable(*sorted((
         r"\b[^.;$£€]{0,30}?(?::|\s[-–—]|\))\s*[$£€]\s?\d|"
         # the price straight after the item: "Each intravenous ketamine infusion £240"
         r"\b(?:infusions?|injections?|shots?|sessions?|treatments?|series|doses?|lozenges?|administrations?|"
-        r"prescriptions?)\b(?:\s+[\w-]+){0,3}\s+[$£€]\s?\d[\d,]*(?:\.\d\d)?$",
+        r"prescriptions?)\b(?:\s+[\w-]+){0,3}\s+[$£€]\s?\d",
         1.0, says="a price for a treatment"),
     cue("offer.invitation", "offer",
         r"\b(?:you(?:'re| are) (?:always )?welcome to|(?:stop|come) by|visit us|come (?:see|visit) us)\b|"
