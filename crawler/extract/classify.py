@@ -66,6 +66,7 @@ PUBLISHER_RATIO = 0.6
 KAP_MIN = 0.8
 REFERRAL_MIN = 0.6
 MEDICAL_MIN = 0.8
+MEDICAL_MODEL_MIN = 0.2  # one plain sentence of the medical model decides only between unclear and infusion-only
 SERVICE_MIN = 0.5
 CONDITION_MIN = 0.15
 INTEGRATION_MIN = 0.8
@@ -181,6 +182,9 @@ DECISION_RULES: dict[str, DecisionRule] = {
                      "it gives ketamine and offers therapy of its own, but never says whether the two meet"),
         DecisionRule("menu-line", "unclear", "ketamine is only a line on a menu of other services; nothing more is said of it"),
         DecisionRule("offer-without-route", "unclear", "it offers ketamine but does not say enough to tell how"),
+        DecisionRule("medical-model", "infusion-only",
+                     "it gives ketamine in a medical model (a physician's referral, anesthesiologists) and never speaks "
+                     "of therapy, though it names no route"),
         DecisionRule("ketamine-ended", "not-a-provider",
                      "it says it no longer offers ketamine, and no way of giving it is still offered"),
         DecisionRule("offer-to-come", "unclear", "it says it will offer ketamine, not yet that it does"),
@@ -986,6 +990,8 @@ def _read_clause(
         return arrangement.role, arrangement.name
     if offers:
         _read_offer(s, clause, voice, weight_v, topic, routes, borrowed, ctx, signals)
+        if (model := V.MEDICAL_MODEL_CUES.first(clause, part.scope)) is not None:
+            signals.add("medical-model", s.weight * weight_v * topic * model.weight, s, model.name, model.role)
     own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
@@ -1623,6 +1629,9 @@ def _decide(site: _Site) -> Decision:
     elif _ended(site) >= ENDED_MIN:
         rule = "ketamine-ended"  # "we no longer provide ketamine infusions or esketamine": a former provider
         confidence = 0.6
+    elif signals.score("medical-model") >= MEDICAL_MODEL_MIN and signals.score("therapy-talk") == 0:
+        rule = "medical-model"  # "You need a referral from your GP to our clinic", "our anesthesiologists"
+        confidence = 0.45
     else:
         rule = "offer-without-route"
         confidence = 0.3

@@ -881,6 +881,18 @@ LOGISTICS_CUES = CueTable(
         1.0, says="the rest of the day after the visit"),
 )
 
+# The practice's medical model told in its own voice, with no route named: a physician's referral,
+# an anesthesiologist-led consultation. With no word of therapy, the care is medical.
+MEDICAL_MODEL_CUES = CueTable(
+    cue("medical.physician-referral", "offer",
+        r"\breferr?(?:al|ed|s)?\b[^.;]{0,40}\b(?:GP|family doctor|family physician|physician|doctor|primary care|PCP|"
+        r"psychiatrist|specialist)s?\b|\b(?:GP|family doctor|physician|doctor|psychiatrist|primary care provider|PCP)s?\b"
+        r"[^.;]{0,30}\brefer\b", 1.0, says="a physician's referral to the practice"),
+    cue("medical.anesthesia-led", "offer",
+        r"\banesthesiologists?\b|\bmedical consultation model\b|\bCRNAs?\b|\bnurse anesthetists?\b", 1.0,
+        says="care led by anesthesiologists or nurse anesthetists"),
+)
+
 # Therapy by the provider's own people, with the medicine in view.
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
@@ -1545,7 +1557,7 @@ READINGS: dict[str, Cue] = {
         _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
     )
 }
-TABLES = (OFFER_CUES, LOGISTICS_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
+TABLES = (OFFER_CUES, LOGISTICS_CUES, MEDICAL_MODEL_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
 CUES_BY_NAME: dict[str, Cue] = {c.name: c for table in TABLES for c in table} | READINGS
 
 
