@@ -273,7 +273,8 @@ TREATMENT_CONTEXT = prefiltered(
 
 # People and groups who carry out a provider's care.
 STAFF = (
-    r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|MDs?|APRNs?|PMHNPs?|physicians?|doctors?|providers?|clinicians?|"
+    r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|MDs?|APRNs?|PMHNPs?|physicians?|doctors?|"
+    r"providers?|clinicians?|"
     r"anesthesiologists?|psychiatrists?|prescribers?|medical (?:team|staff|director|providers?)|clinical (?:team|staff)|"
     r"care team|treatment team|team|staff(?: members?)?|specialists?|therapists?|psychotherapists?|guides?|"
     r"facilitators?|coordinators?)"
@@ -598,7 +599,10 @@ THIRD_PARTY = prefiltered(
 # --- cue tables ---------------------------------------------------------------------------------
 
 # A member of staff named in an aside: "our nurse, Ana Cole, will..."
-_NAMED_ASIDE = r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},|\s*\((?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\))?"
+_NAMED_ASIDE = (
+    r"(?:,\s*(?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2},|"
+    r"\s*\((?:Dr\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}\))?"  # ", Ana Cole," or " (Dr. Hale)"
+)
 _CALENDAR = (r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
              r"August|September|October|November|December|Spring|Summer|Fall|Autumn|Winter")
 
@@ -643,7 +647,8 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.staff-acts", "offer",
         # "A nurse will stay close by" is this practice's procedure; "a therapist guides the
         # session" in the present, with no one in particular, is how such care works anywhere.
-        r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
+        r"\b(?:an?)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE
+        + r"\s+(?:will|'ll|stays?|remains?|is (?:with|beside|"
         r"by your side|there|present|on hand))\b|"
         r"\b(?:the|your)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|"
         r"(?:is|are) (?:with|beside|by your side|there|present|available|on hand|on site|trained|certified|licensed)|"
@@ -652,7 +657,8 @@ OFFER_CUES = CueTable(*sorted((
         r"decide\w*|evaluat\w*|talk\w*|work\w*|answer\w*)\b", 0.9,
         says="a member of staff at work ('a nurse will stay close by')"),
     cue("offer.named-clinician", "offer",
-        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|prefers? to (?:use|give|prescribe)|"
+        NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
+        r"prefers? to (?:use|give|prescribe)|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
         r"reviews?|runs?|is (?:board|certified|trained|a|there|on hand|present|with you))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
@@ -788,7 +794,8 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|now\s+|sometimes\s+|"
+        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|"
+        r"now\s+|sometimes\s+|"
         r"often\s+|always\s+|still\s+|first\s+)?"
         r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
@@ -897,7 +904,8 @@ MEDICAL_MODEL_CUES = CueTable(
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b(?:[Oo]ur (?:own )?|\bstaff )(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
-        r"counselors?|guides|sitters|integrators?|integration (?:specialists?|coach(?:es)?))\b|\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
+        r"counselors?|guides|sitters|integrators?|integration (?:specialists?|coach(?:es)?))\b|"
+        r"\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
         r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
         r"(?:own )?(?:team|staff)\b|"
         r"\b[Aa]s (?:your |the |group |an? )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
@@ -1095,7 +1103,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.required", "outside-therapy",
         r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client|an? (?:person|"
         r"candidate|applicant)|candidates|applicants)\b[^.;]{0,20}"
-        r"\b(?:require|requires|required|must|mandatory|need to|needs to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|mental health "
+        r"\b(?:require|requires|required|must|mandatory|need to|needs to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|"
+        r"mental health "
         r"(?:provider|professional)|psychotherapy|counselor|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
         r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
         r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
@@ -1557,7 +1566,10 @@ READINGS: dict[str, Cue] = {
         _reading("therapy.mentioned", "other", 1.0, "therapy mentioned"),
     )
 }
-TABLES = (OFFER_CUES, LOGISTICS_CUES, MEDICAL_MODEL_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES, EXPLAINER_CUES)
+TABLES = (
+    OFFER_CUES, LOGISTICS_CUES, MEDICAL_MODEL_CUES, OWN_THERAPY_CUES, OUTSIDE_THERAPY_CUES, NEGATION_CUES, PUBLISHER_CUES,
+    EXPLAINER_CUES,
+)
 CUES_BY_NAME: dict[str, Cue] = {c.name: c for table in TABLES for c in table} | READINGS
 
 
