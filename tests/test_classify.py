@@ -519,6 +519,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("Patients are connected to another therapist for the length of the ketamine series.", "outside-therapy"),
     ("Each patient is in a therapeutic relationship with an outside, licensed therapist during ketamine care.",
      "outside-therapy"),
+    # the passive with "then" inside its auxiliary, and a measurement taken
+    ("The injection will then be given by the doctor, usually in the arm muscle.", "offer"),
+    ("Your blood pressure is measured before and after each infusion.", "offer"),
     # a price list's line with its details in brackets
     ("IM ketamine, one session (about 45 minutes) $290", "offer"),
     ("Lozenge package (six doses) $480", "offer"),

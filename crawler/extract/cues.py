@@ -274,7 +274,7 @@ TREATMENT_CONTEXT = prefiltered(
 # People and groups who carry out a provider's care.
 STAFF = (
     r"(?:nurses?|RNs?|CRNAs?|nurse (?:practitioners?|anesthetists?)|NPs?|MDs?|APRNs?|PMHNPs?|physicians?|doctors?|"
-    r"providers?|clinicians?|"
+    r"providers?|clinicians?|counsel(?:l)?ors?|LPCs?|psychologists?|"
     r"anesthesiologists?|psychiatrists?|prescribers?|medical (?:team|staff|director|providers?)|clinical (?:team|staff)|"
     r"care team|treatment team|team|staff(?: members?)?|specialists?|therapists?|psychotherapists?|guides?|"
     r"facilitators?|coordinators?)"
@@ -794,13 +794,14 @@ OFFER_CUES = CueTable(*sorted((
         r"(?:\s*(?:-|to|–|and)\s*\d+)?\s*(?:hours?|minutes?|mins?)\b", 0.5,
         says="how long the treatment takes"),
     cue("offer.passive-procedure", "offer",
-        r"\b(?:is|are|will be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|also\s+|only\s+|"
+        r"\b(?:is|are|will(?: then| also| now)? be|gets|get|being|(?:has|have|needs?) to be|must be)\s+(?:\w+ly\s+|then\s+|"
+        r"also\s+|only\s+|"
         r"now\s+|sometimes\s+|"
         r"often\s+|always\s+|still\s+|first\s+)?"
         r"(?:given|administered|"
         r"delivered|done|held|dosed|taken|placed|inserted|started|monitored|watched|observed|supervised|infused|injected|"
         r"performed|carried out|handled|mailed|shipped|sent|emailed|provided|offered|tailored|adjusted|"
-        r"reviewed|completed|filled out|handed|prescribed|scheduled|booked|checked|evaluated|assessed|screened|led|guided|"
+        r"reviewed|completed|filled out|handed|prescribed|scheduled|booked|checked|measured|evaluated|assessed|screened|led|guided|"
         r"recorded|followed(?= by\b)|included(?! in (?:the |this |a |an |our )?(?:[\w-]+ )?(?:study|studies|trials?|analys[ie]s|reviews?|"
         r"meta-analys[ie]s|samples?|cohorts?)\b))\b(?! to (?!you\b|your\b|the\b|an?\b|our\b|patients\b|clients\b|each\b|adults\b|people\b|"
         r"individuals\b|veterans\b|teens\b|adolescents\b|those\b|anyone\b|everyone\b|them\b)[a-z]+\b)|\b(?:treatments?|infusions?|doses?|spray|medication|medicine|ketamine|sessions?),?\s+"
@@ -925,7 +926,7 @@ OWN_THERAPY_CUES = CueTable(
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
         r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide|integrator|integration "
-        r"(?:specialist|coach)|(?:KAP|KAT) (?:provider|practitioner))s?\b.{0,60}\b(?:guid\w*|present|"
+        r"(?:specialist|coach)|(?:KAP|KAT) (?:provider|practitioner))s?\b.{0,60}\b(?:guid\w*|present|at your side|by your side|"
         r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
@@ -1397,6 +1398,9 @@ PUBLISHER_CUES = CueTable(
         r"(?:find|locate) (?:a|an|the right|your) (?:(?:certified|treatment|nearby|local) )?(?:provider|clinic|therapist|"
         r"practitioner|ketamine|cent(?:er|re))|near (?:you|where you live)|browse (?:by|all)|"
         r"browse (?:\w+ )?(?:clinics|providers|cent(?:er|re)s|practitioners|therapists)|"
+        # a guide to choosing among clinics: "How to find the best ketamine therapy clinics"
+        r"(?:find|choos\w*|pick\w*|compar\w*) (?:the )?(?:best|right|top|safest) (?:[\w-]+ ){0,3}(?:clinics|providers|"
+        r"cent(?:er|re)s)|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
@@ -1408,7 +1412,11 @@ PUBLISHER_CUES = CueTable(
         r"(?:professional )?(?:association|society|college|academy) (?:of|for)\b|scope of practice|"
         r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
     cue("publisher.vendor", "publisher",
-        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|for (?:[\w-]+ )?(?:ketamine|infusion|IV|"
+        r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|"
+        # written to clinic owners: "how does your clinic measure up", "strengthen your practice"
+        r"(?:how does|does) your (?:clinic|practice)\b|(?:strengthen|improve|benchmark) your (?:clinic|practice)\b|"
+        r"(?:guide|checklist|toolkit) for (?:ketamine )?(?:clinicians|clinics|providers)\b|"
+        r"for (?:[\w-]+ )?(?:ketamine|infusion|IV|"
         r"KAP|psychedelic) (?:clinics|practices|providers)|(?:software|platform|EHR|EMR|electronic (?:health|medical) records?|"
         r"charting|billing|app)\b[^.;]{0,40}"
         r"\b(?:for|built for|designed for|made for) (?:[\w-]+ ){0,5}(?:clinics|practices|providers|clinicians)|"
