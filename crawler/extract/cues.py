@@ -1263,7 +1263,8 @@ NOT_REQUIRED = prefiltered(
 # on it, "you" is the referring clinician.
 REFERRER_PAGE = prefiltered(
     r"\bfor (?:referring |collaborating |non-medical |outside |licensed )?(?:providers|clinicians|physicians|doctors|"
-    r"professionals|therapists|psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b",
+    r"professionals|therapists|psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b|"
+    r"\b(?:every|why|what) (?:\w+ )?(?:therapists?|clinicians?|counselors?) (?:should|need|must)\b",
     re.I,
 )
 # Said to a referring clinician: the therapy stays with them.
@@ -1275,7 +1276,9 @@ REFERRER_THERAPY_CUES = CueTable(
         r"\byour (?:client|patient)s? (?:\w+ ){0,3}?(?:remains?|stays?|continues?)\b[^.;]{0,40}\b(?:your|you)\b|"
         # a clinic that hosts the therapist's own KAP: "bring your patients to one of our clinics"
         r"\b(?:provide|offer|deliver|do)\w* (?:KAP|ketamine[- ]assisted (?:psycho)?therapy) (?:to|for|with) (?:your|their) "
-        r"(?:own )?(?:patients|clients)\b|\bbring (?:your|their) (?:own )?(?:patients|clients)\b", 1.0,
+        r"(?:own )?(?:patients|clients)\b|\bbring (?:your|their) (?:own )?(?:patients|clients)\b|"
+        r"\b(?:complement|support|fit (?:with|into)|add to|integrate with) your (?:own )?(?:work|practice|therapy|sessions)\b|"
+        r"\b(?:with|alongside|into) (?:the client['’]s |the patient['’]s |their |your )?ongoing (?:psycho)?therapy\b", 1.0,
         says="said to the referring clinician: the therapy stays with them"),
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
