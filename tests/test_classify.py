@@ -414,6 +414,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # clinics in general, run by anesthesiologists, are no one's offer
     ("Ketamine clinics are often led by anesthesiologists, and many are staffed by nurses.", "explainer"),
     ("Infusion centers are usually run by physicians who trained in anesthesia.", "explainer"),
+    # what a denial's exception leaves is offered
+    ("Our office does not provide medication management other than Spravato treatment.", "offer"),
+    ("We offer no psychiatric care apart from IV ketamine infusions.", "offer"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

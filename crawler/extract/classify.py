@@ -953,6 +953,14 @@ def _read_clause(
         named = _clause_routes(s, clause, ctx, names_ketamine, with_ruled_out=True)
         denied = _read_negation(s, clause, negation, named, heading_routes,
                                 page_weight * max(voice.weight if voice else 0, 0.5), signals)
+        excepted = V.EXCEPTIONS.split(clause, 1)
+        if not denied and topic > 0.0 and len(excepted) > 1 and V.KETAMINE.search(excepted[1]):
+            # "we do not provide any medication other than Spravato or ketamine": what is left is offered
+            speaker = voice if voice is not _WEAK_VOICE else _FIRST_PERSON_OFFER if _WE.search(clause) else None
+            if speaker is not None:
+                rest = excepted[1]
+                _read_offer(s, rest, speaker, speaker.weight, topic, _clause_routes(s, rest, ctx, True), [], ctx, signals)
+                return "offer", speaker.name
         return ("negated", negation.name) if denied or V.CARE_ENDED.search(clause) else ("other", negation.name)
     voice = _voice(s, clause, ctx, part.subordinate, part.scope)
     # "We hope to begin offering it this fall", "Coming soon: ketamine treatment": not yet an offer
@@ -1648,6 +1656,7 @@ _THERAPY_SERVICE_HEADING = prefiltered(
 )
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _NETWORK_MEMBER = "outside-therapy.network-member"
+_FIRST_PERSON_OFFER = V.CUES_BY_NAME["offer.first-person"]
 _OUR_OWN_THERAPISTS = frozenset({"own-therapy.our-therapists", "own-therapy.i-sit-with-you"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
