@@ -1394,6 +1394,9 @@ def _read_brand(pages: list[Page], ctx: _Context, signals: _Signals) -> None:
     if ctx.host and V.PROVIDER_HOST.search(ctx.host) and not V.PUBLISHER_HOST.search(ctx.host):
         named = V.READINGS["provider.host-name"]
         signals.add("identity", named.weight, _site_sentence(ctx.host, home, "host"), named.name, named.role)
+    elif practice := next((n for n in _fullest_first(ctx.brand) if V.PRACTICE_NAME.search(n) and not V.MEDIA_BRAND.search(n)), ""):
+        named = V.READINGS["provider.practice-name"]  # "Southern Lights Mood Clinic" at an address that says less
+        signals.add("identity", named.weight, _site_sentence(practice, home, "title"), named.name, named.role)
     # A practice can be phoned or booked: a phone link, or a booking button in its menus.
     for page in pages:
         booking = next((b for b in page.blocks if b.tag in ("a", "button", "li") and _BOOKING_BUTTON.match(b.text)), None)

@@ -434,6 +434,11 @@ PUBLISHER_HOST = prefiltered(
     r"(?<![a-z])(?:nih|press|media)",
     re.I,
 )
+# The site's own name, named like a medical practice: "Southern Lights Mood Clinic", "Harbor
+# Psychiatry" (a counseling practice's name says less: therapists also write about ketamine).
+PRACTICE_NAME = prefiltered(
+    r"\b(?:Clinic|Cent(?:er|re)|Psychiatry|Psychiatric|Medical|Medicine|Health Care|Healthcare|Anesthesia)\b"
+)
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
 KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP|Esketamine)\b", re.I)
 # Site names of publishers, research and listings; "Blog" alone is a clinic's blog as often.
@@ -1559,6 +1564,7 @@ READINGS: dict[str, Cue] = {
         _reading("provider.structured-data", "provider", 0.5, "structured data describing a clinic or practice"),
         _reading("provider.phone-or-booking", "provider", 0.3, "a phone link or a booking button"),
         _reading("provider.host-name", "provider", 0.4, "a web address named like a practice"),
+        _reading("provider.practice-name", "provider", 0.4, "a site named like a medical practice ('... Mood Clinic')"),
         _reading("provider.first-person", "provider", 1.0, "the provider speaking as 'we' of its own care"),
         _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
         _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society, a guide or a pharmacy"),
