@@ -556,6 +556,9 @@ def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_
     # integrators and integration specialists are therapists by their task
     "Our integrator will help you make sense of the session once the ketamine wears off.",
     "Our integration specialists meet each client the day after a ketamine session.",
+    # support through what comes up in the session
+    "Once the lozenge has dissolved, we will support you if difficult feelings come up.",
+    "During the journey, we can help you when painful memories surface.",
 ])
 def test_on_a_kap_page_the_practices_facilitators_and_integrators_are_its_own_therapy(sentence: str):
     readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
