@@ -560,7 +560,7 @@ def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_
     "Once the lozenge has dissolved, we will support you if difficult feelings come up.",
     "During the journey, we can help you when painful memories surface.",
 ])
-def test_on_a_kap_page_the_practices_facilitators_and_integrators_are_its_own_therapy(sentence: str):
+def test_on_a_kap_page_the_practices_facilitators_integrators_and_support_in_session_are_its_own_therapy(sentence: str):
     readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
     assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
 
