@@ -1394,6 +1394,7 @@ PUBLISHER_CUES = CueTable(
         r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|The [A-Z]\w+)|\bsaid in (?:a|an) (?:statement|"
         r"interview)\b|\binterview(?:ed|s)? (?:with|by)\b|\btranscribed\b|\bedited for (?:length|clarity)\b|"
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
+        r"\beditorial (?:process|standards|policy|guidelines|team|contact|independence)\b|\bfact[- ]check(?:ing|ed|ers?)?\b|"
         r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
         r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
         r"\bmore stories\b|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
