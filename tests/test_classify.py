@@ -417,6 +417,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # what a denial's exception leaves is offered
     ("Our office does not provide medication management other than Spravato treatment.", "offer"),
     ("We offer no psychiatric care apart from IV ketamine infusions.", "offer"),
+    # the writer receiving the treatment: a patient's story, not an offer
+    ("I took the first dose that evening, with a friend beside me.", "other"),
+    ("My first box of ketamine lozenges arrived on a Tuesday.", "other"),
+    ("I went for my ketamine infusion yesterday.", "other"),
+    ("I write here about my experience as a ketamine patient.", "other"),
     # "we offer no ...": nothing offered, and therapy so denied is denied
     ("We offer no guarantee that your insurer will pay for ketamine infusions.", "other"),
     ("We give no promise of coverage for Spravato sessions.", "other"),

@@ -326,6 +326,13 @@ PATIENT_SPEAKS = prefiltered(
     r"(?<![\w'’])I(?:'m|’m| am) (?:so |really |very |a bit |a little |still |kind of )?(?:anxious|worried|nervous|scared|"
     r"terrified) (?:about|that|of|I)\b|"
     r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counselor|nurse|therapist|doctor|guide|sitter)\b|"
+    # the writer receiving the treatment: "I took the first dose that evening", "my first month of lozenges arrived"
+    r"(?<![\w'’])I (?:took|received|got|tried|underwent) (?:my |the |a |an |another )?(?:very )?(?:first |second |third |"
+    r"next |last )?(?:[\w-]+ )?(?:dose|infusion|lozenge|troche|spray|shot|injection)s?\b|"
+    r"\b[Mm]y (?:first |second |next )?(?:month|box|supply|strip|shipment|bottle|package)s? of (?:[\w-]+ )?(?:ketamine|"
+    r"lozenges|troches|tablets)\b|"
+    r"(?<![\w'’])I (?:went|go|came|come) (?:in )?for my (?:[\w-]+ ){0,2}(?:infusion|session|treatment|dose|appointment)s?\b|"
+    r"\bmy (?:own )?(?:experience|life|story) as a (?:[\w-]+ )?patient\b|"
     r"\b(?:bring|wear|pack) my (?:own )?(?:eye ?mask|headphones|blanket|playlist|journal)"
 )
 # Money offered is not care: "the program offers small grants", "introducing our grants program".
