@@ -1660,7 +1660,7 @@ _THERAPY_SERVICE_HEADING = prefiltered(
 _EITHER_THERAPIST = frozenset({"outside-therapy.their-clients"})
 _NETWORK_MEMBER = "outside-therapy.network-member"
 _FIRST_PERSON_OFFER = V.CUES_BY_NAME["offer.first-person"]
-_OUR_OWN_THERAPISTS = frozenset({"own-therapy.our-therapists", "own-therapy.i-sit-with-you"})
+_OUR_OWN_THERAPISTS = frozenset({*_FIRST_PERSON_THERAPY, "own-therapy.i-sit-with-you"})
 _OUR_THERAPIST = prefiltered(r"\b(?:[Oo]ur|[Mm]y)\s+(?:[\w-]+\s+)?(?:psycho)?therapists?\b|(?<![\w'’])I(?![\w'’])")
 _PATIENTS_THERAPIST = prefiltered(r"\byour (?:own |talk |current |usual )?(?:psycho)?therapist\b", re.I)
 

@@ -1296,7 +1296,8 @@ REFERRER_THERAPY_CUES = CueTable(
         r"\b(?:provide|offer|deliver|do)\w* (?:KAP|ketamine[- ]assisted (?:psycho)?therapy) (?:to|for|with) (?:your|their) "
         r"(?:own )?(?:patients|clients)\b|\bbring (?:your|their) (?:own )?(?:patients|clients)\b|"
         r"\b(?:complement|support|fit (?:with|into)|add to|integrate with) your (?:own )?(?:work|practice|therapy|sessions)\b|"
-        r"\b(?:with|alongside|into) (?:the client['’]s |the patient['’]s |their |your )?ongoing (?:psycho)?therapy\b", 1.0,
+        r"\b(?:with|into) (?:the client['’]s |the patient['’]s |their |your )?ongoing (?:psycho)?therapy\b|"
+        r"\balongside (?:the client['’]s|the patient['’]s|their|your) ongoing (?:psycho)?therapy\b", 1.0,
         says="said to the referring clinician: the therapy stays with them"),
 )
 # A page written for therapists or referring clinicians (its title or headline says so).
