@@ -537,24 +537,18 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("Each intravenous ketamine infusion £260", "offer"),
     ("Each ketamine injection session €310", "offer"),
 ])
-def test_procedure_listings_and_discontinued_routes_read_in_their_role(sentence: str, role: str):
+def test_sentences_of_our_own_read_in_their_labelled_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
     assert [r.role for r in readings] == [role], [(r.role, r.rule) for r in readings]
 
 
 @pytest.mark.parametrize("sentence", [
+    # the integration that follows the dosing
     "Medicine days are followed by an integration meeting where the group reflects together.",
     "Dosing days will be followed by integration sessions where each person can process what surfaced.",
     # preparation and integration held in groups
     "You will join two preparatory group sessions before your first ketamine infusion.",
     "We recommend joining one integration group after each ketamine treatment.",
-])
-def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_own(sentence: str):
-    readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
-    assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
-
-
-@pytest.mark.parametrize("sentence", [
     # the practice's facilitators or coach saying what their role in the sessions is
     "As your facilitators, our role is to keep the room calm and to listen closely during the ketamine journey.",
     "As an integration coach, my role is to walk beside clients before and after each ketamine session.",
@@ -565,7 +559,9 @@ def test_on_a_kap_page_the_integration_that_follows_the_dosing_is_the_practices_
     "Once the lozenge has dissolved, we will support you if difficult feelings come up.",
     "During the journey, we can help you when painful memories surface.",
 ])
-def test_on_a_kap_page_the_practices_facilitators_integrators_and_support_in_session_are_its_own_therapy(sentence: str):
+def test_on_a_kap_page_the_practices_preparation_integration_and_people_in_the_session_are_its_own_therapy(
+    sentence: str,
+):
     readings = read_sentences(_one_page(sentence, title="Ketamine-assisted psychotherapy"))
     assert [r.role for r in readings] == ["own-therapy"], [(r.role, r.rule) for r in readings]
 
