@@ -641,7 +641,7 @@ def _brand_names(pages: list[Page]) -> set[str]:
                 continue  # "Ketamine-Assisted Psychotherapy" names a treatment, not a practice
             if len(words) > 6 or sum(w[:1].islower() for w in words) > 1 or candidate.endswith("?"):
                 continue  # "EHR and practice software for ketamine clinics", "Is Ketamine Covered?": not a name
-            if _VENDOR.pattern.search(candidate):
+            if any(c.pattern.search(candidate) for c in _SELLING):
                 continue  # "EHR Built for Ketamine Clinics": what is sold, not who sells it
             if 2 < len(candidate) < 60:
                 names.add(candidate)
@@ -758,8 +758,10 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
         # a paragraph in quotation marks is someone else's words (a quoted ad, a testimonial);
         # '"We use what works," says our director' is the practice's own
         return None
-    if _VENDOR in _publisher_hits(s.block) and _VENDOR.pattern.search(clause):
-        return None  # "the scheduling platform designed for ketamine clinics": selling to them, not treating
+    if any(c in _publisher_hits(s.block) and c.pattern.search(clause) for c in _SELLING):
+        # "the scheduling platform designed for ketamine clinics", "this program trains
+        # clinicians to": selling to them or teaching them, not treating
+        return None
     kind, tag, heading = s.kind, s.tag, s.heading
     menu_heading = s.url in ctx.menu_pages and tag in V.HEADING_TAGS and tag != "h1" and _names_ketamine(clause)
     if _menu_item(s, ctx) or menu_heading:
@@ -801,6 +803,7 @@ _QUOTED = re.compile(r"^[\"“„]")
 _ATTRIBUTED = re.compile(r"[\"”],? (?:says|said|explains|explained|notes|noted|adds|added)\b")
 _BRAND = V.READINGS["offer.brand-voice"]
 _VENDOR = next(c for c in V.PUBLISHER_CUES if c.name == "publisher.vendor")
+_SELLING = (_VENDOR, next(c for c in V.PUBLISHER_CUES if c.name == "publisher.training"))  # to clinics, not patients
 _COMING = V.READINGS["offer.coming-soon"]
 _THERAPY_LISTED = V.READINGS["service.therapy-listed"]
 _THERAPY_HEADED = V.READINGS["service.therapy-headed"]
@@ -1489,7 +1492,7 @@ def _read_publisher(
         for c in _publisher_cues(s.block, s.text):
             # "Kestrel is the platform built for ketamine clinics", or that line under the headline:
             # the site describing itself as what it sells
-            sells = c is _VENDOR and (
+            sells = c in _SELLING and (
                 s.tagline or any(name in s.text for name in ctx.brand) or bool(V.FIRST_PERSON.search(s.text))
             )
             count(c.name, c.weight * region_weight * (2.0 if sells else 1.0), s)

@@ -489,7 +489,8 @@ MENU_HEADING = prefiltered(
 )
 # A clause about other practices in general: "Some require a therapist", "Most clinics recommend".
 GENERIC_SUBJECT = prefiltered(
-    r"^(?:some|many|most|other|certain|few|several)(?: of (?:the|these|those))?\s+(?:(?:[\w-]+\s+){0,2}?(?:clinics|"
+    r"^(?:some|many|most|other|certain|few|several|more and more|a growing number of|an increasing number of|"
+    r"a number of)(?: of (?:the|these|those))?\s+(?:(?:[\w-]+\s+){0,2}?(?:clinics|"
     r"providers|practices|centers|centres|programs|doctors|physicians|places|practitioners|offices|companies|"
     r"services)\b|(?:require|offer|provide|use|give|include|recommend|add|charge|accept|ask|do|don['’]t|will|may|"
     r"can|also|even)\b)|"
@@ -1434,6 +1435,21 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:position statement|our members|members of (?:the|our)|member(?:ship)? (?:benefits|directory)|"
         r"(?:professional )?(?:association|society|college|academy) (?:of|for)\b|scope of practice|"
         r"standards of practice|professional standards)\b", 1.0, says="a professional society"),
+    cue("publisher.training", "publisher",
+        r"\b(?:certificate|certification) (?:programs?|courses?)|\bCE (?:hours|credits)|\bCME credits?|"
+        r"continuing education|\btuition\b|\btrainings? (?:for|of) (?:[\w-]+ )?(?:clinicians|therapists|psychotherapists|"
+        r"practitioners|providers)\b|\btraining (?:programs?|courses?|cent(?:er|re)s?)\b|"
+        r"\benroll in (?:our|the) (?:training|course)|\b(?:our|the) trainees\b|"
+        r"\b(?:graduates|trainees|students) (?:\w+ ){0,3}(?:offer|provide|practice|use|bring)\b|"
+        r"\b(?:the|our|a|this) (?:[\w-]+ ){0,2}?(?:course|curriculum|training|certificate)\b[^.;]{0,30}\b(?:teaches|covers|"
+        r"prepares|invites|trains)\b|"
+        # "this program prepares licensed counselors", "our program shows physicians and therapists how to"
+        r"\b(?:the|our|a|this) (?:[\w-]+ ){0,2}?program (?:trains|prepares|teaches|shows|equips) (?:[\w-]+ ){0,2}?"
+        r"(?:clinicians|counsel(?:l)?ors|therapists|psychotherapists|psychologists|physicians|practitioners|nurses|"
+        r"providers|professionals)\b|"
+        r"\bbecome an? (?:certified|trained|qualified) (?:[\w-]+ ){0,3}(?:therapists?|practitioners?|facilitators?|"
+        r"providers?|clinicians?|guides?)\b", 0.8,
+        says="a training course for clinicians"),
     cue("publisher.vendor", "publisher",
         r"\b(?:for (?:clinics|practices) like yours|grow your practice|practice management|"
         # written to clinic owners: "how does your clinic measure up", "strengthen your practice"
@@ -1446,13 +1462,8 @@ PUBLISHER_CUES = CueTable(
         r"(?:request|book|schedule|get) a (?:free )?demo(?:nstration)?\b|(?:medical|clinic|practice) software\b|"
         r"contact sales|free trial|per (?:seat|user|provider|location)|"
         r"HIPAA[- ]compliant (?:platform|software|EHR|app)|"
-        r"certificate (?:program|course)s?|CE (?:hours|credits)|for licensed (?:therapists|clinicians|providers)|"
-        r"\btrainings? (?:for|of) (?:[\w-]+ )?(?:clinicians|therapists|psychotherapists|practitioners|providers)\b|"
-        r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|training (?:programs?|courses?)|"
-        r"continuing education|CME credits?|certification course|enroll in (?:our|the) (?:training|course)|"
-        r"\b(?:graduates|trainees|students) (?:\w+ ){0,3}(?:offer|provide|practice|use|bring)\b|"
-        r"\b(?:the|our|a) (?:[\w-]+ ){0,2}?(?:course|curriculum|training|certificate)\b[^.;]{0,30}\b(?:teaches|covers|prepares|"
-        r"invites|trains)\b|"
+        r"for licensed (?:therapists|clinicians|providers)|"
+        r"(?:our|the) (?:software|platform|EHR) (?:for|helps)|wholesale|distributors?|"
         # the reader owns the clinic: "everything you need to open or grow a ketamine clinic", "market your clinic"
         r"\byou\b[^.;]{0,30}\b(?:to )?(?:open|start|launch|grow|run|scale)(?:ing)?(?: (?:or|and) \w+)? (?:a|an|your) (?:own )?"
         r"(?:[\w-]+ ){0,2}(?:clinic|practice)\b|\b(?:own|owns|owning) and operat\w+ (?:a|an) (?:[\w-]+ ){0,2}clinic\b|"
