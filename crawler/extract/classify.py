@@ -1199,8 +1199,10 @@ def _read_in_house_therapy(
     clause = part.text
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
+    # "Ketamine-assisted therapy" is psychotherapy on a therapist's own site or under a KAP heading.
     if voice is not None and weight_v >= 0.75 and kap_loose and (
-        kap_specific or therapy or _GROUP.search(clause) or _therapy_org(clause)
+        kap_specific or therapy or _GROUP.search(clause) or _therapy_org(clause) or ctx.therapist_practice
+        or s.url in ctx.kap_titled
     ):
         signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)

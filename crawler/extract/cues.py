@@ -755,8 +755,11 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.available-here", "offer",
         r"\b(?:is|are) (?:now |also |currently )?available (?:(?:for|to) (?:(?:our|all|qualifying|eligible|new|"
         r"established|current|existing|adult|select|interested) )+(?:patients|clients)|(?:at|in|through) (?:our|all of our|"
-        r"both of our|each of our)\b)", 0.75,
-        says="the treatment available to the practice's patients or at its offices"),
+        r"both of our|each of our)\b|"
+        # the practice's hours: "is currently available on Tuesday mornings", "by appointment"
+        r"(?:on|every) (?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?|weekdays|weekends|mornings|afternoons|evenings)\b|"
+        r"by appointment\b)", 0.75,
+        says="the treatment available to the practice's patients, at its offices or in its hours"),
     cue("offer.every-patient", "offer",
         r"\b(?:every|each|all) (?:new |returning |[\w-]+ )?(?:patients?|clients?|treatments?|sessions?|infusions?|"
         r"visits?|plans?|courses?|series|programs?|packages?|cohorts?)\b\s+(?:\w+\s+){0,2}(?:starts?|begins?|receives?|gets?|is|are|includes?|lasts?|calls? for|"
@@ -830,7 +833,7 @@ OFFER_CUES = CueTable(*sorted((
         # the plan of treatments: "a series of four injections across ten days", "three to five infusions over
         # three to five weeks", "boosters every 5-7 weeks", "a maintenance program"
         r"\b(?:series|course|round|set) of " + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses|"
-        r"visits)\b|\b" + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses)\b[^.;]{0,25}\b(?:over|"
+        r"visits)\b|\b" + _COUNT + r" (?:[\w-]+ ){0,2}?(?:infusions|treatments|sessions|injections|doses)\b[^.;]{0,25}\b(?:over|"
         r"across|within|in) (?:a |the )?(?:span of )?" + _COUNT + r"[- ](?:days?|weeks?|months?)(?:[- ]span)?\b|"
         r"\b" + _COUNT + r" (?:[\w-]+ )?(?:infusions|treatments|sessions|injections|doses) initially\b|"
         r"\binitial(?:ly)? (?:series|course|round|phase|treatment|therapy)\b[^.;]{0,30}\b(?:" + _COUNT + r"|one or more) "
