@@ -296,7 +296,10 @@ OFFER_VERBS = (
     r"track|tracks|adjust|adjusts|tailor|tailors|oversee|oversees|manage|manages|"
     # planning the care: "we design a course of six sessions", "we draw up a treatment plan of injections"
     r"(?:build|builds|design|designs|create|creates|draw up|draws up|put together|puts together|map out|maps out|"
-    r"lay out|lays out) (?:an? |your |the )?(?:[\w-]+ ){0,2}(?:plan|protocol|course|series|schedule|program))"
+    r"lay out|lays out) (?:an? |your |the )?(?:[\w-]+ ){0,2}(?:plan|protocol|course|series|schedule|program)|"
+    # "we plan four dosing sessions", "we arrange six infusions" (not "we plan to open")
+    r"(?:plan|plans|arrange|arranges|set up|sets up) (?:your |the |\d+ |two |three |four |five |six |seven |eight |several )"
+    r"(?:[\w-]+ ){0,2}(?:sessions?|infusions?|treatments?|doses?|injections?|journeys?))"
 )
 # What a writer does with a subject, not what a provider does with a patient.
 _WRITING_VERBS = (
@@ -952,6 +955,21 @@ OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.your-therapist-acts", "own-therapy",
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
         1.0, says="'your therapist will sit with you'"),
+    cue("own-therapy.paired-sessions", "own-therapy",
+        # "each dosing session is matched with an integration visit", "counseling sessions before and after each
+        # session are offered", "you will meet briefly with the integrator, who will help you process"
+        r"\b(?:each|every)(?: (?:[\w-]+ ){0,2}?(?:sessions?|infusions?|treatments?|doses?|journeys?)|,? one)?,? (?:is |are )?"
+        r"(?:matched|paired|followed|coupled|combined) (?:up )?(?:with|by) (?:an? |its own |their own )?(?:[\w-]+ )?"
+        r"(?:integration|therapy|psychotherapy|counseling|counselling|preparation) (?:sessions?|visits?|calls?|"
+        r"appointments?|meetings?)\b|"
+        r"\b(?:counseling|counselling|therapy|psychotherapy|integration|preparation) (?:sessions?|visits?|calls?|"
+        r"appointments?) (?:before and after|before|after) (?:each|every|the|your) (?:[\w-]+ )?(?:sessions?|infusions?|"
+        r"treatments?|doses?|journeys?)\b[^.;]{0,20}? (?:are|is) (?:also )?(?:offered|provided|included|held|scheduled|"
+        r"booked)\b|"
+        r"\b(?:an?|the|your) (?:integration (?:specialist|coach|guide|facilitator)|integrator)s? (?:will |also |then )*"
+        r"(?:help|talk|meet|sit|stay|guide|support|work|check)s?\b|"
+        r"\bmeet (?:briefly |again )?with (?:the|an?|your) (?:integrator|integration (?:specialist|coach|guide))\b", 1.0,
+        says="the practice's therapy or integration paired with each dosing session"),
     cue("own-therapy.therapy-sessions", "own-therapy",
         r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counseling )?"
         r"(?:(?:group|individual|one-on-one|1:1) )?(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
