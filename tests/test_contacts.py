@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -133,6 +134,22 @@ def test_a_city_after_the_service_or_the_venue_it_is_given_in_is_the_location():
     assert [(loc.city, loc.state) for loc in extract_contacts([heading], "c.example").locations] == [("Sioux Falls", "SD")]
     assert [(loc.city, loc.state) for loc in extract_contacts([venue], "c.example").locations] == [("Tuscaloosa", "AL")]
     assert extract_contacts([abroad], "c.example").locations == []
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<p>Based in downtown Eugene, Oregon, the practice treats adults with IV ketamine.</p>", [("Eugene", "OR")]),
+        ("<p>Psychiatry and Ketamine Clinic in Bozeman, MT</p>", [("Bozeman", "MT")]),
+        ("<h2>What To Expect At Our Infusion Center In Greenville, SC</h2><p>Calm rooms.</p>", [("Greenville", "SC")]),
+        ("<p>Many of our patients drive in from Salem, OR for their series.</p>", []),
+    ],
+)
+def test_a_city_and_state_after_the_practice_base_or_venue_word_is_its_location(
+    html: str, expected: list[tuple[str, str]]
+) -> None:
+    found = extract_contacts([page(f"<body><main>{html}</main></body>")], "c.example").locations
+    assert [(loc.city, loc.state) for loc in found] == expected
 
 
 def test_a_city_name_in_several_states_is_placed_by_the_phone_area_code():

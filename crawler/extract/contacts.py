@@ -46,9 +46,17 @@ _PLACE_HINT_RE = re.compile(rf"(?:{_NAMES_ALT}|{_CODES_ALT})\b")
 # "Our office in", "we are located in": the site's own place, not a biography's or a news item's.
 _OFFICE_PHRASE_RE = re.compile(
     r"(?:\b(?:our|we|we're|us)\b[^.;:!?]{0,30}?\b(?:office|offices|clinic|clinics|practice|center|centre|"
-    r"locations?|located|based)|\b(?:located|headquartered|find us|visit us))\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$",
+    r"locations?|located|based)|\b(?:located|headquartered|find us|visit us))\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$|"
+    # "based in downtown Eugene, OR", "Ketamine Clinic in Johnson City, TN", "at the Center in Provo, UT"
+    r"\b(?:located|based|situated|headquartered) in (?:beautiful |sunny |historic |downtown |uptown |"
+    r"the heart of (?:downtown )?)\s*$",
     re.I,
 )
+# "Ketamine Clinic in Johnson City, TN", "at the Center in Provo, UT": the practice's venue;
+# "she worked at a clinic in Denver, CO" is somebody's venue.
+_VENUE = r"(?:clinic|center|centre|office|practice|lounge|studio|suite) (?:in|of)\s*$"
+_VENUE_PHRASE_RE = re.compile(rf"\b{_VENUE}", re.I)
+_SOMEONES_VENUE_RE = re.compile(rf"\b(?:a|an|another|one)\s+(?:[\w&'-]+\s+){{0,3}}{_VENUE}", re.I)
 # A list of nearby towns is a service area, not a set of offices.
 _SERVICE_AREA_RE = re.compile(
     r"\b(?:serving|we serve|areas? served|service areas?|nearby|surrounding|communities)\b", re.I
@@ -60,6 +68,7 @@ _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy
 # "Ketamine Infusions in Austin, TX" as a heading or title part names the clinic's city.
 _HEADLINE_TAGS = {"h1", "h2", "h3", "title"}
 _HEADLINE_PLACE_RE = re.compile(r"\b(?:in|near)\s+$", re.I)
+_PLACE_WORD_IN_NAME_RE = re.compile(r".*\b(?:In|Near)\s+(?=[A-Z])")
 # Abbreviations written in front of a city name; "St." stays, as in "St. Louis".
 _CITY_PREFIXES = {"ft": "Fort", "mt": "Mount"}
 _CITY_PREFIX_RE = re.compile(r"^(Ft|Mt)\.?\s+", re.I)
@@ -736,10 +745,12 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         # What is read around "City, ST" is near it: slicing the whole block at every match
         # made a long single-line page quadratic.
         before = text[max(0, match.start() - _AROUND) : match.start()]
+        if inside := _PLACE_WORD_IN_NAME_RE.search(match.group("city")):
+            before += match.group("city")[: inside.end()]  # "Center In Gainesville, FL": title-case words ran on
         after = text[match.end() : match.end() + _AROUND]
         rest_is_blank = not after.strip(" .!") and match.end() + _AROUND >= len(text)
         headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and rest_is_blank
-        if not (_stands_alone(before, after) or _OFFICE_PHRASE_RE.search(before[-60:]) or headline):
+        if not (_stands_alone(before, after) or _office_phrase(before[-60:]) or headline):
             continue
         start = _segment_start(text, match.start(), 0)
         head = text[start : match.end()]
@@ -750,6 +761,13 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
             results.append((loc, match.end()))
             taken_until = match.end()
     return results
+
+
+def _office_phrase(before: str) -> bool:
+    """Whether the words before a "City, ST" say it is where the practice is."""
+    if _OFFICE_PHRASE_RE.search(before):
+        return True
+    return bool(_VENUE_PHRASE_RE.search(before)) and not _SOMEONES_VENUE_RE.search(before)
 
 
 # Characters read on either side of a "City, ST" to tell an office line from a mention.
