@@ -536,6 +536,12 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # ... in pounds or euros, the price straight after the item
     ("Each intravenous ketamine infusion £260", "offer"),
     ("Each ketamine injection session €310", "offer"),
+    # what patients are told to do is the care's instructions, not a news report ...
+    ("Patients are usually told to take the tablet every second day for a month.", "explainer"),
+    ("Dr. Ames told The Denver Post that the clinic would open in May.", "publisher"),
+    # ... and how the drug is usually given, in general, is explanation
+    ("Ketamine is typically administered through an IV line or as a nasal spray.", "explainer"),
+    ("Administration: esketamine is usually given as a nasal spray under supervision.", "explainer"),
 ])
 def test_sentences_of_our_own_read_in_their_labelled_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

@@ -545,11 +545,21 @@ def _is_speaker_turn(s: _Sentence, ctx: _Context) -> bool:
 
 
 def _has_prose(page: Page) -> bool:
-    """Whether a page says anything in sentences (a stub home page holds only its menu)."""
+    """Whether a page says anything in sentences (a stub home page holds only its menu).
+
+    A long list item written as a title ("What Is the Ketamine Treatment Protocol?") is a
+    link to a post, not a sentence."""
     return any(
-        b.region == "main" and (b.tag == "p" and b.text.count(" ") >= 2 or b.tag == "li" and b.text.count(" ") >= 7)
+        b.region == "main"
+        and (b.tag == "p" and b.text.count(" ") >= 2 or b.tag == "li" and b.text.count(" ") >= 7 and not _titled(b.text))
         for b in page.blocks
     )
+
+
+def _titled(text: str) -> bool:
+    """Whether a line reads as a title: a question, or most of its words capitalised."""
+    words = text.split()
+    return text.rstrip().endswith("?") or sum(w[0].isupper() for w in words) * 3 >= len(words) * 2
 
 
 def _sentences(pages: list[Page]) -> Iterable[_Sentence]:

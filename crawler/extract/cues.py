@@ -499,6 +499,9 @@ GENERIC_SUBJECT = prefiltered(
     r"can|also|even)\b)|"
     # clinics in general: "Ketamine clinics are usually run by anesthesiologists"
     r"^(?:[\w-]+ ){0,2}(?:clinics|practices|centers|centres) (?:are|were|tend|usually|often|typically|generally)\b|"
+    # the drug in general: "Ketamine is usually given by IV infusion or nasal spray"
+    r"^(?:[\w ]{1,20}:\s*)?(?:es)?ketamine (?:is|can be) (?:usually|typically|generally|commonly|most often) "
+    r"(?:given|administered|delivered)\b|"
     # a fact reported from elsewhere: "According to the Mayo Clinic, 21% of drugs are prescribed off-label"
     r"^according to\b",
     re.I,
@@ -1421,7 +1424,7 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:this|the) (?:medical|coverage|clinical|pharmacy) (?:policy|bulletin)\b", 1.0,
         says="an insurer's coverage policy"),
     cue("publisher.news", "publisher",
-        r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|The [A-Z]\w+)|\bsaid in (?:a|an) (?:statement|"
+        r"\bas-told-to\b|\btold (?:\w+ ){0,2}(?:Insider|reporters?|(?-i:The [A-Z]\w+))|\bsaid in (?:a|an) (?:statement|"
         r"interview)\b|\binterview(?:ed|s)? (?:with|by)\b|\btranscribed\b|\bedited for (?:length|clarity)\b|"
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
         r"\beditorial (?:process|standards|policy|guidelines|team|contact|independence)\b|\bfact[- ]check(?:ing|ed|ers?)?\b|"
