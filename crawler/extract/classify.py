@@ -828,6 +828,10 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
         return "other", ""
     text = s.text
     if (V.QUESTION_END.search(text) and not _OUR.search(text)) or V.POST_TEASER.match(text):
+        if s.kind not in _POST_KINDS and _PATIENT_WORD.search(text) and s.url not in ctx.foreign_pages:
+            # "What may disqualify me for ketamine infusions?": the patient asks of the practice's route
+            for r in _clause_routes(s, text, ctx, bool(V.KETAMINE.search(text))):
+                signals.add(f"service:{r}", s.weight * _READER_ASKS.weight, s, _READER_ASKS.name, _READER_ASKS.role)
         return "other", ""  # a visitor's question; "Where do our retreats take place?" is the provider's
     if _FAQ_YES.match(text) and V.QUESTION_END.search(s.heading):
         # "Do I keep seeing my therapist? Yes.": the answer means what the question asks, and the
@@ -850,6 +854,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
 
 
 _OUR = prefiltered(r"\b[Oo]ur\b")
+_READER_ASKS = V.READINGS["service.reader-asks"]
 _PATIENT_VOICE = {"I": "you", "my": "your", "My": "Your", "me": "you", "I'm": "you're", "mine": "yours"}
 _PATIENT_WORD = prefiltered(r"(?<![\w'’])(?:I'm|I|[Mm]y|me|mine)(?![\w'’])")
 

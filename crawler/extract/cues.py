@@ -1617,6 +1617,8 @@ READINGS: dict[str, Cue] = {
         _reading("provider.practice-name", "provider", 0.4, "a site named like a medical practice ('... Mood Clinic')"),
         _reading("provider.first-person", "provider", 1.0, "the provider speaking as 'we' of its own care"),
         _reading("service.page-about-route", "offer", 0.5, "a page of the practice named for the route"),
+        _reading("service.reader-asks", "offer", 0.75,
+                 "a patient's question on the practice's page about the route it gives ('disqualify me for infusions?')"),
         _reading("publisher.media-name", "publisher", 1.5, "a site named as news, a journal, a society, a guide or a pharmacy"),
         _reading("publisher.host-name", "publisher", 1.0, "a web address named like a publisher, a school or a listing"),
         _reading("publisher.listing-page", "publisher", 1.5, "a profile or listing page of someone else"),
