@@ -539,6 +539,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # what patients are told to do is the care's instructions, not a news report ...
     ("Patients are usually told to take the tablet every second day for a month.", "explainer"),
     ("Dr. Ames told The Denver Post that the clinic would open in May.", "publisher"),
+    # a writer telling what another practice's website says
+    ("Their website says the dosing part lasts 30 to 50 minutes.", "publisher"),
+    ("According to the center's brochure, each session includes an integration check-in.", "publisher"),
     # ... and how the drug is usually given, in general, is explanation
     ("Ketamine is typically administered through an IV line or as a nasal spray.", "explainer"),
     ("Administration: esketamine is usually given as a nasal spray under supervision.", "explainer"),

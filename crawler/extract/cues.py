@@ -306,6 +306,8 @@ _WRITING_VERBS = (
     r"explore|discuss|look at|cover|dive|examine|delve|share|explain|unpack|break down|consider|answer|outline|"
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
+# What a writer came to know, not what a provider does: "I first heard about ketamine in high school".
+_WRITER_LEARNING = r"(?:heard|learned|learnt|read|came across|noticed|realized|realised|wondered|discovered|encountered)\b"
 # What a writer offers is writing: "in this article we offer an in-depth guide to opening a clinic".
 WRITING_OFFERED = prefiltered(
     r"\b(?:offer|offers|provide|provides|give|gives|present|presents|share|shares)\s+(?:you\s+)?(?:an?|the|this|some)?\s*"
@@ -648,7 +650,7 @@ OFFER_CUES = CueTable(*sorted((
         says="what lets the provider give the care ('lets us offer the safest experience')"),
     cue("offer.we-will", "offer",
         r"\b(?:we|I)(?:'ll|’ll| will| can| also| then| usually| typically| often| first| now| may| would)+"
-        r" (?!not\b|never\b|" + _WRITING_VERBS + r")\w+", 1.0,
+        r" (?!not\b|never\b|" + _WRITING_VERBS + r"|" + _WRITER_LEARNING + r")\w+", 1.0,
         says="the provider says what it will do ('we will review your history')"),
     cue("offer.our-staff-acts", "offer",
         r"\b(?:our|one of our)\s+(?:[\w-]+\s+){0,2}" + STAFF + r"(?:\s+or\s+\w+)?" + _NAMED_ASIDE + r"\s+(?:will|'ll|has|have|"
@@ -1438,6 +1440,14 @@ PUBLISHER_CUES = CueTable(
         r"\b(?!(?:Having|That|This|It|Needless|As|Which|What|Who)\b)(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? "
         r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
+    cue("publisher.reports-a-website", "publisher",
+        # "Their website says the journey lasts 30-50 minutes", "according to the center's website"
+        r"\b(?:their|its|his|her|the(?: [\w'’-]+){0,3}?['’]s?) (?:web ?site|web page|home ?page|brochure|ad|advert|"
+        r"advertisement)s? (?:says|said|states|stated|claims|claimed|describes|described|lists|listed|promises|promised|"
+        r"notes|noted|explains|explained)\b|"
+        r"\baccording to (?:their|its|his|her|the(?: [\w'’-]+){0,3}?['’]s?) (?:web ?site|web page|home ?page|brochure|"
+        r"ad|advert|advertisement)s?\b", 1.0,
+        says="a writer reporting what another practice's website says"),
     cue("publisher.directory", "publisher",
         r"\b(?:director(?:y|ies)|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
         # a guide to choosing among the providers it lists: "a shortlist of candidate clinics", "the Clinics by State page"
