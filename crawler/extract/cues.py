@@ -634,6 +634,13 @@ _SUBJECT = (
     r"guides|mission|vision|goal|aim|purpose))"
 )
 
+# A therapist naming their own KAP work: "As a trained ketamine-assisted psychotherapist, I ...",
+# "I am a certified KAP therapist", "As a counselor trained in ketamine-assisted psychotherapy, I ..."
+_KAP_PRACTITIONER = (
+    r"(?:[\w-]+ ){0,5}?(?:ketamine[- ]assisted (?:psycho)?therapist|(?:KAP|KAT|ketamine)[- ](?:trained |certified )?"
+    r"(?:psycho)?(?:therapist|provider|practitioner|clinician|facilitator|counsell?or|psychologist)|"
+    r"(?:trained|certified) (?:in|as an?) (?:ketamine[- ]assisted (?:psycho)?therap(?:y|ist)|KAP|KAT))"
+)
 # "six", "3-5", "three to five": how many treatments, or how many weeks.
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
 _COUNT = _NUMBER + r"(?:\s?(?:-|–|to|or)\s?" + _NUMBER + r")?"
@@ -643,6 +650,10 @@ _COUNT = _NUMBER + r"(?:\s?(?:-|–|to|or)\s?" + _NUMBER + r")?"
 OFFER_CUES = CueTable(*sorted((
     cue("offer.listed-under-offer-heading", "offer", r".", 1.0, Where(tags=LIST_TAGS, heading=OFFER_HEADING),
         "listed under a heading such as 'Services' or 'What to expect'"),
+    cue("offer.kap-practitioner", "offer",
+        r"\b[Aa]s an? " + _KAP_PRACTITIONER + r"\b(?=\s*(?:,|$)|[^.;,]{0,60}\b(?:I|we|my|our)\b)|"
+        r"\b(?:I am|I'm|I’m) an? " + _KAP_PRACTITIONER + r"\b", 1.0,
+        says="the therapist naming themselves a ketamine-assisted psychotherapist", flags=0),
     cue("offer.first-person", "offer", _SUBJECT + r"(?:\s+[\w,'’-]+){0,4}?\s+" + OFFER_VERBS + r"\b", 1.0,
         says="the provider says it does this ('we offer', 'our nurse gives')", flags=0),
     cue("offer.lets-us", "offer",
@@ -875,7 +886,7 @@ OFFER_CUES = CueTable(*sorted((
 # explainers too, so a site must show itself as a provider by one of these, or by its name or
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
-    "offer.listed-under-offer-heading", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
+    "offer.listed-under-offer-heading", "offer.kap-practitioner", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
     "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it", "offer.own-service", "offer.by-us",
     "offer.self-description", "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
