@@ -868,7 +868,8 @@ OFFER_CUES = CueTable(*sorted((
         says="the form the practice's ketamine takes ('the ketamine is either a troche or a shot')"),
     cue("offer.participle-item", "offer",
         r"^(?:Given(?! (?:how|that|the fact|its|their|this|these)\b)|Delivered|Administered|Monitored|Watched|Supervised|"
-        r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused)\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
+        r"Performed|Provided|Offered|Available|Covered|Done|Held|Led|Guided|Dosed|Prescribed|Infused|"
+        r"(?:Supported|Accompanied|Facilitated) by (?:an?|our|your)(?= ))\b", 0.75, Where(tags=LIST_TAGS | _set("p")),
         says="a list item in procedure form ('Given under supervision')", flags=0),
     cue("offer.imperative-step", "offer",
         r"^(?:Please )?(?:Plan|Arrange|Bring|Dress|Avoid|Eat|Drink|Wear|Arrive|Fill out|Complete|Go over|Tell|"
@@ -966,7 +967,8 @@ OWN_THERAPY_CUES = CueTable(
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
         r"with you|stays?|sits?|joins?|accompan\w+|support\w*|prepar\w*|help\w*|get(?:ting)? (?:you )?ready|"
         r"integrat\w*)|\b(?:guided|supported|facilitated|accompanied|led)\b(?: [\w-]+){0,4}? by (?:a|an|your|our|the) "
-        r"(?:trained |licensed |treating |assigned |designated |same )?(?:psycho)?therapist", 1.0,
+        r"(?:trained |licensed |treating |assigned |designated |same |skilled |experienced |qualified |certified )?"
+        r"(?:psycho)?therapist", 1.0,
         says="a therapist or guide in the sessions"),
     cue("own-therapy.your-therapist-acts", "own-therapy",
         r"\byour (?:psycho)?therapist (?:will |also |then )?(?:prepar|stay|sit|guid|be with|be present|join|meet|lead)\w*",
