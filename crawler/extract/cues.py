@@ -1472,6 +1472,11 @@ PUBLISHER_CUES = CueTable(
         # a guide to choosing among clinics: "How to find the best ketamine therapy clinics"
         r"(?:find|choos\w*|pick\w*|compar\w*) (?:the )?(?:best|right|top|safest) (?:[\w-]+ ){0,3}(?:clinics|providers|"
         r"cent(?:er|re)s)|"
+        # the reader choosing a clinic elsewhere: "Find the ketamine telehealth clinic that suits you!",
+        # "your telehealth clinic will ship a treatment kit"
+        r"(?:find|locate|choose|pick) (?:a|an|the|your) (?:[\w-]+ ){0,3}(?:provider|clinic|program|cent(?:er|re))\b[^.;]{0,20}"
+        r"\b(?:that|which|who) (?:suits|fits|is right for|works (?:best )?for|meets) (?:you|your)|"
+        r"your (?:(?:chosen|new|local|telehealth|online|virtual|ketamine) ){1,2}(?:clinic|provider) (?:will|should|may|can)\b|"
         r"(?:collects|lists|brings together|gathers|unites|connects (?:you|individuals|people) with)\b[^.;]{0,50}"
         r"\b(?:providers|clinics|practitioners|therapists|clinicians|cent(?:er|re)s)|providers (?:across|throughout)|"
         r"network of (?:[\w-]+ ){0,3}(?:providers|clinics|practitioners|therapists)|vetted (?:providers|clinics|"
