@@ -1557,7 +1557,11 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:ketamine|KAP)\b[^.]{0,80}\b(?:I|we) (?:do not|don't|don’t) (?:provide|offer|prescribe|administer) "
         r"(?:it|this|them|that)\b|(?<![\w'’])I(?:'m|’m| am) not (?:trained|certified|licensed) (?:in|to (?:provide|offer)) "
         r"(?:ketamine|KAP)|"
-        r"\bnot medical advice\b|\bfor (?:educational|informational) purposes\b|\bhealth information resource\b|"
+        r"\bnot medical advice\b|"
+        # a disclaimer ("this page is for informational purposes only"), not "happy to talk, just for educational purposes"
+        r"\bfor (?:general )?(?:educational|informational)(?: and (?:educational|informational))? purposes(?: only\b| and "
+        r"(?:is |are |does |do )?not\b)|\b(?:is|are|been) (?:\w+ ){0,2}?for (?:general )?(?:educational|informational) "
+        r"purposes\b|\bhealth information resource\b|"
         r"\bofficial website of\b|\bfor education(?:al purposes)? only\b|\b(?:an )?independent (?:guide|resource|"
         r"review|comparison)\b|\bwritten by (?:\w+ )?(?:writers|journalists|editors)\b|\b(?:we|I) (?:do not|don't|"
         r"don’t) accept (?:payment|money|advertising) from\b|\bnot affiliated with any\b", 1.5,
