@@ -134,7 +134,7 @@ _GROUP = prefiltered(
 _INTEGRATION = prefiltered(r"\bintegrat(?:ion|e|ing)\b", re.I)
 _THERAPIST_CREDENTIAL = prefiltered(
     r"\b(?:" + V.THERAPY_LICENCE + r"|PhD|Ph\.D\.)\b|"
-    r"\b(?:licensed (?:clinical social worker|professional counselor|psychologist|marriage and family therapist)|"
+    r"\b(?:licensed (?:clinical social worker|professional counsell?or|psychologist|marriage and family therapist)|"
     r"psychologist|psychotherapist)\b"
 )
 _PRESCRIBER_CREDENTIAL = prefiltered(
@@ -733,7 +733,7 @@ _AT_BEFORE_NAME = re.compile(r"\bat\s*(?:the\s+)?$")
 _AT_NAME_VERB = re.compile(r"\s+(?:is|are|will|can)\b")
 _STAFF_AFTER_NAME = re.compile(
     r"['’]?s? (?:[\w-]+ ){0,3}?(?:physicians?|doctors?|nurses?|clinicians?|providers?|team|staff|therapists?|"
-    r"counselors?|psychiatrists?|anesthesiologists?)\b"
+    r"counsell?ors?|psychiatrists?|anesthesiologists?)\b"
 )
 _WORD_CHAR = re.compile(r"\w")
 
@@ -1383,7 +1383,7 @@ _OFFICE_ROLE = prefiltered(
     re.I,
 )
 _THERAPY_WORK = prefiltered(
-    r"\b(?:psycho)?therapy\b|\bcounseling\b|\bsessions?\b|\bintegration\b|\bpreparation\b|\bsees (?:clients|patients)\b",
+    r"\b(?:psycho)?therapy\b|\bcounsell?ing\b|\bsessions?\b|\bintegration\b|\bpreparation\b|\bsees (?:clients|patients)\b",
     re.I,
 )
 

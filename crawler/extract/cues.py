@@ -330,7 +330,7 @@ PATIENT_SPEAKS = prefiltered(
     r"(?:infusion|session|treatment|dose|appointment|shot|journey)s?\b|"
     r"(?<![\w'’])I(?:'m|’m| am) (?:so |really |very |a bit |a little |still |kind of )?(?:anxious|worried|nervous|scared|"
     r"terrified) (?:about|that|of|I)\b|"
-    r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counselor|nurse|therapist|doctor|guide|sitter)\b|"
+    r"(?<![\w'’])I(?:'ll|’ll| will) have (?:a|my) (?:counsell?or|nurse|therapist|doctor|guide|sitter)\b|"
     # the writer receiving the treatment: "I took the first dose that evening", "my first month of lozenges arrived"
     r"(?<![\w'’])I (?:took|received|got|tried|underwent) (?:my |the |a |an |another )?(?:very )?(?:first |second |third |"
     r"next |last )?(?:[\w-]+ )?(?:dose|infusion|lozenge|troche|spray|shot|injection)s?\b|"
@@ -374,7 +374,7 @@ FUTURE_OFFER = prefiltered(
 )
 # Care told of anyone: "the therapist helps the patient", "a client may feel".
 GENERIC_CARE = prefiltered(
-    r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counselor|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
+    r"\b(?:the|a|an) (?:(?:psycho)?therapist|guide|facilitator|counsell?or|clinician|provider)s?\b.*\b(?:the|a|an) (?:patient|"
     r"client|person|individual|participant)\b|"
     # what others claim of the treatment: "Others suggest that pairing it with therapy helps"
     r"^(?:others|some|many|studies|researchers|experts|advocates|critics|proponents|trials)\b[^.;]{0,30}"
@@ -401,7 +401,7 @@ NAMED_CLINICIAN = r"(?:\bDr\.? [A-Z][\w'’-]+|\b[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][
 # A therapist introduced with a licence: "Luis Ortega, LCSW", "clinical social worker Luis Ortega".
 THERAPY_LICENCE = r"(?:LCSW|LICSW|LISW|LPC|LPCC|LMFT|MFT|LMHC|LCPC|PsyD|Psy\.D\.)"
 _THERAPY_TITLE = (r"(?:(?:licensed |clinical |staff )*(?:psycho)?therapist|(?:licensed )?(?:clinical )?social worker|"
-                  r"(?:licensed )?(?:professional )?counselor|(?:licensed )?(?:clinical )?psychologist)")
+                  r"(?:licensed )?(?:professional )?counsell?or|(?:licensed )?(?:clinical )?psychologist)")
 NAMED_THERAPIST = prefiltered(
     r"\b(?P<given>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family>[A-Z][\w'’-]+),? (?:[A-Z][\w-]*, )?" + THERAPY_LICENCE + r"\b|"
     r"(?<!your )(?<!their )\b" + _THERAPY_TITLE + r",? (?P<given2>[A-Z][a-z]+)(?: [A-Z]\.)? (?P<family2>[A-Z][\w'’-]+)\b"
@@ -416,7 +416,7 @@ QUESTION_END = prefiltered(r"\?\s*$")
 SPEAKER = prefiltered(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
 # The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
 THERAPIST_SELF = prefiltered(
-    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counselor|counsellor|"
+    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counsell?or|counsellor|"
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
 # The site calls itself a therapy practice, or its own writers sign as therapists.
@@ -569,7 +569,7 @@ THERAPY_LISTED = prefiltered(
 )
 # Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
 STAFF_THERAPY = prefiltered(
-    r"\b(?:[Oo]ur|[Ww]e)\b|\b[Ww]ith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counselors?|"
+    r"\b(?:[Oo]ur|[Ww]e)\b|\b[Ww]ith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counsell?ors?|"
     r"psychologists?|social workers?)\b|"
     # "with Dana Reyes, LMHC": a named clinician licensed for therapy
     r"\bwith [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+,? " + THERAPY_LICENCE + r"\b"
@@ -941,9 +941,9 @@ MEDICAL_MODEL_CUES = CueTable(
 OWN_THERAPY_CUES = CueTable(
     cue("own-therapy.our-therapists", "own-therapy",
         r"\b(?:[Oo]ur (?:own )?|\bstaff )(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|psychologists?|"
-        r"counselors?|guides|sitters|integrators?|integration (?:specialists?|coach(?:es)?))\b|"
+        r"counsell?ors?|guides|sitters|integrators?|integration (?:specialists?|coach(?:es)?))\b|"
         r"\b[Oo]ur team of [^.;]{0,40}\b(?:therapists|psychotherapists|psychologists)\b|"
-        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counselor)s? (?:or clinician )?(?:from|on) our "
+        r"\b(?:therapist|psychotherapist|clinician|facilitator|guide|counsell?or)s? (?:or clinician )?(?:from|on) our "
         r"(?:own )?(?:team|staff)\b|"
         r"\b[Aa]s (?:your |the |group |an? )?(?:[\w-]+ )?(?:therapists?|psychotherapists?|facilitators?|guides?|"
         r"clinicians?|coach(?:es)?|integrators?),? (?:we|I|our|my)\b|"
@@ -961,7 +961,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\b[Mm]y (?:role|job|sessions|approach)\b|\b(?:in|at) my office\b", 1.0, flags=0,
         says="the therapist writing, at work in the sessions"),
     cue("own-therapy.therapist-in-session", "own-therapy",
-        r"\b(?:therapist|psychotherapist|psychologist|counselor|clinician|facilitator|guide|integrator|integration "
+        r"\b(?:therapist|psychotherapist|psychologist|counsell?or|clinician|facilitator|guide|integrator|integration "
         r"(?:specialist|coach)|(?:KAP|KAT) (?:provider|practitioner))s?\b.{0,60}\b(?:guid\w*|present|at your side|by your side|"
         r"in the room|"
         r"hold (?:the )?(?:room|space)|holds (?:the )?(?:room|space)|"
@@ -989,7 +989,7 @@ OWN_THERAPY_CUES = CueTable(
         r"\bmeet (?:briefly |again )?with (?:the|an?|your) (?:integrator|integration (?:specialist|coach|guide))\b", 1.0,
         says="the practice's therapy or integration paired with each dosing session"),
     cue("own-therapy.therapy-sessions", "own-therapy",
-        r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counseling )?"
+        r"\b(?:preparation|preparatory|prep|integration|psychotherapeutic)(?:/\w+)? (?:(?:psycho)?therapy |counsell?ing )?"
         r"(?:(?:group|individual|one-on-one|1:1) )?(?:sessions?|meetings?|therapy|psychotherapy|work|support|"
         r"follow-ups?|visits?|appointments?|hours?|calls?|circles?|groups)\b|(?:an|one|the) integration group\b|"
         # "meetings that will prepare you for each medicine session"
@@ -1084,19 +1084,19 @@ _KEEPS_OWN_CARER = (
     # "does not provide counseling, and I agree to keep seeing my therapist": the referral model
     r"(?:\bnot|n['’]t) (?:provide|offer|do)\w* (?:any )?(?:counsel\w*|(?:psycho)?therapy|talk therapy)\b[^.;]{0,60}"
     r"\b(?:keep|continue|stay|remain)\w* (?:seeing|working with|in (?:care|therapy|treatment) with|with) (?:my|your|their|"
-    r"a|an) (?:own |current |outside )?(?:(?:psycho)?therapist|counselor|mental health (?:provider|professional))|"
+    r"a|an) (?:own |current |outside )?(?:(?:psycho)?therapist|counsell?or|mental health (?:provider|professional))|"
     # a refusal that requires the outside carer: "we will not begin a series for anyone without a therapist"
     r"\b(?:will not|won['’]t|do not|don['’]t|cannot|can['’]t|does not|doesn['’]t) (?:begin|start|schedule|treat|accept|"
     r"see|book)\b[^.;]{0,50}\b(?:without|who (?:has|have) no|unless)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|"
-    r"counselors?|psychiatrists?|mental health (?:providers?|professionals?))\b|"
+    r"counsell?ors?|psychiatrists?|mental health (?:providers?|professionals?))\b|"
     r"\b(?:(?:do|does|will) not|don['’]t|doesn['’]t|won['’]t) (?:take over|replace|stand in for) (?:a patient['’]s|a client['’]s|your|their|the "
-    r"patient['’]s) (?:own |ongoing |current )?(?:psycho)?(?:therapy|therapist|counseling|mental health care)\b"
+    r"patient['’]s) (?:own |ongoing |current )?(?:psycho)?(?:therapy|therapist|counsell?ing|mental health care)\b"
 )
 KEEPS_OWN_CARER = prefiltered(_KEEPS_OWN_CARER, re.I)
 
 # Therapy expected with an outside provider; the provider gives the medicine.
 _OUTSIDE_CARER = (
-    r"(?:(?:psycho)?therapists?|counselors?|clinicians?|psychiatrists?|psychologists?|mental[- ]health (?:providers?|"
+    r"(?:(?:psycho)?therapists?|counsell?ors?|clinicians?|psychiatrists?|psychologists?|mental[- ]health (?:providers?|"
     r"professionals?|team|clinicians?|care)|psychiatric providers?|care team|treatment team|therapy team|"
     r"psychiatry and therapy team|LCSW|LPC|LMFT)"
 )
@@ -1113,7 +1113,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:provider|therapist|psychiatrist|clinician|professional)", 1.0,
         says="patients go back to the provider who referred them"),
     cue("outside-therapy.who-referred-you", "outside-therapy",
-        r"\b(?:mental health (?:provider|professional|clinician)|(?:psycho)?therapist|counselor) who referred you\b|"
+        r"\b(?:mental health (?:provider|professional|clinician)|(?:psycho)?therapist|counsell?or) who referred you\b|"
         r"\breferring (?:mental health )?(?:provider|clinician|therapist|professional)\b.{0,60}\b(?:therapy|continue|"
         r"resume)", 1.0, says="the referring provider continues the therapy"),
     cue("outside-therapy.work-with-yours", "outside-therapy",
@@ -1137,23 +1137,23 @@ OUTSIDE_THERAPY_CUES = CueTable(
         says="the patient's own therapist ('your own licensed therapist')"),
     cue("outside-therapy.in-care-of", "outside-therapy",
         r"\b(?:in|under) the (?:ongoing |active |regular )?care of (?:an? |your )?(?:licensed |established )?"
-        r"(?:\w+ )?(?:therapist|psychotherapist|counselor|mental health (?:professional|provider|clinician)|"
+        r"(?:\w+ )?(?:therapist|psychotherapist|counsell?or|mental health (?:professional|provider|clinician)|"
         r"psychiatrist|psychiatric provider)", 1.0, says="patients must be in a therapist's care"),
     cue("outside-therapy.connected-to", "outside-therapy",
         r"\b(?:connected|established|engaged) (?:to|with|in care with) (?:an?|another) (?:established |ongoing |current |"
         r"licensed |outside )?(?:psychiatric (?:provider|clinician)|psychiatrist|therapist|mental[- ]health (?:provider|"
-        r"professional|resource)|counselor)|"
+        r"professional|resource)|counsell?or)|"
         # "in a therapeutic alliance with a trained, licensed mental health professional"
-        r"\b(?:therapeutic|treatment) (?:alliance|relationship) with an? (?:[\w-]+,? ){0,3}(?:(?:psycho)?therapist|counselor|"
+        r"\b(?:therapeutic|treatment) (?:alliance|relationship) with an? (?:[\w-]+,? ){0,3}(?:(?:psycho)?therapist|counsell?or|"
         r"psychologist|mental[- ]health (?:provider|professional|clinician))|"
         # "open only to patients engaged in ongoing psychotherapy"
         r"\b(?:engaged|enrolled|participating) in (?:ongoing |active |regular |current |weekly )?(?:psycho)?therapy\b|"
         # "an established relationship with a licensed mental-health professional"
         r"\b(?:established|ongoing|existing|current) (?:relationship|care) with an? (?:licensed |current )?(?:(?:psycho)?therapist|"
-        r"counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
+        r"counsell?or|psychologist|mental[- ]health (?:provider|professional|clinician))|"
         # "a current connection with at least one therapist", "proof of ongoing treatment from a mental health clinician"
         r"\b(?:established|ongoing|existing|current) (?:connection|relationship|care|treatment) (?:with|by|from) (?:at least one |an? )"
-        r"(?:licensed |current )?(?:(?:psycho)?therapist|counselor|psychologist|mental[- ]health (?:provider|professional|"
+        r"(?:licensed |current )?(?:(?:psycho)?therapist|counsell?or|psychologist|mental[- ]health (?:provider|professional|"
         r"clinician))|"
         # a prescriber the patient keeps seeing ("care with a psychiatrist" may be the practice's own)
         r"\b(?:established|ongoing|existing|current) relationship with an? (?:psychiatrist|psychiatric (?:provider|clinician))",
@@ -1164,25 +1164,25 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"candidate|applicant)|candidates|applicants)\b[^.;]{0,20}"
         r"\b(?:require|requires|required|must|mandatory|need to|needs to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|"
         r"mental health "
-        r"(?:provider|professional)|psychotherapy|counselor|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
+        r"(?:provider|professional)|psychotherapy|counsell?or|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
         r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
         r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
         r"(?:find|see|have|get|start) (?:one|an? (?:[\w-]+ )?"
-        r"(?:therapist|counselor))\b|"
+        r"(?:therapist|counsell?or))\b|"
         # the practice's expectation: "we expect every patient to be seeing a counselor"
         r"\b(?:(?:we|I) expect (?:you|patients|clients|(?:every|each|all) (?:new )?(?:patients?|clients?)) to|"
-        r"(?:our|the) expectation is that)\b(?:(?!\b(?:our|my)\b)[^.;]){0,50}\b(?:(?:psycho)?therapists?|counselors?|"
-        r"(?:psycho)?therapy|counseling)\b|"
+        r"(?:our|the) expectation is that)\b(?:(?!\b(?:our|my)\b)[^.;]){0,50}\b(?:(?:psycho)?therapists?|counsell?ors?|"
+        r"(?:psycho)?therapy|counsell?ing)\b|"
         r"\b(?:therapist|mental health provider)\b.{0,80}\b(?:is|are) (?:required|mandatory)\b|"
         # "What is required is a current therapist"
         r"\b(?:what(?: is| we)? require\w*|the (?:one )?requirement) (?:is|are)\b[^.;]{0,20}\b(?:an? )?(?:[\w-]+ )?"
-        r"(?:(?:psycho)?therapist|counselor|psychotherapy|(?<!infusion )therapy)\b", 1.0,
+        r"(?:(?:psycho)?therapist|counsell?or|psychotherapy|(?<!infusion )therapy)\b", 1.0,
         says="therapy with someone else is required"),
     cue("outside-therapy.referral-required", "outside-therapy",
         r"\b(?:need|needs|require|requires|required|must (?:have|obtain|provide))\b[^.;]{0,30}\b(?:referral|letter|"
-        r"note|records?|clearance)\b[^.;]{0,40}\b(?:therapist|psychotherapist|counselor|mental health|psychologist)|"
+        r"note|records?|clearance)\b[^.;]{0,40}\b(?:therapist|psychotherapist|counsell?or|mental health|psychologist)|"
         # "your therapist completes a short form confirming that you're in treatment"
-        r"\byour (?:own |current )?(?:(?:psycho)?therapist|counselor) (?:completes|fills (?:out|in)|signs|sends|returns)\b"
+        r"\byour (?:own |current )?(?:(?:psycho)?therapist|counsell?or) (?:completes|fills (?:out|in)|signs|sends|returns)\b"
         r"[^.;]{0,30}\b(?:form|letter|note|questionnaire)",
         1.0, says="a referral or records from a therapist are required"),
     cue("outside-therapy.already-have", "outside-therapy",
@@ -1194,7 +1194,7 @@ OUTSIDE_THERAPY_CUES = CueTable(
         # "if you currently see other mental health providers, tell them": a carer the
         # patient may have, kept informed, not therapy the care asks for
         r"\b(?:you|they) (?:already|currently) (?:see|work with|have)\b[^.;]{0,20}\b(?:other |outside )?(?:mental[- ]health "
-        r"(?:providers?|professionals?)|(?:psycho)?therapists?|counselors?)\b", 0.3,
+        r"(?:providers?|professionals?)|(?:psycho)?therapists?|counsell?ors?)\b", 0.3,
         says="a therapist the patient may already have"),
     cue("outside-therapy.primary-therapist", "outside-therapy",
         r"\bprimary (?:therapist|clinician|psychotherapist|mental health provider)\b|\bKAP therapists\b|"
@@ -1203,28 +1203,28 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.their-clients", "outside-therapy",
         r"\b(?:your|their) (?:own )?clients?(?:['’]s?)?\b[^.;]{0,60}\b(?:therap\w*|sessions?|ketamine|infusions?|"
         r"integration|stays? with you|care)|\binvit\w* (?:your |their |the |)(?:referring|outside|patients['’]|clients['’]) "
-        r"(?:\w+ )?(?:therapists|psychotherapists|counselors|clinicians)\b|"
-        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counselor|psychotherapist)\b|"
-        r"\b(?:clients?|patients?|people|adults) whose (?:own )?(?:(?:psycho)?therapists?|counselors?)\b|"
-        r"\b(?:your|their|the client['’]s|the patient['’]s) (?:own )?(?:(?:psycho)?therapist|counselor)['’]s (?:office|practice)\b|"
+        r"(?:\w+ )?(?:therapists|psychotherapists|counsell?ors|clinicians)\b|"
+        r"\b(?:sessions?|meetings?|appointments?) with (?:their|your) (?:own )?(?:therapist|counsell?or|psychotherapist)\b|"
+        r"\b(?:clients?|patients?|people|adults) whose (?:own )?(?:(?:psycho)?therapists?|counsell?ors?)\b|"
+        r"\b(?:your|their|the client['’]s|the patient['’]s) (?:own )?(?:(?:psycho)?therapist|counsell?or)['’]s (?:office|practice)\b|"
         r"\bthe (?:medical|prescribing|medication) (?:half|part|side|component) of\b|"
         # outside therapists in the room: "therapists may guide their own patients during the infusion"
-        r"\b(?:(?:psycho)?therapists|counselors|clinicians)\b(?: [\w-]+){0,6}? (?:guide|accompany|sit with|join|support|"
+        r"\b(?:(?:psycho)?therapists|counsell?ors|clinicians)\b(?: [\w-]+){0,6}? (?:guide|accompany|sit with|join|support|"
         r"be with|stay with|bring) (?:their|your) (?:own )?(?:patients|clients)\b",
         1.0, says="the page speaks to outside therapists about their clients"),
     cue("outside-therapy.outside", "outside-therapy",
         r"\b(?:outside|external|separate) (?:care team|(?:psycho)?therapists?|therapy|mental health (?:providers?|professionals?))\b|"
         r"\btherapy externally\b|\bexternally with (?:your|their) (?:mental health )?providers?\b|"
         r"\bexisting therapeutic relationship\b|\bongoing therapeutic relationship\b|"
-        r"\b(?:(?:psycho)?therap(?:y|ist)|counselor|counseling)\b[^.;]{0,30}\b(?:outside|away from|beyond) (?:of )?(?:my|our|"
+        r"\b(?:(?:psycho)?therap(?:y|ist)|counsell?or|counsell?ing)\b[^.;]{0,30}\b(?:outside|away from|beyond) (?:of )?(?:my|our|"
         r"this|the) (?:office|practice|clinic)\b", 1.0,
         says="therapy outside the practice"),
     cue("outside-therapy.refer-out", "outside-therapy",
         r"\b(?:partner|work|collaborat|refer)\w* (?:closely )?(?:with|to) (?:local|outside|independent|community|area|"
-        r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counselors|mental health providers)\b|"
+        r"trusted) (?:\w+ )?(?:therapists|psychotherapists|counsell?ors|mental health providers)\b|"
         r"\b(?:refer|connect|match|point|direct|introduce) (?:you|patients|clients) (?:to|with) (?:a |an |one of )?[^.;]{0,30}\b"
-        r"(?:(?:psycho)?therapists?|counselors?|mental[- ]health (?:care )?(?:providers?|professionals?|clinicians?))\b|"
-        r"\bhelp you find (?:a|an) (?:\w+ )?(?:therapist|counselor|mental health professional)\b|"
+        r"(?:(?:psycho)?therapists?|counsell?ors?|mental[- ]health (?:care )?(?:providers?|professionals?|clinicians?))\b|"
+        r"\bhelp you find (?:a|an) (?:\w+ )?(?:therapist|counsell?or|mental health professional)\b|"
         # "we keep a list of local counselors who accept new clients"
         r"\b(?:list|directory|names) of (?:local|outside|area|community|trusted|independent) (?:\w+ )?(?:therapists|"
         r"psychotherapists|counsel(?:l)?ors|mental health (?:providers|professionals))\b", 1.0,
@@ -1232,8 +1232,8 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.network-member", "outside-therapy",
         # A platform's "member therapists" are independent clinicians who join its network: "your network
         # therapist leads the sessions", "the therapists in our network", "members (independent, licensed psychotherapists)"
-        r"\b(?:member|network)\s+(?:[\w-]+\s+)?(?:(?:psycho)?therapists?|clinicians?|counselors?|practitioners?)\b|"
-        r"\b(?:(?:psycho)?therapists?|clinicians?|counselors?)\b[^.;]{0,20}\b(?:in|from|of|within) (?:our|its|the|their) "
+        r"\b(?:member|network)\s+(?:[\w-]+\s+)?(?:(?:psycho)?therapists?|clinicians?|counsell?ors?|practitioners?)\b|"
+        r"\b(?:(?:psycho)?therapists?|clinicians?|counsell?ors?)\b[^.;]{0,20}\b(?:in|from|of|within) (?:our|its|the|their) "
         r"(?:[\w-]+ )?(?:member )?network\b|\bmembers \((?:[\w-]+,? ){0,3}(?:(?:psycho)?therapists|clinicians)\)", 1.0,
         says="therapy with independent therapists who are members of the platform's network"),
     cue("outside-therapy.keep-in-touch", "outside-therapy",
@@ -1245,23 +1245,23 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.continue-with", "outside-therapy",
         r"\b(?:continu\w*|keep|keeps|keeping) (?:to see |seeing |working with |with |care with |(?:psycho)?therapy with |"
         r"up with )?(?:your|their) "
-        r"(?:own |current |existing )?(?:psycho)?(?:therapist|counselor|mental health (?:provider|professional|team))|"
+        r"(?:own |current |existing )?(?:psycho)?(?:therapist|counsell?or|mental health (?:provider|professional|team))|"
         r"\b(?:continu\w*|keep\w*|stay\w*|remain\w*) (?:\w+ ){0,2}(?:with|in) (?:your|their) (?:own |current |existing |"
         r"ongoing |regular )(?:psycho)?therapy\b|"
         r"\b(?:psycho)?therapy (?:continues|stays|remains) with\b|"
         r"\b(?:psycho)?therapy (?:\w+ ){0,3}with (?:your|their) (?:own|current|existing|usual|regular|outside) "
         r"(?:providers?|clinicians?|professionals?|team)\b|"
-        r"\b(?:(?:psycho)?therapist|counselor)\b[^.;]{0,30}\b(?:continue|keep) (?:to see|seeing|working with)\b|" + _WHOEVER + r"\b[^.;]{0,30}\b(?:keeps?|continues?|goes on|carries on|"
+        r"\b(?:(?:psycho)?therapist|counsell?or)\b[^.;]{0,30}\b(?:continue|keep) (?:to see|seeing|working with)\b|" + _WHOEVER + r"\b[^.;]{0,30}\b(?:keeps?|continues?|goes on|carries on|"
         r"stays?|remains?)\b|"
-        r"\breferring (?:therapist|clinician|provider|psychiatrist|counselor)s? (?:remains?|stays?|continues?|keeps?)\b|"
+        r"\breferring (?:therapist|clinician|provider|psychiatrist|counsell?or)s? (?:remains?|stays?|continues?|keeps?)\b|"
         r"\bremains? (?:the|your|their) (?:patient['’]s |client['’]s )?(?:primary )?(?:therapist|clinician)\b|"
         r"\b(?:recommend|encourage|advise|suggest|urge)\w*\b[^.;]{0,50}\b(?:see|work with|have|continue|find|keep|"
-        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counselors?|psychotherapy|"
+        r"stay with|be in|engage in|pursue)\b[^.;]{0,30}\b(?:(?:psycho)?therapists?|counsell?ors?|psychotherapy|"
         r"(?<!infusion )therapy)\b|\bwe prescribe\b.{0,60}\byour (?:own )?therapist\b", 1.0,
         says="patients are told to continue or find therapy"),
     cue("outside-therapy.carer-at-intake", "outside-therapy",
         r"\bask\w* (?:you )?for (?:the name (?:and [\w ]{1,20} )?of |your |their |the name of your )(?:own |current )?"
-        r"(?:(?:psycho)?therapist|counselor|psychologist|mental[- ]health (?:provider|professional|clinician))|"
+        r"(?:(?:psycho)?therapist|counsell?or|psychologist|mental[- ]health (?:provider|professional|clinician))|"
         r"\bask\w* (?:you )?for the name (?:and [\w ]{1,20} )?of " + _WHOEVER, 1.0,
         says="intake asks for the patient's own therapist"),
     cue("outside-therapy.updates", "outside-therapy",
@@ -1305,7 +1305,7 @@ MENTAL_HEALTH_CARER = prefiltered(
 OPTIONAL_CONTACT = prefiltered(
     r"\bmay (?:\w+ )?(?:wish|want|choose|like) to\b|\bif you (?:wish|like|want|prefer)\b|\bon referral from\b|"
     r"\b(?:can|may) (?:also )?request\b|\b(?:up)?on request\b|"
-    r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counselor|psychotherapist)\b|"
+    r"^if you (?:already )?(?:have|see|work with) an? (?:\w+ )?(?:therapist|counsell?or|psychotherapist)\b|"
     r"\b(?:we(?:'d|’d| would)?|I(?:'d|’d| would)?) (?:gently |also )?(?:encourage|invite|suggest)\b|"
     r"\b(?:patients|people) (?:often |may )?(?:come|are referred) to us\b|\bmay refer themselves\b|\bself-refer|"
     r"\b(?:are|is|remain|feel) (?:always |also |still )?(?:welcome|free) to\b|"
@@ -1321,8 +1321,8 @@ NOT_REQUIRED = prefiltered(
 # on it, "you" is the referring clinician.
 REFERRER_PAGE = prefiltered(
     r"\bfor (?:referring |collaborating |non-medical |outside |licensed )?(?:providers|clinicians|physicians|doctors|"
-    r"professionals|therapists|psychotherapists|counselors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b|"
-    r"\b(?:every|why|what) (?:\w+ )?(?:therapists?|clinicians?|counselors?) (?:should|need|must)\b",
+    r"professionals|therapists|psychotherapists|counsell?ors)\b|\brefer(?:ring)? (?:a |your )?(?:patients?|clients?)\b|\breferring (?:providers|clinicians)\b|"
+    r"\b(?:every|why|what) (?:\w+ )?(?:therapists?|clinicians?|counsell?ors?) (?:should|need|must)\b",
     re.I,
 )
 # Said to a referring clinician: the therapy stays with them.
@@ -1343,7 +1343,7 @@ REFERRER_THERAPY_CUES = CueTable(
 # A page written for therapists or referring clinicians (its title or headline says so).
 FOR_REFERRERS = prefiltered(
     r"\b(?:clinician|therapist)s?['’]? referral guide\b|\brefer(?:ring)? a client\b|"
-    r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counselors|mental health (?:professionals|"
+    r"\bfor (?:referring |collaborating )?(?:therapists|psychotherapists|counsell?ors|mental health (?:professionals|"
     r"providers|clinicians))\b|\breferring (?:clinicians|therapists|psychotherapists)\b|"
     r"\b(?:KAP|collaborating) therapists?\b|\btherapist requirements\b",
     re.I,
@@ -1398,7 +1398,7 @@ PASSIVE_NEGATION = prefiltered(
     r"\b(?:is|are|was|were)\b.{0,14}\b(?:offered|provided|available|given|administered|used|carried)\b", re.I
 )
 NOT_A_THERAPY_PRACTICE = prefiltered(
-    r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counseling) practice\b|\bpsychologists?\b|"
+    r"\b(?:psychotherapy|psychology|psychological|psychiatric|therapy|counsell?ing) practice\b|\bpsychologists?\b|"
     r"\bpsychotherapists?\b|\btherapists?\b|\bpsychotherapy\b|\btherapy\b",
     re.I,
 )
