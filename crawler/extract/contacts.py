@@ -47,7 +47,7 @@ _PLACE_HINT_RE = re.compile(rf"(?:{_NAMES_ALT}|{_CODES_ALT})\b")
 _OFFICE_PHRASE_RE = re.compile(
     r"(?:\b(?:our|we|we're|us)\b[^.;:!?]{0,30}?\b(?:office|offices|clinic|clinics|practice|center|centre|"
     r"locations?|located|based)|\b(?:located|headquartered|find us|visit us))\b[^.;:!?]{0,40}?\b(?:in|at|on)\s*$|"
-    # "based in downtown Eugene, OR", "Ketamine Clinic in Johnson City, TN", "at the Center in Provo, UT"
+    # "based in downtown Eugene, OR", "located in the heart of Boise, ID"
     r"\b(?:located|based|situated|headquartered) in (?:beautiful |sunny |historic |downtown |uptown |"
     r"the heart of (?:downtown )?)\s*$",
     re.I,
@@ -68,6 +68,7 @@ _ABBREVIATION_END_RE = re.compile(r"\b(?:St|Ste|Rd|Ave|Dr|Blvd|Ln|Ct|Pl|Hwy|Pkwy
 # "Ketamine Infusions in Austin, TX" as a heading or title part names the clinic's city.
 _HEADLINE_TAGS = {"h1", "h2", "h3", "title"}
 _HEADLINE_PLACE_RE = re.compile(r"\b(?:in|near)\s+$", re.I)
+# A title-case "In" inside what reads as the city: "Our Center In Gainesville, FL".
 _PLACE_WORD_IN_NAME_RE = re.compile(r".*\b(?:In|Near)\s+(?=[A-Z])")
 # Abbreviations written in front of a city name; "St." stays, as in "St. Louis".
 _CITY_PREFIXES = {"ft": "Fort", "mt": "Mount"}

@@ -307,7 +307,7 @@ _WRITING_VERBS = (
     r"highlight|summari[sz]e|describe|compare|go over the|walk through the|review the|learn|see (?:how|what|why)"
 )
 # What a writer came to know, not what a provider does: "I first heard about ketamine in high school".
-_WRITER_LEARNING = r"(?:heard|learned|learnt|read|came across|noticed|realized|realised|wondered|discovered|encountered)\b"
+_WRITER_LEARNING = r"(?:heard|learned|learnt|read about|came across|noticed|realized|realised|wondered|discovered|encountered)\b"
 # What a writer offers is writing: "in this article we offer an in-depth guide to opening a clinic".
 WRITING_OFFERED = prefiltered(
     r"\b(?:offer|offers|provide|provides|give|gives|present|presents|share|shares)\s+(?:you\s+)?(?:an?|the|this|some)?\s*"
@@ -887,8 +887,9 @@ OFFER_CUES = CueTable(*sorted((
 # explainers too, so a site must show itself as a provider by one of these, or by its name or
 # structured data, before its procedure text counts.
 IDENTITY_CUES = frozenset({
-    "offer.listed-under-offer-heading", "offer.kap-practitioner", "offer.first-person", "offer.lets-us", "offer.we-will", "offer.our-staff-acts",
-    "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it", "offer.own-service", "offer.by-us",
+    "offer.listed-under-offer-heading", "offer.kap-practitioner", "offer.first-person", "offer.lets-us", "offer.we-will",
+    "offer.our-staff-acts", "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it",
+    "offer.own-service", "offer.by-us",
     "offer.self-description", "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
     "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
