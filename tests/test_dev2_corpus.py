@@ -24,12 +24,13 @@ from crawler.extract.parse import parse_page
 
 HALVES = ("even", "odd")
 # What each half must reach. The rules were tuned on the even half, which holds the issue's
-# targets. The odd half was held back and measured once, when the rules were done (0.683
-# accuracy, 27 of 29 providers found, 68 of 151 sentence roles): it is not tuned on, so its
-# floor is that measurement, guarding against regressions; the gap to the targets is open work.
+# targets. The odd half is held back and measured once at the end of each stop of rule work
+# (last: 30 of 41 right, 28 of 29 providers found, 71 of 151 sentence roles): it is not tuned
+# on, so its floor is that measurement, guarding against regressions; the gap to the targets
+# is open work.
 FLOORS = {
     "even": {"accuracy": 0.90, "provider_recall": 0.95, "roles": 0.90},
-    "odd": {"accuracy": 0.68, "provider_recall": 0.93, "roles": 0.45},
+    "odd": {"accuracy": 0.73, "provider_recall": 0.96, "roles": 0.47},
 }
 PROVIDERS = ("kap", "adjunctive-referral", "infusion-only", "unclear")
 MODALITIES_ALL = (*PROVIDERS, "not-a-provider")
