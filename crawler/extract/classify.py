@@ -559,7 +559,7 @@ def _has_prose(page: Page) -> bool:
 def _titled(text: str) -> bool:
     """Whether a line reads as a title: a question, or most of its words capitalised."""
     words = text.split()
-    return text.rstrip().endswith("?") or sum(w[0].isupper() for w in words) * 3 >= len(words) * 2
+    return bool(V.QUESTION_END.search(text)) or sum(w[0].isupper() for w in words) * 3 >= len(words) * 2
 
 
 def _sentences(pages: list[Page]) -> Iterable[_Sentence]:

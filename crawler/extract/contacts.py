@@ -747,7 +747,7 @@ def _locations_in_block(blocks: list[TextBlock], i: int) -> list[tuple[Location,
         # made a long single-line page quadratic.
         before = text[max(0, match.start() - _AROUND) : match.start()]
         if inside := _PLACE_WORD_IN_NAME_RE.search(match.group("city")):
-            before += match.group("city")[: inside.end()]  # "Center In Gainesville, FL": title-case words ran on
+            before += match.group("city")[: inside.end()]
         after = text[match.end() : match.end() + _AROUND]
         rest_is_blank = not after.strip(" .!") and match.end() + _AROUND >= len(text)
         headline = blocks[i].tag in _HEADLINE_TAGS and _HEADLINE_PLACE_RE.search(before) and rest_is_blank

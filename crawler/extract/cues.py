@@ -1406,6 +1406,11 @@ NOT_A_THERAPY_PRACTICE = prefiltered(
 
 # The voice of publishing, research, listings, societies and vendors. Each counts once per
 # site per cue, up to PUBLISHER_CAP, so a long article does not outweigh itself.
+# Another practice's own words, as a writer cites them: "their website", "the center's brochure".
+_ANOTHERS_PAGE = (
+    r"(?:their|its|his|her|the(?: [\w'’-]+){0,3}?['’]s?) (?:web ?site|web page|home ?page|brochure|ad|advert|"
+    r"advertisement)s?"
+)
 PUBLISHER_CUES = CueTable(
     cue("publisher.byline", "publisher", r"^(?:By|Written by|Writer:|Author:|Story by)\s+[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+",
         0.5, says="an author's byline", flags=0),
@@ -1456,11 +1461,8 @@ PUBLISHER_CUES = CueTable(
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
     cue("publisher.reports-a-website", "publisher",
         # "Their website says the journey lasts 30-50 minutes", "according to the center's website"
-        r"\b(?:their|its|his|her|the(?: [\w'’-]+){0,3}?['’]s?) (?:web ?site|web page|home ?page|brochure|ad|advert|"
-        r"advertisement)s? (?:says|said|states|stated|claims|claimed|describes|described|lists|listed|promises|promised|"
-        r"notes|noted|explains|explained)\b|"
-        r"\baccording to (?:their|its|his|her|the(?: [\w'’-]+){0,3}?['’]s?) (?:web ?site|web page|home ?page|brochure|"
-        r"ad|advert|advertisement)s?\b", 1.0,
+        r"\b" + _ANOTHERS_PAGE + r" (?:says|said|states|stated|claims|claimed|describes|described|lists|listed|promises|"
+        r"promised|notes|noted|explains|explained)\b|\baccording to " + _ANOTHERS_PAGE + r"\b", 1.0,
         says="a writer reporting what another practice's website says"),
     cue("publisher.directory", "publisher",
         r"\b(?:director(?:y|ies)|listings|(?:a|your|our|the|free) listing\b|practitioner profiles?|provider profiles?|profile page|"
