@@ -914,6 +914,12 @@ def _routes_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool,
     )
 
 
+def _without_ketamine_therapy(text: str) -> str:
+    """The text without the names of ketamine therapy ("ketamine-assisted therapy", "ketamine
+    therapy"), which name a treatment, not a therapist: what is left tells of therapy itself."""
+    return V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", text))
+
+
 def _read_clause(
     s: _Sentence, part: _Clause, sentence_routes: list[str], ctx: _Context, signals: _Signals
 ) -> tuple[str, str]:
@@ -998,7 +1004,7 @@ def _read_clause(
     _read_conditions(s, clause, page_weight * (weight_v * max(topic, 0.5) or context), signals,
                      voice.name if voice else "condition.named")
     # "ketamine-assisted therapy" alone names a treatment, not a therapist.
-    plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", clause)) if V.THERAPY_WORD.search(clause) else ""
+    plain = _without_ketamine_therapy(clause) if V.THERAPY_WORD.search(clause) else ""
     if plain and not V.THERAPY_WORD.search(plain):
         plain = ""
     if plain:
@@ -1021,7 +1027,10 @@ def _read_clause(
     own = _read_in_house_therapy(s, part, plain, voice, weight_v, kap_specific, ctx, signals)
     if own:
         return "own-therapy", own
-    if offers and plain and V.THERAPY_LISTED.search(plain):
+    # "We offer several treatments, including: Spravato, ... and talk therapy": the list past the
+    # colon is what the lead-in offers.
+    listed = plain or (_without_ketamine_therapy(s.text) if offers and not routes and sentence_routes else "")
+    if offers and listed and V.THERAPY_LISTED.search(listed):
         signals.add("therapy-apart", page_weight * weight_v, s, _THERAPY_LISTED.name, _THERAPY_LISTED.role)
     elif (
         plain and not names_ketamine and _THERAPY_SERVICE_HEADING.match(s.heading)
@@ -1210,7 +1219,7 @@ def _read_in_house_therapy(
     kap_specific whether it names ketamine-assisted psychotherapy, as _read_clause found."""
     if ctx.therapists and (resolved := _as_our_therapist(part.text, ctx.therapists)) != part.text:
         part = part._replace(text=resolved, scope=_as_our_therapist(part.scope, ctx.therapists))
-        plain = V.KAP_LOOSE.sub("", V.MEDICAL_THERAPY.sub("", resolved))
+        plain = _without_ketamine_therapy(resolved)
     clause = part.text
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))

@@ -561,10 +561,11 @@ UNRESPONSIVE_CONDITION = prefiltered(
 )
 # An aside between a subject and its verb: ", who are trained in psychedelic therapy,".
 APPOSITIVE = prefiltered(r",\s+(?:who|which|whose)\b[^,;.]{1,80},", re.I)
-# Therapy listed as a service of its own beside others: "TMS, Spravato, psychotherapy and medication management".
+# Therapy listed as a service of its own beside others: "TMS, Spravato, psychotherapy and medication
+# management", "ketamine, TMS, psychotherapy or medication management".
 THERAPY_LISTED = prefiltered(
-    r"(?:^|[,·|]\s*|\band\s+)(?:(?:individual|group|family|couples|talk)\s+)?(?:psychotherapy|counseling|counselling|therapy)"
-    r"\s*(?:[,·|]|\band\b|\.?$)",
+    r"(?:^|[,·|]\s*|\b(?:and|or)\s+)(?:(?:individual|group|family|couples|talk)\s+)?"
+    r"(?:psychotherapy|counseling|counselling|therapy)\s*(?:[,·|]|\b(?:and|or)\b|\.?$)",
     re.I,
 )
 # Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
@@ -718,7 +719,7 @@ OFFER_CUES = CueTable(*sorted((
     cue("offer.own-service", "offer",
         # "My" after a lowercase word and before a capital one is a name: "startups like My Ketamine Home"
         r"\b(?:our|(?-i:my|(?<![a-z] )My(?! [A-Z])))\s+(?:[\w–-]+\s+){0,3}(?:infusions?|injections?|treatments?|services?|clinics?|office|"
-        r"offices|programs?|protocols?|sessions?|lozenges?|setting|lounge|suite|rooms?|center|practice|studio|ketamine|"
+        r"offices|programs?|protocols?|sessions?|lozenges?|setting|care|lounge|suite|rooms?|center|practice|studio|ketamine|"
         r"retreats?|journeys?|circles?|"
         r"KAP|Spravato|psychotherapy|therapy|approach)\b", 1.0,
         says="the provider's own service or place ('our infusions', 'my office')"),
