@@ -545,6 +545,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # ... and how the drug is usually given, in general, is explanation
     ("Ketamine is typically administered through an IV line or as a nasal spray.", "explainer"),
     ("Administration: esketamine is usually given as a nasal spray under supervision.", "explainer"),
+    # a therapist on staff who only assesses is the practice's intake, not its therapy
+    ("Our counselor completes a full intake and evaluation before your first ketamine infusion.", "offer"),
+    ("Our staff psychologist screens each ketamine patient for eligibility.", "offer"),
+    # ... and one who also prepares the patient is
+    ("Our psychologist does your intake and then prepares you for each ketamine session.", "own-therapy"),
 ])
 def test_sentences_of_our_own_read_in_their_labelled_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))

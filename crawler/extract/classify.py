@@ -1305,6 +1305,10 @@ def _own_therapy_cue(
             continue
         if c.name in _NEEDS_SESSION and not _SESSION_WORD.search(clause):
             continue  # "our therapists offer couples therapy": therapy, but not with the medicine
+        if c.name in _NEEDS_SESSION and V.ASSESSES.search(clause) and not V.THERAPY_ACTS.search(
+            _without_ketamine_therapy(clause)
+        ):
+            continue  # "our psychologist, who carries out the intake": an assessment, not therapy
         return c
     return None
 

@@ -568,6 +568,17 @@ THERAPY_LISTED = prefiltered(
     r"(?:psychotherapy|counseling|counselling|therapy)\s*(?:[,·|]|\b(?:and|or)\b|\.?$)",
     re.I,
 )
+# A clinician on staff who only assesses: "our psychologist, who will carry out a thorough intake",
+# "our therapist screens every new patient for eligibility". An intake is not therapy.
+ASSESSES = prefiltered(
+    r"\b(?:intakes?|evaluat\w+|assess\w+|screen(?:s|ed|ing)?|eligib\w+|candidacy|work-?ups?|clearance)\b", re.I
+)
+# What a therapist does in the care itself, which an assessment does not cancel.
+THERAPY_ACTS = prefiltered(
+    r"\b(?:sessions?|prepar\w+|integrat\w+|sits? (?:with|in)|sitting|present|guid\w+|support\w*|(?:psycho)?therapy|"
+    r"counsell?ing|talk\w* (?:through|with)|process\w*|accompan\w+)\b",
+    re.I,
+)
 # Therapy given by the practice's staff: "our counselors see teens", "sessions with licensed psychologists".
 STAFF_THERAPY = prefiltered(
     r"\b(?:[Oo]ur|[Ww]e)\b|\b[Ww]ith (?:an? |our )?(?:licensed |staff |certified )?(?:(?:psycho)?therapists?|counsell?ors?|"
