@@ -550,6 +550,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     ("Our staff psychologist screens each ketamine patient for eligibility.", "offer"),
     # ... and one who also prepares the patient is
     ("Our psychologist does your intake and then prepares you for each ketamine session.", "own-therapy"),
+    # sessions with a therapist trained for ketamine work, in the practice's "we"
+    ("We combine breathwork and talk therapy over several sessions with a ketamine-trained counselor.", "own-therapy"),
+    ("Our team pairs each client with meetings with a KAP-certified therapist.", "own-therapy"),
 ])
 def test_sentences_of_our_own_read_in_their_labelled_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
@@ -714,6 +717,16 @@ def test_a_route_named_in_another_clause_of_the_sentence_is_the_one_offered():
     )
     decision = classify_site([page])
     assert (decision.modality, decision.services) == ("infusion-only", ["im-injection"])
+
+
+@pytest.mark.parametrize("where", ["into the shoulder muscle", "into one of the large muscles", "into the upper arm muscle"])
+def test_an_injection_into_a_named_muscle_is_the_im_route(where: str):
+    page = Page(
+        url="http://shots.test/ketamine/",
+        kind="services",
+        blocks=[TextBlock("Ketamine for depression", tag="h1"), TextBlock(f"The ketamine is injected {where} in our office.")],
+    )
+    assert classify_site([page]).services == ["im-injection"]
 
 
 def test_offer_only_on_a_blog_weighs_less_than_one_on_a_services_page():

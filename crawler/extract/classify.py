@@ -99,6 +99,7 @@ MENU_LINE_WORDS = 12  # a paragraph this short on a menu page is an item's line,
 _BULLETED = re.compile(r"^[-–•·*]\s")
 _IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+_WE_SUBJECT = prefiltered(r"(?:[Ww]e|[Oo]ur (?:team|practice|clinic|staff))\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
 _VOICED_WEIGHT = {"offer.passive-procedure": 0.75}
@@ -1258,7 +1259,9 @@ def _read_in_house_therapy(
         if apart is not None:
             signals.add("therapy-apart", s.weight * apart.weight, s, apart.name, "other")
     # "We move into parts work": the practice speaking of its own therapy is its own voice.
-    spoken = found is not None and found.name in _FIRST_PERSON_THERAPY and bool(_WE.search(clause))
+    spoken = found is not None and (
+        (found.name in _FIRST_PERSON_THERAPY and bool(_WE.search(clause))) or bool(_WE_SUBJECT.match(clause))
+    )
     weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
@@ -1295,8 +1298,10 @@ def _own_therapy_cue(
         candidates = [c for c in candidates if c.name in _FIRST_PERSON_THERAPY]
     if not candidates:
         return None
-    if weight_v < 0.5 and not practice_voice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates):
-        return None  # someone else's therapist, or therapy in general
+    if weight_v < 0.5 and not practice_voice and not any(c.name in _FIRST_PERSON_THERAPY for c in candidates) and not (
+        weight_v > 0 and _WE_SUBJECT.match(clause)
+    ):
+        return None  # someone else's therapist, or therapy in general; "We blend ... with a therapist" is ours
     therapy_in_view = therapy_in_view or bool(_GROUP.search(clause))
     for c in candidates:
         if c.name not in _READ_WHOLE and not c.pattern.search(plain or clause):

@@ -154,7 +154,7 @@ ROUTES: dict[str, Matcher] = {
     "iv-infusion": prefiltered(r"\bIV\b|\bintravenous(?:ly)?\b|\binfusions?\b|\bdrip\b|\bin(?:to)? (?:a|the|your) vein\b", re.I),
     "im-injection": prefiltered(
         r"\b[Ii]ntramuscular(?:ly)?\b|(?<![\w'’])IM(?![\w'’])|\b[Ii]njections?\b|\b[Ss]hots?\b|\binto (?:the|"
-        r"a|your) muscle\b"
+        r"a|your|one of (?:the|your)) (?:(?:upper |large )?[\w-]+ )?muscles?\b"
     ),
     "esketamine-nasal": prefiltered(
         r"\bspravato\b|\besketamine\b|\bnasal spray\b|\bintranasal(?:ly)?\b|\bnasal dos(?:e|es|ing)\b", re.I
@@ -1088,6 +1088,11 @@ OWN_THERAPY_CUES = CueTable(
         r"[A-Z]\w+ )?(?:provider and |prescriber and |physician and )?(?:(?:psycho)?therapist|[Gg]uide|facilitator)\b",
         0.8, flags=0,
         says="a meeting with the practice's therapist"),
+    cue("own-therapy.trained-therapist", "own-therapy",
+        # "a series of sessions with a KAP-trained therapist": a therapist trained for the medicine
+        r"\b(?:(?:sessions?|meetings?|visits?|appointments?) with|meet(?:s|ing)?(?: with)?|work(?:s|ing)? with) (?:an?|our) "
+        r"(?:ketamine|KAP|KAT|psychedelic)[- ](?:trained|certified) (?:(?:psycho)?therapist|counsell?or|guide|facilitator)s?\b",
+        1.0, says="sessions with a therapist trained for ketamine work"),
 )
 
 # A negation that keeps the outside carer: "you do not need to give up your therapist",
