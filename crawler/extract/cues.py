@@ -888,6 +888,10 @@ OFFER_CUES = CueTable(*sorted((
         r"Expect|Stop|Call|Book|Schedule|Do not|Don't|Don’t|Nothing to eat|Keep(?! in mind)|Make sure|Remember)\b", 0.5,
         Where(tags=LIST_TAGS | _set("p")), says="instructions to the patient", flags=0),
     cue("offer.booking", "offer", _BOOKING, 0.6, says="a way to book"),
+    cue("offer.book-with-clinician", "offer",
+        # "Book with Odile", "Schedule a session with Dr. Reyes": the clinician the visitor books
+        r"\b(?:[Bb]ook|[Ss]chedule)(?: (?:a|an|your) (?:session|appointment|consultation|visit))? with (?:Dr\.? )?"
+        r"[A-Z][a-z]+\b", 1.0, says="booking with a named clinician", flags=0),
     cue("offer.call-to-action", "offer",
         r"^(?:Get|Book|Schedule|Start|Request|Order)\b (?:your |an? )?(?:(?:at-home|in-home|mobile|IV|IM|same-day|"
         r"safe|fast|affordable|professional|first|ketamine)\s+)*(?:ketamine|spravato|esketamine|infusions?|IV|KAP)\b",
@@ -903,7 +907,7 @@ IDENTITY_CUES = frozenset({
     "offer.our-staff-acts", "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it",
     "offer.own-service", "offer.by-us",
     "offer.self-description", "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
-    "offer.booking", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
+    "offer.booking", "offer.book-with-clinician", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
 })
 
 # The visit's arrangements in the provider's voice: getting home, what to bring, when to eat,
