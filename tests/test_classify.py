@@ -553,6 +553,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # sessions with a therapist trained for ketamine work, in the practice's "we"
     ("We combine breathwork and talk therapy over several sessions with a ketamine-trained counselor.", "own-therapy"),
     ("Our team pairs each client with meetings with a KAP-certified therapist.", "own-therapy"),
+    # the practice by name, glad to offer
+    ("Alder Creek Clinic is proud to offer ketamine infusions.", "offer"),
+    ("Alder Creek Clinic is grateful and excited to provide ketamine care.", "offer"),
 ])
 def test_sentences_of_our_own_read_in_their_labelled_role(sentence: str, role: str):
     readings = read_sentences(_one_page(sentence))
@@ -727,6 +730,21 @@ def test_an_injection_into_a_named_muscle_is_the_im_route(where: str):
         blocks=[TextBlock("Ketamine for depression", tag="h1"), TextBlock(f"The ketamine is injected {where} in our office.")],
     )
     assert classify_site([page]).services == ["im-injection"]
+
+
+def test_a_business_named_a_group_is_not_group_ketamine_therapy():
+    pages = [
+        Page(url="http://marrow.test/", kind="home", title="Marrow Lane Counseling",
+             blocks=[TextBlock("Marrow Lane Counseling", tag="h1")]),
+        Page(url="http://marrow.test/kap.html", kind="services",
+             title="Ketamine-Assisted Psychotherapy | Marrow Lane Counseling", blocks=[
+                 TextBlock("Ketamine-Assisted Psychotherapy", tag="h1"),
+                 TextBlock("With the physicians of Alder Medical Group, we offer ketamine-assisted psychotherapy."),
+                 TextBlock("Our therapists prepare you and sit with you through each ketamine session."),
+             ]),
+    ]
+    decision = classify_site(pages)
+    assert decision.modality == "kap" and "kap-group" not in decision.services, decision.services
 
 
 def test_offer_only_on_a_blog_weighs_less_than_one_on_a_services_page():

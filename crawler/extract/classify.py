@@ -99,6 +99,11 @@ MENU_LINE_WORDS = 12  # a paragraph this short on a menu page is an item's line,
 _BULLETED = re.compile(r"^[-–•·*]\s")
 _IS_NOT = prefiltered(r"\b(?:is|are)(?:n['’]t| not) (?:a|an|the)\b", re.I)
 _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+# The care a page is headed for, named without its name: "this approach", "this kind of care",
+# "a truly groundbreaking approach to mental health".
+_THIS_CARE = prefiltered(
+    r"\b(?:this|that|these|an?) (?:[\w-]+ ){0,3}(?:approach|care|treatment|therapy|work|service|modality)s?\b", re.I
+)
 _WE_SUBJECT = prefiltered(r"(?:[Ww]e|[Oo]ur (?:team|practice|clinic|staff))\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
@@ -1224,11 +1229,15 @@ def _read_in_house_therapy(
     clause = part.text
     kap_loose = kap_specific or bool(V.KAP_LOOSE.search(clause))
     therapy = bool(plain) or bool(ctx.therapist_practice and V.FIRST_PERSON.search(clause))
-    # "Ketamine-assisted therapy" is psychotherapy on a therapist's own site or under a KAP heading.
-    if voice is not None and weight_v >= 0.75 and kap_loose and (
+    # "Ketamine-assisted therapy" is psychotherapy on a therapist's own site or under a KAP heading;
+    # there, "we are proud to offer this approach" offers what the page is headed for.
+    page_kap = ctx.therapist_practice and s.url in ctx.kap_titled and bool(_THIS_CARE.search(clause)) and not (
+        V.KETAMINE.search(clause) or V.ANY_ROUTE.search(clause)
+    )
+    if voice is not None and weight_v >= 0.75 and (page_kap or kap_loose and (
         kap_specific or therapy or _GROUP.search(clause) or _therapy_org(clause) or ctx.therapist_practice
         or s.url in ctx.kap_titled
-    ):
+    )):
         signals.add("kap-offer", s.weight * weight_v, s, voice.name, "offer")
     block_medicine, block_kap, block_medicine_sessions = _block_context(s.block)
     # The medicine in view: named around the clause, or the page is about it (an own-therapy cue
@@ -1279,7 +1288,9 @@ def _read_in_house_therapy(
         signals.add("kap-loose", s.weight * weight_v * 0.3, s, voice.name, "offer")
     if weight_v > 0 or found is not None:
         rule = found.name if found else voice.name if voice else "service.named"
-        if (kap_loose or block_kap or block_medicine_sessions or s.url in ctx.kap_titled) and _GROUPS.search(clause):
+        if (kap_loose or block_kap or block_medicine_sessions or s.url in ctx.kap_titled) and _GROUPS.search(
+            _ORGANISATION_GROUP.sub("", clause)
+        ):
             signals.add("service:kap-group", s.weight * max(weight_v, 0.5), s, rule, "own-therapy")
         if medicine and (_INTEGRATION.search(clause) or _INTEGRATION.search(s.heading)):
             # the practice's own integration work, told as plainly as its therapy is
@@ -1319,6 +1330,8 @@ def _own_therapy_cue(
 
 
 _PARTNER = V.READINGS["own-therapy.partner-prescriber"]
+# A business named a group ("Prairie Medical Group") is no group session.
+_ORGANISATION_GROUP = prefiltered(r"\b[A-Z][\w&.'’-]* Group\b")
 _GROUPS = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b|\bcircles?\b",
     re.I,

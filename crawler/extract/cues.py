@@ -196,7 +196,7 @@ ROUTE_NOUNS = prefiltered(
 TREATMENT_NOUN = prefiltered(
     r"\b(?:treatments?(?![- ]resistant)|sessions?|infusions?|doses?|dosing|medicine|medication|series|boosters?|"
     r"appointments?|consultations?|consults?|visits?|procedure|programs?|protocols?|IV|injections?|spray|lozenges?|"
-    r"troches?|tablets?|evaluations?|intake|screening|recliner|monitor\w*|therapy|care|prescriptions?|Rx)\b",
+    r"troches?|tablets?|evaluations?|intake|screening|recliner|monitor\w*|therapy|care|prescriptions?|Rx|approach)\b",
     re.I,
 )
 # "infusion therapy" is a medical treatment, not psychotherapy.
@@ -469,7 +469,10 @@ BRAND_VERB = prefiltered(
     r"(?:began|begun|started|have been|has been) (?:offering|providing|giving|using|treating)|"
     r"is (?:an? |the )?(?:[\w-]+,? ){0,3}(?:clinic|practice|center|centre|provider|program|platform|service|"
     r"company)|is (?:now )?(?:offered|"
-    r"available)|gives|administers|prescribes|has (?:been )?(?:treat|offer|provid)\w*)\b"
+    r"available)|gives|administers|prescribes|has (?:been )?(?:treat|offer|provid)\w*|"
+    # "<Clinic> is grateful and excited to offer", "is proud to provide", "is now able to offer"
+    r"is (?:(?:now |very |so |also )?(?:proud|pleased|happy|excited|thrilled|honou?red|grateful|delighted|able)"
+    r"(?:,? and |, )?){1,3} to (?:offer|provide|deliver|bring|give))\b"
 )
 REPORTED = prefiltered(r"\b(?:said|says|told|according)\b")
 NAMING = prefiltered(r"\bcall(?:s|ed)? (?:it|them|this|these|our \w+)\b|\bso[- ]called\b", re.I)
