@@ -833,6 +833,8 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
     if s.region != "main" and s.tag in _MENU_TAGS:
         return "other", ""
     text = s.text
+    if _BROWSER_NOTICE.search(text):
+        return "other", ""  # "Sorry, you need to turn on JavaScript": the web page speaking, not the practice
     if (V.QUESTION_END.search(text) and not _OUR.search(text)) or V.POST_TEASER.match(text):
         if s.kind not in _POST_KINDS and _PATIENT_WORD.search(text) and s.url not in ctx.foreign_pages:
             # "What may disqualify me for ketamine infusions?": the patient asks of the practice's route
@@ -860,6 +862,11 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
 
 
 _OUR = prefiltered(r"\b[Oo]ur\b")
+_BROWSER_NOTICE = prefiltered(
+    r"\b(?:enable|turn on|switch on|activate|allow)\b[^.;]{0,30}\b(?:JavaScript|cookies)\b|"
+    r"\bJavaScript (?:is )?(?:required|disabled|turned off|needed)\b|\bworks best with JavaScript\b",
+    re.I,
+)
 _READER_ASKS = V.READINGS["service.reader-asks"]
 _PATIENT_VOICE = {"I": "you", "my": "your", "My": "Your", "me": "you", "I'm": "you're", "mine": "yours"}
 _PATIENT_WORD = prefiltered(r"(?<![\w'’])(?:I'm|I|[Mm]y|me|mine)(?![\w'’])")

@@ -460,7 +460,7 @@ MEDIA_BRAND = prefiltered(
     r"Foundation|Association|Society|College|Academy|PubMed|Library|Clinical Data|Trials?|Directory|Finder|"
     r"Medicine Society|Medical Society|Press|Media|Review|Weekly|Daily|Explained|Guide|Facts|Info|Insights|Hub|"
     r"Resources|Learn|Wiki|Reviews|Network|Alliance|Coalition|Council|Guild|Federation|Consortium|Pharmacy|"
-    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|Training|Trainings|REMS|Registry|"
+    r"Apothecary|Compounding|Forums?|Grants?|Fund|Scholarships?|Training|Trainings|REMS|Registry|HCPs?|"
     # consumer price and comparison sites: "Ketamine Price Compass", "Infusion Cost Advisor"
     r"Prices?|Pricing|Costs?|Compare|Comparisons?|Advisor|Navigator)\b"
 )
@@ -1555,6 +1555,8 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:practices|clinics|providers) (?:that|who) (?:want|wish|plan|hope) to become\b|"
         r"\b(?:market|grow|scale|run|launch|open|start|staff|equip) your (?:own )?(?:[\w-]+ ){0,2}(?:clinic|practice)\b|"
         r"for your (?:clinic|practice)|(?:dosage forms|what) we (?:can )?compound|"
+        # the reader runs the treatment center: "referred patients at your certified treatment center"
+        r"\byour (?:[\w-]+ ){0,2}treatment cent(?:er|re)s?\b|"
         # a pharmacy's terms: made "on a prescriber's written order", "when a licensed prescriber sends us an order"
         r"\bon (?:the |an? )?(?:written |signed )?orders? of (?:a |an |the )?(?:licensed )?(?:prescriber|physician|clinician)|"
         r"\bon (?:a|the|your) (?:licensed )?prescriber['’]s (?:written |signed )?(?:order|prescription)|"
