@@ -556,6 +556,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # the practice by name, glad to offer
     ("Alder Creek Clinic is proud to offer ketamine infusions.", "offer"),
     ("Alder Creek Clinic is grateful and excited to provide ketamine care.", "offer"),
+    # a reporter telling of a practice in the third person
+    ("Clinic directors hope the infusions will help patients with nowhere left to turn.", "publisher"),
+    ("The Fenmoor Clinic in Perth has become the first provider in the county to give ketamine.", "publisher"),
     # the web page's own notices are nobody's offer
     ("Sorry, you need to turn on JavaScript to see this page.", "other"),
     ("Please enable cookies and JavaScript before you book your infusion.", "other"),

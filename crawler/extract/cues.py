@@ -1483,6 +1483,15 @@ PUBLISHER_CUES = CueTable(
         r"\b(?!(?:Having|That|This|It|Needless|As|Which|What|Who)\b)(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? "
         r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
+    cue("publisher.reports-a-clinic", "publisher",
+        # a reporter's third person about a practice: "clinic founders believe", "practice owners say",
+        # "the Harwick Clinic in Duluth has become the first provider in the region to ..."
+        r"\b(?:clinic|practice|centre|center|hospital|company)(?:['’]s)? (?:directors?|founders?|owners?|bosses|officials?|"
+        r"spokes(?:man|woman|person)|leaders?) (?:hope|hopes|say|says|said|believe|believes|claim|claims|expect|expects|"
+        r"warn|warns|warned|told)\b|"
+        r"\b(?-i:[Tt]he (?:[A-Z][\w'’&-]* ){1,4}(?:Clinic|Centre|Center|Practice|Hospital) in [A-Z][\w-]+(?: [A-Z][\w-]+)?) "
+        r"(?:has|have) (?:become|opened|begun|started|launched)\b", 1.0,
+        says="a reporter telling of a practice in the third person"),
     cue("publisher.reports-a-website", "publisher",
         # "Their website says the journey lasts 30-50 minutes", "according to the center's website"
         r"\b" + _ANOTHERS_PAGE + r" (?:says|said|states|stated|claims|claimed|describes|described|lists|listed|promises|"
