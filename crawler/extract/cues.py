@@ -1483,6 +1483,16 @@ PUBLISHER_CUES = CueTable(
         r"\b(?!(?:Having|That|This|It|Needless|As|Which|What|Who)\b)(?:Dr\.? )?[A-Z][a-z]+(?: [A-Z][a-z]+)?,? "
         r"(?:said|says|told|recalled|wrote)\b|\b(?:said|says|told|recalled) "
         r"(?:Dr\.? )?[A-Z][a-z]+ [A-Z][a-z]+", 0.5, says="people quoted by a reporter", flags=0),
+    cue("publisher.vetting-guide", "publisher",
+        # the reader told how to choose among clinics: "questions to ask any ketamine provider",
+        # "vet any ketamine clinic", "walk away from any provider that promises a cure"
+        r"\b(?:vet|vetting|interview|interviewing|evaluate|evaluating) (?:any|a|an|the|your|potential|prospective) "
+        r"(?:[\w-]+ ){0,2}(?:clinics?|providers?|practices?|prescribers?|therapists?)\b|"
+        r"\bquestions (?:to|you should) ask (?:any|a|an|the|your|each|potential|prospective) (?:[\w-]+ ){0,2}(?:clinics?|"
+        r"providers?|practices?|prescribers?|therapists?)\b|"
+        r"\b(?:before you book|walk away from|steer clear of) (?:any|a) (?:[\w-]+ ){0,2}(?:clinic|provider|practice)\b|"
+        r"\b(?:good|reputable|worrying|careful) clinics (?:have|will|should|take|do|offer)\b", 0.8,
+        says="advice on choosing among clinics, written for the patient choosing"),
     cue("publisher.reports-a-clinic", "publisher",
         # a reporter's third person about a practice: "clinic founders believe", "practice owners say",
         # "the Harwick Clinic in Duluth has become the first provider in the region to ..."
