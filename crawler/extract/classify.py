@@ -104,6 +104,7 @@ _WE = prefiltered(r"\b(?:[Ww]e|[Oo]ur|us)\b")
 _THIS_CARE = prefiltered(
     r"\b(?:this|that|these|an?) (?:[\w-]+ ){0,3}(?:approach|care|treatment|therapy|work|service|modality)s?\b", re.I
 )
+_PRACTICES_IN_GENERAL = prefiltered(r"\b(?:clinics|practices|cent(?:er|re)s|programs|providers)\b", re.I)
 _WE_SUBJECT = prefiltered(r"(?:[Ww]e|[Oo]ur (?:team|practice|clinic|staff))\b")
 _PERSONAL = prefiltered(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me|[Yy]ou|[Yy]our|[Yy]ou'll|[Yy]ou're)\b|(?<![\w'’])I(?![\w'’])")
 # On a page where the provider speaks as "we", its passive procedure text is its own procedure.
@@ -796,6 +797,8 @@ def _voice(s: _Sentence, clause: str, ctx: _Context, subordinate: bool = False, 
                 return None
             if c.name == "offer.passive-procedure" and V.THIRD_PARTY.search(clause):
                 continue  # "infusions are given in person at specialized clinics": elsewhere
+            if c.name == "offer.founded-by" and _PRACTICES_IN_GENERAL.search(clause) and not _WE.search(clause):
+                continue  # "clinics that offer KAP are usually run by psychiatrists": clinics in general
             if c.name in _PROCEDURE_ONLY and (named := _brand_voice(clause, ctx.brand)) is _BRAND:
                 return named  # "At <Clinic>, the first step is a consultation": the practice speaking
             return c
