@@ -556,6 +556,9 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # the practice by name, glad to offer
     ("Alder Creek Clinic is proud to offer ketamine infusions.", "offer"),
     ("Alder Creek Clinic is grateful and excited to provide ketamine care.", "offer"),
+    # therapy tied to the dosing, told in the passive
+    ("Three psychotherapy sessions are held before the first ketamine infusion.", "own-therapy"),
+    ("Counseling sessions will be provided between the ketamine lozenge sessions.", "own-therapy"),
     # a reporter telling of a practice in the third person
     ("Clinic directors hope the infusions will help patients with nowhere left to turn.", "publisher"),
     ("The Fenmoor Clinic in Perth has become the first provider in the county to give ketamine.", "publisher"),

@@ -1190,6 +1190,9 @@ _NEEDS_THERAPY_CONTEXT = (
 )
 # Cues read on the whole clause: the therapy they name is in the treatment's own name.
 _READ_WHOLE = ("own-therapy.therapy-sessions", "own-therapy.kap-sessions")
+# Therapy tied to each dosing session is the practice's own in any voice: "three psychotherapy
+# sessions are held before the first infusion" says as much as "we hold three sessions".
+_PLAIN_IN_ANY_VOICE = frozenset({"own-therapy.paired-sessions"})
 _NEEDS_SESSION = ("own-therapy.therapist-in-session", "own-therapy.our-therapists", "own-therapy.our-clinicians")
 _OPTIONAL = prefiltered(r"\boptional(?:ly)?\b|\bif you (?:wish|like|want)\b", re.I)
 
@@ -1281,7 +1284,8 @@ def _read_in_house_therapy(
     spoken = found is not None and (
         (found.name in _FIRST_PERSON_THERAPY and bool(_WE.search(clause))) or bool(_WE_SUBJECT.match(clause))
     )
-    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken else 0.75)
+    plain_in_any_voice = found is not None and found.name in _PLAIN_IN_ANY_VOICE and not generic
+    weight = s.weight * (1.0 if weight_v >= 0.75 or (named and not generic) or spoken or plain_in_any_voice else 0.75)
     if found is not None:
         optional = 0.5 if _OPTIONAL.search(clause) else 1.0  # "an optional preparation visit"
         believed = 0.5 if V.BELIEF.search(clause) else 1.0  # "we feel ketamine works best with psychotherapy"

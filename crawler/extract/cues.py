@@ -423,7 +423,10 @@ THERAPIST_SELF = prefiltered(
 THERAPY_PRACTICE_SELF = prefiltered(
     r"\b(?:is|are|we're|we’re|we are) an? (?:[\w-]+ ){0,3}(?:therapy|psychotherapy|counseling|counselling|psychology|"
     r"mental health) (?:practice|group|collective|center|centre|clinic)\b|"
-    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:LMHC|LCSW|LICSW|LPC|LPCC|LMFT|MFT|PsyD|Psy\.D\.|PhD, licensed psychologist)\b"
+    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:LMHC|LCSW|LICSW|LPC|LPCC|LMFT|MFT|PsyD|Psy\.D\.|PhD, licensed psychologist)\b|"
+    # "Tobias Wren, PhD - Psychology", "Marguerite Osei, PhD. Clinical psychology in Ann Arbor"
+    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:PhD|Ph\.D\.)\W{1,4}(?:[\w-]+ )?(?:[Pp]sychology|[Pp]sychologist|"
+    r"[Pp]sychotherapy|[Pp]sychotherapist)\b"
 )
 THERAPY_BRAND = prefiltered(
     r"\b(?:Psychotherapy|Therapy|Counseling|Counselling|Psychologist|Psychology|LCSW|LMFT|MFT|LPC|DBT|Mindfulness)\b"
@@ -449,7 +452,8 @@ PUBLISHER_HOST = prefiltered(
 # The site's own name, named like a medical practice: "Southern Lights Mood Clinic", "Harbor
 # Psychiatry" (a counseling practice's name says less: therapists also write about ketamine).
 PRACTICE_NAME = prefiltered(
-    r"\b(?:Clinic|Cent(?:er|re)|Psychiatry|Psychiatric|Medical|Medicine|Health Care|Healthcare|Anesthesia)\b"
+    r"\b(?:Clinic|Cent(?:er|re)|Psychiatry|Psychiatric|Medical|Medicine|Health Care|Healthcare|Anesthesia)\b|"
+    + NAMED_CLINICIAN  # a clinician's own site: "Marguerite Osei, PhD"
 )
 KETAMINE_HOST = prefiltered(r"ketamine|infus|kap|spravato", re.I)
 KETAMINE_BRAND = prefiltered(r"\b(?:Ketamine|Infusions?|Spravato|KAP|Esketamine)\b", re.I)
@@ -1004,6 +1008,10 @@ OWN_THERAPY_CUES = CueTable(
         r"appointments?) (?:before and after|before|after) (?:each|every|the|your) (?:[\w-]+ )?(?:sessions?|infusions?|"
         r"treatments?|doses?|journeys?)\b[^.;]{0,20}? (?:are|is) (?:also )?(?:offered|provided|included|held|scheduled|"
         r"booked)\b|"
+        # "three psychotherapy sessions are held before the first ketamine infusion"
+        r"\b(?:counseling|counselling|therapy|psychotherapy|integration|preparation) (?:sessions?|visits?|appointments?) "
+        r"(?:will be|are|is) (?:also )?(?:offered|provided|included|held|scheduled|booked) (?:before and after|before|after|"
+        r"between) (?:each|every|the|your) (?:[\w-]+ ){0,2}?(?:sessions?|infusions?|treatments?|doses?|journeys?)\b|"
         r"\b(?:an?|the|your) (?:integration (?:specialist|coach|guide|facilitator)|integrator)s? (?:will |also |then )*"
         r"(?:help|talk|meet|sit|stay|guide|support|work|check)s?\b|"
         r"\bmeet (?:briefly |again )?with (?:the|an?|your) (?:integrator|integration (?:specialist|coach|guide))\b", 1.0,
