@@ -1165,8 +1165,10 @@ OUTSIDE_THERAPY_CUES = CueTable(
         r"(?:[\w-]+ ){0,4}?" + _OUTSIDE_CARER + r"\b|\b(?:update|inform|notify)\w* " + _WHOEVER, 1.0,
         says="the patient's own therapist is kept informed"),
     cue("outside-therapy.qualified-carer", "outside-therapy",
-        r"\b(?:your|the patient's|the client's|their|a client's|the client’s|the patient’s)\s+(?:" + _QUALIFIER +
-        r"\s+){1,3}(?:[\w-]+\s+)?" + _OUTSIDE_CARER + r"\b", 1.0,
+        # "licensed" alone says what the carer is, not whose: "your licensed therapist stays with you
+        # for the whole session" is the practice's own ("your own licensed therapist" is not)
+        r"\b(?:your|the patient's|the client's|their|a client's|the client’s|the patient’s)\s+(?!licensed (?:[\w-]+\s+)?"
+        + _OUTSIDE_CARER + r"\b)(?:" + _QUALIFIER + r"\s+){1,3}(?:[\w-]+\s+)?" + _OUTSIDE_CARER + r"\b", 1.0,
         says="the patient's own therapist ('your own licensed therapist')"),
     cue("outside-therapy.in-care-of", "outside-therapy",
         r"\b(?:in|under) the (?:ongoing |active |regular )?care of (?:an? |your )?(?:licensed |established )?"
