@@ -709,7 +709,7 @@ OFFER_CUES = CueTable(*sorted((
         says="a member of staff at work ('a nurse will stay close by')"),
     cue("offer.named-clinician", "offer",
         NAMED_CLINICIAN + r"(?:['’]s)?,?\s+(?:\w+\s+){0,2}(?:sets?|provides?|offers?|gives?|leads?|sees|will|"
-        r"prefers? to (?:use|give|prescribe)|"
+        r"prefers? to (?:use|give|prescribe)|uses|applies|tailors|adjusts|individuali[sz]es|customi[sz]es|"
         r"treats?|prescribes?|works?|coordinates?|monitors?|oversees?|supervises?|administers?|performs?|"
         r"reviews?|runs?|is (?:board|certified|trained|a|there|on hand|present|with you))\b|\b(?:by|with|from)\s+" + NAMED_CLINICIAN,
         0.8, says="a named clinician at work ('Dr. Lee provides...', 'offered by Ana Ruiz, LMFT')", flags=0),
