@@ -1569,12 +1569,13 @@ def _read_publisher(
         for c in V.PUBLISHER_CUES.all(title.title):
             count(c.name, c.weight * PUBLISHER_REGION_WEIGHT["header"], _site_sentence(title.title, title, "title"))
     tld = _host_tld(pages)
-    if ctx.host and (V.PUBLISHER_HOST.search(ctx.host) or tld in ("edu", "gov")):
+    own_guide = any(V.OWN_PATIENTS_GUIDE.search(name) for name in ctx.brand)  # its name says whose readers
+    if ctx.host and ((V.PUBLISHER_HOST.search(ctx.host) and not own_guide) or tld in ("edu", "gov")):
         count("publisher.host-name", V.READINGS["publisher.host-name"].weight, _site_sentence(ctx.host, pages[0], "host"))
     elif tld == "org":
         count("publisher.host-name", V.READINGS["publisher.host-name"].weight / 2, _site_sentence(ctx.host, pages[0], "host"))
     for name in _fullest_first(ctx.brand):
-        if V.MEDIA_BRAND.search(name):
+        if V.MEDIA_BRAND.search(name) and not own_guide:
             home = next((p for p in pages if p.kind == "home"), pages[0])
             count("publisher.media-name", V.READINGS["publisher.media-name"].weight, _site_sentence(name, home, "title"))
             break

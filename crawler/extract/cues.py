@@ -441,6 +441,11 @@ PROVIDER_HOST = prefiltered(
 # Short words that also sit inside practices' names ("tovanihealth", "expressketamine",
 # "immediacare") count only at the start of a part of the host; "costamesa" and "guidedhealing"
 # are a city and a practice.
+# A practice's guide for its own patients: "Headway Health Patient Guide", "Lakeside Clinic Patient Resources".
+OWN_PATIENTS_GUIDE = prefiltered(
+    r"\b(?:Health|Healthcare|Clinic|Clinics|Cent(?:er|re)|Psychiatry|Medical|Medicine|Wellness)\b.{0,20}\b"
+    r"(?:Patient|Member|Client)s?['’]? (?:Guide|Resources|Hub|Info|Library)\b"
+)
 PUBLISHER_HOST = prefiltered(
     r"news|journal|times|tribune|magazine|network|advocacy|association|society|foundation|research|directory|"
     r"finder|guide(?!d)|review|wiki|library|academy|college|universit|daily|weekly|radio|podcast|insider|"
