@@ -1508,6 +1508,16 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:before you book|walk away from|steer clear of) (?:any|a) (?:[\w-]+ ){0,2}(?:clinic|provider|practice)\b|"
         r"\b(?:good|reputable|worrying|careful) clinics (?:have|will|should|take|do|offer)\b", 0.8,
         says="advice on choosing among clinics, written for the patient choosing"),
+    cue("publisher.patient-account", "publisher",
+        # a patient writing of their own care: "my psychiatrist suggested", "my first infusion",
+        # "I've now had six treatments"; a practice says "our" of its clinicians, not "my"
+        # (a visitor's question, "Will you talk to my therapist?", is an FAQ's, not an account)
+        r"(?:\b(?-i:[Mm]y) (?:own )?(?:doctor|psychiatrist|therapist|psychotherapist|prescriber|GP|counsell?or)\b|"
+        r"\b(?-i:[Mm]y) (?:first|second|third|fourth|fifth|sixth|last|latest|next) (?:ketamine )?(?:infusion|treatment|"
+        r"session|dose|lozenge|journey)s?\b|"
+        r"(?<![\w'’])(?-i:I)(?:'ve|’ve| have)? (?:now )?(?:had|started|began|received|tried) (?:my |a |\w+ )?(?:ketamine|"
+        r"infusions?|treatments?|lozenges?|sessions?|Spravato)\b)(?![^.!?]*\?)", 0.5,
+        says="a patient's own account of their care"),
     cue("publisher.reports-a-clinic", "publisher",
         # a reporter's third person about a practice: "clinic founders believe", "practice owners say",
         # "the Harwick Clinic in Duluth has become the first provider in the region to ..."
