@@ -865,6 +865,7 @@ def _read_sentence(s: _Sentence, ctx: _Context, signals: _Signals) -> tuple[str,
 
 
 _OUR = prefiltered(r"\b[Oo]ur\b")
+_TRAINING = V.CUES_BY_NAME["publisher.training"]
 _BROWSER_NOTICE = prefiltered(
     r"\b(?:enable|turn on|switch on|activate|allow)\b[^.;]{0,30}\b(?:JavaScript|cookies)\b|"
     r"\bJavaScript (?:is )?(?:required|disabled|turned off|needed)\b|\bworks best with JavaScript\b",
@@ -1540,6 +1541,8 @@ def _read_publisher(
     treating. Each cue counts up to PUBLISHER_CAP on one site."""
     per_cue: dict[str, float] = defaultdict(float)
     roles = {(r.text, r.url): i for i, r in enumerate(readings)}
+    # A page on which the practice tells of its own staff's training: the courses are credentials.
+    credentials = {s.url for s in sentences if V.OWN_STAFF_TRAINED.search(s.text)}
 
     def count(name: str, weight: float, s: _Sentence) -> None:
         room = V.PUBLISHER_CAP - per_cue[name]
@@ -1552,6 +1555,8 @@ def _read_publisher(
         if not region_weight or (s.region != "main" and s.tag in ("a", "button")):
             continue
         for c in _publisher_cues(s.block, s.text):
+            if c is _TRAINING and s.url in credentials:
+                continue  # "our therapists completed a training program for clinicians"
             # "Kestrel is the platform built for ketamine clinics", or that line under the headline:
             # the site describing itself as what it sells
             sells = c in _SELLING and (

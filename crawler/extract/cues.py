@@ -441,6 +441,13 @@ PROVIDER_HOST = prefiltered(
 # Short words that also sit inside practices' names ("tovanihealth", "expressketamine",
 # "immediacare") count only at the start of a part of the host; "costamesa" and "guidedhealing"
 # are a city and a practice.
+# The practice's own staff and their training: "our KAP therapists completed a seven-week training",
+# "our clinical director holds a certificate". A course they took is a credential, not one sold.
+OWN_STAFF_TRAINED = prefiltered(
+    r"\b(?:[Oo]ur|[Mm]y) (?:[\w-]+ ){0,2}(?:therapists?|counsell?ors?|providers?|prescribers?|clinicians?|staff|team|"
+    r"director|psychiatrists?|psychologists?|nurses?|guides?|facilitators?)\b[^.;]{0,60}\b(?:trained|certified|"
+    r"completed|finished|holds?|earned)\b"
+)
 # A practice's guide for its own patients: "Headway Health Patient Guide", "Lakeside Clinic Patient Resources".
 OWN_PATIENTS_GUIDE = prefiltered(
     r"\b(?:Health|Healthcare|Clinic|Clinics|Cent(?:er|re)|Psychiatry|Medical|Medicine|Wellness)\b.{0,20}\b"
@@ -1489,7 +1496,8 @@ PUBLISHER_CUES = CueTable(
         r"\bnewsroom\b|\breporters?\b|\bjournalists?\b|\beditor['’]?s? note\b|~ ed\.|"
         r"\beditorial (?:process|standards|policy|guidelines|team|contact|independence)\b|\bfact[- ]check(?:ing|ed|ers?)?\b|"
         r"\bwe wrote this (?:post|article|piece)\b|\b(?:written|published|produced|brought to you) in partnership "
-        r"with\b|\bsponsored (?:by|content|post)\b|\badvertorial\b|\{Partner\}|"
+        r"with\b|\bsponsored (?:content|post)\b|\b(?:post|article|story|piece|content) (?:is|was) sponsored by\b|"
+        r"\badvertorial\b|\{Partner\}|"
         r"\bmore stories\b|\bshare this (?:article|story)\b|\brelated (?:stories|articles|coverage)\b|"
         r"\bstaff (?:writer|reporter)\b|\bcontributing (?:writer|editor)\b", 1.0, says="news or magazine voice"),
     cue("publisher.advertisement", "publisher", r"^Advertisement$", 1.0, says="a news page's advertisement slot"),
