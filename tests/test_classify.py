@@ -559,6 +559,11 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # therapy tied to the dosing, told in the passive
     ("Three psychotherapy sessions are held before the first ketamine infusion.", "own-therapy"),
     ("Counseling sessions will be provided between the ketamine lozenge sessions.", "own-therapy"),
+    # a requirement denied asks for no therapy ...
+    ("Patients do not have to see a therapist before their first ketamine infusion.", "explainer"),
+    ("You don't need to have a counselor to begin ketamine treatment.", "other"),
+    # ... and one stated still does
+    ("You must be in therapy during your ketamine infusions.", "outside-therapy"),
     # a reporter telling of a practice in the third person
     ("Clinic directors hope the infusions will help patients with nowhere left to turn.", "publisher"),
     ("The Fenmoor Clinic in Perth has become the first provider in the county to give ketamine.", "publisher"),
