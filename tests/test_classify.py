@@ -562,6 +562,8 @@ def test_every_evidence_item_names_the_cue_and_role_behind_it_and_the_decision_i
     # a requirement denied asks for no therapy ...
     ("Patients do not have to see a therapist before their first ketamine infusion.", "explainer"),
     ("You don't need to have a counselor to begin ketamine treatment.", "other"),
+    ("You don't have to be in ongoing therapy to receive ketamine.", "other"),
+    ("No referral from a mental health provider is required for ketamine.", "explainer"),
     # ... and one stated still does
     ("You must be in therapy during your ketamine infusions.", "outside-therapy"),
     # a reporter telling of a practice in the third person

@@ -1209,14 +1209,11 @@ OUTSIDE_THERAPY_CUES = CueTable(
     cue("outside-therapy.required", "outside-therapy",
         r"\b(?:we|you|patients|clients|every patient|each patient|all patients|every client|each client|an? (?:person|"
         r"candidate|applicant)|candidates|applicants)\b[^.;]{0,20}"
-        # "patients do not have to see a therapist", "you don't need to have a counselor": not required
-        r"(?<!not )(?<!n't )(?<!n’t )(?<!never )"
         r"\b(?:require|requires|required|must|mandatory|need to|needs to|has to|have to)\b.{0,60}\b(?:(?:psycho)?therapist|"
         r"mental health "
         r"(?:provider|professional)|psychotherapy|counsell?or|psychiatric provider|(?<!infusion )(?<!ketamine )(?<!IV )"
         r"therapy)\b|\b(?:be|stay|remain|are|is) in (?:ongoing |active |regular |weekly )?(?:psycho)?therapy\b|"
-        r"(?<!not )(?<!n't )(?<!n’t )\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?"
-        r"(?:patients?|clients?) )?to "
+        r"\b(?:ask|require|need)\w* (?:you |patients |clients |(?:every|each|all) (?:new )?(?:patients?|clients?) )?to "
         r"(?:find|see|have|get|start) (?:one|an? (?:[\w-]+ )?"
         r"(?:therapist|counsell?or))\b|"
         # the practice's expectation: "we expect every patient to be seeing a counselor"
@@ -1364,8 +1361,10 @@ OPTIONAL_CONTACT = prefiltered(
 )
 # "A therapist is not required": the opposite of a referral model.
 NOT_REQUIRED = prefiltered(
-    r"\b(?:not|n['’]t|never|no)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory|prerequisite|"
-    r"(?:a )?condition (?:of|for))\b", re.I
+    r"(?:\bnot|n['’]t|\bnever|\bno)\s+(?:\w+\s+){0,2}(?:require\w*|need\w*|necessary|mandatory|prerequisite|"
+    r"(?:a )?condition (?:of|for)|have to|has to|must)\b|"
+    # "No referral from a mental health provider is required"
+    r"^No\b[^.;]{0,80}\b(?:is|are) (?:required|needed|necessary|mandatory)\b", re.I
 )
 # A page addressed to the clinicians who refer ("For referring providers", "Refer a patient"):
 # on it, "you" is the referring clinician.
