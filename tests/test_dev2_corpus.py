@@ -25,7 +25,7 @@ from crawler.extract.parse import parse_page
 HALVES = ("even", "odd")
 # What each half must reach. The rules were tuned on the even half, which holds the issue's
 # targets. The odd half is held back and measured once at the end of each stop of rule work
-# (last: 30 of 41 right, 28 of 29 providers found, 71 of 151 sentence roles): it is not tuned
+# (last: 30 of 41 right, 28 of 29 providers found, 72 of 151 sentence roles): it is not tuned
 # on, so its floor is that measurement, guarding against regressions; the gap to the targets
 # is open work.
 FLOORS = {
