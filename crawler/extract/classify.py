@@ -1347,7 +1347,8 @@ def _own_therapy_cue(
 _PARTNER = V.READINGS["own-therapy.partner-prescriber"]
 # A business named a group ("Prairie Medical Group") is no group session; "Our Group sessions" is one.
 _ORGANISATION_GROUP = prefiltered(
-    r"\b(?!(?:Our|The|A|An|Small|Weekly|Monthly|Private|Individual|And|Or|In|Join|Ketamine|KAP)\b)[A-Z][\w&.'’-]* Group\b"
+    r"\b(?!(?:Our|The|A|An|Small|Weekly|Monthly|Private|Individual|And|Or|In|Join|Ketamine|KAP)\b)"
+    r"[A-Z][\w&.'’-]* Group\b"
 )
 _GROUPS = prefiltered(
     r"\bgroup (?:KAP|ketamine|format|sessions?|settings?|therapy|journeys?)\b|\bKAP groups?\b|\bgroups?\b|\bcircles?\b",

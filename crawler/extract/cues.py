@@ -423,7 +423,8 @@ THERAPIST_SELF = prefiltered(
 THERAPY_PRACTICE_SELF = prefiltered(
     r"\b(?:is|are|we're|we’re|we are) an? (?:[\w-]+ ){0,3}(?:therapy|psychotherapy|counseling|counselling|psychology|"
     r"mental health) (?:practice|group|collective|center|centre|clinic)\b|"
-    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:LMHC|LCSW|LICSW|LPC|LPCC|LMFT|MFT|PsyD|Psy\.D\.|PhD, licensed psychologist)\b|"
+    r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:LMHC|LCSW|LICSW|LPC|LPCC|LMFT|MFT|PsyD|Psy\.D\.|"
+    r"PhD, licensed psychologist)\b|"
     # "Tobias Wren, PhD - Psychology", "Marguerite Osei, PhD. Clinical psychology in Ann Arbor"
     r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+, (?:PhD|Ph\.D\.)\W{1,4}(?:[\w-]+ )?(?:[Pp]sychology|[Pp]sychologist|"
     r"[Pp]sychotherapy|[Pp]sychotherapist)\b"
@@ -926,7 +927,8 @@ IDENTITY_CUES = frozenset({
     "offer.our-staff-acts", "offer.named-clinician", "offer.named-practice-staff", "offer.our-patients-on-it",
     "offer.own-service", "offer.by-us",
     "offer.self-description", "offer.self-identification", "offer.announcement", "offer.at-brand", "offer.price", "offer.invitation",
-    "offer.booking", "offer.book-with-clinician", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun", "offer.founded-by", "offer.here",
+    "offer.booking", "offer.book-with-clinician", "offer.brand-voice", "offer.lead-in-list", "offer.staff-pronoun",
+    "offer.founded-by", "offer.here",
 })
 
 # The visit's arrangements in the provider's voice: getting home, what to bring, when to eat,
@@ -1534,7 +1536,8 @@ PUBLISHER_CUES = CueTable(
         r"\b(?:clinic|practice|centre|center|hospital|company)(?:['’]s)? (?:directors?|founders?|owners?|bosses|officials?|"
         r"spokes(?:man|woman|person)|leaders?) (?:hope|hopes|say|says|said|believe|believes|claim|claims|expect|expects|"
         r"warn|warns|warned|told)\b|"
-        r"\b(?-i:[Tt]he (?:[A-Z][\w'’&-]* ){1,4}(?:Clinic|Centre|Center|Practice|Hospital) in [A-Z][\w-]+(?: [A-Z][\w-]+)?) "
+        r"\b(?-i:[Tt]he (?:[A-Z][\w'’&-]* ){1,4}(?:Clinic|Centre|Center|Practice|Hospital) in "
+        r"[A-Z][\w-]+(?: [A-Z][\w-]+)?) "
         r"(?:has|have) (?:become|opened|begun|started|launched)\b", 1.0,
         says="a reporter telling of a practice in the third person"),
     cue("publisher.reports-a-website", "publisher",
