@@ -416,7 +416,7 @@ QUESTION_END = prefiltered(r"\?\s*$")
 SPEAKER = prefiltered(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)\s?:\s")
 # The writer is a therapist: "I am a licensed psychologist", "Jane Doe Psychotherapy".
 THERAPIST_SELF = prefiltered(
-    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counsell?or|counsellor|"
+    r"(?<![\w'’])I(?:'m| am) a (?:\w+ ){0,3}(?:psychologist|psychotherapist|therapist|counsell?or|"
     r"social worker|LCSW|LPC|LMFT|MFT)\b"
 )
 # The site calls itself a therapy practice, or its own writers sign as therapists.
